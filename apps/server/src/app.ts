@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { CSRF_HEADER, SESSION_COOKIE } from '@redgrid/contracts';
+import Fastify from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { registerAreaRoutes } from './modules/area/area.routes.ts';
+import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
+import { registerAuthRoutes, cookieOptions } from './modules/auth/auth.routes.ts';
+import { resolveSession } from './modules/auth/auth.service.ts';
+import { registerSystemRoutes } from './modules/system/system.routes.ts';
+import { registerUserRoutes } from './modules/user/user.routes.ts';
+import { scopeFromRoles, type AppDeps, type RequestContext } from './platform/context.ts';
+import { AppError } from './platform/errors.ts';
+import { handleError, notFoundBody, type App } from './platform/http.ts';
+import { safeEqual } from './platform/crypto.ts';
+
+// Validation messages reach Chinese users as they are.
+z.config(z.locales.zhCN());
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export interface BuildAppOptions {
+  /** Extra pino options (tests pass a stream). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+/** Builds the HTTP application without listening, so tests can inject requests. */
+export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<App> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      // Personal data stays out of logs: no query strings (searches carry names and phones), no bodies, no cookies.
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
+      },
+      redact: { paths: ['req.headers.cookie', 'req.headers.authorization', `req.headers["${CSRF_HEADER}"]`], remove: true },
+    },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const httpDuration = new Histogram({
+    name: 'redgrid_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'redgrid 红网格 API', version: '0.1.0', description: '党建引领网格化基层治理平台接口。会话使用 HttpOnly Cookie；写操作须带 x-csrf-token 头。' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  app.decorateRequest('ctx', null as unknown as RequestContext);
+  app.decorateRequest('session', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    const ctx: RequestContext = {
+      actor: null,
+      scope: null,
+      database: deps.database,
+      config,
+      cipher: deps.cipher,
+      clock: deps.clock,
+      log: request.log,
+      requestId: String(request.id),
+      ip: request.ip,
+    };
+    request.ctx = ctx;
+    const routeConfig = request.routeOptions.config;
+    const url = request.routeOptions.url;
+    if (!url || !url.startsWith('/api/') || routeConfig.auth === 'public') return;
+
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token) throw new AppError('unauthenticated', '请先登录');
+    let resolved;
+    try {
+      resolved = await resolveSession(deps, token);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'session_expired') reply.clearCookie(SESSION_COOKIE, cookieOptions(config, request));
+      throw err;
+    }
+    // A cookie is sent by the browser on its own; a write must also prove it came from our page.
+    if (!SAFE_METHODS.has(request.method)) {
+      const header = request.headers[CSRF_HEADER];
+      if (typeof header !== 'string' || !safeEqual(header, resolved.csrfToken)) {
+        throw new AppError('csrf_failed', '请求缺少有效的 CSRF 令牌，请刷新页面后重试');
+      }
+    }
+    if (resolved.actor.mustChangePassword && !routeConfig.allowBeforePasswordChange) {
+      throw new AppError('forbidden', '请先修改初始密码', { mustChangePassword: true });
+    }
+    request.session = { csrfToken: resolved.csrfToken, expiresAt: resolved.expiresAt };
+    request.ctx = { ...ctx, actor: resolved.actor, scope: scopeFromRoles(resolved.actor.roles) };
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  registerSystemRoutes(app, deps, registry);
+  registerAuthRoutes(app, config);
+  registerAreaRoutes(app);
+  registerUserRoutes(app);
+  registerAuditRoutes(app);
+
+  const webDist = config.webDist ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
+  const hasWeb = existsSync(`${webDist}/index.html`);
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+    app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // Client-side routes of the console get its page; API and asset misses get the error shape.
+    if (hasWeb && request.method === 'GET' && !path.startsWith('/api') && !path.startsWith('/metrics') && !/\.[a-z0-9]+$/i.test(path)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send(notFoundBody(request));
+  });
+
+  return app;
+}

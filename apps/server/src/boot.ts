@@ -1,0 +1,47 @@
+import type { AppConfig } from './config.ts';
+import { migrate } from './db/migrate.ts';
+import { openConfiguredDatabase } from './db/open.ts';
+import { isSeeded, seedDemo } from './db/seed/demo.ts';
+import { buildApp, type BuildAppOptions } from './app.ts';
+import type { AppDeps, RequestContext } from './platform/context.ts';
+import { FieldCipher } from './platform/crypto.ts';
+import type { App } from './platform/http.ts';
+
+export interface Booted {
+  app: App;
+  deps: AppDeps;
+  seeded: { areas: number; users: number } | null;
+  close(): Promise<void>;
+}
+
+/** A context for work that no HTTP request started (seeding, CLI tools). */
+export function systemContext(deps: AppDeps, log: RequestContext['log']): RequestContext {
+  return { actor: null, scope: null, database: deps.database, config: deps.config, cipher: deps.cipher, clock: deps.clock, log, requestId: null, ip: null };
+}
+
+/** Opens the database, migrates, seeds the demo on first start, and builds the app. */
+export async function boot(config: AppConfig, options: BuildAppOptions = {}): Promise<Booted> {
+  const opened = await openConfiguredDatabase(config);
+  try {
+    await migrate(opened.database);
+    const deps: AppDeps = { config, database: opened.database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() };
+    const app = await buildApp(deps, options);
+    let seeded = null;
+    if (config.mode === 'demo' && !(await isSeeded(deps))) seeded = await seedDemo(systemContext(deps, app.log));
+    return {
+      app,
+      deps,
+      seeded,
+      async close() {
+        try {
+          await app.close();
+        } finally {
+          await opened.close();
+        }
+      },
+    };
+  } catch (err) {
+    await opened.close();
+    throw err;
+  }
+}

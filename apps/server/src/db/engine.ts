@@ -1,0 +1,101 @@
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGlitePool } from './pglite-pool.ts';
+import type { DB } from './types.ts';
+
+export type EngineKind = 'embedded' | 'postgres';
+
+/** One database, whichever engine: the rest of the server sees only this. */
+export interface Database {
+  readonly kind: EngineKind;
+  readonly db: Kysely<DB>;
+  /** Runs a multi-statement SQL script (migrations); no parameters. */
+  execScript(script: string): Promise<void>;
+  ping(): Promise<number>;
+  close(): Promise<void>;
+  /** Embedded only: a snapshot of the data dir (tests clone from it). */
+  dump?(): Promise<Blob>;
+}
+
+// bigint ids and counts come back as numbers on both engines; ids stay far below 2^53.
+const INT8_OID = 20;
+pg.types.setTypeParser(INT8_OID, (v) => Number(v));
+
+export interface EmbeddedOptions {
+  /** Directory of the data; omit for an in-memory database. */
+  dataDir?: string;
+  /** Start from a snapshot made by dump(). */
+  loadDataDir?: Blob;
+}
+
+export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Database> {
+  const pglite = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    extensions: { postgis },
+    parsers: { [INT8_OID]: (v: string) => Number(v) },
+  });
+  const pool = new PGlitePool(pglite);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'embedded',
+    db,
+    async execScript(script) {
+      const client = await pool.connect();
+      try {
+        await pglite.exec(script);
+      } catch (err) {
+        // A failed script may leave its explicit transaction open; close it before the next user.
+        await pglite.exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    ping: () => timed(db),
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+    async dump() {
+      const client = await pool.connect();
+      try {
+        return await pglite.dumpDataDir('none');
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'redgrid' });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    async execScript(script) {
+      const client = await pool.connect();
+      try {
+        await client.query(script);
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    ping: () => timed(db),
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function timed(db: Kysely<DB>): Promise<number> {
+  const started = performance.now();
+  await sql`SELECT 1`.execute(db);
+  return performance.now() - started;
+}

@@ -1,0 +1,46 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+
+/**
+ * Lets Kysely's own PostgresDialect drive an embedded PGlite, so both engines run through one
+ * dialect and one code path. PGlite is a single session: the pool hands out one client at a time
+ * and queues the rest, so a transaction never interleaves with another request's statements.
+ * (The community Kysely-PGlite dialect does not support pglite 0.5; this adapter is the whole
+ * difference and is exercised by every integration test.)
+ */
+export class PGlitePool implements PostgresPool {
+  readonly options = {};
+  #tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly pg: PGlite) {}
+
+  async connect(): Promise<PostgresPoolClient> {
+    let release!: () => void;
+    const previous = this.#tail;
+    this.#tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    const pg = this.pg;
+    let released = false;
+    const query = async <R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
+      const result = await pg.query<R>(sql, parameters as unknown[]);
+      const command = (/^\s*(\w+)/.exec(sql)?.[1] ?? 'SELECT').toUpperCase() as PostgresQueryResult<R>['command'];
+      return { command, rowCount: result.affectedRows ?? result.rows.length, rows: result.rows };
+    };
+    return {
+      // Cursors (streaming) are not used with the embedded engine.
+      query: query as PostgresPoolClient['query'],
+      release() {
+        if (!released) {
+          released = true;
+          release();
+        }
+      },
+    };
+  }
+
+  async end(): Promise<void> {
+    await this.#tail;
+  }
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
+import type { AreaLevel } from '@redgrid/contracts';
+import type { AppDeps, RequestContext } from '../../platform/context.ts';
+import { appendAudit } from '../../platform/audit.ts';
+import { maskPhone } from '../../platform/crypto.ts';
+import { hashPassword } from '../../platform/password.ts';
+import { inTransaction } from '../../platform/transaction.ts';
+import { DEMO_ACCOUNTS } from './demo-accounts.ts';
+
+/** Changzhou Jingkai District: the statistical data still files its streets and towns under 武进区 320412. */
+export const JINGKAI_TOWNSHIPS = ['320412001000', '320412002000', '320412003000', '320412104000', '320412105000', '320412106000'];
+export const JINGKAI_DISTRICT_CODE = '320412000000';
+
+interface DivisionRow {
+  code: string;
+  name: string;
+  level: string;
+  parent_code: string;
+}
+
+const LEVELS: Record<string, AreaLevel> = { '1': 'province', '2': 'city', '3': 'district', '4': 'street', '5': 'community' };
+
+/** The demo's area rows, top-down: province, city, the district, its 6 townships and their communities/villages. */
+export function jingkaiDivisions(): { code: string; name: string; level: AreaLevel; parentCode: string | null }[] {
+  const csv = readFileSync(new URL('./data/changzhou_3204_5level_2021.csv', import.meta.url), 'utf8');
+  const rows = parse(csv, { columns: true, skip_empty_lines: true }) as DivisionRow[];
+  const townships = new Set(JINGKAI_TOWNSHIPS);
+  const picked = rows.filter(
+    (r) => r.code === '320000000000' || r.code === '320400000000' || r.code === JINGKAI_DISTRICT_CODE || townships.has(r.code) || townships.has(r.parent_code),
+  );
+  return picked.map((r) => ({
+    code: r.code,
+    // The demo shows the district by the name its people use; the code stays the statistical one.
+    name: r.code === JINGKAI_DISTRICT_CODE ? '常州经开区' : r.name,
+    level: LEVELS[r.level] ?? 'community',
+    parentCode: r.parent_code || null,
+  }));
+}
+
+export async function isSeeded(deps: AppDeps): Promise<boolean> {
+  const row = await deps.database.db.selectFrom('users').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  return row.n > 0;
+}
+
+/**
+ * Seeds the demo district once (deterministic: same rows every time). Runs in one transaction,
+ * so a start killed half-way seeds again from nothing on the next start.
+ */
+export async function seedDemo(ctx: RequestContext): Promise<{ areas: number; users: number }> {
+  const divisions = jingkaiDivisions();
+  const hashes = new Map<string, string>();
+  for (const a of DEMO_ACCOUNTS) if (!hashes.has(a.password)) hashes.set(a.password, await hashPassword(a.password));
+  return inTransaction(ctx, async (tx) => {
+    const ids = new Map<string, number>();
+    for (const [i, d] of divisions.entries()) {
+      const parentId = d.parentCode ? ids.get(d.parentCode) ?? null : null;
+      const row = await tx
+        .insertInto('areas')
+        .values({ code: d.code, name: d.name, level: d.level, parent_id: parentId, sort_order: i })
+        .onConflict((oc) => oc.column('code').doUpdateSet({ name: d.name }))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.set(d.code, row.id);
+    }
+    for (const a of DEMO_ACCOUNTS) {
+      const areaId = ids.get(a.areaCode);
+      if (areaId === undefined) throw new Error(`demo account ${a.username}: area ${a.areaCode} missing`);
+      const user = await tx
+        .insertInto('users')
+        .values({
+          username: a.username,
+          display_name: a.displayName,
+          password_hash: hashes.get(a.password) ?? '',
+          phone_enc: ctx.cipher.encrypt(a.phone),
+          phone_bidx: ctx.cipher.blindIndex(a.phone),
+          phone_masked: maskPhone(a.phone),
+          home_area_id: areaId,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await tx.insertInto('role_assignments').values(a.roles.map((role) => ({ user_id: user.id, role, area_id: areaId }))).execute();
+    }
+    await appendAudit(tx, ctx, {
+      action: 'create',
+      entity: 'demo_seed',
+      actorOverride: { id: null, name: 'system' },
+      after: { areas: divisions.length, users: DEMO_ACCOUNTS.map((a) => a.username) },
+    });
+    return { areas: divisions.length, users: DEMO_ACCOUNTS.length };
+  });
+}

@@ -1,0 +1,99 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AreaLevel, Role } from '@redgrid/contracts';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp column with a database default. */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<unknown, string | null, string | null>;
+
+export interface AreasTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  level: AreaLevel;
+  parent_id: number | null;
+  /** Materialised path of ids, '/1/5/23/', set by a trigger; scope checks are prefix matches on it. */
+  path: Generated<string>;
+  depth: Generated<number>;
+  sort_order: Generated<number>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  phone_enc: string | null;
+  phone_bidx: string | null;
+  phone_masked: string | null;
+  home_area_id: number;
+  disabled: Generated<boolean>;
+  must_change_password: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  last_login_at: Date | null;
+  password_changed_at: DefaultTimestamp;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface RoleAssignmentsTable {
+  id: Generated<number>;
+  user_id: number;
+  role: Role;
+  area_id: number;
+  created_at: DefaultTimestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuditLogTable {
+  id: number;
+  at: Timestamp;
+  actor_id: number | null;
+  actor_name: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  area_id: number | null;
+  ip: string | null;
+  request_id: string | null;
+  before: Json;
+  after: Json;
+  prev_hash: string;
+  hash: string;
+  hash_alg: string;
+}
+
+export interface SchemaMigrationsTable {
+  version: string;
+  name: string;
+  checksum: string;
+  applied_at: DefaultTimestamp;
+}
+
+export interface DB {
+  areas: AreasTable;
+  users: UsersTable;
+  role_assignments: RoleAssignmentsTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type AreaRow = Selectable<AreasTable>;
+export type NewArea = Insertable<AreasTable>;
+export type UserRow = Selectable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type AuditRow = Selectable<AuditLogTable>;

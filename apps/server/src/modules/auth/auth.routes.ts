@@ -1,0 +1,50 @@
+import { changePasswordSchema, errorBodySchema, loginRequestSchema, SESSION_COOKIE, sessionResponseSchema } from '@redgrid/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppConfig } from '../../config.ts';
+import { ctxOf, type App } from '../../platform/http.ts';
+import { requireActor } from '../../platform/scope.ts';
+import { changeOwnPassword, login, logout, toMe } from './auth.service.ts';
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 423: errorBodySchema };
+
+export function cookieOptions(config: AppConfig, request: FastifyRequest) {
+  const secure = config.cookieSecure === 'always' || (config.cookieSecure === 'auto' && request.protocol === 'https');
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure };
+}
+
+export function registerAuthRoutes(app: App, config: AppConfig): void {
+  app.post('/api/auth/login', {
+    config: { auth: 'public' },
+    schema: { tags: ['auth'], summary: '登录', body: loginRequestSchema, response: { 200: sessionResponseSchema, ...errors } },
+  }, async (req, reply) => {
+    const result = await login(ctxOf(req), { ...req.body, userAgent: req.headers['user-agent'] ?? null });
+    reply.setCookie(SESSION_COOKIE, result.token, { ...cookieOptions(config, req), maxAge: config.sessionMaxHours * 3600 });
+    return result.response;
+  });
+
+  app.post('/api/auth/logout', {
+    config: { allowBeforePasswordChange: true },
+    schema: { tags: ['auth'], summary: '退出登录', response: { 204: z.null(), ...errors } },
+  }, async (req, reply: FastifyReply) => {
+    await logout(ctxOf(req));
+    reply.clearCookie(SESSION_COOKIE, cookieOptions(config, req));
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/auth/me', {
+    config: { allowBeforePasswordChange: true },
+    schema: { tags: ['auth'], summary: '当前用户与会话', response: { 200: sessionResponseSchema, ...errors } },
+  }, (req) => {
+    const actor = requireActor(ctxOf(req));
+    return { user: toMe(actor), csrfToken: req.session?.csrfToken ?? '', expiresAt: req.session?.expiresAt.toISOString() ?? '' };
+  });
+
+  app.post('/api/auth/password', {
+    config: { allowBeforePasswordChange: true },
+    schema: { tags: ['auth'], summary: '修改自己的密码', body: changePasswordSchema, response: { 204: z.null(), ...errors } },
+  }, async (req, reply) => {
+    await changeOwnPassword(ctxOf(req), req.body);
+    return reply.status(204).send(null);
+  });
+}

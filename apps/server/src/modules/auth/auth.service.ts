@@ -1,0 +1,181 @@
+import type { Me, SessionResponse } from '@redgrid/contracts';
+import { assignableRolesOf, permissionsOf } from '@redgrid/contracts';
+import type { Actor, AppDeps, RequestContext } from '../../platform/context.ts';
+import { appendAudit } from '../../platform/audit.ts';
+import { hashHex, randomToken } from '../../platform/crypto.ts';
+import { AppError } from '../../platform/errors.ts';
+import { assertPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from '../../platform/password.ts';
+import { requireActor } from '../../platform/scope.ts';
+import { inTransaction } from '../../platform/transaction.ts';
+import { findSession, findUserForLogin, listRolesOfUser } from './auth.repository.ts';
+
+/** Sessions are stored by the hash of their token: a leaked table cannot be replayed. */
+export function sessionIdOf(token: string): string {
+  return hashHex('sha256', token);
+}
+
+export interface LoginResult {
+  token: string;
+  response: SessionResponse;
+}
+
+export async function login(ctx: RequestContext, input: { username: string; password: string; userAgent: string | null }): Promise<LoginResult> {
+  const now = ctx.clock();
+  const { lockout } = ctx.config;
+  const user = await findUserForLogin(ctx.database.db, input.username);
+  if (!user) {
+    await verifyAgainstDummy(input.password);
+    await inTransaction(ctx, (tx) =>
+      appendAudit(tx, ctx, { action: 'login_failed', entity: 'user', actorOverride: { id: null, name: input.username.slice(0, 64) }, after: { reason: 'unknown_user' } }),
+    );
+    throw new AppError('invalid_credentials', '用户名或密码错误');
+  }
+  if (user.locked_until && user.locked_until > now) {
+    throw new AppError('account_locked', `登录失败次数过多，账号已锁定至 ${formatZh(user.locked_until)}`, { lockedUntil: user.locked_until.toISOString() });
+  }
+  const ok = await verifyPassword(user.password_hash, input.password);
+  if (!ok) {
+    const failed = user.failed_logins + 1;
+    const lock = failed >= lockout.attempts;
+    const lockedUntil = lock ? new Date(now.getTime() + lockout.minutes * 60_000) : null;
+    await inTransaction(ctx, async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({ failed_logins: lock ? 0 : failed, locked_until: lockedUntil })
+        .where('id', '=', user.id)
+        .execute();
+      await appendAudit(tx, ctx, {
+        action: lock ? 'lock' : 'login_failed',
+        entity: 'user',
+        entityId: user.id,
+        areaId: user.home_area_id,
+        actorOverride: { id: null, name: user.username },
+        after: { failedAttempts: failed, lockedUntil },
+      });
+    });
+    if (lockedUntil) {
+      throw new AppError('account_locked', `连续 ${lockout.attempts} 次登录失败，账号已锁定至 ${formatZh(lockedUntil)}`, { lockedUntil: lockedUntil.toISOString() });
+    }
+    throw new AppError('invalid_credentials', '用户名或密码错误', { attemptsLeft: lockout.attempts - failed });
+  }
+  if (user.disabled) throw new AppError('account_disabled', '账号已停用，请联系管理员');
+
+  const token = randomToken();
+  const csrfToken = randomToken(24);
+  const expiresAt = new Date(now.getTime() + ctx.config.sessionMaxHours * 3_600_000);
+  const actor = await inTransaction(ctx, async (tx) => {
+    await tx.insertInto('sessions').values({
+      id: sessionIdOf(token),
+      user_id: user.id,
+      csrf_token: csrfToken,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: expiresAt,
+      ip: ctx.ip,
+      user_agent: input.userAgent?.slice(0, 300) ?? null,
+    }).execute();
+    await tx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', user.id).execute();
+    const roles = await listRolesOfUser(tx, user.id);
+    const actor: Actor = {
+      id: user.id,
+      username: user.username,
+      displayName: user.display_name,
+      roles,
+      permissions: new Set(permissionsOf(roles.map((r) => r.role))),
+      mustChangePassword: user.must_change_password,
+      sessionId: sessionIdOf(token),
+    };
+    await appendAudit(tx, ctx, { action: 'login', entity: 'user', entityId: user.id, areaId: user.home_area_id, actorOverride: { id: user.id, name: user.username } });
+    return actor;
+  });
+  return { token, response: { user: toMe(actor), csrfToken, expiresAt: expiresAt.toISOString() } };
+}
+
+export interface ResolvedSession {
+  actor: Actor;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+/**
+ * Turns a cookie token into an actor, enforcing the absolute and idle limits. last_seen_at is
+ * written at most once a minute so that reads stay reads.
+ */
+export async function resolveSession(deps: AppDeps, token: string): Promise<ResolvedSession> {
+  const now = deps.clock();
+  const id = sessionIdOf(token);
+  const db = deps.database.db;
+  const session = await findSession(db, id);
+  if (!session) throw new AppError('unauthenticated', '请先登录');
+  const idleLimit = new Date(session.last_seen_at.getTime() + deps.config.idleTimeoutMinutes * 60_000);
+  if (session.expires_at <= now || idleLimit <= now || session.disabled) {
+    await db.deleteFrom('sessions').where('id', '=', id).execute();
+    throw new AppError('session_expired', session.disabled ? '账号已停用' : '登录已超时，请重新登录');
+  }
+  if (now.getTime() - session.last_seen_at.getTime() > 60_000) {
+    await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+  }
+  const roles = await listRolesOfUser(db, session.user_id);
+  return {
+    actor: {
+      id: session.user_id,
+      username: session.username,
+      displayName: session.display_name,
+      roles,
+      permissions: new Set(permissionsOf(roles.map((r) => r.role))),
+      mustChangePassword: session.must_change_password,
+      sessionId: id,
+    },
+    csrfToken: session.csrf_token,
+    expiresAt: session.expires_at,
+  };
+}
+
+export async function logout(ctx: RequestContext): Promise<void> {
+  const actor = requireActor(ctx);
+  await inTransaction(ctx, async (tx) => {
+    if (actor.sessionId) await tx.deleteFrom('sessions').where('id', '=', actor.sessionId).execute();
+    await appendAudit(tx, ctx, { action: 'logout', entity: 'user', entityId: actor.id });
+  });
+}
+
+export async function changeOwnPassword(ctx: RequestContext, input: { currentPassword: string; newPassword: string }): Promise<void> {
+  const actor = requireActor(ctx);
+  assertPasswordPolicy(input.newPassword, ctx.config.passwordPolicy, actor.username, 'newPassword');
+  if (input.newPassword === input.currentPassword) {
+    throw new AppError('weak_password', '新密码不能与当前密码相同', { fields: { newPassword: ['新密码不能与当前密码相同'] } });
+  }
+  const user = await ctx.database.db.selectFrom('users').select(['password_hash', 'home_area_id']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    throw new AppError('validation_failed', '当前密码不正确', { fields: { currentPassword: ['当前密码不正确'] } });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await inTransaction(ctx, async (tx) => {
+    await tx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, must_change_password: false, password_changed_at: ctx.clock(), updated_at: ctx.clock() })
+      .where('id', '=', actor.id)
+      .execute();
+    // Other sessions of this account end; this one stays.
+    await tx.deleteFrom('sessions').where('user_id', '=', actor.id).where('id', '!=', actor.sessionId ?? '').execute();
+    await appendAudit(tx, ctx, { action: 'change_password', entity: 'user', entityId: actor.id, areaId: user.home_area_id });
+  });
+}
+
+export function toMe(actor: Actor): Me {
+  const roles = actor.roles.map((r) => r.role);
+  return {
+    id: actor.id,
+    username: actor.username,
+    displayName: actor.displayName,
+    roles: actor.roles.map(({ role, areaId, areaCode, areaName, areaLevel }) => ({ role, areaId, areaCode, areaName, areaLevel })),
+    permissions: permissionsOf(roles),
+    assignableRoles: assignableRolesOf(roles),
+    mustChangePassword: actor.mustChangePassword,
+  };
+}
+
+function formatZh(d: Date): string {
+  // Chinese users read Beijing time whatever the server's zone.
+  return new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(d);
+}

@@ -1,0 +1,45 @@
+import { errorBodySchema, healthSchema, metaSchema } from '@redgrid/contracts';
+import type { Registry } from 'prom-client';
+import type { AppDeps } from '../../platform/context.ts';
+import type { App } from '../../platform/http.ts';
+import { DEMO_ACCOUNTS } from '../../db/seed/demo-accounts.ts';
+
+const VERSION = '0.1.0';
+const started = Date.now();
+
+export function registerSystemRoutes(app: App, deps: AppDeps, registry: Registry): void {
+  app.get('/api/health', {
+    config: { auth: 'public' },
+    schema: { tags: ['system'], summary: '健康检查（含数据库可达性）', response: { 200: healthSchema, 503: healthSchema } },
+  }, async (_req, reply) => {
+    let ok = true;
+    let latencyMs = -1;
+    try {
+      latencyMs = Math.round((await deps.database.ping()) * 100) / 100;
+    } catch {
+      ok = false;
+    }
+    const body = { status: ok ? ('ok' as const) : ('degraded' as const), db: { ok, engine: deps.database.kind, latencyMs }, uptimeSeconds: Math.round((Date.now() - started) / 1000) };
+    return reply.status(ok ? 200 : 503).send(body);
+  });
+
+  app.get('/api/meta', {
+    config: { auth: 'public' },
+    schema: { tags: ['system'], summary: '运行模式与登录页信息', response: { 200: metaSchema, 500: errorBodySchema } },
+  }, () => ({
+    name: 'redgrid' as const,
+    version: VERSION,
+    mode: deps.config.mode,
+    engine: deps.database.kind,
+    // Demo credentials are shown only in demo mode, where they are the documented way in.
+    demoAccounts: deps.config.mode === 'demo' ? DEMO_ACCOUNTS.map(({ username, password, description }) => ({ username, password, description })) : null,
+    passwordPolicy: deps.config.passwordPolicy,
+  }));
+
+  app.get('/metrics', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    reply.header('content-type', registry.contentType);
+    return registry.metrics();
+  });
+
+  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, () => app.swagger());
+}

@@ -1,0 +1,124 @@
+import { ApartmentOutlined, AuditOutlined, DashboardOutlined, MenuOutlined, TeamOutlined } from '@ant-design/icons';
+import { Button, Drawer, Grid, Layout, Menu, Tag } from 'antd';
+import { Suspense, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation } from 'react-router';
+import { HeaderAreaPicker } from '../../features/areas/header-area-picker';
+import { useMe, useMeta } from '../../features/auth/auth.api';
+import { UserMenu } from '../../features/auth/user-menu';
+import { menuFor, menuKeyForPath, type MenuKey } from '../menu';
+import { FullPageSpin } from '../require-auth';
+import { LanguageSwitch } from './language-switch';
+
+const ICONS: Record<MenuKey, ReactNode> = {
+  dashboard: <DashboardOutlined />,
+  areas: <ApartmentOutlined />,
+  users: <TeamOutlined />,
+  audit: <AuditOutlined />,
+};
+
+export function Brand({ withSlogan = true }: { withSlogan?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Link to="/dashboard" className="rg-brand">
+      <svg className="rg-brand-star" viewBox="0 0 32 32" aria-hidden>
+        <path d="M16 3l3.6 7.4 8.1 1.2-5.9 5.7 1.4 8.1L16 21.6l-7.2 3.8 1.4-8.1-5.9-5.7 8.1-1.2z" fill="#ffd34d" />
+      </svg>
+      <span className="rg-brand-name">{t('app.name')}</span>
+      {withSlogan ? <span className="rg-brand-slogan">{t('app.slogan')}</span> : null}
+    </Link>
+  );
+}
+
+export function DemoTag() {
+  const { t } = useTranslation();
+  const meta = useMeta();
+  if (meta.data?.mode !== 'demo') return null;
+  return (
+    <Tag color="gold" variant="solid" className="rg-demo-tag">
+      {t('app.demoTag')}
+    </Tag>
+  );
+}
+
+/**
+ * The desk console: red header with brand, area filter, language and account; a side menu that
+ * lists only what the user's permissions open. Below 768 px the menu moves into a drawer and the
+ * area filter into its own row.
+ */
+export function ConsoleLayout() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const location = useLocation();
+  const screens = Grid.useBreakpoint();
+  // Before the first measurement every breakpoint is undefined: assume a desk, the common case.
+  const mobile = screens.md === false;
+  const [drawerOpen, setDrawerOpen] = useState(false);
+
+  const selectedKey = menuKeyForPath(location.pathname);
+  const items = menuFor(me.permissions).map((entry) => ({
+    key: entry.key,
+    icon: ICONS[entry.key],
+    label: <Link to={entry.path}>{t(`nav.${entry.key}`)}</Link>,
+  }));
+  const menu = (
+    <Menu
+      mode="inline"
+      selectedKeys={selectedKey ? [selectedKey] : []}
+      items={items}
+      onClick={() => setDrawerOpen(false)}
+      className="rg-menu"
+    />
+  );
+
+  return (
+    <Layout className="rg-console">
+      <Layout.Header className="rg-header">
+        {mobile ? (
+          <Button
+            type="text"
+            className="rg-header-button"
+            icon={<MenuOutlined />}
+            onClick={() => setDrawerOpen(true)}
+            aria-label={t('nav.menu')}
+          />
+        ) : null}
+        <Brand withSlogan={!mobile} />
+        <DemoTag />
+        <div className="rg-header-spacer" />
+        {mobile ? null : <HeaderAreaPicker />}
+        <LanguageSwitch compact={mobile} className="rg-header-button" />
+        <UserMenu compact={mobile} />
+      </Layout.Header>
+      {mobile ? (
+        <div className="rg-subbar">
+          <HeaderAreaPicker block />
+        </div>
+      ) : null}
+      <Layout hasSider={!mobile}>
+        {mobile ? null : (
+          <Layout.Sider width={208} breakpoint="lg" collapsible className="rg-sider" theme="light">
+            {menu}
+          </Layout.Sider>
+        )}
+        <Layout.Content className="rg-content">
+          <Suspense fallback={<FullPageSpin />}>
+            <Outlet />
+          </Suspense>
+        </Layout.Content>
+      </Layout>
+      {mobile ? (
+        <Drawer
+          placement="left"
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          size={240}
+          title={t('app.fullName')}
+          styles={{ body: { padding: 0 } }}
+        >
+          {menu}
+        </Drawer>
+      ) : null}
+    </Layout>
+  );
+}

@@ -1,0 +1,48 @@
+import type { Permission } from '@redgrid/contracts';
+
+export type MenuKey = 'dashboard' | 'areas' | 'users' | 'audit';
+
+export interface MenuEntry {
+  key: MenuKey;
+  path: string;
+  /** Needed to see the entry; null means every signed-in user. */
+  permission: Permission | null;
+}
+
+/** The console's sections in menu order, each with the permission that opens it. */
+export const MENU: readonly MenuEntry[] = [
+  { key: 'dashboard', path: '/dashboard', permission: null },
+  { key: 'areas', path: '/areas', permission: 'area.read' },
+  { key: 'users', path: '/users', permission: 'user.read' },
+  { key: 'audit', path: '/audit', permission: 'audit.read' },
+];
+
+/** The entries a user with these permissions may open. The server enforces the same rules. */
+export function menuFor(permissions: readonly Permission[]): MenuEntry[] {
+  const granted = new Set(permissions);
+  return MENU.filter((entry) => entry.permission === null || granted.has(entry.permission));
+}
+
+/** The menu entry that owns a location, for highlighting ("/users/12" belongs to users). */
+export function menuKeyForPath(pathname: string): MenuKey | undefined {
+  return MENU.find((entry) => pathname === entry.path || pathname.startsWith(`${entry.path}/`))?.key;
+}
+
+/**
+ * Where to go after signing in: the page the user was sent away from, if it is one of ours.
+ * Only same-site paths are accepted, so a crafted link cannot bounce users to another site.
+ */
+export function safeNextPath(next: string | null | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/dashboard';
+  if (next === '/login' || next.startsWith('/login?')) return '/dashboard';
+  return next;
+}
+
+/** The login URL that brings the user back to `returnTo` afterwards. */
+export function loginPath(returnTo: string, reason?: string): string {
+  const params = new URLSearchParams();
+  if (returnTo && returnTo !== '/' && !returnTo.startsWith('/login')) params.set('next', returnTo);
+  if (reason) params.set('reason', reason);
+  const search = params.toString();
+  return search ? `/login?${search}` : '/login';
+}

@@ -1,0 +1,63 @@
+import { lazy } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { LoginPage } from '../features/auth/login-page';
+import { NotFoundPage, RouteErrorPage } from './error-boundary';
+import { ConsoleLayout } from './layouts/console-layout';
+import { RequireAuth, RequirePermission } from './require-auth';
+
+// Pages load on first visit, so the login page does not wait for the tables and trees.
+const DashboardPage = lazy(() => import('../features/dashboard/dashboard-page').then((m) => ({ default: m.DashboardPage })));
+const AreasPage = lazy(() => import('../features/areas/areas-page').then((m) => ({ default: m.AreasPage })));
+const UsersPage = lazy(() => import('../features/users/users-page').then((m) => ({ default: m.UsersPage })));
+const AuditPage = lazy(() => import('../features/audit/audit-page').then((m) => ({ default: m.AuditPage })));
+const ChangePasswordPage = lazy(() =>
+  import('../features/auth/change-password-page').then((m) => ({ default: m.ChangePasswordPage })),
+);
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
+  {
+    path: '/',
+    element: (
+      <RequireAuth>
+        <ConsoleLayout />
+      </RequireAuth>
+    ),
+    errorElement: <RouteErrorPage />,
+    children: [
+      {
+        errorElement: <RouteErrorPage />,
+        children: [
+          { index: true, element: <Navigate to="/dashboard" replace /> },
+          { path: 'dashboard', element: <DashboardPage /> },
+          {
+            path: 'areas',
+            element: (
+              <RequirePermission permission="area.read">
+                <AreasPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'users',
+            element: (
+              <RequirePermission permission="user.read">
+                <UsersPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'audit',
+            element: (
+              <RequirePermission permission="audit.read">
+                <AuditPage />
+              </RequirePermission>
+            ),
+          },
+          { path: 'change-password', element: <ChangePasswordPage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);

@@ -1,0 +1,79 @@
+import {
+  metaSchema,
+  sessionResponseSchema,
+  type LoginRequest,
+  type Me,
+  type Meta,
+  type SessionResponse,
+} from '@redgrid/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../shared/api/api-client';
+import { isApiError } from '../../shared/api/api-error';
+
+export const sessionKey = ['session'] as const;
+export const metaKey = ['meta'] as const;
+
+/** The current session, or null when nobody is signed in. */
+export async function fetchSession(): Promise<SessionResponse | null> {
+  try {
+    const session = await api.get('/api/auth/me', sessionResponseSchema, { skipAuthRedirect: true });
+    api.setCsrfToken(session.csrfToken);
+    return session;
+  } catch (error) {
+    if (isApiError(error) && error.status === 401) {
+      api.setCsrfToken(null);
+      return null;
+    }
+    throw error;
+  }
+}
+
+export function useSession() {
+  return useQuery({ queryKey: sessionKey, queryFn: fetchSession, staleTime: Infinity, retry: false });
+}
+
+/** The signed-in user; only call below the route guard, which waits for the session. */
+export function useMe(): Me {
+  const { data } = useSession();
+  if (!data) throw new Error('useMe() used outside the signed-in part of the app');
+  return data.user;
+}
+
+export function useMeta() {
+  return useQuery({
+    queryKey: metaKey,
+    queryFn: (): Promise<Meta> => api.get('/api/meta', metaSchema, { skipAuthRedirect: true }),
+    staleTime: Infinity,
+  });
+}
+
+export function useLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: LoginRequest) => api.post('/api/auth/login', sessionResponseSchema, input, { skipAuthRedirect: true }),
+    onSuccess: (session) => {
+      // Data cached for a previous user must never leak into this one's screens.
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== metaKey[0] });
+      api.setCsrfToken(session.csrfToken);
+      queryClient.setQueryData(sessionKey, session);
+    },
+  });
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.send('POST', '/api/auth/logout', undefined, { skipAuthRedirect: true }),
+    onSettled: () => {
+      api.setCsrfToken(null);
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== metaKey[0] && q.queryKey[0] !== sessionKey[0] });
+      queryClient.setQueryData(sessionKey, null);
+    },
+  });
+}
+
+export function useChangePassword() {
+  return useMutation({
+    mutationFn: (input: { currentPassword: string; newPassword: string }) => api.send('POST', '/api/auth/password', input),
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Roles a user holds on an area. The data scope of a user is the union of the subtrees of the
+ * areas their roles sit on. Admin duties are split three ways (三权分立, MLPS 2.0 level 3):
+ * system_admin manages accounts, security_admin manages security settings, audit_admin reads the
+ * audit trail; none of them can do the others' work.
+ */
+export const ROLES = [
+  'system_admin',
+  'security_admin',
+  'audit_admin',
+  'area_admin',
+  'grid_leader',
+  'grid_worker',
+  'dept_staff',
+  'party_member',
+  'volunteer',
+  'resident',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'area.read',
+  'area.manage',
+  'user.read',
+  'user.manage',
+  'user.reveal_phone',
+  'audit.read',
+  'security.manage',
+  'dashboard.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** What each role may do, before data scope narrows it to their areas. */
+export const ROLE_PERMISSIONS = {
+  system_admin: ['area.read', 'area.manage', 'user.read', 'user.manage', 'dashboard.read'],
+  security_admin: ['area.read', 'security.manage', 'user.read'],
+  audit_admin: ['area.read', 'audit.read'],
+  area_admin: ['area.read', 'area.manage', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read'],
+  grid_leader: ['area.read', 'user.read', 'dashboard.read'],
+  grid_worker: ['area.read', 'dashboard.read'],
+  dept_staff: ['area.read', 'dashboard.read'],
+  party_member: ['area.read'],
+  volunteer: ['area.read'],
+  resident: [],
+} as const satisfies Record<Role, readonly Permission[]>;
+
+/**
+ * Roles an assigner may hand out. An area admin may not create system/security/audit admins, and
+ * nobody can grant roles above their own area (enforced with scope on the server).
+ */
+export const ASSIGNABLE_ROLES = {
+  system_admin: ['system_admin', 'area_admin', 'grid_leader', 'grid_worker', 'dept_staff', 'party_member', 'volunteer', 'resident'],
+  area_admin: ['area_admin', 'grid_leader', 'grid_worker', 'dept_staff', 'party_member', 'volunteer', 'resident'],
+  security_admin: ['security_admin', 'audit_admin'],
+} as const satisfies Partial<Record<Role, readonly Role[]>>;
+
+export function permissionsOf(roles: readonly Role[]): Permission[] {
+  const set = new Set<Permission>();
+  for (const role of roles) for (const p of ROLE_PERMISSIONS[role]) set.add(p);
+  return [...set].sort();
+}
+
+export function assignableRolesOf(roles: readonly Role[]): Role[] {
+  const set = new Set<Role>();
+  for (const role of roles) {
+    const list: readonly Role[] | undefined = (ASSIGNABLE_ROLES as Partial<Record<Role, readonly Role[]>>)[role];
+    for (const r of list ?? []) set.add(r);
+  }
+  return ROLES.filter((r) => set.has(r));
+}
