@@ -56,6 +56,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  // The API speaks JSON only: anything else is 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -99,7 +101,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     request.ctx = ctx;
     const routeConfig = request.routeOptions.config;
     const url = request.routeOptions.url;
-    if (!url || !url.startsWith('/api/') || routeConfig.auth === 'public') return;
+    // The API reference (/api/docs) is public like the OpenAPI document it renders.
+    if (!url || !url.startsWith('/api/') || url.startsWith('/api/docs') || routeConfig.auth === 'public') return;
 
     const token = request.cookies[SESSION_COOKIE];
     if (!token) throw new AppError('unauthenticated', '请先登录');

@@ -1,4 +1,4 @@
-import { Delaunay } from 'd3-delaunay';
+import { Delaunay, type Voronoi } from 'd3-delaunay';
 import { featureCollection, intersect, multiPolygon, polygon, union } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import type { LngLat } from './crs.ts';
@@ -17,14 +17,15 @@ import type { LngLat } from './crs.ts';
  * 2. Group the sites into streets/towns, then each street's sites into its communities, with exact group
  *    sizes (the planned grid counts): a capacity-constrained assignment to anchor points, re-centred a
  *    few times (balanced k-means). The optimal assignment is separable by a power diagram, so groups
- *    are compact and contiguous.
+ *    are compact; other starting anchors are tried until every group is also contiguous.
  * 3. Grid = Voronoi cell of its site clipped to the hull; community = union of its grids;
  *    street = union of its communities; district = union of its streets. Since every boundary is made of
  *    the same Voronoi edges, neighbours share vertices exactly and rounding to 7 decimals moves both sides
  *    identically: no T-junction gaps.
  *
- * Measured: ~0.4 s for the full Jingkai input (83 communities, 295 grids) on the 2-core dev container,
- * Node 20 (about half of it warming up polyclip on the first call).
+ * Measured for the full Jingkai input (82 communities, 295 grids), Node 20 on the 2-core dev container:
+ * 0.46 s for the first call in a fresh process (it includes JIT warm-up of polyclip), 0.29 s for later
+ * calls; 0.8 s cold while the machine was otherwise busy (load average 4). Budget: 3 s.
  */
 
 export interface DemoAreaInput {
@@ -129,6 +130,7 @@ const LLOYD_ITERATIONS = 12;
 const TOWNSHIP_RECENTRING = 2;
 const COMMUNITY_RECENTRING = 4;
 const PLANTED_OUTLIER_COUNT = 4;
+const MAX_PARTITION_ATTEMPTS = 24;
 const DECIMALS = 1e7;
 
 /**
@@ -172,48 +174,49 @@ export function buildDemoGeography(areas: readonly DemoAreaInput[], options: Dem
   const gridCount = options.gridCount ?? DEMO_GRID_COUNT;
   const tree = organise(areas, gridCount);
 
+  const sizeRandom = random(seed, 'community-size');
   const gridsPerCommunity = apportion(
-    tree.communities.map((community) => communityWeight(community, random(seed, 'community-size'))),
+    tree.communities.map((community) => communityWeight(community, sizeRandom)),
     gridCount,
   );
   const sites = placeGridSites(gridCount, random(seed, 'sites'));
+  const hull = planarHull();
+  const voronoi = boundedVoronoi(sites, hull);
+  const neighbours = sites.map((_, i) => [...voronoi.neighbors(i)]);
 
   // Group sites: townships first, then communities within each township.
-  const communitySites: Pt[][] = tree.communities.map(() => []);
+  const allSites = sites.map((_, i) => i);
   const townshipSizes = tree.streets.map((street) =>
     sum(tree.communitiesOf(street.code).map((index) => gridsPerCommunity[index] ?? 0)),
   );
-  const townshipAnchors = tree.streets.map((street, i) => {
+  const knownAnchors = tree.streets.map((street, i) => {
     const known = TOWNSHIP_ANCHORS[street.code];
     return known ? toPlanar(known) : fallbackAnchor(sites, i, tree.streets.length);
   });
-  const townshipOf = partition(sites, townshipAnchors, townshipSizes, TOWNSHIP_RECENTRING);
+  const jitter = random(seed, 'township-anchors');
+  const townshipOf = partitionContiguous(allSites, sites, neighbours, townshipSizes, TOWNSHIP_RECENTRING, (attempt) =>
+    knownAnchors.map(([x, y]) => (attempt === 0 ? [x, y] : [x + 0.02 * (jitter() - 0.5), y + 0.02 * (jitter() - 0.5)])),
+  );
+  const communityMembers: number[][] = tree.communities.map(() => []);
+  const startPick = random(seed, 'community-anchors');
   tree.streets.forEach((street, s) => {
-    const members = sites.filter((_, i) => townshipOf[i] === s);
+    const members = allSites.filter((i) => townshipOf[i] === s);
     const communityIndexes = tree.communitiesOf(street.code);
     const sizes = communityIndexes.map((index) => gridsPerCommunity[index] ?? 0);
-    const groupOf = partition(members, farthestPoints(members, sizes.length), sizes, COMMUNITY_RECENTRING);
+    const groupOf = partitionContiguous(members, sites, neighbours, sizes, COMMUNITY_RECENTRING, (attempt, points) =>
+      farthestPoints(points, sizes.length, attempt === 0 ? undefined : Math.floor(startPick() * points.length)),
+    );
     members.forEach((site, m) => {
       const index = communityIndexes[groupOf[m] ?? -1];
       if (index === undefined) throw new Error('site left unassigned');
-      communitySites[index]?.push(site);
+      communityMembers[index]?.push(site);
     });
   });
 
-  const hull = planarHull();
-  const orderedSites = communitySites.flat();
-  const cells = clippedVoronoiCells(orderedSites, hull);
-
-  const boundaries = new Map<string, MultiPolygon>();
-  const planarCommunities: PlanarGeometry[] = [];
+  const cells = clipCells(voronoi, sites.length, hull);
   const grids: DemoGridPlan[] = [];
-  let offset = 0;
-  tree.communities.forEach((community, c) => {
-    const count = communitySites[c]?.length ?? 0;
-    const own = cells.slice(offset, offset + count);
-    offset += count;
-    const merged = unionAll(own);
-    planarCommunities.push(merged);
+  const planarCommunities = tree.communities.map((community, c) => {
+    const own = (communityMembers[c] ?? []).map((site) => cells[site]).filter(isDefined);
     numberGrids(own).forEach((cell, n) => {
       grids.push({
         code: `${community.code}${String(n + 1).padStart(3, '0')}`,
@@ -223,23 +226,27 @@ export function buildDemoGeography(areas: readonly DemoAreaInput[], options: Dem
         geometry: toWgs84MultiPolygon(cell),
       });
     });
-    boundaries.set(community.code, toWgs84MultiPolygon(merged));
+    return unionAll(own);
   });
-
   const planarStreets = tree.streets.map((street) =>
     unionAll(tree.communitiesOf(street.code).map((index) => planarCommunities[index]).filter(isDefined)),
   );
-  const ordered = new Map<string, MultiPolygon>();
-  ordered.set(tree.district.code, toWgs84MultiPolygon(unionAll(planarStreets)));
+
+  // Top-down order: district, townships, communities (each by code).
+  const boundaries = new Map<string, MultiPolygon>();
+  boundaries.set(tree.district.code, toWgs84MultiPolygon(unionAll(planarStreets)));
   tree.streets.forEach((street, s) => {
     const geometry = planarStreets[s];
-    if (geometry) ordered.set(street.code, toWgs84MultiPolygon(geometry));
+    if (geometry) boundaries.set(street.code, toWgs84MultiPolygon(geometry));
   });
-  for (const [code, geometry] of boundaries) ordered.set(code, geometry);
+  tree.communities.forEach((community, c) => {
+    const geometry = planarCommunities[c];
+    if (geometry) boundaries.set(community.code, toWgs84MultiPolygon(geometry));
+  });
 
   grids.sort((a, b) => compareStrings(a.code, b.code));
   const plantedOutliers = assignHouseholds(grids, random(seed, 'households'));
-  return { boundaries: ordered, grids, plantedOutliers };
+  return { boundaries, grids, plantedOutliers };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -278,10 +285,12 @@ function organise(areas: readonly DemoAreaInput[], gridCount: number): AreaTree 
   for (const [code, indexes] of indexesByStreet) {
     if (indexes.length === 0) throw new Error(`street ${code} has no communities`);
   }
+  if (!Number.isInteger(gridCount)) throw new Error(`gridCount ${gridCount} is not an integer`);
   if (gridCount < communities.length) {
     throw new Error(`gridCount ${gridCount} is below the ${communities.length} communities (each needs a grid)`);
   }
-  if (!Number.isInteger(gridCount) || gridCount > communities.length * 999) throw new Error(`invalid gridCount ${gridCount}`);
+  // Grid codes have a 3-digit sequence.
+  if (gridCount > communities.length * 999) throw new Error(`gridCount ${gridCount} exceeds 999 grids per community`);
   return {
     district,
     streets,
@@ -418,9 +427,9 @@ function fallbackAnchor(sites: readonly Pt[], i: number, of: number): Pt {
   return [centre[0] + 0.05 * Math.cos(angle), centre[1] + 0.05 * Math.sin(angle)];
 }
 
-/** Deterministic spread-out starting anchors: northernmost (then westernmost) site, then farthest-point picks. */
-function farthestPoints(points: readonly Pt[], k: number): Pt[] {
-  const first = [...points].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
+/** Spread-out starting anchors: the given point (default: northernmost, then westernmost), then farthest-point picks. */
+function farthestPoints(points: readonly Pt[], k: number, start?: number): Pt[] {
+  const first = start === undefined ? [...points].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] : points[start];
   if (!first) throw new Error('cannot pick anchors from no points');
   const anchors: Pt[] = [first];
   const nearest = points.map((p) => dist2(p, first));
@@ -437,6 +446,61 @@ function farthestPoints(points: readonly Pt[], k: number): Pt[] {
     });
   }
   return anchors;
+}
+
+/**
+ * Balanced k-means whose groups must also be contiguous: a community in two pieces would be an enclave
+ * (飞地) nobody asked for. The optimal assignment is separable by a power diagram, yet a small group can
+ * still take two cells that meet only at a corner, so other starting anchors are tried until every group
+ * is connected through shared Voronoi edges; the attempt with the fewest broken groups wins.
+ * Returns the group of each member, in member order.
+ */
+function partitionContiguous(
+  members: readonly number[],
+  sites: readonly Pt[],
+  neighbours: readonly number[][],
+  sizes: readonly number[],
+  recentring: number,
+  anchorsFor: (attempt: number, points: readonly Pt[]) => Pt[],
+): number[] {
+  const points = members.map((site) => sites[site]).filter(isDefined);
+  let best: number[] = [];
+  let bestBroken = Infinity;
+  for (let attempt = 0; attempt < MAX_PARTITION_ATTEMPTS && bestBroken > 0; attempt++) {
+    const groups = partition(points, anchorsFor(attempt, points), sizes, recentring);
+    const broken = countBrokenGroups(members, groups, neighbours);
+    if (broken < bestBroken) {
+      best = groups;
+      bestBroken = broken;
+    }
+  }
+  return best;
+}
+
+function countBrokenGroups(members: readonly number[], groups: readonly number[], neighbours: readonly number[][]): number {
+  const groupOfSite = new Map(members.map((site, m) => [site, groups[m] ?? -1]));
+  const byGroup = new Map<number, number[]>();
+  members.forEach((site, m) => {
+    const g = groups[m] ?? -1;
+    byGroup.set(g, [...(byGroup.get(g) ?? []), site]);
+  });
+  let broken = 0;
+  for (const [g, own] of byGroup) {
+    const [first] = own;
+    if (first === undefined) continue;
+    const seen = new Set([first]);
+    const queue = [first];
+    for (let site = queue.pop(); site !== undefined; site = queue.pop()) {
+      for (const next of neighbours[site] ?? []) {
+        if (!seen.has(next) && groupOfSite.get(next) === g) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    if (seen.size < own.length) broken += 1;
+  }
+  return broken;
 }
 
 /** Balanced k-means: exact group sizes, anchors re-centred on their groups `recentring` times. */
@@ -535,12 +599,16 @@ function assignWithCapacities(points: readonly Pt[], anchors: readonly Pt[], cap
 
 type PlanarGeometry = Position[][][]; // MultiPolygon coordinates in the planar frame
 
-function clippedVoronoiCells(sites: readonly Pt[], hull: readonly Pt[]): PlanarGeometry[] {
+function boundedVoronoi(sites: readonly Pt[], hull: readonly Pt[]): Voronoi<Delaunay.Point> {
   const [minX, minY, maxX, maxY] = bounds(hull);
   const pad = 0.01;
-  const voronoi = Delaunay.from(sites.map(([x, y]) => [x, y])).voronoi([minX - pad, minY - pad, maxX + pad, maxY + pad]);
+  return Delaunay.from(sites.map(([x, y]) => [x, y])).voronoi([minX - pad, minY - pad, maxX + pad, maxY + pad]);
+}
+
+/** Each site's Voronoi cell clipped to the (not quite convex) district hull. */
+function clipCells(voronoi: Voronoi<Delaunay.Point>, count: number, hull: readonly Pt[]): PlanarGeometry[] {
   const hullFeature = polygon([closeRing(hull.map((p) => [p[0], p[1]]))]);
-  return sites.map((_, i) => {
+  return Array.from({ length: count }, (_, i) => {
     const cell = voronoi.cellPolygon(i);
     if (!cell) throw new Error(`site ${i} has no Voronoi cell (duplicate site?)`);
     const clipped = intersect(featureCollection([polygon([cell.map(([x, y]) => [x, y])]), hullFeature]));

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { CSRF_HEADER, SESSION_COOKIE, type SessionResponse } from '@redgrid/contracts';
+import { inject } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { boot, systemContext } from '../src/boot.ts';
+import { testConfig, type AppConfig } from '../src/config.ts';
+import { openEmbedded, openPostgres, type Database } from '../src/db/engine.ts';
+import { seedDemo } from '../src/db/seed/demo.ts';
+import type { AppDeps } from '../src/platform/context.ts';
+import { FieldCipher } from '../src/platform/crypto.ts';
+import type { App } from '../src/platform/http.ts';
+import { adminUrl, databaseName, withDatabase } from './pg-admin.ts';
+import { withName } from './global-setup.ts';
+
+export { boot };
+
+/** A migrated database of its own for one test file: a PGlite snapshot or a PostgreSQL template clone. */
+export async function createTestDatabase(): Promise<Database> {
+  const template = inject('dbTemplate');
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const name = `${databaseName(url)}_t${randomBytes(4).toString('hex')}`;
+    await withDatabase(adminUrl(url), (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+    const db = await openPostgres(withName(url, name), 4);
+    return {
+      ...db,
+      kind: db.kind,
+      db: db.db,
+      async close() {
+        await db.close();
+        await withDatabase(adminUrl(url), (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      },
+    };
+  }
+  return openEmbedded({ loadDataDir: new Blob([readFileSync(template)]) });
+}
+
+/** A clock the test moves by hand; time never comes from the wall clock in tests. */
+export class TestClock {
+  constructor(public now = new Date('2026-11-20T02:00:00Z')) {}
+  readonly read = (): Date => new Date(this.now);
+  advanceMinutes(minutes: number): void {
+    this.now = new Date(this.now.getTime() + minutes * 60_000);
+  }
+}
+
+export interface TestApp {
+  app: App;
+  deps: AppDeps;
+  clock: TestClock;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/** The real app on a fresh database with the demo district seeded (deterministic). */
+export async function createTestApp(overrides: Partial<AppConfig> = {}, { seed = true } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const clock = new TestClock();
+  const config = testConfig(overrides);
+  const deps: AppDeps = { config, database, cipher: new FieldCipher(config.dataKey), clock: clock.read };
+  const app = await buildApp(deps, { logger: false });
+  if (seed) await seedDemo(systemContext(deps, app.log));
+  return {
+    app,
+    deps,
+    clock,
+    database,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export interface Session {
+  cookie: string;
+  csrf: string;
+  body: SessionResponse;
+  /** Headers for a write in this session. */
+  headers: Record<string, string>;
+}
+
+export async function loginAs(app: App, username: string, password = 'Redgrid@2026'): Promise<Session> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
+  if (!cookie) throw new Error('no session cookie');
+  const body = res.json<SessionResponse>();
+  const cookieHeader = `${SESSION_COOKIE}=${cookie.value}`;
+  return { cookie: cookieHeader, csrf: body.csrfToken, body, headers: { cookie: cookieHeader, [CSRF_HEADER]: body.csrfToken } };
+}
+
+export async function areaIdByCode(database: Database, code: string): Promise<number> {
+  const row = await database.db.selectFrom('areas').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function userIdByName(database: Database, username: string): Promise<number> {
+  const row = await database.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -1,0 +1,48 @@
+// @vitest-environment jsdom
+import { permissionsOf } from '@redgrid/contracts';
+import { describe, expect, it } from 'vitest';
+import { loginPath, menuFor, menuKeyForPath, safeNextPath } from './menu';
+
+describe('menuFor', () => {
+  const keysFor = (...roles: Parameters<typeof permissionsOf>[0]) => menuFor(permissionsOf(roles)).map((e) => e.key);
+
+  it.each([
+    [['system_admin'] as const, ['dashboard', 'areas', 'users']],
+    [['audit_admin'] as const, ['dashboard', 'areas', 'audit']],
+    [['security_admin'] as const, ['dashboard', 'areas', 'users']],
+    [['grid_worker'] as const, ['dashboard', 'areas']],
+    [['resident'] as const, ['dashboard']],
+    [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'users', 'audit']],
+  ])('%j sees %j', (roles, expected) => {
+    expect(keysFor(...roles)).toEqual(expected);
+  });
+});
+
+describe('menuKeyForPath', () => {
+  it('highlights the section that owns a path', () => {
+    expect(menuKeyForPath('/users')).toBe('users');
+    expect(menuKeyForPath('/users/12')).toBe('users');
+    expect(menuKeyForPath('/usersx')).toBeUndefined();
+    expect(menuKeyForPath('/change-password')).toBeUndefined();
+  });
+});
+
+describe('safeNextPath', () => {
+  it.each([
+    ['/users?page=2', '/users?page=2'],
+    [null, '/dashboard'],
+    ['https://evil.example/', '/dashboard'],
+    ['//evil.example/', '/dashboard'],
+    ['/\\evil.example', '/dashboard'],
+    ['/login?next=/users', '/dashboard'],
+  ])('%s -> %s', (input, expected) => {
+    expect(safeNextPath(input)).toBe(expected);
+  });
+});
+
+describe('loginPath', () => {
+  it('remembers where the user was going and why they left', () => {
+    expect(loginPath('/users?q=张', 'session_expired')).toBe('/login?next=%2Fusers%3Fq%3D%E5%BC%A0&reason=session_expired');
+    expect(loginPath('/')).toBe('/login');
+  });
+});
