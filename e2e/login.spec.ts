@@ -7,7 +7,7 @@ import { startServer, type RunningServer } from './support/server.ts';
 const USER = { username: 'zb_worker', password: 'Redgrid@2026', displayName: '刘芳', community: '站北社区' };
 const OTHER_COMMUNITY = '蓝山湖';
 
-/** Picked up by `npm test` too (no root exclude for e2e/): run only under e2e/vitest.config.ts. */
+/** Only under e2e/vitest.config.ts (which sets it): never as part of a unit-test run that has no server. */
 const inE2eRun = process.env.REDGRID_E2E === '1';
 
 async function fillLogin(page: Page, username: string, password: string): Promise<void> {

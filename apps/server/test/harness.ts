@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { CSRF_HEADER, SESSION_COOKIE, type SessionResponse } from '@redgrid/contracts';
 import { inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { boot, systemContext } from '../src/boot.ts';
+import { systemContext } from '../src/boot.ts';
 import { testConfig, type AppConfig } from '../src/config.ts';
 import { openEmbedded, openPostgres, type Database } from '../src/db/engine.ts';
 import { seedDemo } from '../src/db/seed/demo.ts';
@@ -12,8 +12,6 @@ import { FieldCipher } from '../src/platform/crypto.ts';
 import type { App } from '../src/platform/http.ts';
 import { adminUrl, databaseName, withDatabase } from './pg-admin.ts';
 import { withName } from './global-setup.ts';
-
-export { boot };
 
 /** A migrated database of its own for one test file: a PGlite snapshot or a PostgreSQL template clone. */
 export async function createTestDatabase(): Promise<Database> {

@@ -302,6 +302,7 @@ describe('buildDemoGeography', () => {
         gridCount: DEMO_GRID_COUNT,
         message: /no street parent/,
       },
+      { name: 'duplicate codes', input: () => [...areas, ...areas.slice(-1)], gridCount: DEMO_GRID_COUNT, message: /unique/ },
       { name: 'no district', input: () => areas.filter((area) => area.level !== 'district'), gridCount: DEMO_GRID_COUNT, message: /one district/ },
     ])('rejects $name', ({ input, gridCount, message }) => {
       expect(() => buildDemoGeography(input(), { gridCount })).toThrow(message);

@@ -260,6 +260,8 @@ interface AreaTree {
 }
 
 function organise(areas: readonly DemoAreaInput[], gridCount: number): AreaTree {
+  const codes = new Set(areas.map((area) => area.code));
+  if (codes.size !== areas.length) throw new Error('area codes must be unique');
   const districts = areas.filter((area) => area.level === 'district');
   const district = districts[0];
   if (!district || districts.length > 1) throw new Error('expected exactly one district area');
@@ -372,52 +374,71 @@ function placeGridSites(count: number, rand: () => number): Pt[] {
   const hull = planarHull();
   const [minX, minY, maxX, maxY] = bounds(hull);
   const core = toPlanar(URBAN_CORE);
-  const samples: Pt[] = [];
   const wanted = count * SAMPLES_PER_GRID;
-  while (samples.length < wanted) {
+  const drawn = new Float64Array(2 * wanted);
+  for (let n = 0; n < wanted; ) {
     const p: Pt = [minX + (maxX - minX) * rand(), minY + (maxY - minY) * rand()];
     const d2 = (p[0] - core[0]) ** 2 + (p[1] - core[1]) ** 2;
     const density = 1 + URBAN_CORE_PEAK * Math.exp(-d2 / (2 * URBAN_CORE_SIGMA_DEG ** 2));
-    if (rand() * (1 + URBAN_CORE_PEAK) < density && pointInRing(p, hull)) samples.push(p);
+    if (rand() * (1 + URBAN_CORE_PEAK) < density && pointInRing(p, hull)) {
+      drawn[2 * n] = p[0];
+      drawn[2 * n + 1] = p[1];
+      n += 1;
+    }
   }
-  // Sorting the samples spatially keeps successive nearest-site searches local (d3's find walks from a hint).
+  // Visiting the samples in serpentine rows keeps successive nearest-site searches local
+  // (d3's find walks from the previous answer), which makes each Lloyd pass close to linear.
   const band = (maxY - minY) / 64;
-  samples.sort((a, b) => {
-    const rowA = Math.floor((a[1] - minY) / band);
-    const rowB = Math.floor((b[1] - minY) / band);
-    return rowA - rowB || (rowA % 2 === 0 ? a[0] - b[0] : b[0] - a[0]) || a[1] - b[1];
+  const rowOf = (n: number): number => Math.floor(((drawn[2 * n + 1] ?? 0) - minY) / band);
+  const order = Array.from({ length: wanted }, (_, n) => n).sort((a, b) => {
+    const rowA = rowOf(a);
+    const ax = drawn[2 * a] ?? 0;
+    const bx = drawn[2 * b] ?? 0;
+    return rowA - rowOf(b) || (rowA % 2 === 0 ? ax - bx : bx - ax) || a - b;
+  });
+  const samples = new Float64Array(2 * wanted);
+  order.forEach((from, to) => {
+    samples[2 * to] = drawn[2 * from] ?? 0;
+    samples[2 * to + 1] = drawn[2 * from + 1] ?? 0;
   });
 
   // Initial sites: distinct random samples, so they start inside the hull and never coincide.
-  let sites: Pt[] = [];
+  const sites = new Float64Array(2 * count);
   const used = new Set<number>();
-  while (sites.length < count) {
-    const index = Math.floor(rand() * samples.length);
-    const sample = samples[index];
-    if (!sample || used.has(index)) continue;
+  while (used.size < count) {
+    const index = Math.floor(rand() * wanted);
+    if (used.has(index)) continue;
+    sites[2 * used.size] = samples[2 * index] ?? 0;
+    sites[2 * used.size + 1] = samples[2 * index + 1] ?? 0;
     used.add(index);
-    sites.push(sample);
   }
 
+  const sx = new Float64Array(count);
+  const sy = new Float64Array(count);
+  const won = new Uint32Array(count);
   for (let iteration = 0; iteration < LLOYD_ITERATIONS; iteration++) {
-    const delaunay = Delaunay.from(sites.map(([x, y]) => [x, y]));
-    const sx = new Float64Array(count);
-    const sy = new Float64Array(count);
-    const n = new Uint32Array(count);
+    const delaunay = new Delaunay(sites);
+    sx.fill(0);
+    sy.fill(0);
+    won.fill(0);
     let hint = 0;
-    for (const [x, y] of samples) {
+    for (let n = 0; n < wanted; n++) {
+      const x = samples[2 * n] ?? 0;
+      const y = samples[2 * n + 1] ?? 0;
       hint = delaunay.find(x, y, hint);
       sx[hint] = (sx[hint] ?? 0) + x;
       sy[hint] = (sy[hint] ?? 0) + y;
-      n[hint] = (n[hint] ?? 0) + 1;
+      won[hint] = (won[hint] ?? 0) + 1;
     }
     // A site that won no samples stays put rather than collapsing onto the origin.
-    sites = sites.map((site, i) => {
-      const k = n[i] ?? 0;
-      return k > 0 ? [(sx[i] ?? 0) / k, (sy[i] ?? 0) / k] : site;
-    });
+    for (let i = 0; i < count; i++) {
+      const k = won[i] ?? 0;
+      if (k === 0) continue;
+      sites[2 * i] = (sx[i] ?? 0) / k;
+      sites[2 * i + 1] = (sy[i] ?? 0) / k;
+    }
   }
-  return sites;
+  return Array.from({ length: count }, (_, i): Pt => [sites[2 * i] ?? 0, sites[2 * i + 1] ?? 0]);
 }
 
 function fallbackAnchor(sites: readonly Pt[], i: number, of: number): Pt {

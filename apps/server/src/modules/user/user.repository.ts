@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Role } from '@redgrid/contracts';
+import type { AreaLevel, Role } from '@redgrid/contracts';
 import type { DB } from '../../db/types.ts';
 import type { Scope } from '../../platform/context.ts';
 import { areaPathInScope } from '../../platform/scope.ts';
@@ -27,7 +27,7 @@ export interface UserRoleRecord {
   areaId: number;
   areaCode: string;
   areaName: string;
-  areaLevel: import('@redgrid/contracts').AreaLevel;
+  areaLevel: AreaLevel;
   areaPath: string;
 }
 

@@ -30,13 +30,13 @@ export function Brand({ withSlogan = true }: { withSlogan?: boolean }) {
   );
 }
 
-export function DemoTag() {
+export function DemoTag({ short = false }: { short?: boolean }) {
   const { t } = useTranslation();
   const meta = useMeta();
   if (meta.data?.mode !== 'demo') return null;
   return (
-    <Tag color="gold" variant="solid" className="rg-demo-tag">
-      {t('app.demoTag')}
+    <Tag color="gold" variant="solid" className="rg-demo-tag" title={t('app.demoTag')}>
+      {short ? 'DEMO' : t('app.demoTag')}
     </Tag>
   );
 }
@@ -73,7 +73,7 @@ export function ConsoleLayout() {
 
   return (
     <Layout className="rg-console">
-      <Layout.Header className="rg-header">
+      <Layout.Header className={mobile ? 'rg-header rg-header-mobile' : 'rg-header'}>
         {mobile ? (
           <Button
             type="text"
@@ -84,7 +84,7 @@ export function ConsoleLayout() {
           />
         ) : null}
         <Brand withSlogan={!mobile} />
-        <DemoTag />
+        <DemoTag short={mobile} />
         <div className="rg-header-spacer" />
         {mobile ? null : <HeaderAreaPicker />}
         <LanguageSwitch compact={mobile} className="rg-header-button" />

@@ -24,10 +24,10 @@ export function AreaBreadcrumb({ area }: { area: AreaDetail }) {
   );
 }
 
-function StatCard({ icon, title, value }: { icon: ReactNode; title: string; value: ReactNode }) {
+function StatCard({ icon, title, value, suffix, testId }: { icon: ReactNode; title: string; value: number | undefined; suffix: string; testId?: string }) {
   return (
-    <Card className="rg-stat-card" variant="borderless">
-      <Statistic title={title} value={typeof value === 'number' ? value : undefined} formatter={typeof value === 'number' ? undefined : () => value} prefix={icon} />
+    <Card className="rg-stat-card" variant="borderless" data-testid={testId}>
+      <Statistic title={title} value={value ?? '…'} suffix={suffix} prefix={icon} />
     </Card>
   );
 }
@@ -92,33 +92,28 @@ export function DashboardPage() {
         <Skeleton active />
       ) : (
         <Row gutter={[16, 16]}>
-          {levelCounts.map(({ level, count }) => (
-            <Col key={level} xs={24} sm={12} lg={6}>
-              <StatCard
-                icon={<ApartmentOutlined />}
-                title={focusId === undefined ? t('dashboard.topAreas') : t('dashboard.subordinateTitle', { level: areaLevelLabel(level, language) })}
-                value={
-                  <span data-testid={`count-${level}`}>
-                    {focusId === undefined
-                      ? t('dashboard.areasOfLevel', { count, level: areaLevelLabel(level, language) })
-                      : t('dashboard.subordinate', { count, level: areaLevelLabel(level, language) })}
-                  </span>
-                }
-              />
-            </Col>
-          ))}
+          {levelCounts.map(({ level, count }) => {
+            const levelName = areaLevelLabel(level, language);
+            return (
+              <Col key={level} xs={12} sm={12} lg={6}>
+                <StatCard
+                  testId={`count-${level}`}
+                  icon={<ApartmentOutlined />}
+                  title={focusId === undefined ? t('dashboard.scopeTitle', { level: levelName }) : t('dashboard.subordinateTitle', { level: levelName })}
+                  value={count}
+                  suffix={t('dashboard.unitAreas')}
+                />
+              </Col>
+            );
+          })}
           {grandchildren > 0 ? (
-            <Col xs={24} sm={12} lg={6}>
-              <StatCard icon={<ClusterOutlined />} title={t('dashboard.nextLevel')} value={t('dashboard.nextLevelCount', { count: grandchildren })} />
+            <Col xs={12} sm={12} lg={6}>
+              <StatCard icon={<ClusterOutlined />} title={t('dashboard.nextLevel')} value={grandchildren} suffix={t('dashboard.unitAreas')} />
             </Col>
           ) : null}
           {canReadUsers ? (
-            <Col xs={24} sm={12} lg={6}>
-              <StatCard
-                icon={<TeamOutlined />}
-                title={t('dashboard.userCount')}
-                value={users.data ? t('dashboard.userCountValue', { count: users.data.total }) : '…'}
-              />
+            <Col xs={12} sm={12} lg={6}>
+              <StatCard icon={<TeamOutlined />} title={t('dashboard.userCount')} value={users.data?.total} suffix={t('dashboard.unitPeople')} />
             </Col>
           ) : null}
           {levelCounts.length === 0 ? (

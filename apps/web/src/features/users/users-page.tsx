@@ -26,6 +26,10 @@ function positiveInt(value: string | null, fallback: number): number {
   return Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }
 
+function hasAnyAbility(user: UserView): boolean {
+  return Object.values(user.abilities).some(Boolean);
+}
+
 function RoleTags({ roles }: { roles: readonly RoleAssignmentView[] }) {
   const { t } = useTranslation();
   if (roles.length === 0) return <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
@@ -114,22 +118,22 @@ export function UsersPage() {
   };
 
   const columns: TableColumnsType<UserView> = [
-    { title: t('users.username'), dataIndex: 'username', width: 140, render: (v: string) => <span className="rg-mono">{v}</span> },
-    { title: t('users.displayName'), dataIndex: 'displayName', width: 110 },
-    { title: t('users.phone'), key: 'phone', width: 150, render: (_, user) => <PhoneCell user={user} onReveal={commands.revealPhone} /> },
-    { title: t('users.homeArea'), dataIndex: 'homeAreaName', width: 160, ellipsis: true },
+    { title: t('users.username'), dataIndex: 'username', width: 120, render: (v: string) => <span className="rg-mono">{v}</span> },
+    { title: t('users.displayName'), dataIndex: 'displayName', width: 100 },
+    { title: t('users.phone'), key: 'phone', width: 140, render: (_, user) => <PhoneCell user={user} onReveal={commands.revealPhone} /> },
+    { title: t('users.homeArea'), dataIndex: 'homeAreaName', width: 150, ellipsis: true },
     { title: t('users.roles'), key: 'roles', render: (_, user) => <RoleTags roles={user.roles} /> },
-    { title: t('users.status'), key: 'status', width: 90, render: (_, user) => <StatusTag user={user} /> },
+    { title: t('users.status'), key: 'status', width: 80, render: (_, user) => <StatusTag user={user} /> },
     {
       title: t('users.lastLogin'),
       dataIndex: 'lastLoginAt',
-      width: 150,
+      width: 140,
       render: (v: string | null) => (v ? formatDateTime(v, language) : <Typography.Text type="secondary">{t('users.neverLoggedIn')}</Typography.Text>),
     },
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 190,
+      width: 180,
       fixed: 'right',
       render: (_, user) => <UserRowActions user={user} dialogs={dialogs} commands={commands} />,
     },
@@ -205,7 +209,7 @@ export function UsersPage() {
                 </Space>
               }
               extra={<StatusTag user={user} />}
-              actions={[<UserRowActions key="a" user={user} dialogs={dialogs} commands={commands} />]}
+              actions={hasAnyAbility(user) ? [<UserRowActions key="a" user={user} dialogs={dialogs} commands={commands} />] : undefined}
             >
               <Space orientation="vertical" size={4} style={{ width: '100%' }}>
                 <div>
@@ -232,7 +236,7 @@ export function UsersPage() {
           dataSource={users.data?.items ?? []}
           loading={users.isFetching}
           pagination={pagination}
-          scroll={{ x: 1200 }}
+          scroll={{ x: 1100 }}
           size="middle"
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('users.emptyList')} /> }}
         />

@@ -22,6 +22,10 @@ export function describeError(error: unknown, t: TFunction, language: Language):
     const until = lockedUntilOf(error.details);
     if (until) return t('auth.lockedUntil', { until: formatDateTime(until, language) });
   }
+  if (error.code === 'invalid_credentials') {
+    const left = error.details?.['attemptsLeft'];
+    if (typeof left === 'number') return `${t('errors.codes.invalid_credentials')}${t('auth.attemptsLeft', { count: left })}`;
+  }
   const serverText = language === 'zh-CN' && error.status > 0 && error.code !== 'internal' && !/^HTTP \d+$/.test(error.message) ? error.message : '';
   const text = serverText || t(`errors.codes.${error.code}`);
   return error.code === 'internal' && error.requestId ? `${text}（${t('common.requestId')}：${error.requestId}）` : text;

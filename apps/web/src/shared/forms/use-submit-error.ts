@@ -13,8 +13,9 @@ export function useSubmitError(form: FormInstance, fields: readonly string[]): (
   const describe = useDescribeError();
   return useCallback(
     (error: unknown) => {
-      if (isApiError(error) && error.code === 'validation_failed') {
-        const all = toFormFieldErrors(error.fieldErrors);
+      // validation_failed carries field errors, and so may others (conflict: "用户名已被使用").
+      const all = isApiError(error) ? toFormFieldErrors(error.fieldErrors) : [];
+      if (all.length > 0) {
         const known = all.filter((f) => typeof f.name[0] === 'string' && fields.includes(f.name[0]));
         const unknown = all.filter((f) => !known.includes(f));
         form.setFields(known);

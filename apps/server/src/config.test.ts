@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('refuses production without a database, a session secret or a data key, naming each', () => {
+    try {
+      loadConfig({ REDGRID_MODE: 'production' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const text = (err as ConfigError).problems.join('\n');
+      expect(text).toContain('DATABASE_URL');
+      expect(text).toContain('REDGRID_SESSION_SECRET');
+      expect(text).toContain('REDGRID_DATA_KEY');
+    }
+  });
+
+  it('lists every malformed variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', REDGRID_AUDIT_HASH: 'md5' })).toThrow(/PORT[\s\S]*REDGRID_AUDIT_HASH|REDGRID_AUDIT_HASH[\s\S]*PORT/);
+  });
+
+  it('keeps demo secrets in the data dir so a restart can read encrypted data', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'redgrid-config-'));
+    try {
+      const first = loadConfig({ REDGRID_DATA_DIR: dir });
+      const second = loadConfig({ REDGRID_DATA_DIR: dir });
+      expect(second.dataKey.equals(first.dataKey)).toBe(true);
+      expect(second.sessionSecret).toBe(first.sessionSecret);
+      expect(JSON.parse(readFileSync(path.join(dir, 'demo-secrets.json'), 'utf8'))).toHaveProperty('dataKey');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts a complete production environment', () => {
+    const config = loadConfig({
+      REDGRID_MODE: 'production',
+      DATABASE_URL: 'postgres://u@localhost/db',
+      REDGRID_SESSION_SECRET: 'x'.repeat(40),
+      REDGRID_DATA_KEY: '00112233445566778899aabbccddeeff',
+    });
+    expect(config.mode).toBe('production');
+    expect(config.passwordPolicy).toEqual({ minLength: 8, minClasses: 3 });
+  });
+});
