@@ -10,6 +10,7 @@ import Fastify from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { registerAreaGeoRoutes } from './modules/area/area-geo.routes.ts';
 import { registerAreaRoutes } from './modules/area/area.routes.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { registerAuthRoutes, cookieOptions } from './modules/auth/auth.routes.ts';
@@ -136,6 +137,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
 
   registerSystemRoutes(app, deps, registry);
   registerAuthRoutes(app, config);
+  registerAreaGeoRoutes(app);
   registerAreaRoutes(app);
   registerUserRoutes(app);
   registerAuditRoutes(app);

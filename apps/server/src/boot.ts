@@ -10,7 +10,7 @@ import type { App } from './platform/http.ts';
 export interface Booted {
   app: App;
   deps: AppDeps;
-  seeded: { areas: number; users: number } | null;
+  seeded: { areas: number; users: number; grids: number; buildings: number } | null;
   close(): Promise<void>;
 }
 

@@ -26,6 +26,14 @@ const envSchema = z.object({
   REDGRID_COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default('auto'),
   REDGRID_TRUST_PROXY: bool.default(false),
   REDGRID_WEB_DIST: z.string().optional(),
+  /** Default target households per grid (规模适度); areas may set their own. */
+  REDGRID_GRID_HOUSEHOLDS_MIN: z.coerce.number().int().min(0).default(300),
+  REDGRID_GRID_HOUSEHOLDS_MAX: z.coerce.number().int().min(1).default(500),
+  /** Grid code = community code + N digits; sub-grid = grid code + M digits. */
+  REDGRID_GRID_CODE_DIGITS: z.coerce.number().int().min(2).max(6).default(3),
+  REDGRID_SUBGRID_CODE_DIGITS: z.coerce.number().int().min(1).max(4).default(2),
+  /** Optional raster base-map tile URL template for the console map ({z}/{x}/{y}); none reachable by default. */
+  REDGRID_BASEMAP_URL: z.string().regex(/\{z\}.*\{x\}.*\{y\}/, 'must contain {z}, {x} and {y}').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -47,6 +55,9 @@ export interface AppConfig {
   trustProxy: boolean;
   webDist: string | null;
   logLevel: string;
+  gridHouseholds: { min: number; max: number };
+  baseMapUrl: string | null;
+  gridCodeDigits: { grid: number; subgrid: number };
 }
 
 export class ConfigError extends Error {
@@ -97,6 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: e.REDGRID_TRUST_PROXY,
     webDist: e.REDGRID_WEB_DIST ?? null,
     logLevel: e.LOG_LEVEL,
+    gridHouseholds: { min: e.REDGRID_GRID_HOUSEHOLDS_MIN, max: e.REDGRID_GRID_HOUSEHOLDS_MAX },
+    baseMapUrl: e.REDGRID_BASEMAP_URL ?? null,
+    gridCodeDigits: { grid: e.REDGRID_GRID_CODE_DIGITS, subgrid: e.REDGRID_SUBGRID_CODE_DIGITS },
   };
 }
 
@@ -136,6 +150,9 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     trustProxy: false,
     webDist: null,
     logLevel: 'silent',
+    gridHouseholds: { min: 300, max: 500 },
+    baseMapUrl: null,
+    gridCodeDigits: { grid: 3, subgrid: 2 },
     ...overrides,
   };
 }

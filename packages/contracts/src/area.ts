@@ -26,6 +26,11 @@ export const areaSchema = z
     parentId: z.number().int().nullable(),
     path: z.string(),
     childCount: z.number().int(),
+    status: z.enum(['active', 'retired']),
+    gridType: z.enum(['comprehensive', 'dedicated']).nullable(),
+    /** Households counted for this area (a grid: the sum of its buildings, else its own figure). */
+    households: z.number().int().nullable(),
+    hasBoundary: z.boolean(),
   })
   .meta({ id: 'Area' });
 export type AreaView = z.infer<typeof areaSchema>;
@@ -40,6 +45,7 @@ export const areaListQuerySchema = z
     parentId: idSchema.optional(),
     q: z.string().trim().min(1).max(50).optional(),
     level: z.enum(AREA_LEVELS).optional(),
+    includeRetired: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();

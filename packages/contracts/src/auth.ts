@@ -56,6 +56,9 @@ export const metaSchema = z
       .array(z.object({ username: z.string(), password: z.string(), description: z.string() }))
       .nullable(),
     passwordPolicy: z.object({ minLength: z.number().int(), minClasses: z.number().int() }),
+    /** Optional raster base map ({z}/{x}/{y} URL template); the map works without one. */
+    baseMapUrl: z.string().nullable(),
+    gridHouseholds: z.object({ min: z.number().int(), max: z.number().int() }),
   })
   .meta({ id: 'Meta' });
 export type Meta = z.infer<typeof metaSchema>;

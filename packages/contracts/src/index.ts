@@ -6,3 +6,4 @@ export * from './auth.ts';
 export * from './user.ts';
 export * from './audit.ts';
 export * from './password-policy.ts';
+export * from './geo.ts';

@@ -30,12 +30,26 @@ describe('migrations', () => {
     expect(rows[0]).toEqual({ geojson: '{"type":"Point","coordinates":[120.05,31.75]}', srid: 4326 });
   });
 
-  it('derives the materialised path of areas and refuses moving one', async () => {
-    const root = await database.db.insertInto('areas').values({ code: '990000000000', name: '测试省', level: 'province', parent_id: null }).returning(['id', 'path']).executeTakeFirstOrThrow();
-    const child = await database.db.insertInto('areas').values({ code: '990100000000', name: '测试市', level: 'city', parent_id: root.id }).returning(['id', 'path', 'depth']).executeTakeFirstOrThrow();
-    expect(child.path).toBe(`/${root.id}/${child.id}/`);
-    expect(child.depth).toBe(1);
-    await expect(database.db.updateTable('areas').set({ parent_id: null }).where('id', '=', child.id).execute()).rejects.toThrow(/not supported/);
+  it('derives materialised paths, carries a subtree along when an area moves, and refuses cycles', async () => {
+    const ins = (code: string, level: 'province' | 'city' | 'district', parent: number | null) =>
+      database.db.insertInto('areas').values({ code, name: code, level, parent_id: parent }).returning(['id', 'path', 'depth']).executeTakeFirstOrThrow();
+    const root = await ins('990000000000', 'province', null);
+    const a = await ins('990100000000', 'city', root.id);
+    const b = await ins('990200000000', 'city', root.id);
+    const leaf = await ins('990101000000', 'district', a.id);
+    expect(a.path).toBe(`/${root.id}/${a.id}/`);
+    expect(leaf).toMatchObject({ path: `/${root.id}/${a.id}/${leaf.id}/`, depth: 2 });
+
+    await database.db.updateTable('areas').set({ parent_id: b.id }).where('id', '=', a.id).execute();
+    const moved = await database.db.selectFrom('areas').select(['id', 'path', 'depth']).where('id', 'in', [a.id, leaf.id]).orderBy('id').execute();
+    expect(moved).toEqual([
+      { id: a.id, path: `/${root.id}/${b.id}/${a.id}/`, depth: 2 },
+      { id: leaf.id, path: `/${root.id}/${b.id}/${a.id}/${leaf.id}/`, depth: 3 },
+    ]);
+
+    await expect(database.db.updateTable('areas').set({ parent_id: leaf.id }).where('id', '=', a.id).execute()).rejects.toThrow(/own descendant/);
+    await database.db.updateTable('areas').set({ path: '/forged/' }).where('id', '=', leaf.id).execute();
+    expect((await database.db.selectFrom('areas').select('path').where('id', '=', leaf.id).executeTakeFirstOrThrow()).path).toBe(`/${root.id}/${b.id}/${a.id}/${leaf.id}/`);
   });
 });
 

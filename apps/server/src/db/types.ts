@@ -16,8 +16,43 @@ export interface AreasTable {
   path: Generated<string>;
   depth: Generated<number>;
   sort_order: Generated<number>;
+  grid_type: 'comprehensive' | 'dedicated' | null;
+  grid_subtype: GridSubtype | null;
+  households: number | null;
+  status: Generated<'active' | 'retired'>;
+  retired_at: Date | null;
+  /** PostGIS Point; read it with ST_AsGeoJSON, write it with ST_GeomFromGeoJSON. */
+  location: Geometry | null;
+  balance_min: number | null;
+  balance_max: number | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+}
+
+export type GridSubtype = 'park' | 'enterprise' | 'school' | 'market' | 'hospital' | 'office' | 'other';
+
+/** Geometry columns hold PostGIS values: never selected raw, always through ST_AsGeoJSON / ST_AsMVT. */
+type Geometry = ColumnType<string, string | RawBuilderLike, string | RawBuilderLike>;
+interface RawBuilderLike {
+  readonly isRawBuilder: true;
+}
+
+export interface AreaChangesTable {
+  id: Generated<number>;
+  kind: 'create' | 'redraw' | 'split' | 'merge' | 'retire' | 'import' | 'seed';
+  at: Timestamp;
+  actor_id: number | null;
+  area_id: number;
+  summary: Json;
+}
+
+export interface AreaBoundariesTable {
+  id: Generated<number>;
+  area_id: number;
+  geom: Geometry;
+  valid_from: Timestamp;
+  valid_to: Timestamp | null;
+  change_id: number | null;
 }
 
 export interface UsersTable {
@@ -90,6 +125,8 @@ export interface DB {
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   schema_migrations: SchemaMigrationsTable;
+  area_changes: AreaChangesTable;
+  area_boundaries: AreaBoundariesTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;

@@ -3,7 +3,7 @@ import { Button, Result, Spin } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
-import { useMe, useSession } from '../features/auth/auth.api';
+import { lastSignedOutReason, useMe, useSession } from '../features/auth/auth.api';
 import { SelectedAreaProvider } from '../features/areas/selected-area';
 import { useDescribeError } from '../shared/api/use-describe-error';
 import { ForbiddenPage } from './error-boundary';
@@ -42,7 +42,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
       />
     );
   }
-  if (!session.data) return <Navigate to={loginPath(location.pathname + location.search)} replace />;
+  if (!session.data) return <Navigate to={loginPath(location.pathname + location.search, lastSignedOutReason())} replace />;
   if (session.data.user.mustChangePassword && location.pathname !== '/change-password') {
     return <Navigate to="/change-password" replace />;
   }

@@ -6,8 +6,10 @@ import type { AppDeps, RequestContext } from '../../platform/context.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import { maskPhone } from '../../platform/crypto.ts';
 import { hashPassword } from '../../platform/password.ts';
-import { inTransaction } from '../../platform/transaction.ts';
+import { inTransaction, type Tx } from '../../platform/transaction.ts';
+import { buildDemoGeography, DEMO_SEED, type DemoAreaInput } from '../../modules/geo/demo-geometry.ts';
 import { DEMO_ACCOUNTS } from './demo-accounts.ts';
+import { planBuildings } from './demo-buildings.ts';
 
 /** Changzhou Jingkai District: the statistical data still files its streets and towns under 武进区 320412. */
 export const JINGKAI_TOWNSHIPS = ['320412001000', '320412002000', '320412003000', '320412104000', '320412105000', '320412106000'];
@@ -48,7 +50,7 @@ export async function isSeeded(deps: AppDeps): Promise<boolean> {
  * Seeds the demo district once (deterministic: same rows every time). Runs in one transaction,
  * so a start killed half-way seeds again from nothing on the next start.
  */
-export async function seedDemo(ctx: RequestContext): Promise<{ areas: number; users: number }> {
+export async function seedDemo(ctx: RequestContext): Promise<{ areas: number; users: number; grids: number; buildings: number }> {
   const divisions = jingkaiDivisions();
   const hashes = new Map<string, string>();
   for (const a of DEMO_ACCOUNTS) if (!hashes.has(a.password)) hashes.set(a.password, await hashPassword(a.password));
@@ -64,6 +66,7 @@ export async function seedDemo(ctx: RequestContext): Promise<{ areas: number; us
         .executeTakeFirstOrThrow();
       ids.set(d.code, row.id);
     }
+    const geography = await seedGeography(tx, ctx, divisions, ids);
     for (const a of DEMO_ACCOUNTS) {
       const areaId = ids.get(a.areaCode);
       if (areaId === undefined) throw new Error(`demo account ${a.username}: area ${a.areaCode} missing`);
@@ -86,8 +89,59 @@ export async function seedDemo(ctx: RequestContext): Promise<{ areas: number; us
       action: 'create',
       entity: 'demo_seed',
       actorOverride: { id: null, name: 'system' },
-      after: { areas: divisions.length, users: DEMO_ACCOUNTS.map((a) => a.username) },
+      after: { areas: divisions.length, ...geography, users: DEMO_ACCOUNTS.map((a) => a.username) },
     });
-    return { areas: divisions.length, users: DEMO_ACCOUNTS.length };
+    return { areas: divisions.length, users: DEMO_ACCOUNTS.length, ...geography };
   });
+}
+
+/**
+ * Boundaries for the district, its townships and communities, 295 grids and their buildings:
+ * synthetic shapes around the real location, drawn by buildDemoGeography, inserted in bulk.
+ */
+async function seedGeography(
+  tx: Tx,
+  ctx: RequestContext,
+  divisions: ReturnType<typeof jingkaiDivisions>,
+  ids: Map<string, number>,
+): Promise<{ grids: number; buildings: number }> {
+  const input: DemoAreaInput[] = divisions.flatMap((d) =>
+    d.level === 'district' || d.level === 'street' || d.level === 'community' ? [{ code: d.code, name: d.name, level: d.level, parentCode: d.parentCode }] : [],
+  );
+  const geo = buildDemoGeography(input);
+  const now = ctx.clock();
+  const districtId = ids.get(JINGKAI_DISTRICT_CODE);
+  if (districtId === undefined) throw new Error('demo district missing');
+  const change = await tx
+    .insertInto('area_changes')
+    .values({ kind: 'seed', at: now, actor_id: null, area_id: districtId, summary: JSON.stringify({ grids: geo.grids.length, plantedOutliers: geo.plantedOutliers }) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  const grids = await sql<{ id: number; code: string }>`
+    INSERT INTO areas (code, name, level, parent_id, grid_type, households, sort_order)
+    SELECT t.code, t.name, 'grid', t.parent_id, 'comprehensive', t.households, t.ord
+      FROM unnest(${geo.grids.map((g) => g.code)}::text[], ${geo.grids.map((g) => g.name)}::text[],
+                  ${geo.grids.map((g) => ids.get(g.communityCode) ?? 0)}::bigint[], ${geo.grids.map((g) => g.households)}::int[])
+           WITH ORDINALITY AS t(code, name, parent_id, households, ord)
+    RETURNING id, code`.execute(tx);
+  for (const g of grids.rows) ids.set(g.code, g.id);
+
+  const shapes: [number, string][] = [
+    ...[...geo.boundaries].map(([code, geometry]): [number, string] => [ids.get(code) ?? 0, JSON.stringify(geometry)]),
+    ...geo.grids.map((g): [number, string] => [ids.get(g.code) ?? 0, JSON.stringify(g.geometry)]),
+  ];
+  await sql`
+    INSERT INTO area_boundaries (area_id, geom, valid_from, change_id)
+    SELECT t.area_id, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(t.geojson), 4326)), ${now}, ${change.id}
+      FROM unnest(${shapes.map((s) => s[0])}::bigint[], ${shapes.map((s) => s[1])}::text[]) AS t(area_id, geojson)`.execute(tx);
+
+  const buildings = geo.grids.flatMap((g) => planBuildings(g.code, g.households, g.geometry, DEMO_SEED).map((b) => ({ ...b, parentId: ids.get(g.code) ?? 0 })));
+  await sql`
+    INSERT INTO areas (code, name, level, parent_id, households, location, sort_order)
+    SELECT t.code, t.name, 'building', t.parent_id, t.households, ST_SetSRID(ST_MakePoint(t.lng, t.lat), 4326), t.ord
+      FROM unnest(${buildings.map((b) => b.code)}::text[], ${buildings.map((b) => b.name)}::text[], ${buildings.map((b) => b.parentId)}::bigint[],
+                  ${buildings.map((b) => b.households)}::int[], ${buildings.map((b) => b.lng)}::float8[], ${buildings.map((b) => b.lat)}::float8[])
+           WITH ORDINALITY AS t(code, name, parent_id, households, lng, lat, ord)`.execute(tx);
+  return { grids: geo.grids.length, buildings: buildings.length };
 }

@@ -16,7 +16,11 @@ function baseSelect(db: Q) {
       'a.level',
       'a.parent_id as parentId',
       'a.path',
-      sql<number>`(SELECT count(*)::int FROM areas c WHERE c.parent_id = a.id)`.as('childCount'),
+      sql<number>`(SELECT count(*)::int FROM areas c WHERE c.parent_id = a.id AND c.status = 'active')`.as('childCount'),
+      'a.status',
+      'a.grid_type as gridType',
+      'a.households',
+      sql<boolean>`EXISTS (SELECT 1 FROM area_boundaries b WHERE b.area_id = a.id AND b.valid_to IS NULL)`.as('hasBoundary'),
     ]);
 }
 
@@ -24,9 +28,10 @@ export function listScopeRoots(db: Q, scope: Scope): Promise<AreaView[]> {
   return baseSelect(db).where('a.path', 'in', [...scope.paths]).orderBy('a.depth').orderBy('a.code').execute();
 }
 
-export function listChildren(db: Q, scope: Scope, parentId: number, limit: number): Promise<AreaView[]> {
+export function listChildren(db: Q, scope: Scope, parentId: number, limit: number, includeRetired = false): Promise<AreaView[]> {
   return baseSelect(db)
     .where('a.parent_id', '=', parentId)
+    .$if(!includeRetired, (q) => q.where('a.status', '=', 'active'))
     .where(areaPathInScope(scope, 'a.path'))
     .orderBy('a.sort_order')
     .orderBy('a.code')
@@ -35,10 +40,11 @@ export function listChildren(db: Q, scope: Scope, parentId: number, limit: numbe
 }
 
 /** Code prefix or name fragment, within scope; codes rank before names. */
-export function searchAreas(db: Q, scope: Scope, q: string, level: AreaView['level'] | undefined, limit: number): Promise<AreaView[]> {
+export function searchAreas(db: Q, scope: Scope, q: string, level: AreaView['level'] | undefined, limit: number, includeRetired = false): Promise<AreaView[]> {
   const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
   let query = baseSelect(db)
     .where(areaPathInScope(scope, 'a.path'))
+    .$if(!includeRetired, (qb) => qb.where('a.status', '=', 'active'))
     .where((eb) => eb.or([eb('a.code', 'like', `${escaped}%`), eb('a.name', 'like', `%${escaped}%`)]));
   if (level) query = query.where('a.level', '=', level);
   return query.orderBy('a.depth').orderBy('a.code').limit(limit).execute();

@@ -13,10 +13,10 @@ export async function listAreas(ctx: RequestContext, query: AreaListQuery): Prom
   requirePermission(ctx, 'area.read');
   const scope = requireScope(ctx);
   const db = ctx.database.db;
-  if (query.q) return searchAreas(db, scope, query.q, query.level, query.limit);
+  if (query.q) return searchAreas(db, scope, query.q, query.level, query.limit, query.includeRetired);
   if (query.parentId !== undefined) {
     // Children of a parent above the scope are still filtered to the scope, never leaked.
-    return listChildren(db, scope, query.parentId, query.limit);
+    return listChildren(db, scope, query.parentId, query.limit, query.includeRetired);
   }
   return listScopeRoots(db, scope);
 }

@@ -34,6 +34,8 @@ export function registerSystemRoutes(app: App, deps: AppDeps, registry: Registry
     // Demo credentials are shown only in demo mode, where they are the documented way in.
     demoAccounts: deps.config.mode === 'demo' ? DEMO_ACCOUNTS.map(({ username, password, description }) => ({ username, password, description })) : null,
     passwordPolicy: deps.config.passwordPolicy,
+    baseMapUrl: deps.config.baseMapUrl,
+    gridHouseholds: deps.config.gridHouseholds,
   }));
 
   app.get('/metrics', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => {

@@ -113,7 +113,7 @@ export function ConsoleLayout() {
           open={drawerOpen}
           onClose={() => setDrawerOpen(false)}
           size={240}
-          title={t('app.fullName')}
+          title={t('app.name')}
           styles={{ body: { padding: 0 } }}
         >
           {menu}

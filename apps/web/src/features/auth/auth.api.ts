@@ -11,6 +11,17 @@ import { api } from '../../shared/api/api-client';
 import { isApiError } from '../../shared/api/api-error';
 
 export const sessionKey = ['session'] as const;
+
+let signedOutReason: string | undefined;
+
+/** Why the session ended ('session_expired' …), for the login page to explain. */
+export function noteSignedOut(reason: string | undefined): void {
+  signedOutReason = reason;
+}
+
+export function lastSignedOutReason(): string | undefined {
+  return signedOutReason;
+}
 export const metaKey = ['meta'] as const;
 
 /** The current session, or null when nobody is signed in. */
@@ -55,6 +66,7 @@ export function useLogin() {
       // Data cached for a previous user must never leak into this one's screens.
       queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== metaKey[0] });
       api.setCsrfToken(session.csrfToken);
+      noteSignedOut(undefined);
       queryClient.setQueryData(sessionKey, session);
     },
   });
@@ -65,6 +77,7 @@ export function useLogout() {
   return useMutation({
     mutationFn: () => api.send('POST', '/api/auth/logout', undefined, { skipAuthRedirect: true }),
     onSettled: () => {
+      noteSignedOut('logged_out');
       api.setCsrfToken(null);
       queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== metaKey[0] && q.queryKey[0] !== sessionKey[0] });
       queryClient.setQueryData(sessionKey, null);

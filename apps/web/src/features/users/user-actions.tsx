@@ -43,7 +43,7 @@ export function useUserCommands() {
           .mutateAsync(user.id)
           .then(({ phone }) => {
             void modal.info({
-              title: t('users.revealPhone'),
+              title: `${t('users.revealPhone')} · ${user.displayName}`,
               content: phone ? (
                 <Typography.Text copyable strong data-testid="revealed-phone">
                   {phone}
@@ -61,7 +61,17 @@ export function useUserCommands() {
 }
 
 /** The buttons a row offers, exactly those the server's `abilities` allow. */
-export function UserRowActions({ user, dialogs, commands }: { user: UserView; dialogs: UserDialogs; commands: ReturnType<typeof useUserCommands> }) {
+export function UserRowActions({
+  user,
+  dialogs,
+  commands,
+  wrap = true,
+}: {
+  user: UserView;
+  dialogs: UserDialogs;
+  commands: ReturnType<typeof useUserCommands>;
+  wrap?: boolean;
+}) {
   const { t } = useTranslation();
   const { abilities } = user;
   const more: MenuProps['items'] = [
@@ -75,7 +85,7 @@ export function UserRowActions({ user, dialogs, commands }: { user: UserView; di
   ].filter((item) => item !== null);
 
   return (
-    <Space size={0} wrap>
+    <Space size={0} wrap={wrap}>
       {abilities.update ? (
         <Button type="link" size="small" icon={<EditOutlined />} onClick={() => dialogs.edit(user)}>
           {t('common.edit')}

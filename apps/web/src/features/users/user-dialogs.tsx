@@ -24,12 +24,12 @@ function completeRoles(rows: readonly Partial<RoleAssignmentInput>[] | undefined
   return (rows ?? []).flatMap((row) => (row.role && typeof row.areaId === 'number' ? [{ role: row.role, areaId: row.areaId }] : []));
 }
 
-function ConfirmPasswordItem({ name, against }: { name: string; against: string }) {
+function ConfirmPasswordItem({ name, against, label }: { name: string; against: string; label: string }) {
   const { t } = useTranslation();
   return (
     <Form.Item
       name={name}
-      label={t('auth.confirmPassword')}
+      label={label}
       dependencies={[against]}
       rules={[
         { required: true, message: t('auth.passwordRequired') },
@@ -130,7 +130,7 @@ export function CreateUserDrawer({ open, onClose, defaultAreaId, mobile }: { ope
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
-        <ConfirmPasswordItem name="confirmPassword" against="password" />
+        <ConfirmPasswordItem name="confirmPassword" against="password" label={t('users.passwordConfirm')} />
         <Form.Item name="phone" label={t('users.phone')} rules={[schemaRule(cnMobileSchema)]}>
           <Input inputMode="numeric" maxLength={11} autoComplete="off" />
         </Form.Item>
@@ -332,7 +332,7 @@ export function ResetPasswordModal({ user, onClose }: { user: UserView | null; o
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
-        <ConfirmPasswordItem name="confirmPassword" against="newPassword" />
+        <ConfirmPasswordItem name="confirmPassword" against="newPassword" label={t('auth.confirmPassword')} />
       </Form>
     </Modal>
   );

@@ -37,7 +37,7 @@ function RoleTags({ roles }: { roles: readonly RoleAssignmentView[] }) {
     <Space size={[4, 4]} wrap>
       {roles.map((r) => (
         <Tooltip key={`${r.role}-${r.areaId}`} title={`${r.areaName}（${r.areaCode}）`}>
-          <Tag color={r.role.endsWith('_admin') ? 'red' : 'volcano'} variant="outlined" style={{ marginInlineEnd: 0 }}>
+          <Tag color={r.role.endsWith('_admin') ? 'red' : 'volcano'} variant="outlined" style={{ marginInlineEnd: 0, whiteSpace: 'normal' }}>
             {t(`roles.${r.role}`)} · {r.areaName}
           </Tag>
         </Tooltip>
@@ -133,9 +133,9 @@ export function UsersPage() {
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 180,
+      width: language === 'zh-CN' ? 180 : 230,
       fixed: 'right',
-      render: (_, user) => <UserRowActions user={user} dialogs={dialogs} commands={commands} />,
+      render: (_, user) => <UserRowActions user={user} dialogs={dialogs} commands={commands} wrap={false} />,
     },
   ];
 
@@ -236,7 +236,7 @@ export function UsersPage() {
           dataSource={users.data?.items ?? []}
           loading={users.isFetching}
           pagination={pagination}
-          scroll={{ x: 1100 }}
+          scroll={{ x: language === 'zh-CN' ? 1100 : 1150 }}
           size="middle"
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('users.emptyList')} /> }}
         />

@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { countByLevel, formatDateTime, formatJson, greetingPart } from './format';
 
 describe('formatDateTime', () => {
-  it('shows YYYY-MM-DD HH:mm in local time, and a dash for nothing', () => {
-    const iso = new Date(2026, 10, 22, 14, 5, 9).toISOString();
+  it('shows YYYY-MM-DD HH:mm in Beijing time, and a dash for nothing', () => {
+    const iso = '2026-11-22T06:05:09.000Z';
     expect(formatDateTime(iso, 'zh-CN')).toBe('2026-11-22 14:05');
     expect(formatDateTime(iso, 'zh-CN', true)).toBe('2026-11-22 14:05:09');
+    expect(formatDateTime('2026-11-22T16:30:00Z', 'en-US')).toBe('2026-11-23 00:30');
     expect(formatDateTime(null, 'zh-CN')).toBe('—');
     expect(formatDateTime('not a date', 'en-US')).toBe('—');
   });

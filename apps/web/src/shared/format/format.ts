@@ -1,19 +1,44 @@
 import { AREA_LEVEL_LABELS, AREA_LEVELS, type AreaLevel } from '@redgrid/contracts';
-import dayjs from 'dayjs';
 import type { Language } from '../i18n/i18n';
 
-const DATE_TIME_FORMAT: Record<Language, string> = {
-  // What Chinese users expect on government systems: 2026-11-22 14:05.
-  'zh-CN': 'YYYY-MM-DD HH:mm',
-  'en-US': 'YYYY-MM-DD HH:mm',
-};
+/**
+ * China keeps one time zone, and officials compare what the console shows with paper records and
+ * with the server's own messages ("锁定至 12:35"): show Beijing time whatever the device is set to.
+ */
+export const DISPLAY_TIME_ZONE = 'Asia/Shanghai';
 
-/** A timestamp as the user reads it, or the dash when there is none or it is not a date. */
-export function formatDateTime(iso: string | null | undefined, language: Language, withSeconds = false): string {
+const formatters = new Map<boolean, Intl.DateTimeFormat>();
+
+function formatterFor(withSeconds: boolean): Intl.DateTimeFormat {
+  let formatter = formatters.get(withSeconds);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: DISPLAY_TIME_ZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(withSeconds ? { second: '2-digit' } : {}),
+      hourCycle: 'h23',
+    });
+    formatters.set(withSeconds, formatter);
+  }
+  return formatter;
+}
+
+/**
+ * A timestamp as Chinese users write it (2026-11-22 14:05), or a dash when there is none. The
+ * numeric form reads the same in both languages, so `language` only matters for future formats.
+ */
+export function formatDateTime(iso: string | null | undefined, _language: Language, withSeconds = false): string {
   if (!iso) return '—';
-  const value = dayjs(iso);
-  if (!value.isValid()) return '—';
-  return value.format(withSeconds ? `${DATE_TIME_FORMAT[language]}:ss` : DATE_TIME_FORMAT[language]);
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '—';
+  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const part of formatterFor(withSeconds).formatToParts(ms)) parts[part.type] = part.value;
+  const date = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  return withSeconds ? `${date}:${parts.second}` : date;
 }
 
 export function areaLevelLabel(level: AreaLevel, language: Language): string {

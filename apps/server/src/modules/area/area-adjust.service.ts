@@ -1,0 +1,333 @@
+import type { AdjustmentResult, AreaBrief, CreateGrid, MergeGrids, RedrawBoundary, RetireGrid, SplitGrid } from '@redgrid/contracts';
+import type { RequestContext, Scope } from '../../platform/context.ts';
+import { appendAudit } from '../../platform/audit.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { requirePermission, requireScope } from '../../platform/scope.ts';
+import { inTransaction, type Tx } from '../../platform/transaction.ts';
+import { convertGeometry, type ConvertibleGeometry } from '../geo/crs.ts';
+import { nextChildCode, orderNorthToSouth } from './area-code.ts';
+import {
+  applyMoves,
+  boundaryGeoJson,
+  buildingsNowInside,
+  checkGeometry,
+  clipPieces,
+  closeBoundary,
+  currentBoundary,
+  fromGeoJson,
+  fromWkb,
+  householdsOf,
+  insertGrid,
+  issuedCodes,
+  lockAreas,
+  moveRoleAssignments,
+  openBoundary,
+  outsideParentM2,
+  overlappingSiblings,
+  planMoves,
+  recordChange,
+  recountHouseholds,
+  retireArea,
+  roleAssignmentsOn,
+  splitByLine,
+  unionOf,
+  type LockedArea,
+  type MovableChild,
+  type Piece,
+} from './area-adjust.repository.ts';
+import { listChildren } from './area.repository.ts';
+
+/** Carries a preview's result out of the transaction that is rolled back. */
+class PreviewRollback extends Error {
+  constructor(readonly result: AdjustmentResult) {
+    super('preview');
+  }
+}
+
+/**
+ * Every adjustment runs its real code path in one transaction; a preview rolls that transaction
+ * back and answers with what would have happened, so preview and commit cannot disagree.
+ */
+async function adjust(ctx: RequestContext, preview: boolean, work: (tx: Tx, scope: Scope) => Promise<AdjustmentResult>): Promise<AdjustmentResult> {
+  requirePermission(ctx, 'area.manage');
+  const scope = requireScope(ctx);
+  try {
+    return await inTransaction(ctx, async (tx) => {
+      const result = await work(tx, scope);
+      if (preview) throw new PreviewRollback({ ...result, applied: false, changeId: null });
+      return result;
+    });
+  } catch (err) {
+    if (err instanceof PreviewRollback) return err.result;
+    throw err;
+  }
+}
+
+function brief(a: Pick<LockedArea, 'id' | 'code' | 'name' | 'level'>): AreaBrief {
+  return { id: a.id, code: a.code, name: a.name, level: a.level };
+}
+
+async function lockGrid(tx: Tx, scope: Scope, id: number, field = 'id'): Promise<LockedArea> {
+  const [grid] = await lockAreas(tx, scope, [id]);
+  if (!grid) throw notFound('网格');
+  if (grid.level !== 'grid') throw new AppError('validation_failed', `${grid.name}不是网格`, { fields: { [field]: ['只能调整网格'] } });
+  if (grid.status !== 'active') throw new AppError('conflict', `${grid.name}已撤销`, { fields: { [field]: ['网格已撤销'] } });
+  return grid;
+}
+
+function toWgs(geometry: unknown, crs: SplitGrid['crs']): unknown {
+  return crs === 'wgs84' ? geometry : convertGeometry(geometry as ConvertibleGeometry, crs, 'wgs84');
+}
+
+function invalid(field: string, reason: string): AppError {
+  return new AppError('validation_failed', `边界无效：${reason}`, { fields: { [field]: [`边界无效：${reason}`] } });
+}
+
+function movedSummary(moves: MovableChild[], roleAssignments: number) {
+  const real = moves.filter((m) => m.fromId !== m.toId && m.level === 'building');
+  return {
+    buildings: real.map(({ id, code, name, households, fromId, toId }) => ({ id, code, name, households, fromId, toId })),
+    households: real.reduce((sum, m) => sum + m.households, 0),
+    roleAssignments,
+  };
+}
+
+async function nextCodes(tx: Tx, ctx: RequestContext, parent: { code: string; level: string }, count: number): Promise<string[]> {
+  const digits = parent.level === 'grid' ? ctx.config.gridCodeDigits.subgrid : ctx.config.gridCodeDigits.grid;
+  const issued = await issuedCodes(tx, parent.code, parent.code.length + digits);
+  const codes: string[] = [];
+  for (let i = 0; i < count; i += 1) codes.push(nextChildCode(parent.code, [...issued, ...codes], digits));
+  return codes;
+}
+
+async function finish(tx: Tx, ctx: RequestContext, kind: AdjustmentResult['kind'], ownerId: number, summary: Record<string, unknown>, at: Date): Promise<number> {
+  const changeId = await recordChange(tx, { kind, at, actorId: ctx.actor?.id ?? null, areaId: ownerId, summary });
+  await appendAudit(tx, ctx, { action: kind, entity: 'area', entityId: ownerId, areaId: ownerId, after: { changeId, ...summary } });
+  return changeId;
+}
+
+/** 拆分网格: by a line across it or by drawn polygons; the old grid retires, new grids take its buildings by location. */
+export function splitGrid(ctx: RequestContext, gridId: number, input: SplitGrid): Promise<AdjustmentResult> {
+  return adjust(ctx, input.preview, async (tx, scope) => {
+    const grid = await lockGrid(tx, scope, gridId);
+    const original = await currentBoundary(tx, grid.id);
+    if (!original) throw new AppError('validation_failed', `${grid.name}没有边界，无法拆分`);
+    let pieces: Piece[];
+    if (input.by.kind === 'line') {
+      pieces = (await splitByLine(tx, grid.id, toWgs(input.by.line, input.crs))).filter((p) => p.areaM2 >= 1);
+      if (pieces.length <= original.parts) throw new AppError('validation_failed', '分割线没有把网格分成两块以上：分割线须完整穿过网格', { fields: { 'by.line': ['分割线须完整穿过网格'] } });
+    } else {
+      const clipped = await clipPieces(tx, grid.id, input.by.polygons.map((p) => toWgs(p, input.crs)));
+      const tolerance = Math.max(1, original.areaM2 * 0.001);
+      const empty = clipped.pieces.findIndex((p) => p.areaM2 < 1);
+      if (empty >= 0) throw new AppError('validation_failed', `第 ${empty + 1} 块与网格不相交`, { fields: { [`by.polygons.${empty}`]: ['与网格不相交'] } });
+      if (clipped.uncoveredM2 > tolerance) throw new AppError('validation_failed', `拆分后的各块没有覆盖整个网格（遗漏约 ${Math.round(clipped.uncoveredM2)} 平方米）`, { fields: { 'by.polygons': ['没有覆盖整个网格'] } });
+      if (clipped.overlapM2 > tolerance) throw new AppError('validation_failed', `拆分后的各块互相重叠（约 ${Math.round(clipped.overlapM2)} 平方米）`, { fields: { 'by.polygons': ['各块互相重叠'] } });
+      pieces = clipped.pieces;
+    }
+    if (input.names && input.names.length !== pieces.length) {
+      throw new AppError('validation_failed', `拆分成 ${pieces.length} 块，但给了 ${input.names.length} 个名称`, { fields: { names: [`需要 ${pieces.length} 个名称`] } });
+    }
+    const ordered = input.names ? pieces : orderNorthToSouth(pieces, 0.002);
+    const parentId = grid.parentId;
+    if (parentId === null) throw new Error('grid without parent');
+    const [parent] = await lockAreas(tx, scope, [parentId]);
+    if (!parent) throw notFound('上级区域');
+    const at = ctx.clock();
+    const codes = await nextCodes(tx, ctx, parent, ordered.length);
+    const hasBuildings = (await planMoves(tx, [grid.id], [grid.id])).some((m) => m.level === 'building');
+    const created: { id: number; wkb: string; piece: Piece; code: string; name: string }[] = [];
+    for (const [i, piece] of ordered.entries()) {
+      const name = input.names?.[i] ?? `${grid.name}-${i + 1}`;
+      const households = hasBuildings ? null : Math.round(((grid.households ?? 0) * piece.areaM2) / original.areaM2);
+      const code = codes[i] ?? '';
+      const id = await insertGrid(tx, { code, name, parentId, gridType: grid.gridType ?? 'comprehensive', households });
+      created.push({ id, wkb: piece.wkb, piece, code, name });
+    }
+    await closeBoundary(tx, grid.id, at);
+    await retireArea(tx, grid.id, at);
+    for (const c of created) await openBoundary(tx, c.id, c.wkb, at, null);
+    const moves = await planMoves(tx, [grid.id], created.map((c) => c.id));
+    await applyMoves(tx, moves, at);
+    await recountHouseholds(tx, created.map((c) => c.id));
+    const counts = await householdsOf(tx, created.map((c) => c.id));
+    const roles = await roleAssignmentsOn(tx, [grid.id]);
+    const changeId = await finish(tx, ctx, 'split', parentId, { from: grid.code, to: created.map((c) => c.code), movedBuildings: moves.length }, at);
+    await tx.updateTable('area_boundaries').set({ change_id: changeId }).where('area_id', 'in', [grid.id, ...created.map((c) => c.id)]).where((eb) => eb.or([eb('valid_from', '=', at), eb('valid_to', '=', at)])).execute();
+    return {
+      applied: true,
+      changeId,
+      kind: 'split',
+      created: await Promise.all(created.map(async (c) => ({ id: c.id, code: c.code, name: c.name, level: 'grid' as const, households: counts.get(c.id) ?? 0, geometry: await boundaryGeoJson(tx, c.wkb) }))),
+      retired: [brief(grid)],
+      changed: [],
+      moved: movedSummary(moves, 0),
+      toReview: roles.map((r) => ({ kind: 'role_assignment', id: r.id, label: `${r.username}（${r.role}）仍挂在已撤销的${grid.name}上，请重新分配` })),
+      warnings: [],
+    };
+  });
+}
+
+/** 合并网格: the kept grid takes the union of the boundaries, the others' buildings and role assignments. */
+export function mergeGrids(ctx: RequestContext, input: MergeGrids): Promise<AdjustmentResult> {
+  return adjust(ctx, input.preview, async (tx, scope) => {
+    const ids = [...new Set(input.gridIds)];
+    if (ids.length < 2) throw new AppError('validation_failed', '至少选择两个不同的网格', { fields: { gridIds: ['至少两个不同的网格'] } });
+    const grids: LockedArea[] = [];
+    for (const [i, id] of ids.entries()) grids.push(await lockGrid(tx, scope, id, `gridIds.${i}`));
+    const parentIds = new Set(grids.map((g) => g.parentId));
+    if (parentIds.size > 1) throw new AppError('validation_failed', '只能合并同一社区/村内的网格', { fields: { gridIds: ['网格不属于同一社区/村'] } });
+    const keepId = input.keepId ?? ids[0];
+    const keep = grids.find((g) => g.id === keepId);
+    if (!keep) throw new AppError('validation_failed', '保留的网格须在合并列表中', { fields: { keepId: ['须在 gridIds 中'] } });
+    const others = grids.filter((g) => g.id !== keep.id);
+    const union = await unionOf(tx, ids);
+    if (union.parts > 1 && union.parts >= union.inputParts) {
+      throw new AppError('validation_failed', '这些网格互不相邻，合并后不连续', { fields: { gridIds: ['网格须相邻'] } });
+    }
+    const at = ctx.clock();
+    const moves = await planMoves(tx, others.map((g) => g.id), [keep.id]);
+    for (const g of others) {
+      await closeBoundary(tx, g.id, at);
+      await retireArea(tx, g.id, at);
+    }
+    await applyMoves(tx, moves, at);
+    const movedRoles = await moveRoleAssignments(tx, others.map((g) => g.id), keep.id);
+    const ownBuildings = (await planMoves(tx, [keep.id], [keep.id])).some((m) => m.level === 'building');
+    if (!ownBuildings) {
+      const sum = grids.reduce((s, g) => s + (g.households ?? 0), 0);
+      await tx.updateTable('areas').set({ households: sum }).where('id', '=', keep.id).execute();
+    }
+    await recountHouseholds(tx, [keep.id]);
+    if (input.name) await tx.updateTable('areas').set({ name: input.name, updated_at: at }).where('id', '=', keep.id).execute();
+    await closeBoundary(tx, keep.id, at);
+    const changeId = await finish(tx, ctx, 'merge', keep.parentId ?? keep.id, { into: keep.code, from: others.map((g) => g.code) }, at);
+    await openBoundary(tx, keep.id, union.wkb, at, changeId);
+    const households = (await householdsOf(tx, [keep.id])).get(keep.id) ?? 0;
+    return {
+      applied: true,
+      changeId,
+      kind: 'merge',
+      created: [],
+      retired: others.map(brief),
+      changed: [{ ...brief({ ...keep, name: input.name ?? keep.name }), geometry: await boundaryGeoJson(tx, union.wkb) }],
+      moved: movedSummary(moves, movedRoles),
+      toReview: [],
+      warnings: households > ctx.config.gridHouseholds.max ? [`合并后约 ${households} 户，超过每格 ${ctx.config.gridHouseholds.max} 户的上限`] : [],
+    };
+  });
+}
+
+/** 调整边界: a new version of the boundary; buildings follow the boundary within the community. */
+export function redrawBoundary(ctx: RequestContext, areaId: number, input: RedrawBoundary): Promise<AdjustmentResult> {
+  return adjust(ctx, input.preview, async (tx, scope) => {
+    const [area] = await lockAreas(tx, scope, [areaId]);
+    if (!area) throw notFound('区域');
+    if (area.status !== 'active') throw new AppError('conflict', `${area.name}已撤销`);
+    const check = await checkGeometry(tx, fromGeoJson(toWgs(input.geometry, input.crs)));
+    if (!check.valid) throw invalid('geometry', check.reason);
+    const at = ctx.clock();
+    const warnings: string[] = [];
+    let moves: MovableChild[] = [];
+    if (area.parentId !== null) {
+      const outside = await outsideParentM2(tx, area.parentId, fromWkb(check.wkb));
+      if (outside !== null && outside >= 1) warnings.push(`新边界有约 ${Math.round(outside)} 平方米超出上级区域`);
+      for (const o of await overlappingSiblings(tx, area.parentId, [area.id], fromWkb(check.wkb))) warnings.push(`与${o.name}重叠约 ${Math.round(o.overlapM2)} 平方米`);
+    }
+    await closeBoundary(tx, area.id, at);
+    await openBoundary(tx, area.id, check.wkb, at, null);
+    if (area.level === 'grid' && area.parentId !== null) {
+      const siblings = (await listChildren(tx, scope, area.parentId, 10_000)).filter((s) => s.level === 'grid' && s.id !== area.id).map((s) => s.id);
+      const leaving = (await planMoves(tx, [area.id], [area.id, ...siblings])).filter((m) => m.level === 'building');
+      const arriving = await buildingsNowInside(tx, area.id, siblings);
+      moves = [...leaving, ...arriving];
+      await applyMoves(tx, moves, at);
+      await recountHouseholds(tx, [area.id, ...siblings]);
+    }
+    const changeId = await finish(tx, ctx, 'redraw', area.parentId ?? area.id, { area: area.code, movedBuildings: moves.filter((m) => m.fromId !== m.toId).length }, at);
+    await tx.updateTable('area_boundaries').set({ change_id: changeId }).where('area_id', '=', area.id).where((eb) => eb.or([eb('valid_from', '=', at), eb('valid_to', '=', at)])).execute();
+    return {
+      applied: true,
+      changeId,
+      kind: 'redraw',
+      created: [],
+      retired: [],
+      changed: [{ ...brief(area), geometry: await boundaryGeoJson(tx, check.wkb) }],
+      moved: movedSummary(moves, 0),
+      toReview: [],
+      warnings,
+    };
+  });
+}
+
+/** 撤销网格: its boundary closes; buildings and role assignments go to the grid named to take them. */
+export function retireGrid(ctx: RequestContext, gridId: number, input: RetireGrid): Promise<AdjustmentResult> {
+  return adjust(ctx, input.preview, async (tx, scope) => {
+    const grid = await lockGrid(tx, scope, gridId);
+    const children = await planMoves(tx, [grid.id], [grid.id]);
+    let target: LockedArea | undefined;
+    if (input.transferToId !== undefined) {
+      target = await lockGrid(tx, scope, input.transferToId, 'transferToId');
+      if (target.parentId !== grid.parentId || target.id === grid.id) throw new AppError('validation_failed', '接收网格须是同一社区/村的另一个网格', { fields: { transferToId: ['须是同一社区/村的另一个网格'] } });
+    } else if (children.length > 0) {
+      throw new AppError('validation_failed', `${grid.name}下还有 ${children.length} 个楼栋/子网格，请指定接收网格`, { fields: { transferToId: ['请指定接收网格'] } });
+    }
+    const at = ctx.clock();
+    const moves = target ? children.map((c) => ({ ...c, toId: target.id })) : [];
+    await applyMoves(tx, moves, at);
+    const movedRoles = target ? await moveRoleAssignments(tx, [grid.id], target.id) : 0;
+    if (target) await recountHouseholds(tx, [target.id]);
+    await closeBoundary(tx, grid.id, at);
+    await retireArea(tx, grid.id, at);
+    const roles = target ? [] : await roleAssignmentsOn(tx, [grid.id]);
+    const changeId = await finish(tx, ctx, 'retire', grid.parentId ?? grid.id, { retired: grid.code, transferTo: target?.code ?? null }, at);
+    return {
+      applied: true,
+      changeId,
+      kind: 'retire',
+      created: [],
+      retired: [brief(grid)],
+      changed: [],
+      moved: movedSummary(moves, movedRoles),
+      toReview: roles.map((r) => ({ kind: 'role_assignment', id: r.id, label: `${r.username}（${r.role}）仍挂在已撤销的${grid.name}上，请重新分配` })),
+      warnings: [],
+    };
+  });
+}
+
+/** 新建网格 (or sub-grid) with its boundary; buildings of sibling grids inside it move to it. */
+export function createGrid(ctx: RequestContext, input: CreateGrid): Promise<AdjustmentResult> {
+  return adjust(ctx, input.preview, async (tx, scope) => {
+    const [parent] = await lockAreas(tx, scope, [input.parentId]);
+    if (!parent) throw new AppError('validation_failed', '上级区域不存在或不在您的管辖范围内', { fields: { parentId: ['上级区域不存在或不在管辖范围内'] } });
+    if (parent.level !== 'community' && parent.level !== 'grid') throw new AppError('validation_failed', '网格只能建在社区/村或网格之下', { fields: { parentId: ['须是社区/村或网格'] } });
+    if (parent.status !== 'active') throw new AppError('conflict', `${parent.name}已撤销`);
+    const check = await checkGeometry(tx, fromGeoJson(toWgs(input.geometry, input.crs)));
+    if (!check.valid) throw invalid('geometry', check.reason);
+    const warnings: string[] = [];
+    const outside = await outsideParentM2(tx, parent.id, fromWkb(check.wkb));
+    if (outside !== null && outside >= 1) warnings.push(`有约 ${Math.round(outside)} 平方米超出${parent.name}`);
+    for (const o of await overlappingSiblings(tx, parent.id, [], fromWkb(check.wkb))) warnings.push(`与${o.name}重叠约 ${Math.round(o.overlapM2)} 平方米`);
+    const at = ctx.clock();
+    const [code] = await nextCodes(tx, ctx, parent, 1);
+    const id = await insertGrid(tx, { code: code ?? '', name: input.name, parentId: parent.id, gridType: input.gridType, gridSubtype: input.gridSubtype ?? null, households: input.households ?? null });
+    const siblings = (await listChildren(tx, scope, parent.id, 10_000)).filter((s) => s.level === 'grid' && s.id !== id).map((s) => s.id);
+    const changeId = await finish(tx, ctx, 'create', parent.id, { created: code }, at);
+    await openBoundary(tx, id, check.wkb, at, changeId);
+    const moves = await buildingsNowInside(tx, id, siblings);
+    await applyMoves(tx, moves, at);
+    await recountHouseholds(tx, [id, ...siblings]);
+    const households = (await householdsOf(tx, [id])).get(id) ?? 0;
+    return {
+      applied: true,
+      changeId,
+      kind: 'create',
+      created: [{ id, code: code ?? '', name: input.name, level: 'grid', households, geometry: await boundaryGeoJson(tx, check.wkb) }],
+      retired: [],
+      changed: [],
+      moved: movedSummary(moves, 0),
+      toReview: [],
+      warnings,
+    };
+  });
+}

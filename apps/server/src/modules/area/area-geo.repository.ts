@@ -1,0 +1,92 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { AreaBrief } from '@redgrid/contracts';
+import type { DB } from '../../db/types.ts';
+import type { Scope } from '../../platform/context.ts';
+import { areaPathInScope } from '../../platform/scope.ts';
+
+type Q = Kysely<DB>;
+
+/** Boundary versions in force at `at` (or now, through the partial GiST index on current versions). */
+function inForce(at: Date | undefined): RawBuilder<boolean> {
+  return at ? sql<boolean>`(b.valid_from <= ${at} AND (b.valid_to IS NULL OR b.valid_to > ${at}))` : sql<boolean>`b.valid_to IS NULL`;
+}
+
+function point(lng: number, lat: number): RawBuilder<unknown> {
+  return sql`ST_SetSRID(ST_MakePoint(${lng}::float8, ${lat}::float8), 4326)`;
+}
+
+export interface LocatedArea extends AreaBrief {
+  path: string;
+}
+
+/** The deepest area in scope whose boundary contains the point. */
+export async function findDeepestContaining(db: Q, scope: Scope, lng: number, lat: number, at?: Date): Promise<LocatedArea | undefined> {
+  const { rows } = await sql<LocatedArea>`
+    SELECT a.id, a.code, a.name, a.level, a.path
+      FROM area_boundaries b JOIN areas a ON a.id = b.area_id
+     WHERE ${inForce(at)} AND ST_Intersects(b.geom, ${point(lng, lat)}) AND ${areaPathInScope(scope, 'a.path')}
+     ORDER BY a.depth DESC, a.id
+     LIMIT 1`.execute(db);
+  return rows[0];
+}
+
+/** Nearest current grid in scope, by true distance on the ellipsoid (the bbox KNN shortlists five). */
+export async function findNearestGrid(db: Q, scope: Scope, lng: number, lat: number): Promise<(LocatedArea & { distanceMeters: number }) | undefined> {
+  const { rows } = await sql<LocatedArea & { distanceMeters: number }>`
+    SELECT id, code, name, level, path, distance AS "distanceMeters" FROM (
+      SELECT a.id, a.code, a.name, a.level, a.path, ST_Distance(b.geom::geography, ${point(lng, lat)}::geography) AS distance
+        FROM area_boundaries b JOIN areas a ON a.id = b.area_id
+       WHERE b.valid_to IS NULL AND a.level = 'grid' AND ${areaPathInScope(scope, 'a.path')}
+       ORDER BY b.geom <-> ${point(lng, lat)}
+       LIMIT 5) near
+     ORDER BY distance, id
+     LIMIT 1`.execute(db);
+  return rows[0];
+}
+
+/**
+ * Many points in one statement: each point's deepest containing area id, in input order. The
+ * lateral probe uses the GiST index once per point; PostGIS caches the prepared polygons across rows.
+ */
+export async function locateMany(db: Q, scope: Scope, lngs: number[], lats: number[], at?: Date): Promise<(number | null)[]> {
+  const { rows } = await sql<{ id: number | null }>`
+    SELECT x.id
+      FROM unnest(${lngs}::float8[], ${lats}::float8[]) WITH ORDINALITY AS p(lng, lat, ord)
+      LEFT JOIN LATERAL (
+        SELECT a.id FROM area_boundaries b JOIN areas a ON a.id = b.area_id
+         WHERE ${inForce(at)} AND ST_Intersects(b.geom, ST_SetSRID(ST_MakePoint(p.lng, p.lat), 4326)) AND ${areaPathInScope(scope, 'a.path')}
+         ORDER BY a.depth DESC, a.id
+         LIMIT 1) x ON true
+     ORDER BY p.ord`.execute(db);
+  return rows.map((r) => r.id);
+}
+
+export function listBriefs(db: Q, ids: number[]): Promise<AreaBrief[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('areas').select(['id', 'code', 'name', 'level']).where('id', 'in', ids).orderBy('depth').execute();
+}
+
+export interface BoundaryFeature {
+  id: number;
+  code: string;
+  name: string;
+  level: AreaBrief['level'];
+  status: 'active' | 'retired';
+  gridType: string | null;
+  households: number | null;
+  parentId: number | null;
+  geometry: unknown;
+}
+
+/** GeoJSON of boundaries (in force at `at`), for small sets: one parent's children or listed ids. */
+export async function listBoundaries(db: Q, scope: Scope, filter: { parentId?: number; ids?: number[] }, at?: Date): Promise<BoundaryFeature[]> {
+  const where = filter.ids ? sql`a.id = ANY(${filter.ids}::bigint[])` : sql`a.parent_id = ${filter.parentId ?? 0}`;
+  const { rows } = await sql<BoundaryFeature>`
+    SELECT a.id, a.code, a.name, a.level, a.status, a.grid_type AS "gridType", a.households, a.parent_id AS "parentId",
+           ST_AsGeoJSON(b.geom, 7)::json AS geometry
+      FROM areas a JOIN area_boundaries b ON b.area_id = a.id
+     WHERE ${where} AND ${inForce(at)} AND ${areaPathInScope(scope, 'a.path')}
+     ORDER BY a.sort_order, a.code
+     LIMIT 5000`.execute(db);
+  return rows;
+}

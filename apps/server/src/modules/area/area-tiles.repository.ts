@@ -1,0 +1,64 @@
+import { fromGeojsonVt } from '@maplibre/vt-pbf';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import type { Scope } from '../../platform/context.ts';
+import { areaPathInScope } from '../../platform/scope.ts';
+
+export const TILE_EXTENT = 4096;
+const TILE_BUFFER = 64;
+
+/** Levels drawn at a zoom: a city of 20,000 grids stays light when zoomed out. */
+export function levelsForZoom(z: number): string[] {
+  if (z < 9) return ['province', 'city', 'district'];
+  if (z < 11) return ['city', 'district', 'street'];
+  if (z < 12) return ['district', 'street', 'community'];
+  return ['district', 'street', 'community', 'grid'];
+}
+
+interface TileRow {
+  id: number;
+  code: string;
+  name: string;
+  level: string;
+  gridType: string | null;
+  households: number | null;
+  geom: { type: 'Polygon' | 'MultiPolygon'; coordinates: number[][][] | number[][][][] } | null;
+}
+
+/**
+ * One Mapbox vector tile (layer "areas") of current boundaries in scope. PostGIS clips and
+ * quantises; the protobuf is written here with @maplibre/vt-pbf because the embedded engine's
+ * PostGIS is built without protobuf-c (ST_AsMVT fails there), so one code path serves both engines.
+ */
+export async function areaTile(db: Kysely<DB>, scope: Scope, z: number, x: number, y: number): Promise<Uint8Array> {
+  // Tile space: x right, y down, 0..EXTENT, with a margin so polygons do not show seams at tile edges.
+  // ST_AsMVTGeom would do this, but the embedded engine's PostGIS lacks it too (built without
+  // protobuf-c); the same plain PostGIS functions run on both engines. Exterior rings are made
+  // counter-clockwise before the y-flip, so they come out clockwise as the MVT spec requires.
+  const { rows } = await sql<TileRow>`
+    WITH bounds AS (SELECT ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int) AS env),
+         frame AS (SELECT env, ST_XMin(env) AS xmin, ST_YMax(env) AS ymax, ${TILE_EXTENT}::float8 / (ST_XMax(env) - ST_XMin(env)) AS scale,
+                          ST_Transform(env, 4326) AS wgs FROM bounds)
+    SELECT a.id, a.code, a.name, a.level, a.grid_type AS "gridType", a.households,
+           ST_AsGeoJSON(ST_CollectionExtract(ST_SnapToGrid(
+             ST_TransScale(ST_ClipByBox2D(ST_Transform(ST_ForcePolygonCCW(b.geom), 3857), ST_Expand(frame.env, (ST_XMax(frame.env) - ST_XMin(frame.env)) * ${TILE_BUFFER / TILE_EXTENT})),
+                           -frame.xmin, -frame.ymax, frame.scale, -frame.scale), 1), 3), 0)::json AS geom
+      FROM area_boundaries b JOIN areas a ON a.id = b.area_id, frame
+     WHERE b.valid_to IS NULL AND b.geom && frame.wgs AND a.level = ANY(${levelsForZoom(z)}::text[])
+       AND ${areaPathInScope(scope, 'a.path')}
+     ORDER BY a.depth, a.id`.execute(db);
+  const features = rows.flatMap((r) => {
+    if (!r.geom) return [];
+    const polygons = r.geom.type === 'Polygon' ? [r.geom.coordinates as number[][][]] : (r.geom.coordinates as number[][][][]);
+    const rings = polygons.flat().filter((ring) => ring.length >= 4).map((ring) => ring.map(([px, py]) => [px ?? 0, py ?? 0] as [number, number]));
+    if (rings.length === 0) return [];
+    return [{
+      id: r.id,
+      type: 3 as const,
+      geometry: rings,
+      tags: { id: r.id, code: r.code, name: r.name, level: r.level, gridType: r.gridType ?? '', households: r.households ?? 0 },
+    }];
+  });
+  // The wrapper reads features as geojson-vt leaves them: type 3 = polygon, geometry = rings in tile units.
+  return fromGeojsonVt({ areas: { features } } as unknown as Parameters<typeof fromGeojsonVt>[0], { version: 2, extent: TILE_EXTENT });
+}
