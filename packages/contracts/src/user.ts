@@ -65,6 +65,8 @@ export const updateUserSchema = z
     phone: cnMobileSchema.nullable().optional(),
     disabled: z.boolean().optional(),
     homeAreaId: idSchema.optional(),
+    /** Lifts a login lockout before it runs out. */
+    unlock: z.literal(true).optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的字段' })

@@ -49,6 +49,8 @@ export interface AreaChangesTable {
 export interface AreaBoundariesTable {
   id: Generated<number>;
   area_id: number;
+  /** Copied from areas.level by a trigger. */
+  area_level: Generated<string>;
   geom: Geometry;
   valid_from: Timestamp;
   valid_to: Timestamp | null;

@@ -19,15 +19,20 @@ export interface LocatedArea extends AreaBrief {
   path: string;
 }
 
-/** The deepest area in scope whose boundary contains the point. */
+/**
+ * The deepest area in scope whose boundary contains the point. Grids are probed first through
+ * their own partial index (small polygons, one or two candidates); only a point outside every grid
+ * falls back to testing the larger communities, streets and districts.
+ */
 export async function findDeepestContaining(db: Q, scope: Scope, lng: number, lat: number, at?: Date): Promise<LocatedArea | undefined> {
-  const { rows } = await sql<LocatedArea>`
+  const probe = (gridsOnly: boolean) => sql<LocatedArea>`
     SELECT a.id, a.code, a.name, a.level, a.path
       FROM area_boundaries b JOIN areas a ON a.id = b.area_id
-     WHERE ${inForce(at)} AND ST_Intersects(b.geom, ${point(lng, lat)}) AND ${areaPathInScope(scope, 'a.path')}
+     WHERE ${inForce(at)} AND ${gridsOnly ? sql`b.area_level = 'grid'` : sql`true`}
+       AND ST_Intersects(b.geom, ${point(lng, lat)}) AND ${areaPathInScope(scope, 'a.path')}
      ORDER BY a.depth DESC, a.id
      LIMIT 1`.execute(db);
-  return rows[0];
+  return (await probe(true)).rows[0] ?? (await probe(false)).rows[0];
 }
 
 /** Nearest current grid in scope, by true distance on the ellipsoid (the bbox KNN shortlists five). */
@@ -46,19 +51,32 @@ export async function findNearestGrid(db: Q, scope: Scope, lng: number, lat: num
 
 /**
  * Many points in one statement: each point's deepest containing area id, in input order. The
- * lateral probe uses the GiST index once per point; PostGIS caches the prepared polygons across rows.
+ * lateral probe hits the grid-only partial GiST index once per point; the few points outside every
+ * grid get a second pass over all levels.
  */
 export async function locateMany(db: Q, scope: Scope, lngs: number[], lats: number[], at?: Date): Promise<(number | null)[]> {
-  const { rows } = await sql<{ id: number | null }>`
-    SELECT x.id
-      FROM unnest(${lngs}::float8[], ${lats}::float8[]) WITH ORDINALITY AS p(lng, lat, ord)
-      LEFT JOIN LATERAL (
-        SELECT a.id FROM area_boundaries b JOIN areas a ON a.id = b.area_id
-         WHERE ${inForce(at)} AND ST_Intersects(b.geom, ST_SetSRID(ST_MakePoint(p.lng, p.lat), 4326)) AND ${areaPathInScope(scope, 'a.path')}
-         ORDER BY a.depth DESC, a.id
-         LIMIT 1) x ON true
-     ORDER BY p.ord`.execute(db);
-  return rows.map((r) => r.id);
+  const probe = async (xs: number[], ys: number[], gridsOnly: boolean) =>
+    (
+      await sql<{ id: number | null }>`
+        SELECT x.id
+          FROM unnest(${xs}::float8[], ${ys}::float8[]) WITH ORDINALITY AS p(lng, lat, ord)
+          LEFT JOIN LATERAL (
+            SELECT a.id FROM area_boundaries b JOIN areas a ON a.id = b.area_id
+             WHERE ${inForce(at)} AND ${gridsOnly ? sql`b.area_level = 'grid'` : sql`true`}
+               AND ST_Intersects(b.geom, ST_SetSRID(ST_MakePoint(p.lng, p.lat), 4326)) AND ${areaPathInScope(scope, 'a.path')}
+             ORDER BY a.depth DESC, a.id
+             LIMIT 1) x ON true
+         ORDER BY p.ord`.execute(db)
+    ).rows.map((r) => r.id);
+  const ids = await probe(lngs, lats, true);
+  const missing = ids.flatMap((id, i) => (id === null ? [i] : []));
+  if (missing.length > 0) {
+    const second = await probe(missing.map((i) => lngs[i] ?? 0), missing.map((i) => lats[i] ?? 0), false);
+    missing.forEach((i, k) => {
+      ids[i] = second[k] ?? null;
+    });
+  }
+  return ids;
 }
 
 export function listBriefs(db: Q, ids: number[]): Promise<AreaBrief[]> {

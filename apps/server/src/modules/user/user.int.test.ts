@@ -93,6 +93,17 @@ describe('changing an account', () => {
     await t.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: qsy.headers, payload: { displayName: '刘芳', disabled: false } });
   });
 
+  it('lifts a lockout on request, and audits it', async () => {
+    for (let i = 0; i < 5; i += 1) await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'zb_leader', password: 'Wrong#pass1' } });
+    const id = await userIdByName(t.database, 'zb_leader');
+    expect((await t.app.inject({ url: `/api/users/${id}`, headers: qsy.headers })).json().lockedUntil).not.toBeNull();
+    const res = await t.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: qsy.headers, payload: { unlock: true } });
+    expect(res.json().lockedUntil).toBeNull();
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'zb_leader', password: 'Redgrid@2026' } })).statusCode).toBe(200);
+    const audit = await t.database.db.selectFrom('audit_log').select('action').where('entity_id', '=', String(id)).orderBy('id', 'desc').limit(2).execute();
+    expect(audit.map((a) => a.action)).toContain('unlock');
+  });
+
   it('replaces only the roles the caller controls', async () => {
     const id = await userIdByName(t.database, 'zb_leader');
     const res = await t.app.inject({ method: 'PUT', url: `/api/users/${id}/roles`, headers: qsy.headers, payload: { roles: [{ role: 'grid_leader', areaId: hyArea }] } });

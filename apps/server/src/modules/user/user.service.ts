@@ -19,7 +19,7 @@ import {
   type UserRoleRecord,
 } from './user.repository.ts';
 
-function present(actor: Actor, scope: Scope, user: UserRecord, roles: UserRoleRecord[]): UserView {
+function present(actor: Actor, scope: Scope, user: UserRecord, roles: UserRoleRecord[], now: Date): UserView {
   const mine = roles.filter((r) => r.userId === user.id);
   return {
     id: user.id,
@@ -29,7 +29,7 @@ function present(actor: Actor, scope: Scope, user: UserRecord, roles: UserRoleRe
     homeAreaId: user.homeAreaId,
     homeAreaName: user.homeAreaName,
     disabled: user.disabled,
-    lockedUntil: user.lockedUntil && user.lockedUntil > new Date() ? user.lockedUntil.toISOString() : null,
+    lockedUntil: user.lockedUntil && user.lockedUntil > now ? user.lockedUntil.toISOString() : null,
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
     createdAt: user.createdAt.toISOString(),
     roles: mine.map(({ role, areaId, areaCode, areaName, areaLevel }) => ({ role, areaId, areaCode, areaName, areaLevel })),
@@ -62,7 +62,7 @@ export async function listUsers(ctx: RequestContext, query: UserListQuery) {
   const phone = query.q && cnMobileSchema.safeParse(query.q).success ? ctx.cipher.blindIndex(query.q) : undefined;
   const { items, total } = await listUserRecords(db, scope, { q: query.q, phoneIndex: phone, areaPath, role: query.role }, query.page, query.pageSize);
   const roles = await listRolesOfUsers(db, items.map((u) => u.id));
-  return { items: items.map((u) => present(actor, scope, u, roles)), total, page: query.page, pageSize: query.pageSize };
+  return { items: items.map((u) => present(actor, scope, u, roles, ctx.clock())), total, page: query.page, pageSize: query.pageSize };
 }
 
 export async function getUser(ctx: RequestContext, id: number): Promise<UserView> {
@@ -70,7 +70,7 @@ export async function getUser(ctx: RequestContext, id: number): Promise<UserView
   const scope = requireScope(ctx);
   const user = await findUser(ctx.database.db, scope, id);
   if (!user) throw notFound('用户');
-  return present(actor, scope, user, await listRolesOfUsers(ctx.database.db, [id]));
+  return present(actor, scope, user, await listRolesOfUsers(ctx.database.db, [id]), ctx.clock());
 }
 
 /** Checks every requested assignment against the caller's scope and rank; field errors name the row. */
@@ -155,6 +155,7 @@ export async function updateUser(ctx: RequestContext, id: number, input: UpdateU
         ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
         ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
         ...(input.homeAreaId !== undefined ? { home_area_id: input.homeAreaId } : {}),
+        ...(input.unlock ? { failed_logins: 0, locked_until: null } : {}),
         ...(phone !== undefined
           ? { phone_enc: phone ? ctx.cipher.encrypt(phone) : null, phone_bidx: phone ? ctx.cipher.blindIndex(phone) : null, phone_masked: phone ? maskPhone(phone) : null }
           : {}),
@@ -165,7 +166,14 @@ export async function updateUser(ctx: RequestContext, id: number, input: UpdateU
     if (input.disabled === true) await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
     const after = await findUser(tx, scope, id);
     if (!after) throw new Error('updated user vanished');
-    await appendAudit(tx, ctx, { action: 'update', entity: 'user', entityId: id, areaId: after.homeAreaId, before: auditShape(user, roles), after: auditShape(after, roles) });
+    await appendAudit(tx, ctx, {
+      action: input.unlock ? 'unlock' : 'update',
+      entity: 'user',
+      entityId: id,
+      areaId: after.homeAreaId,
+      before: { ...auditShape(user, roles), lockedUntil: user.lockedUntil },
+      after: { ...auditShape(after, roles), lockedUntil: after.lockedUntil },
+    });
   });
   return getUser(ctx, id);
 }
