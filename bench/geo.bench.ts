@@ -22,7 +22,7 @@ import { hashPassword } from '../apps/server/src/platform/password.ts';
 import { seededRandom } from '../apps/server/src/db/seed/demo-buildings.ts';
 
 const { values } = parseArgs({
-  options: { pg: { type: 'string' }, grids: { type: 'string', default: '20000' }, points: { type: 'string', default: '100000' }, 'skip-embedded': { type: 'boolean', default: false } },
+  options: { pg: { type: 'string' }, 'keep-db': { type: 'string' }, 'build-only': { type: 'boolean', default: false }, grids: { type: 'string', default: '20000' }, points: { type: 'string', default: '100000' }, 'skip-embedded': { type: 'boolean', default: false } },
 });
 const GRID_COUNT = Number(values.grids);
 const POINTS = Number(values.points);
@@ -127,6 +127,7 @@ function tileOf(lng: number, lat: number, z: number): [number, number] {
 async function run(label: string, database: Database): Promise<string[]> {
   await migrate(database);
   const [buildMs, { rootPath }] = await timeIt(() => buildCity(database));
+  if (values['build-only']) return [`| ${label} | build only | ${buildMs} ms | root ${rootPath} |`];
   const scope = { paths: [rootPath] };
   const db = database.db;
   const rand = seededRandom(5, 'points');
@@ -209,7 +210,8 @@ if (!values['skip-embedded']) {
 }
 const pgBase = values.pg ?? process.env.DATABASE_URL;
 if (pgBase) {
-  const name = `redgrid_bench_${randomBytes(4).toString('hex')}`;
+  // --keep-db NAME leaves the city in a database of that name, for EXPLAIN sessions.
+  const name = values['keep-db'] ?? `redgrid_bench_${randomBytes(4).toString('hex')}`;
   const admin = new URL(pgBase);
   admin.pathname = '/postgres';
   const adminClient = new pg.Client({ connectionString: admin.toString() });
@@ -222,7 +224,7 @@ if (pgBase) {
     lines.push(...(await run('PostgreSQL', database)));
   } finally {
     await database.close();
-    await adminClient.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    if (!values['keep-db']) await adminClient.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await adminClient.end();
   }
 }

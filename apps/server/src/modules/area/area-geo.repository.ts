@@ -54,6 +54,8 @@ export async function findNearestGrid(db: Q, scope: Scope, lng: number, lat: num
  * lateral probe hits the grid-only partial GiST index once per point; the few points outside every
  * grid get a second pass over all levels.
  */
+const LOCATE_PARALLELISM = 4;
+
 export async function locateMany(db: Q, scope: Scope, lngs: number[], lats: number[], at?: Date): Promise<(number | null)[]> {
   const probe = async (xs: number[], ys: number[], gridsOnly: boolean) =>
     (
@@ -68,7 +70,12 @@ export async function locateMany(db: Q, scope: Scope, lngs: number[], lats: numb
              LIMIT 1) x ON true
          ORDER BY p.ord`.execute(db)
     ).rows.map((r) => r.id);
-  const ids = await probe(lngs, lats, true);
+  // Large batches go as a few chunks at once: PostgreSQL runs them on separate connections and
+  // cores (PGlite, a single session, simply queues them).
+  const chunk = Math.max(5_000, Math.ceil(lngs.length / LOCATE_PARALLELISM));
+  const parts: Promise<(number | null)[]>[] = [];
+  for (let from = 0; from < lngs.length; from += chunk) parts.push(probe(lngs.slice(from, from + chunk), lats.slice(from, from + chunk), true));
+  const ids = (await Promise.all(parts)).flat();
   const missing = ids.flatMap((id, i) => (id === null ? [i] : []));
   if (missing.length > 0) {
     const second = await probe(missing.map((i) => lngs[i] ?? 0), missing.map((i) => lats[i] ?? 0), false);
