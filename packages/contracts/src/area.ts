@@ -50,3 +50,34 @@ export const areaListQuerySchema = z
   })
   .strict();
 export type AreaListQuery = z.infer<typeof areaListQuerySchema>;
+
+/** Editable attributes of an area; geometry changes go through the adjustment endpoints. */
+export const updateAreaSchema = z
+  .object({
+    name: z.string().trim().min(1).max(60).optional(),
+    households: z.number().int().min(0).max(1_000_000).nullable().optional(),
+    gridType: z.enum(['comprehensive', 'dedicated']).optional(),
+    gridSubtype: z.enum(['park', 'enterprise', 'school', 'market', 'hospital', 'office', 'other']).nullable().optional(),
+    /** Target households per grid below this area (规模适度); null inherits from above. */
+    balanceMin: z.number().int().min(0).max(100_000).nullable().optional(),
+    balanceMax: z.number().int().min(1).max(100_000).nullable().optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的字段' })
+  .refine((v) => v.balanceMin == null || v.balanceMax == null || v.balanceMax >= v.balanceMin, { message: '户数上限须不小于下限', path: ['balanceMax'] })
+  .meta({ id: 'UpdateArea' });
+export type UpdateArea = z.infer<typeof updateAreaSchema>;
+
+/** A building under a grid, or a unit under a building. */
+export const createPlaceSchema = z
+  .object({
+    parentId: idSchema,
+    level: z.enum(['building', 'unit']),
+    name: z.string().trim().min(1).max(60),
+    households: z.number().int().min(0).max(10_000),
+    /** Where the building stands (buildings only); units share their building's position. */
+    location: z.object({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84') }).strict().optional(),
+  })
+  .strict()
+  .meta({ id: 'CreatePlace' });
+export type CreatePlace = z.infer<typeof createPlaceSchema>;

@@ -63,3 +63,17 @@ export function listAncestors(db: Q, path: string) {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom('areas').select(['id', 'code', 'name', 'level']).where('id', 'in', ids).orderBy('depth').execute();
 }
+
+/** Households of an area above grid level: the sum over the active leaf grids below it. */
+export async function sumHouseholds(db: Q, path: string, level: AreaView['level']): Promise<number | null> {
+  if (level === 'grid' || level === 'building' || level === 'unit') return null;
+  const row = await db
+    .selectFrom('areas as g')
+    .select(sql<number | null>`sum(g.households)::int`.as('n'))
+    .where('g.level', '=', 'grid')
+    .where('g.status', '=', 'active')
+    .where(sql<boolean>`starts_with(g.path, ${path})`)
+    .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM areas s WHERE s.parent_id = g.id AND s.level = 'grid' AND s.status = 'active')`)
+    .executeTakeFirst();
+  return row?.n ?? null;
+}

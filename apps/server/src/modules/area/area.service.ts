@@ -2,7 +2,7 @@ import type { AreaDetail, AreaListQuery, AreaView } from '@redgrid/contracts';
 import type { RequestContext } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 import { requirePermission, requireScope } from '../../platform/scope.ts';
-import { findArea, listAncestors, listChildren, listScopeRoots, searchAreas } from './area.repository.ts';
+import { findArea, listAncestors, listChildren, listScopeRoots, searchAreas, sumHouseholds } from './area.repository.ts';
 
 export async function listMyRootAreas(ctx: RequestContext): Promise<AreaView[]> {
   requirePermission(ctx, 'area.read');
@@ -25,5 +25,6 @@ export async function getArea(ctx: RequestContext, id: number): Promise<AreaDeta
   requirePermission(ctx, 'area.read');
   const area = await findArea(ctx.database.db, requireScope(ctx), id);
   if (!area) throw notFound('区域');
-  return { ...area, ancestors: await listAncestors(ctx.database.db, area.path) };
+  const households = area.households ?? (await sumHouseholds(ctx.database.db, area.path, area.level));
+  return { ...area, households, ancestors: await listAncestors(ctx.database.db, area.path) };
 }
