@@ -85,7 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const dataDir = path.resolve(e.REDGRID_DATA_DIR);
+  // npm runs workspace scripts inside apps/server; a relative data dir means relative to where the
+  // user typed `npm start` (npm's INIT_CWD), i.e. ./data at the repository root.
+  const dataDir = path.resolve(env.INIT_CWD ?? process.cwd(), e.REDGRID_DATA_DIR);
   const secrets = e.REDGRID_SESSION_SECRET && e.REDGRID_DATA_KEY
     ? { sessionSecret: e.REDGRID_SESSION_SECRET, dataKey: e.REDGRID_DATA_KEY }
     : demoSecrets(dataDir, e.REDGRID_SESSION_SECRET, e.REDGRID_DATA_KEY);
