@@ -15,6 +15,7 @@ import { registerAreaRoutes } from './modules/area/area.routes.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { registerAuthRoutes, cookieOptions } from './modules/auth/auth.routes.ts';
 import { resolveSession } from './modules/auth/auth.service.ts';
+import { registerSecurityRoutes } from './modules/security/security.routes.ts';
 import { registerSystemRoutes } from './modules/system/system.routes.ts';
 import { registerUserRoutes } from './modules/user/user.routes.ts';
 import { scopeFromRoles, type AppDeps, type RequestContext } from './platform/context.ts';
@@ -141,6 +142,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   registerAreaRoutes(app);
   registerUserRoutes(app);
   registerAuditRoutes(app);
+  registerSecurityRoutes(app);
 
   const webDist = config.webDist ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
   const hasWeb = existsSync(`${webDist}/index.html`);

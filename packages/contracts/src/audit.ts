@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageOf, pageQuerySchema } from './common.ts';
 
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'read_sensitive', 'login', 'login_failed', 'logout', 'lock', 'assign_roles', 'reset_password', 'change_password', 'unlock', 'create_grid', 'split', 'merge', 'redraw', 'retire', 'import'] as const;
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'read_sensitive', 'login', 'login_failed', 'logout', 'lock', 'assign_roles', 'reset_password', 'change_password', 'unlock', 'revoke_session', 'create_grid', 'split', 'merge', 'redraw', 'retire', 'import'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const auditEntrySchema = z

@@ -7,3 +7,4 @@ export * from './user.ts';
 export * from './audit.ts';
 export * from './password-policy.ts';
 export * from './geo.ts';
+export * from './security.ts';

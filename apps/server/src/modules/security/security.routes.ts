@@ -1,0 +1,30 @@
+import { errorBodySchema, idParamsSchema, securitySettingsSchema, sessionIdParamsSchema, sessionListQuerySchema, sessionPageSchema } from '@redgrid/contracts';
+import { z } from 'zod';
+import { ctxOf, type App } from '../../platform/http.ts';
+import { listSessions, revokeSession, securitySettings, unlockAccount } from './security.service.ts';
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
+
+export function registerSecurityRoutes(app: App): void {
+  app.get('/api/security/settings', {
+    schema: { tags: ['security'], summary: '安全设置与被锁定账号（安全管理员）', response: { 200: securitySettingsSchema, ...errors } },
+  }, (req) => securitySettings(ctxOf(req)));
+
+  app.get('/api/security/sessions', {
+    schema: { tags: ['security'], summary: '在线会话（安全管理员）', querystring: sessionListQuerySchema, response: { 200: sessionPageSchema, ...errors } },
+  }, (req) => listSessions(ctxOf(req), req.query));
+
+  app.delete('/api/security/sessions/:id', {
+    schema: { tags: ['security'], summary: '强制下线', params: sessionIdParamsSchema, response: { 204: z.null(), ...errors } },
+  }, async (req, reply) => {
+    await revokeSession(ctxOf(req), req.params.id);
+    return reply.status(204).send(null);
+  });
+
+  app.post('/api/security/users/:id/unlock', {
+    schema: { tags: ['security'], summary: '解除登录锁定', params: idParamsSchema, response: { 204: z.null(), ...errors } },
+  }, async (req, reply) => {
+    await unlockAccount(ctxOf(req), req.params.id);
+    return reply.status(204).send(null);
+  });
+}

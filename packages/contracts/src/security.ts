@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { pageOf, pageQuerySchema } from './common.ts';
+
+export const sessionViewSchema = z
+  .object({
+    id: z.string(),
+    userId: z.number().int(),
+    username: z.string(),
+    displayName: z.string(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    createdAt: z.string(),
+    lastSeenAt: z.string(),
+    expiresAt: z.string(),
+    current: z.boolean(),
+  })
+  .meta({ id: 'SessionView' });
+export type SessionView = z.infer<typeof sessionViewSchema>;
+export const sessionPageSchema = pageOf(sessionViewSchema).meta({ id: 'SessionPage' });
+export const sessionListQuerySchema = pageQuerySchema.extend({ userId: z.coerce.number().int().positive().optional() }).strict();
+export const sessionIdParamsSchema = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, '会话 id 格式不对') }).strict();
+
+export const securitySettingsSchema = z
+  .object({
+    passwordPolicy: z.object({ minLength: z.number().int(), minClasses: z.number().int() }),
+    lockout: z.object({ attempts: z.number().int(), minutes: z.number().int() }),
+    idleTimeoutMinutes: z.number().int(),
+    sessionMaxHours: z.number().int(),
+    auditHash: z.enum(['sm3', 'sha256']),
+    lockedAccounts: z.array(z.object({ id: z.number().int(), username: z.string(), lockedUntil: z.string() })),
+  })
+  .meta({ id: 'SecuritySettings' });
