@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Position } from 'geojson';
+import { CRS_VALUES } from '@redgrid/contracts';
 import {
-  CRS_VALUES,
   convertGeometry,
   convertPoint,
   detectSwappedLatLng,

@@ -1,3 +1,4 @@
+import type { CrsName } from '@redgrid/contracts';
 import gcoordModule from 'gcoord';
 import type { LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon, Position } from 'geojson';
 
@@ -6,8 +7,7 @@ import type { LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Poly
  * phones and Chinese web maps (AMap, Tencent: GCJ-02; Baidu: BD-09) report shifted coordinates,
  * 500–640 m off in the demo cities — enough to match a point to the wrong grid.
  */
-export const CRS_VALUES = ['wgs84', 'gcj02', 'bd09'] as const;
-export type Crs = (typeof CRS_VALUES)[number];
+export type Crs = CrsName;
 
 /** GeoJSON axis order: longitude first. */
 export type LngLat = [lng: number, lat: number];
