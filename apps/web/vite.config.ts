@@ -24,9 +24,10 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         // Vendor code changes less often than ours: separate chunks keep browser caches warm
-        // across releases. antd is the largest; maplibre will get its own chunk when the map lands.
+        // across releases. antd is the largest; MapLibre gets its own chunk, loaded only by the map page.
         codeSplitting: {
           groups: [
+            { name: 'maplibre', test: /node_modules[\\/]maplibre-gl[\\/]/, priority: 40 },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/, priority: 30 },
             { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|@emotion)[\\/]/, priority: 20 },
             { name: 'vendor', test: /node_modules[\\/]/, priority: 10 },

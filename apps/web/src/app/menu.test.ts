@@ -7,12 +7,12 @@ describe('menuFor', () => {
   const keysFor = (...roles: Parameters<typeof permissionsOf>[0]) => menuFor(permissionsOf(roles)).map((e) => e.key);
 
   it.each([
-    [['system_admin'] as const, ['dashboard', 'areas', 'users']],
-    [['audit_admin'] as const, ['dashboard', 'areas', 'audit']],
-    [['security_admin'] as const, ['dashboard', 'areas', 'users']],
-    [['grid_worker'] as const, ['dashboard', 'areas']],
+    [['system_admin'] as const, ['dashboard', 'areas', 'map', 'users']],
+    [['audit_admin'] as const, ['dashboard', 'areas', 'map', 'audit']],
+    [['security_admin'] as const, ['dashboard', 'areas', 'map', 'users']],
+    [['grid_worker'] as const, ['dashboard', 'areas', 'map']],
     [['resident'] as const, ['dashboard']],
-    [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'users', 'audit']],
+    [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'map', 'users', 'audit']],
   ])('%j sees %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
   });
@@ -21,6 +21,7 @@ describe('menuFor', () => {
 describe('menuKeyForPath', () => {
   it('highlights the section that owns a path', () => {
     expect(menuKeyForPath('/users')).toBe('users');
+    expect(menuKeyForPath('/map')).toBe('map');
     expect(menuKeyForPath('/users/12')).toBe('users');
     expect(menuKeyForPath('/usersx')).toBeUndefined();
     expect(menuKeyForPath('/change-password')).toBeUndefined();

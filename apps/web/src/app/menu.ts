@@ -1,6 +1,6 @@
 import type { Permission } from '@redgrid/contracts';
 
-export type MenuKey = 'dashboard' | 'areas' | 'users' | 'audit';
+export type MenuKey = 'dashboard' | 'areas' | 'map' | 'users' | 'audit';
 
 export interface MenuEntry {
   key: MenuKey;
@@ -13,6 +13,7 @@ export interface MenuEntry {
 export const MENU: readonly MenuEntry[] = [
   { key: 'dashboard', path: '/dashboard', permission: null },
   { key: 'areas', path: '/areas', permission: 'area.read' },
+  { key: 'map', path: '/map', permission: 'area.read' },
   { key: 'users', path: '/users', permission: 'user.read' },
   { key: 'audit', path: '/audit', permission: 'audit.read' },
 ];

@@ -8,6 +8,8 @@ import { RequireAuth, RequirePermission } from './require-auth';
 // Pages load on first visit, so the login page does not wait for the tables and trees.
 const DashboardPage = lazy(() => import('../features/dashboard/dashboard-page').then((m) => ({ default: m.DashboardPage })));
 const AreasPage = lazy(() => import('../features/areas/areas-page').then((m) => ({ default: m.AreasPage })));
+// The map page carries MapLibre (about 1 MB): it and its worker load only when the map is opened.
+const MapPage = lazy(() => import('../features/map/map-page').then((m) => ({ default: m.MapPage })));
 const UsersPage = lazy(() => import('../features/users/users-page').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('../features/audit/audit-page').then((m) => ({ default: m.AuditPage })));
 const ChangePasswordPage = lazy(() =>
@@ -35,6 +37,14 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="area.read">
                 <AreasPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'map',
+            element: (
+              <RequirePermission permission="area.read">
+                <MapPage />
               </RequirePermission>
             ),
           },

@@ -48,7 +48,7 @@ class PreviewRollback extends Error {
  * Every adjustment runs its real code path in one transaction; a preview rolls that transaction
  * back and answers with what would have happened, so preview and commit cannot disagree.
  */
-async function adjust(ctx: RequestContext, preview: boolean, work: (tx: Tx, scope: Scope) => Promise<AdjustmentResult>): Promise<AdjustmentResult> {
+export async function adjust(ctx: RequestContext, preview: boolean, work: (tx: Tx, scope: Scope) => Promise<AdjustmentResult>): Promise<AdjustmentResult> {
   requirePermission(ctx, 'area.manage');
   const scope = requireScope(ctx);
   try {
@@ -75,7 +75,7 @@ async function lockGrid(tx: Tx, scope: Scope, id: number, field = 'id'): Promise
   return grid;
 }
 
-function toWgs(geometry: unknown, crs: SplitGrid['crs']): unknown {
+export function toWgs(geometry: unknown, crs: SplitGrid['crs']): unknown {
   return crs === 'wgs84' ? geometry : convertGeometry(geometry as ConvertibleGeometry, crs, 'wgs84');
 }
 
@@ -83,7 +83,7 @@ function invalid(field: string, reason: string): AppError {
   return new AppError('validation_failed', `边界无效：${reason}`, { fields: { [field]: [`边界无效：${reason}`] } });
 }
 
-function movedSummary(moves: MovableChild[], roleAssignments: number) {
+export function movedSummary(moves: MovableChild[], roleAssignments: number) {
   const real = moves.filter((m) => m.fromId !== m.toId && m.level === 'building');
   return {
     buildings: real.map(({ id, code, name, households, fromId, toId }) => ({ id, code, name, households, fromId, toId })),
@@ -92,7 +92,7 @@ function movedSummary(moves: MovableChild[], roleAssignments: number) {
   };
 }
 
-async function nextCodes(tx: Tx, ctx: RequestContext, parent: { code: string; level: string }, count: number): Promise<string[]> {
+export async function nextCodes(tx: Tx, ctx: RequestContext, parent: { code: string; level: string }, count: number): Promise<string[]> {
   const digits = parent.level === 'grid' ? ctx.config.gridCodeDigits.subgrid : ctx.config.gridCodeDigits.grid;
   const issued = await issuedCodes(tx, parent.code, parent.code.length + digits);
   const codes: string[] = [];
@@ -100,7 +100,7 @@ async function nextCodes(tx: Tx, ctx: RequestContext, parent: { code: string; le
   return codes;
 }
 
-async function finish(tx: Tx, ctx: RequestContext, kind: AdjustmentResult['kind'], ownerId: number, summary: Record<string, unknown>, at: Date): Promise<number> {
+export async function finish(tx: Tx, ctx: RequestContext, kind: AdjustmentResult['kind'], ownerId: number, summary: Record<string, unknown>, at: Date): Promise<number> {
   const changeId = await recordChange(tx, { kind, at, actorId: ctx.actor?.id ?? null, areaId: ownerId, summary });
   await appendAudit(tx, ctx, { action: kind, entity: 'area', entityId: ownerId, areaId: ownerId, after: { changeId, ...summary } });
   return changeId;
@@ -128,7 +128,9 @@ export function splitGrid(ctx: RequestContext, gridId: number, input: SplitGrid)
     if (input.names && input.names.length !== pieces.length) {
       throw new AppError('validation_failed', `拆分成 ${pieces.length} 块，但给了 ${input.names.length} 个名称`, { fields: { names: [`需要 ${pieces.length} 个名称`] } });
     }
-    const ordered = input.names ? pieces : orderNorthToSouth(pieces, 0.002);
+    // Pieces of a line split are numbered like grids (north to south, west to east), names included;
+    // drawn polygons keep the order the user drew them in.
+    const ordered = input.by.kind === 'line' ? orderNorthToSouth(pieces, 0.002) : pieces;
     const parentId = grid.parentId;
     if (parentId === null) throw new Error('grid without parent');
     const [parent] = await lockAreas(tx, scope, [parentId]);

@@ -74,7 +74,7 @@ export async function boundariesAsGeoJson(ctx: RequestContext, query: { parentId
     type: 'FeatureCollection' as const,
     features: rows.map(({ geometry, ...props }) => ({
       type: 'Feature' as const,
-      geometry: query.crs === 'wgs84' ? geometry : convertGeometry(geometry as ConvertibleGeometry, 'wgs84', query.crs),
+      geometry: query.crs === 'wgs84' ? geometry : roundGeometry(convertGeometry(geometry as ConvertibleGeometry, 'wgs84', query.crs)),
       properties: props,
     })),
   };
@@ -132,6 +132,11 @@ export async function vectorTile(ctx: RequestContext, z: number, x: number, y: n
   const max = 2 ** z;
   if (x >= max || y >= max) throw new AppError('validation_failed', `缩放级别 ${z} 的瓦片坐标须小于 ${max}`, { fields: { x: [`须小于 ${max}`], y: [`须小于 ${max}`] } });
   return areaTile(ctx.database.db, requireScope(ctx), z, x, y);
+}
+
+/** 7 decimals (about 1 cm), as stored: converted coordinates need no more. */
+function roundGeometry<G extends ConvertibleGeometry>(g: G): G {
+  return JSON.parse(JSON.stringify(g, (_k, v: unknown) => (typeof v === 'number' ? round7(v) : v))) as G;
 }
 
 function round7(v: number): number {

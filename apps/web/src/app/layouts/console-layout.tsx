@@ -1,4 +1,4 @@
-import { ApartmentOutlined, AuditOutlined, DashboardOutlined, MenuOutlined, TeamOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, DashboardOutlined, GlobalOutlined, MenuOutlined, TeamOutlined } from '@ant-design/icons';
 import { Button, Drawer, Grid, Layout, Menu, Tag } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { LanguageSwitch } from './language-switch';
 const ICONS: Record<MenuKey, ReactNode> = {
   dashboard: <DashboardOutlined />,
   areas: <ApartmentOutlined />,
+  map: <GlobalOutlined />,
   users: <TeamOutlined />,
   audit: <AuditOutlined />,
 };

@@ -23,6 +23,7 @@ export function buildAreaTree(
   areas: readonly AreaView[],
   childrenOf: ReadonlyMap<number, readonly AreaView[]>,
   renderTitle: (area: AreaView) => ReactNode = (area) => area.name,
+  isLeaf: (area: AreaView) => boolean = hasNoChildren,
 ): AreaTreeNode[] {
   return areas.map((area) => {
     const loaded = childrenOf.get(area.id);
@@ -31,16 +32,23 @@ export function buildAreaTree(
       value: area.id,
       title: renderTitle(area),
       label: area.name,
-      isLeaf: area.childCount === 0,
+      isLeaf: isLeaf(area),
       area,
     };
-    if (loaded) node.children = buildAreaTree(loaded, childrenOf, renderTitle);
+    if (loaded && !node.isLeaf) node.children = buildAreaTree(loaded, childrenOf, renderTitle, isLeaf);
     return node;
   });
 }
 
-/** Roots of the user's scope plus whatever has been expanded, loaded on demand. */
-export function useLazyAreaTree(renderTitle?: (area: AreaView) => ReactNode) {
+function hasNoChildren(area: AreaView): boolean {
+  return area.childCount === 0;
+}
+
+/**
+ * Roots of the user's scope plus whatever has been expanded, loaded on demand. `isLeaf` stops the
+ * tree at a level (the map stops at grids; their buildings have no boundary to show).
+ */
+export function useLazyAreaTree(renderTitle?: (area: AreaView) => ReactNode, isLeaf?: (area: AreaView) => boolean) {
   const queryClient = useQueryClient();
   const roots = useAreaRoots();
   const [childrenOf, setChildrenOf] = useState<ReadonlyMap<number, readonly AreaView[]>>(new Map());
@@ -54,7 +62,21 @@ export function useLazyAreaTree(renderTitle?: (area: AreaView) => ReactNode) {
     [childrenOf, queryClient],
   );
 
-  const treeData = useMemo(() => buildAreaTree(roots.data ?? [], childrenOf, renderTitle), [roots.data, childrenOf, renderTitle]);
+  /** Loads every expanded level again, after the tree changed on the server (split, merge …). */
+  const refresh = useCallback(async () => {
+    const ids = [...childrenOf.keys()];
+    const fresh = await Promise.all(ids.map((id) => loadAreaChildren(queryClient, id).catch(() => undefined)));
+    setChildrenOf((prev) => {
+      const next = new Map(prev);
+      ids.forEach((id, i) => {
+        const children = fresh[i];
+        if (children) next.set(id, children);
+      });
+      return next;
+    });
+  }, [childrenOf, queryClient]);
 
-  return { treeData, roots, loadChildren };
+  const treeData = useMemo(() => buildAreaTree(roots.data ?? [], childrenOf, renderTitle, isLeaf), [roots.data, childrenOf, renderTitle, isLeaf]);
+
+  return { treeData, roots, loadChildren, refresh };
 }

@@ -1,9 +1,9 @@
-import { AimOutlined } from '@ant-design/icons';
+import { AimOutlined, GlobalOutlined } from '@ant-design/icons';
 import type { AreaDetail, AreaView } from '@redgrid/contracts';
-import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, Input, List, Row, Skeleton, Table, Tag, Tree, Typography, type TableColumnsType } from 'antd';
+import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, Input, List, Row, Skeleton, Space, Table, Tag, Tree, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useDescribeError } from '../../shared/api/use-describe-error';
 import { areaLevelLabel } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
@@ -51,11 +51,16 @@ function AreaDetails({ area, onOpen }: { area: AreaDetail; onOpen: (id: number) 
           },
         ]}
       />
-      <div style={{ margin: '12px 0' }}>
+      <Space style={{ margin: '12px 0' }} wrap>
         <Button icon={<AimOutlined />} disabled={areaId === area.id} onClick={() => setAreaId(area.id)}>
           {t('areas.useAsFilter')}
         </Button>
-      </div>
+        {area.hasBoundary ? (
+          <Link to={`/map?id=${area.id}`}>
+            <Button icon={<GlobalOutlined />}>{t('areas.showOnMap')}</Button>
+          </Link>
+        ) : null}
+      </Space>
       {area.childCount > 0 ? (
         <>
           <Typography.Title level={5}>{t('areas.children')}</Typography.Title>

@@ -23,6 +23,14 @@ const ACTION_COLOR: Partial<Record<AuditAction, string>> = {
   assign_roles: 'purple',
   reset_password: 'gold',
   change_password: 'gold',
+  unlock: 'cyan',
+  create_grid: 'green',
+  split: 'geekblue',
+  merge: 'geekblue',
+  redraw: 'geekblue',
+  retire: 'red',
+  import: 'lime',
+  revoke_session: 'magenta',
 };
 
 function positiveInt(value: string | null): number | undefined {

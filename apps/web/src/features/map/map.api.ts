@@ -13,7 +13,7 @@ import {
   type CrsName,
   type FeatureCollectionView,
 } from '@redgrid/contracts';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../shared/api/api-client';
 import { areaKeys } from '../areas/areas.api';
 import { adjustmentCall, type AdjustmentRequest } from './adjustment';
@@ -86,8 +86,6 @@ export function useCoverage(areaId: number | undefined) {
     queryFn: () => api.get(`/api/areas/${areaId ?? 0}/coverage`, coverageReportSchema, { query: { minAreaM2: 1 } }),
     enabled: areaId !== undefined,
     staleTime: GEO_STALE_MS,
-    // A report can take a moment on a district: keep showing the last one meanwhile.
-    placeholderData: keepPreviousData,
   });
 }
 
@@ -97,7 +95,6 @@ export function useBalance(areaId: number | undefined) {
     queryFn: () => api.get(`/api/areas/${areaId ?? 0}/balance`, balanceReportSchema),
     enabled: areaId !== undefined,
     staleTime: GEO_STALE_MS,
-    placeholderData: keepPreviousData,
   });
 }
 

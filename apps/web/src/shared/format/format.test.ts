@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { countByLevel, formatDateTime, formatJson, greetingPart } from './format';
+import { countByLevel, formatAreaM2, formatDateTime, formatDistance, formatJson, formatShare, greetingPart } from './format';
 
 describe('formatDateTime', () => {
   it('shows YYYY-MM-DD HH:mm in Beijing time, and a dash for nothing', () => {
@@ -33,5 +33,21 @@ describe('formatJson / greetingPart', () => {
     expect(greetingPart(8)).toBe('greetingMorning');
     expect(greetingPart(13)).toBe('greetingAfternoon');
     expect(greetingPart(20)).toBe('greetingEvening');
+  });
+});
+
+describe('formatAreaM2 / formatDistance / formatShare', () => {
+  it('switches to km² past ten thousand square metres', () => {
+    expect(formatAreaM2(3.4, 'zh-CN')).toBe('3 m²');
+    expect(formatAreaM2(9_876.4, 'en-US')).toBe('9,876 m²');
+    expect(formatAreaM2(2_528_237, 'zh-CN')).toBe('2.53 km²');
+  });
+  it('writes metres, then kilometres', () => {
+    expect(formatDistance(86.4, 'zh-CN')).toBe('86 m');
+    expect(formatDistance(1_250, 'en-US')).toBe('1.3 km');
+  });
+  it('never rounds an incomplete coverage up to 100%', () => {
+    expect(formatShare(0.99996, 'zh-CN')).toBe('99.9%');
+    expect(formatShare(1, 'zh-CN')).toBe('100.0%');
   });
 });

@@ -69,3 +69,26 @@ export function greetingPart(hour: number): 'greetingMorning' | 'greetingAfterno
   if (hour < 18) return 'greetingAfternoon';
   return 'greetingEvening';
 }
+
+/**
+ * A surface as officials speak of it: square metres up to 10,000 (一万平方米), then km² with two
+ * decimals. Coverage gaps are often a few square metres, districts hundreds of km².
+ */
+export function formatAreaM2(m2: number, language: Language): string {
+  if (!Number.isFinite(m2)) return '—';
+  if (Math.abs(m2) < 10_000) return `${Math.round(m2).toLocaleString(language)} m²`;
+  return `${(m2 / 1_000_000).toLocaleString(language, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} km²`;
+}
+
+/** A distance: metres below a kilometre, then km with one decimal. */
+export function formatDistance(meters: number, language: Language): string {
+  if (!Number.isFinite(meters)) return '—';
+  if (meters < 1000) return `${Math.round(meters).toLocaleString(language)} m`;
+  return `${(meters / 1000).toLocaleString(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} km`;
+}
+
+/** A share (0–1) as a percentage with one decimal, never rounding a gap away to 100%. */
+export function formatShare(share: number, language: Language): string {
+  const percent = Math.floor(share * 1000) / 10;
+  return `${percent.toLocaleString(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
+}

@@ -1,0 +1,331 @@
+import { CheckOutlined, CloseOutlined, DeleteOutlined, EyeOutlined, RollbackOutlined, UndoOutlined } from '@ant-design/icons';
+import type { AdjustmentResult, AreaGeometry } from '@redgrid/contracts';
+import { Alert, Button, Divider, Form, Input, List, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useDescribeError } from '../../shared/api/use-describe-error';
+import type { AdjustmentRequest } from './adjustment';
+import type { LngLat, OpenPolygons, VertexRef } from './geometry';
+import type { AreaShape } from './map.api';
+import { BALANCE_COLORS, balanceStatus, previewColor, type HouseholdRange } from './map-style';
+
+/** A boundary adjustment being prepared on the map, before its preview. */
+export type EditSession =
+  | { kind: 'redraw'; gridId: number; name: string; original: OpenPolygons; polygons: OpenPolygons; undo: OpenPolygons[]; vertex: VertexRef | null }
+  | { kind: 'split'; gridId: number; name: string; geometry: AreaGeometry; points: LngLat[] }
+  | { kind: 'create'; parentId: number; parentName: string; points: LngLat[]; finished: boolean; name: string; gridType: 'comprehensive' | 'dedicated' }
+  | { kind: 'merge'; keepId: number; name: string }
+  | { kind: 'retire'; gridId: number; name: string; childCount: number; transferToId: number | undefined };
+
+export interface PreviewState {
+  request: AdjustmentRequest;
+  result: AdjustmentResult;
+}
+
+export interface EditPanelProps {
+  session: EditSession;
+  onSession: (session: EditSession) => void;
+  preview: PreviewState | null;
+  /** Grids of the same community: names for the preview and choices for merge and retire. */
+  siblings: readonly AreaShape[];
+  mergeIds: readonly number[];
+  range: HouseholdRange;
+  previewPending: boolean;
+  commitPending: boolean;
+  error: unknown;
+  onPreview: () => void;
+  onFinishDrawing: () => void;
+  onUndoPoint: () => void;
+  onDeleteVertex: () => void;
+  onUndoEdit: () => void;
+  onConfirm: () => void;
+  onBack: () => void;
+  onCancel: () => void;
+}
+
+/** The side panel while an adjustment is prepared, previewed and confirmed. */
+export function EditPanel(props: EditPanelProps) {
+  const { t } = useTranslation();
+  const describe = useDescribeError();
+  const { session, preview, error } = props;
+  const title = t(`map.edit.kinds.${session.kind}`);
+
+  return (
+    <div className="rg-map-edit" data-testid="map-edit-panel">
+      <div className="rg-map-edit-head">
+        <Typography.Title level={5} style={{ margin: 0 }}>
+          {preview ? t('map.edit.previewTitle', { kind: title }) : title}
+        </Typography.Title>
+        <Button type="text" size="small" icon={<CloseOutlined />} onClick={props.onCancel} aria-label={t('map.edit.cancel')} />
+      </div>
+      {error ? <Alert type="error" showIcon title={describe(error)} style={{ marginBottom: 12 }} data-testid="map-edit-error" /> : null}
+      {preview ? <AdjustmentPreview {...props} preview={preview} /> : <SessionStep {...props} />}
+    </div>
+  );
+}
+
+function SessionStep({ session, onSession, siblings, mergeIds, previewPending, onPreview, onFinishDrawing, onUndoPoint, onDeleteVertex, onUndoEdit, onCancel }: EditPanelProps) {
+  const { t } = useTranslation();
+  const nameOf = (id: number) => siblings.find((s) => s.id === id)?.name ?? `#${id}`;
+  const previewButton = (disabled = false) => (
+    <Button type="primary" icon={<EyeOutlined />} loading={previewPending} disabled={disabled} onClick={onPreview} data-testid="map-edit-preview">
+      {t('map.edit.preview')}
+    </Button>
+  );
+  const cancelButton = <Button onClick={onCancel}>{t('map.edit.cancel')}</Button>;
+
+  switch (session.kind) {
+    case 'redraw':
+      return (
+        <>
+          <Typography.Paragraph>
+            <Typography.Text strong>{session.name}</Typography.Text>
+          </Typography.Paragraph>
+          <Alert type="info" showIcon title={t('map.edit.redrawHelp')} style={{ marginBottom: 12 }} />
+          <Space wrap>
+            <Button icon={<UndoOutlined />} disabled={session.undo.length === 0} onClick={onUndoEdit}>
+              {t('map.edit.undo')}
+            </Button>
+            <Button icon={<DeleteOutlined />} disabled={!session.vertex} onClick={onDeleteVertex}>
+              {t('map.edit.deleteVertex')}
+            </Button>
+            <Button icon={<RollbackOutlined />} disabled={session.undo.length === 0} onClick={() => onSession({ ...session, polygons: session.original, undo: [], vertex: null })}>
+              {t('map.edit.reset')}
+            </Button>
+          </Space>
+          <Divider style={{ margin: '12px 0' }} />
+          <Space>
+            {previewButton(session.undo.length === 0)}
+            {cancelButton}
+          </Space>
+        </>
+      );
+    case 'split':
+      return (
+        <>
+          <Typography.Paragraph>
+            <Typography.Text strong>{session.name}</Typography.Text>
+          </Typography.Paragraph>
+          <Alert type="info" showIcon title={t('map.edit.splitHelp')} style={{ marginBottom: 12 }} />
+          <DrawingButtons points={session.points.length} min={2} pending={previewPending} onUndoPoint={onUndoPoint} onFinish={onFinishDrawing} onCancel={onCancel} />
+        </>
+      );
+    case 'create':
+      if (!session.finished) {
+        return (
+          <>
+            <Typography.Paragraph>{t('map.edit.createIn', { name: session.parentName })}</Typography.Paragraph>
+            <Alert type="info" showIcon title={t('map.edit.createHelp')} style={{ marginBottom: 12 }} />
+            <DrawingButtons points={session.points.length} min={3} pending={false} onUndoPoint={onUndoPoint} onFinish={onFinishDrawing} onCancel={onCancel} />
+          </>
+        );
+      }
+      return (
+        <Form layout="vertical" onFinish={onPreview} requiredMark={false}>
+          <Typography.Paragraph>{t('map.edit.createIn', { name: session.parentName })}</Typography.Paragraph>
+          <Form.Item label={t('map.edit.name')} required validateStatus={session.name.trim() ? '' : 'warning'}>
+            <Input value={session.name} maxLength={50} onChange={(e) => onSession({ ...session, name: e.target.value })} placeholder={t('map.edit.nameRequired')} autoFocus />
+          </Form.Item>
+          <Form.Item label={t('map.edit.gridType')}>
+            <Radio.Group
+              value={session.gridType}
+              onChange={(e) => onSession({ ...session, gridType: e.target.value === 'dedicated' ? 'dedicated' : 'comprehensive' })}
+              options={[
+                { value: 'comprehensive', label: t('map.gridTypes.comprehensive') },
+                { value: 'dedicated', label: t('map.gridTypes.dedicated') },
+              ]}
+            />
+          </Form.Item>
+          <Space wrap>
+            <Button type="primary" htmlType="submit" icon={<EyeOutlined />} loading={previewPending} disabled={!session.name.trim()}>
+              {t('map.edit.preview')}
+            </Button>
+            <Button onClick={() => onSession({ ...session, finished: false })}>{t('map.edit.back')}</Button>
+            {cancelButton}
+          </Space>
+        </Form>
+      );
+    case 'merge':
+      return (
+        <>
+          <Alert type="info" showIcon title={t('map.edit.mergeHint')} style={{ marginBottom: 12 }} />
+          <Typography.Text strong>{t('map.edit.keep')}</Typography.Text>
+          <Radio.Group
+            className="rg-map-merge-list"
+            value={session.keepId}
+            onChange={(e) => onSession({ ...session, keepId: Number(e.target.value) })}
+            options={mergeIds.map((id) => ({ value: id, label: nameOf(id) }))}
+          />
+          <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+            {t('map.edit.keepHint')}
+          </Typography.Paragraph>
+          <Form layout="vertical">
+            <Form.Item label={t('map.edit.mergeName')}>
+              <Input value={session.name} maxLength={50} onChange={(e) => onSession({ ...session, name: e.target.value })} placeholder={nameOf(session.keepId)} />
+            </Form.Item>
+          </Form>
+          <Space>
+            {previewButton(mergeIds.length < 2)}
+            {cancelButton}
+          </Space>
+        </>
+      );
+    case 'retire': {
+      const options = siblings.filter((s) => s.id !== session.gridId && s.level === 'grid' && s.status === 'active').map((s) => ({ value: s.id, label: s.name }));
+      const needsTarget = session.childCount > 0;
+      return (
+        <>
+          <Typography.Paragraph>
+            <Typography.Text strong>{session.name}</Typography.Text>
+          </Typography.Paragraph>
+          <Alert
+            type={needsTarget ? 'warning' : 'info'}
+            showIcon
+            title={needsTarget ? t('map.edit.transferHint', { count: session.childCount }) : t('map.edit.transferOptional')}
+            style={{ marginBottom: 12 }}
+          />
+          <Form layout="vertical">
+            <Form.Item label={t('map.edit.transferTo')} required={needsTarget}>
+              <Select<number>
+                allowClear={!needsTarget}
+                value={session.transferToId}
+                onChange={(v) => onSession({ ...session, transferToId: v })}
+                options={options}
+                placeholder={t('map.edit.transferPlaceholder')}
+                data-testid="map-retire-target"
+              />
+            </Form.Item>
+          </Form>
+          <Space>
+            {previewButton(needsTarget && session.transferToId === undefined)}
+            {cancelButton}
+          </Space>
+        </>
+      );
+    }
+  }
+}
+
+function DrawingButtons({ points, min, pending, onUndoPoint, onFinish, onCancel }: { points: number; min: number; pending: boolean; onUndoPoint: () => void; onFinish: () => void; onCancel: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Typography.Paragraph type="secondary">{t('map.edit.points', { count: points })}</Typography.Paragraph>
+      <Space wrap>
+        <Button type="primary" icon={<CheckOutlined />} disabled={points < min} loading={pending} onClick={onFinish} data-testid="map-draw-finish">
+          {t('map.edit.finish')}
+        </Button>
+        <Button icon={<UndoOutlined />} disabled={points === 0} onClick={onUndoPoint}>
+          {t('map.edit.undoPoint')}
+        </Button>
+        <Button onClick={onCancel}>{t('map.edit.cancel')}</Button>
+      </Space>
+    </>
+  );
+}
+
+function AdjustmentPreview({ preview, siblings, range, commitPending, onConfirm, onBack, onCancel }: EditPanelProps & { preview: PreviewState }) {
+  const { t } = useTranslation();
+  const { result } = preview;
+  const names = new Map<number, string>(siblings.map((s) => [s.id, s.name]));
+  for (const a of [...result.created, ...result.changed, ...result.retired]) names.set(a.id, a.name);
+  const nameOf = (id: number) => names.get(id) ?? `#${id}`;
+  const pieces = [...result.created.map((c) => ({ ...c, households: c.households as number | null })), ...result.changed.map((c) => ({ ...c, households: null }))];
+
+  return (
+    <div data-testid="map-adjustment-preview">
+      <Alert type="info" showIcon title={t('map.edit.previewNote')} style={{ marginBottom: 12 }} />
+      {result.warnings.length > 0 ? (
+        <Alert
+          type="warning"
+          showIcon
+          title={t('map.edit.warnings')}
+          description={
+            <ul className="rg-map-plain-list">
+              {result.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          }
+          style={{ marginBottom: 12 }}
+        />
+      ) : null}
+      {pieces.length > 0 ? (
+        <List
+          size="small"
+          header={<Typography.Text strong>{result.created.length > 0 ? t('map.edit.created') : t('map.edit.changed')}</Typography.Text>}
+          dataSource={pieces}
+          renderItem={(piece, index) => (
+            <List.Item>
+              <List.Item.Meta
+                avatar={<span className="rg-map-swatch rg-map-swatch-lg" style={{ background: previewColor(index) }} aria-hidden />}
+                title={piece.name}
+                description={<span className="rg-mono">{piece.code}</span>}
+              />
+              {piece.households !== null ? (
+                <Tag color={balanceStatus(piece.households, range) === 'in' ? 'green' : balanceStatus(piece.households, range) === 'over' ? 'volcano' : 'blue'}>
+                  <span className="rg-map-dot" style={{ background: BALANCE_COLORS[balanceStatus(piece.households, range)] }} aria-hidden />
+                  {t('map.households', { count: piece.households })}
+                </Tag>
+              ) : null}
+            </List.Item>
+          )}
+        />
+      ) : null}
+      {result.retired.length > 0 ? (
+        <Typography.Paragraph style={{ marginTop: 8 }}>
+          <Typography.Text type="secondary">{t('map.edit.retiredList')}：</Typography.Text>
+          {result.retired.map((r) => (
+            <Tag key={r.id}>{r.name}</Tag>
+          ))}
+        </Typography.Paragraph>
+      ) : null}
+      <Divider style={{ margin: '8px 0' }} />
+      <Typography.Paragraph strong style={{ marginBottom: 4 }}>
+        {result.moved.buildings.length > 0 ? t('map.edit.moved', { buildings: result.moved.buildings.length, households: result.moved.households }) : t('map.edit.noMoves')}
+      </Typography.Paragraph>
+      {result.moved.roleAssignments > 0 ? <Typography.Paragraph type="secondary">{t('map.edit.roles', { count: result.moved.roleAssignments })}</Typography.Paragraph> : null}
+      {result.toReview.length > 0 ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 12 }}
+          title={t('map.edit.toReview')}
+          description={
+            <ul className="rg-map-plain-list">
+              {result.toReview.map((r) => (
+                <li key={`${r.kind}-${r.id}`}>{r.label}</li>
+              ))}
+            </ul>
+          }
+        />
+      ) : null}
+      <Divider style={{ margin: '12px 0 8px' }} />
+      <Space wrap>
+        <Button type="primary" icon={<CheckOutlined />} loading={commitPending} onClick={onConfirm} data-testid="map-edit-confirm">
+          {t('map.edit.confirm')}
+        </Button>
+        <Button onClick={onBack} disabled={commitPending}>
+          {t('map.edit.back')}
+        </Button>
+        <Button onClick={onCancel} disabled={commitPending}>
+          {t('map.edit.cancel')}
+        </Button>
+      </Space>
+      <div style={{ height: 8 }} />
+      {result.moved.buildings.length > 0 ? (
+        <Table
+          size="small"
+          rowKey="id"
+          pagination={result.moved.buildings.length > 8 ? { pageSize: 8, size: 'small', showSizeChanger: false } : false}
+          dataSource={result.moved.buildings}
+          scroll={{ x: 320 }}
+          columns={[
+            { title: t('map.edit.building'), dataIndex: 'name', render: (v: string, b) => <span title={b.code}>{v}</span> },
+            { title: t('map.card.households'), dataIndex: 'households', align: 'right', width: 64 },
+            { title: t('map.edit.fromTo'), key: 'move', render: (_: unknown, b) => `${nameOf(b.fromId)} → ${nameOf(b.toId)}` },
+          ]}
+        />
+      ) : null}
+    </div>
+  );
+}
