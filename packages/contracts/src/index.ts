@@ -7,4 +7,5 @@ export * from './user.ts';
 export * from './audit.ts';
 export * from './password-policy.ts';
 export * from './geo.ts';
+export * from './area-import.ts';
 export * from './security.ts';

@@ -1,0 +1,72 @@
+import {
+  boundaryImportReportSchema,
+  boundaryImportRequestSchema,
+  divisionImportQuerySchema,
+  divisionImportReportSchema,
+  errorBodySchema,
+} from '@redgrid/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../platform/errors.ts';
+import { ctxOf, type App } from '../../platform/http.ts';
+import { importBoundaries, importDivisionsCsv } from './area-import.service.ts';
+
+/**
+ * Body limits of the two import routes, above the API's default (1 MiB): the national division file
+ * is 31 MB as CSV, and a district's boundaries as GeoJSON run to a few MB. Only these routes take
+ * such bodies.
+ */
+export const DIVISION_CSV_BODY_LIMIT = 64 * 1024 * 1024;
+export const BOUNDARY_GEOJSON_BODY_LIMIT = 32 * 1024 * 1024;
+
+const CSV_TYPES = ['text/csv', 'application/csv'];
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema, 422: errorBodySchema };
+
+/** A report with errors leaves as 422 `import_rejected`, the report itself in `details.report`. */
+function present<R extends { errorCount: number; message: string }>(report: R): R {
+  if (report.errorCount > 0) throw new AppError('import_rejected', report.message, { report });
+  return report;
+}
+
+function registerCsvRoute(scoped: FastifyInstance): void {
+  const app = scoped.withTypeProvider<ZodTypeProvider>();
+  // This context alone reads CSV, as bytes: the service decodes UTF-8 or GBK (what Excel writes).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(CSV_TYPES, { parseAs: 'buffer', bodyLimit: DIVISION_CSV_BODY_LIMIT }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', (_req, _payload, done) => done(new AppError('unsupported_media_type', '只接受 CSV 文件（Content-Type: text/csv）'), undefined));
+
+  app.post('/api/areas/import/divisions', {
+    bodyLimit: DIVISION_CSV_BODY_LIMIT,
+    schema: {
+      tags: ['areas'],
+      summary: '导入统计用区划代码（CSV：code,name,level,parent_code）',
+      description:
+        '请求体为 CSV 文件本身（text/csv，UTF-8 或 GBK，最大 64 MiB）。全部校验通过才写入，否则 422 import_rejected，details.report 为逐行报告。已存在的代码不改名，除非 updateNames=true；重复导入同一文件不做任何修改。',
+      consumes: CSV_TYPES,
+      // Documents the body for OpenAPI; the bytes are read by the parser above, not validated here.
+      body: z.unknown().meta({ type: 'string', format: 'binary', description: 'code,name,level,parent_code 的 CSV 文件' }),
+      querystring: divisionImportQuerySchema,
+      response: { 200: divisionImportReportSchema, ...errors },
+    },
+  }, async (req) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    return present(await importDivisionsCsv(ctxOf(req), body, req.query));
+  });
+}
+
+export function registerAreaImportRoutes(app: App): void {
+  void app.register(async (scoped) => registerCsvRoute(scoped));
+
+  app.post('/api/areas/import/boundaries', {
+    bodyLimit: BOUNDARY_GEOJSON_BODY_LIMIT,
+    schema: {
+      tags: ['areas'],
+      summary: '导入区域边界（GeoJSON FeatureCollection）',
+      description:
+        '按 mapping.code 指定的属性匹配管辖范围内的区域；坐标按 crs（wgs84、gcj02、bd09）换算为 WGS84 保存。任一要素有错则不写入（422 import_rejected，details.report 为逐要素报告）。',
+      body: boundaryImportRequestSchema,
+      response: { 200: boundaryImportReportSchema, ...errors },
+    },
+  }, async (req) => present(await importBoundaries(ctxOf(req), req.body)));
+}

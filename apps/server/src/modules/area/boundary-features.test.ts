@@ -1,0 +1,81 @@
+import { boundaryImportRequestSchema, type BoundaryImportInput } from '@redgrid/contracts';
+import { describe, expect, it } from 'vitest';
+import { distanceMeters } from '../geo/crs.ts';
+import { IssueList } from './area-import-report.ts';
+import { checkBoundaryFeatures } from './boundary-features.ts';
+
+const SQUARE = [[[120.05, 31.75], [120.06, 31.75], [120.06, 31.76], [120.05, 31.76], [120.05, 31.75]]];
+
+function check(features: unknown[], overrides: Partial<BoundaryImportInput> = {}) {
+  const request = boundaryImportRequestSchema.parse({
+    crs: 'wgs84',
+    mapping: { code: 'code', name: 'name' },
+    featureCollection: { type: 'FeatureCollection', features },
+    ...overrides,
+  });
+  const errors = new IssueList();
+  const candidates = checkBoundaryFeatures(request, errors);
+  return { candidates, errors: errors.list().map((e) => [e.feature, e.code]) };
+}
+
+const feature = (geometry: unknown, properties: Record<string, unknown> | null = { code: '320412001001' }) => ({ type: 'Feature', properties, geometry });
+
+describe('boundary features', () => {
+  it('accepts a polygon and a multipolygon, a code given as a number, and reads the mapped name', () => {
+    const { candidates, errors } = check([
+      feature({ type: 'Polygon', coordinates: SQUARE }, { code: '320412001001', name: '站北社区' }),
+      feature({ type: 'MultiPolygon', coordinates: [SQUARE] }, { code: 320412001002 }),
+    ]);
+    expect(errors).toEqual([]);
+    expect(candidates.map((c) => [c.feature, c.code, c.name, c.geometry.type])).toEqual([
+      [0, '320412001001', '站北社区', 'Polygon'],
+      [1, '320412001002', null, 'MultiPolygon'],
+    ]);
+  });
+
+  it.each([
+    ['no code property', feature({ type: 'Polygon', coordinates: SQUARE }, { name: 'x' }), 'bad_code'],
+    ['null properties', feature({ type: 'Polygon', coordinates: SQUARE }, null), 'bad_code'],
+    ['a code with spaces inside', feature({ type: 'Polygon', coordinates: SQUARE }, { code: '3204 12' }), 'bad_code'],
+    ['no geometry', feature(null), 'invalid_geometry'],
+    ['a point', feature({ type: 'Point', coordinates: [120.05, 31.75] }), 'unsupported_geometry'],
+    ['positions that are not numbers', feature({ type: 'Polygon', coordinates: [[['120', '31']]] }), 'invalid_geometry'],
+    ['an unclosed ring', feature({ type: 'Polygon', coordinates: [SQUARE[0]?.slice(0, 4)] }), 'unclosed_ring'],
+    ['a ring of three points', feature({ type: 'Polygon', coordinates: [[[120.05, 31.75], [120.06, 31.75], [120.05, 31.75]]] }), 'invalid_geometry'],
+    ['latitude first', feature({ type: 'Polygon', coordinates: [SQUARE[0]?.map(([x, y]) => [y, x])] }), 'swapped_lat_lng'],
+    ['a place outside China', feature({ type: 'Polygon', coordinates: [[[2.35, 48.85], [2.36, 48.85], [2.36, 48.86], [2.35, 48.85]]] }), 'outside_china'],
+  ])('names %s', (_what, f, code) => {
+    const { candidates, errors } = check([f]);
+    expect(candidates).toEqual([]);
+    expect(errors).toEqual([[0, code]]);
+  });
+
+  it('names a second feature for the same area', () => {
+    const f = feature({ type: 'Polygon', coordinates: SQUARE });
+    expect(check([f, f]).errors).toEqual([[1, 'duplicate_code']]);
+  });
+
+  it('says which way round the coordinates are', () => {
+    const request = boundaryImportRequestSchema.parse({
+      crs: 'wgs84',
+      mapping: { code: 'code' },
+      featureCollection: { type: 'FeatureCollection', features: [feature({ type: 'Polygon', coordinates: [SQUARE[0]?.map(([x, y]) => [y, x])] })] },
+    });
+    const errors = new IssueList();
+    checkBoundaryFeatures(request, errors);
+    expect(errors.list()[0]?.message).toContain('[纬度, 经度]');
+  });
+
+  it('converts GCJ-02 to WGS84 (about 500 m in Changzhou) and keeps rings closed', () => {
+    const { candidates } = check([feature({ type: 'Polygon', coordinates: SQUARE })], { crs: 'gcj02' });
+    const geometry = candidates[0]?.geometry;
+    if (geometry?.type !== 'Polygon') throw new Error('expected a polygon');
+    const ring = geometry.coordinates[0] ?? [];
+    const [x0 = 0, y0 = 0] = ring[0] ?? [];
+    const [x1 = 1, y1 = 1] = ring.at(-1) ?? [];
+    expect([x0, y0]).toEqual([x1, y1]);
+    const shift = distanceMeters([120.05, 31.75], [x0, y0]);
+    expect(shift).toBeGreaterThan(400);
+    expect(shift).toBeLessThan(700);
+  });
+});
