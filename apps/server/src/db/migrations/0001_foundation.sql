@@ -20,7 +20,6 @@ CREATE TABLE areas (
 );
 CREATE INDEX areas_parent_idx ON areas (parent_id, sort_order, code);
 CREATE INDEX areas_path_idx ON areas (path text_pattern_ops);
-CREATE INDEX areas_name_idx ON areas (name text_pattern_ops);
 
 -- The materialised path is derived, never written by the application: scope checks depend on it.
 CREATE FUNCTION areas_set_path() RETURNS trigger LANGUAGE plpgsql AS $$
