@@ -11,6 +11,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import { z } from 'zod';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { registerAreaGeoRoutes } from './modules/area/area-geo.routes.ts';
+import { registerAreaProposalRoutes } from './modules/area/area-proposal.routes.ts';
 import { registerAreaImportRoutes } from './modules/area/area-import.routes.ts';
 import { registerAreaRoutes } from './modules/area/area.routes.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
@@ -140,6 +141,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   registerSystemRoutes(app, deps, registry);
   registerAuthRoutes(app, config);
   registerAreaGeoRoutes(app);
+  registerAreaProposalRoutes(app);
   registerAreaRoutes(app);
   registerAreaImportRoutes(app);
   registerUserRoutes(app);

@@ -169,7 +169,7 @@ export const adjustmentResultSchema = z
   .object({
     applied: z.boolean(),
     changeId: z.number().int().nullable(),
-    kind: z.enum(['create', 'redraw', 'split', 'merge', 'retire']),
+    kind: z.enum(['create', 'redraw', 'split', 'merge', 'retire', 'proposal']),
     created: z.array(areaBriefSchema.extend({ geometry: z.unknown(), households: z.number().int() })),
     retired: z.array(areaBriefSchema),
     changed: z.array(areaBriefSchema.extend({ geometry: z.unknown() })),

@@ -9,3 +9,4 @@ export * from './password-policy.ts';
 export * from './geo.ts';
 export * from './area-import.ts';
 export * from './security.ts';
+export * from './area-proposal.ts';

@@ -39,7 +39,7 @@ interface RawBuilderLike {
 
 export interface AreaChangesTable {
   id: Generated<number>;
-  kind: 'create' | 'redraw' | 'split' | 'merge' | 'retire' | 'import' | 'seed';
+  kind: 'create' | 'redraw' | 'split' | 'merge' | 'retire' | 'import' | 'seed' | 'proposal';
   at: Timestamp;
   actor_id: number | null;
   area_id: number;

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { AreaLevel } from '@redgrid/contracts';
+import type { AdjustmentResult, AreaLevel } from '@redgrid/contracts';
 import type { Scope } from '../../platform/context.ts';
 import { areaPathInScope } from '../../platform/scope.ts';
 import type { Tx } from '../../platform/transaction.ts';
@@ -235,7 +235,7 @@ export async function moveRoleAssignments(tx: Tx, fromIds: number[], toId: numbe
   return Number(result.numAffectedRows ?? 0);
 }
 
-export async function recordChange(tx: Tx, change: { kind: 'create' | 'redraw' | 'split' | 'merge' | 'retire'; at: Date; actorId: number | null; areaId: number; summary: unknown }): Promise<number> {
+export async function recordChange(tx: Tx, change: { kind: AdjustmentResult['kind']; at: Date; actorId: number | null; areaId: number; summary: unknown }): Promise<number> {
   const { rows } = await sql<{ id: number }>`
     INSERT INTO area_changes (kind, at, actor_id, area_id, summary)
     VALUES (${change.kind}, ${change.at}, ${change.actorId}, ${change.areaId}, ${JSON.stringify(change.summary)}::jsonb)

@@ -1,7 +1,21 @@
-import { Delaunay, type Voronoi } from 'd3-delaunay';
-import { featureCollection, intersect, multiPolygon, polygon, union } from '@turf/turf';
-import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import { Delaunay } from 'd3-delaunay';
+import type { MultiPolygon } from 'geojson';
+import { shortAreaName } from '../area/area-name.ts';
 import type { LngLat } from './crs.ts';
+import {
+  boundedVoronoi,
+  bounds,
+  centroidAndArea,
+  clipCells,
+  closeRing,
+  countBrokenGroups,
+  orderNorthToSouthRows,
+  planarFrame,
+  pointInRing,
+  unionAll,
+  type PlanarGeometry,
+  type Pt,
+} from './partition-geometry.ts';
 
 /**
  * Synthetic but plausible geography for the demo district, Changzhou Jingkai District (常州经开区).
@@ -132,7 +146,7 @@ const TOWNSHIP_RECENTRING = 2;
 const COMMUNITY_RECENTRING = 4;
 const PLANTED_OUTLIER_COUNT = 4;
 const MAX_PARTITION_ATTEMPTS = 24;
-const DECIMALS = 1e7;
+const DECIMALS = 7;
 
 /**
  * Picks Jingkai's district node, its 6 townships and their communities/villages from the division list.
@@ -161,13 +175,8 @@ export function selectJingkaiAreas(csvRows: readonly DivisionCsvRow[]): DemoArea
   return areas;
 }
 
-/** "卢家巷社区居委会（含卢家巷村村委）" → "卢家巷社区", "漕溪村村委会" → "漕溪村". Idempotent. */
-export function shortAreaName(name: string): string {
-  return name
-    .replace(/[（(][^）)]*[）)]/g, '')
-    .replace(/(居民委员会|居委会|村民委员会|村委会)$/, '')
-    .trim();
-}
+// Kept here too: the demo's callers and tests know it by this module.
+export { shortAreaName };
 
 /** Builds the demo district's boundaries and grid plan. Same input and seed give byte-identical output. */
 export function buildDemoGeography(areas: readonly DemoAreaInput[], options: DemoGeographyOptions = {}): DemoGeography {
@@ -182,7 +191,7 @@ export function buildDemoGeography(areas: readonly DemoAreaInput[], options: Dem
   );
   const sites = placeGridSites(gridCount, random(seed, 'sites'));
   const hull = planarHull();
-  const voronoi = boundedVoronoi(sites, hull);
+  const voronoi = demoVoronoi(sites, hull);
   const neighbours = sites.map((_, i) => [...voronoi.neighbors(i)]);
 
   // Group sites: townships first, then communities within each township.
@@ -214,7 +223,7 @@ export function buildDemoGeography(areas: readonly DemoAreaInput[], options: Dem
     });
   });
 
-  const cells = clipCells(voronoi, sites.length, hull);
+  const cells = clipToHull(voronoi, sites.length, hull);
   const grids: DemoGridPlan[] = [];
   const planarCommunities = tree.communities.map((community, c) => {
     const own = (communityMembers[c] ?? []).map((site) => cells[site]).filter(isDefined);
@@ -358,13 +367,15 @@ function assignHouseholds(grids: DemoGridPlan[], rand: () => number): string[] {
 // ---------------------------------------------------------------------------------------------------
 // Sites
 
-/** Local planar frame: x in degrees of latitude-equivalent length, so Voronoi cells are not stretched east–west. */
-type Pt = readonly [number, number];
-const ORIGIN: LngLat = [120.1, 31.77];
-const KX = Math.cos((ORIGIN[1] * Math.PI) / 180);
+/** Local planar frame in degrees of latitude-equivalent length, so Voronoi cells are not stretched east–west. */
+const FRAME = planarFrame([120.1, 31.77]);
 
-function toPlanar([lng, lat]: LngLat): Pt {
-  return [(lng - ORIGIN[0]) * KX, lat - ORIGIN[1]];
+function toPlanar(position: LngLat): Pt {
+  return FRAME.toPlanar(position);
+}
+
+function toWgs84MultiPolygon(geometry: PlanarGeometry): MultiPolygon {
+  return FRAME.toWgs84MultiPolygon(geometry, DECIMALS);
 }
 
 function planarHull(): Pt[] {
@@ -499,32 +510,6 @@ function partitionContiguous(
   return best;
 }
 
-function countBrokenGroups(members: readonly number[], groups: readonly number[], neighbours: readonly number[][]): number {
-  const groupOfSite = new Map(members.map((site, m) => [site, groups[m] ?? -1]));
-  const byGroup = new Map<number, number[]>();
-  members.forEach((site, m) => {
-    const g = groups[m] ?? -1;
-    byGroup.set(g, [...(byGroup.get(g) ?? []), site]);
-  });
-  let broken = 0;
-  for (const [g, own] of byGroup) {
-    const [first] = own;
-    if (first === undefined) continue;
-    const seen = new Set([first]);
-    const queue = [first];
-    for (let site = queue.pop(); site !== undefined; site = queue.pop()) {
-      for (const next of neighbours[site] ?? []) {
-        if (!seen.has(next) && groupOfSite.get(next) === g) {
-          seen.add(next);
-          queue.push(next);
-        }
-      }
-    }
-    if (seen.size < own.length) broken += 1;
-  }
-  return broken;
-}
-
 /** Balanced k-means: exact group sizes, anchors re-centred on their groups `recentring` times. */
 function partition(points: readonly Pt[], initialAnchors: readonly Pt[], sizes: readonly number[], recentring: number): number[] {
   if (sum([...sizes]) !== points.length) throw new Error('group sizes do not add up to the number of points');
@@ -619,174 +604,21 @@ function assignWithCapacities(points: readonly Pt[], anchors: readonly Pt[], cap
 // ---------------------------------------------------------------------------------------------------
 // Geometry (planar until the very end)
 
-type PlanarGeometry = Position[][][]; // MultiPolygon coordinates in the planar frame
-
-function boundedVoronoi(sites: readonly Pt[], hull: readonly Pt[]): Voronoi<Delaunay.Point> {
-  const [minX, minY, maxX, maxY] = bounds(hull);
-  const pad = 0.01;
-  return Delaunay.from(sites.map(([x, y]) => [x, y])).voronoi([minX - pad, minY - pad, maxX + pad, maxY + pad]);
+function demoVoronoi(sites: readonly Pt[], hull: readonly Pt[]) {
+  return boundedVoronoi(sites, bounds(hull), 0.01);
 }
 
-/**
- * Each site's Voronoi cell clipped to the (not quite convex) district hull. Most cells lie wholly inside
- * and are taken as they are: polyclip is exact but slow, and skipping it for interior cells roughly
- * halves the cost of this step.
- */
-function clipCells(voronoi: Voronoi<Delaunay.Point>, count: number, hull: readonly Pt[]): PlanarGeometry[] {
-  const hullFeature = polygon([closeRing(hull.map((p) => [p[0], p[1]]))]);
-  return Array.from({ length: count }, (_, i) => {
-    const cell = voronoi.cellPolygon(i);
-    if (!cell) throw new Error(`site ${i} has no Voronoi cell (duplicate site?)`);
-    const ring: Pt[] = cell.map(([x, y]) => [x, y]);
-    if (isInside(ring, hull)) return [[ring.map(([x, y]) => [x, y])]];
-    const clipped = intersect(featureCollection([polygon([cell.map(([x, y]) => [x, y])]), hullFeature]));
-    if (!clipped) throw new Error(`Voronoi cell ${i} misses the district hull`);
-    return coordinatesOf(clipped);
+/** Each site's Voronoi cell clipped to the (not quite convex) district hull. */
+function clipToHull(voronoi: ReturnType<typeof demoVoronoi>, count: number, hull: readonly Pt[]): PlanarGeometry[] {
+  return clipCells(voronoi, count, [[closeRing(hull.map((p) => [p[0], p[1]]))]]).map((cell, i) => {
+    if (!cell) throw new Error(`Voronoi cell ${i} is missing or misses the district hull`);
+    return cell;
   });
 }
 
-function unionAll(parts: readonly PlanarGeometry[]): PlanarGeometry {
-  const [first, ...rest] = parts;
-  if (!first) throw new Error('nothing to union');
-  if (rest.length === 0) return first;
-  const merged = union(featureCollection(parts.map((coordinates) => multiPolygon(coordinates))));
-  if (!merged) throw new Error('union came out empty');
-  return coordinatesOf(merged);
-}
-
-function coordinatesOf(feature: Feature<Polygon | MultiPolygon>): PlanarGeometry {
-  return feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
-}
-
-/**
- * Grid numbering within a community: rows from north to south, west to east within a row. A row is a
- * band as tall as a typical grid (√(community area / grids)), starting at the northernmost grid
- * centroid; each grid goes to the band holding its area-weighted centroid.
- */
+/** Grid numbering within a community: see orderNorthToSouthRows. */
 function numberGrids(cells: readonly PlanarGeometry[]): PlanarGeometry[] {
-  const centres = cells.map((cell) => ({ cell, ...centroidAndArea(cell) }));
-  const rowHeight = Math.sqrt(sum(centres.map((c) => c.area)) / Math.max(1, centres.length));
-  const top = Math.max(...centres.map((c) => c.y));
-  const row = (y: number): number => Math.floor((top - y) / rowHeight + 1e-9);
-  return centres
-    .sort((a, b) => row(a.y) - row(b.y) || a.x - b.x || b.y - a.y)
-    .map((c) => c.cell);
-}
-
-function centroidAndArea(geometry: PlanarGeometry): { x: number; y: number; area: number } {
-  let area = 0;
-  let cx = 0;
-  let cy = 0;
-  for (const rings of geometry) {
-    rings.forEach((ring) => {
-      for (let i = 0; i + 1 < ring.length; i++) {
-        const [x0 = 0, y0 = 0] = ring[i] ?? [];
-        const [x1 = 0, y1 = 0] = ring[i + 1] ?? [];
-        const cross = x0 * y1 - x1 * y0;
-        area += cross / 2;
-        cx += ((x0 + x1) * cross) / 6;
-        cy += ((y0 + y1) * cross) / 6;
-      }
-    });
-  }
-  // polyclip winds exteriors counter-clockwise and holes clockwise, so the signed sum is the net area.
-  return { x: cx / area, y: cy / area, area: Math.abs(area) };
-}
-
-/** Back to WGS84 degrees, rounded to 7 decimals (~1 cm), cleaned and wound per RFC 7946. */
-function toWgs84MultiPolygon(geometry: PlanarGeometry): MultiPolygon {
-  const polygons: Position[][][] = [];
-  for (const rings of geometry) {
-    const converted = rings.map(toWgs84Ring).filter((ring) => ring.length >= 4);
-    const [exterior, ...holes] = converted;
-    if (!exterior) continue;
-    polygons.push([wind(exterior, true), ...holes.map((hole) => wind(hole, false))]);
-  }
-  if (polygons.length === 0) throw new Error('geometry vanished when rounded');
-  return { type: 'MultiPolygon', coordinates: polygons };
-}
-
-function toWgs84Ring(ring: Position[]): Position[] {
-  const out: Position[] = [];
-  for (const [x = 0, y = 0] of ring) {
-    const position = [round(x / KX + ORIGIN[0]), round(y + ORIGIN[1])];
-    const last = out[out.length - 1];
-    if (last && last[0] === position[0] && last[1] === position[1]) continue;
-    out.push(position);
-  }
-  return closeRing(out);
-}
-
-function wind(ring: Position[], counterClockwise: boolean): Position[] {
-  return signedArea(ring) > 0 === counterClockwise ? ring : [...ring].reverse();
-}
-
-function signedArea(ring: readonly Position[]): number {
-  let total = 0;
-  for (let i = 0; i + 1 < ring.length; i++) {
-    const [x0 = 0, y0 = 0] = ring[i] ?? [];
-    const [x1 = 0, y1 = 0] = ring[i + 1] ?? [];
-    total += x0 * y1 - x1 * y0;
-  }
-  return total / 2;
-}
-
-function closeRing(ring: Position[]): Position[] {
-  const first = ring[0];
-  const last = ring[ring.length - 1];
-  if (!first || !last) return ring;
-  return first[0] === last[0] && first[1] === last[1] ? ring : [...ring, first];
-}
-
-/**
- * Whether closed ring `inner` lies inside closed ring `outer`: one vertex inside, no vertex of `outer`
- * inside `inner` and no edges crossing. Touching counts as not inside, which only sends a cell to the
- * exact path.
- */
-function isInside(inner: readonly Pt[], outer: readonly Pt[]): boolean {
-  const [first] = inner;
-  if (!first || !pointInRing(first, outer)) return false;
-  if (outer.some((p) => pointInRing(p, inner))) return false;
-  for (let i = 0; i + 1 < inner.length; i++) {
-    const a = inner[i];
-    const b = inner[i + 1];
-    if (!a || !b) continue;
-    for (let j = 0; j < outer.length; j++) {
-      const c = outer[j];
-      const d = outer[(j + 1) % outer.length];
-      if (c && d && segmentsTouch(a, b, c, d)) return false;
-    }
-  }
-  return true;
-}
-
-function segmentsTouch(a: Pt, b: Pt, c: Pt, d: Pt): boolean {
-  const orient = (p: Pt, q: Pt, r: Pt): number => Math.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]));
-  const o1 = orient(a, b, c);
-  const o2 = orient(a, b, d);
-  const o3 = orient(c, d, a);
-  const o4 = orient(c, d, b);
-  // Collinear or touching configurations count as touching: conservative is fine here.
-  return o1 !== o2 && o3 !== o4 ? true : o1 === 0 || o2 === 0 || o3 === 0 || o4 === 0 ? boxesOverlap(a, b, c, d) : false;
-}
-
-function boxesOverlap(a: Pt, b: Pt, c: Pt, d: Pt): boolean {
-  return (
-    Math.max(a[0], b[0]) >= Math.min(c[0], d[0]) &&
-    Math.max(c[0], d[0]) >= Math.min(a[0], b[0]) &&
-    Math.max(a[1], b[1]) >= Math.min(c[1], d[1]) &&
-    Math.max(c[1], d[1]) >= Math.min(a[1], b[1])
-  );
-}
-
-function pointInRing([x, y]: Pt, ring: readonly Pt[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi = 0, yi = 0] = ring[i] ?? [];
-    const [xj = 0, yj = 0] = ring[j] ?? [];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
+  return orderNorthToSouthRows(cells.map((cell) => ({ cell, ...centroidAndArea(cell) }))).map((c) => c.cell);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -806,12 +638,6 @@ function random(seed: number, stage: string): () => number {
   };
 }
 
-function bounds(points: readonly Pt[]): [number, number, number, number] {
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
-}
-
 function centroidOf(points: readonly Pt[]): Pt {
   const n = Math.max(1, points.length);
   return [sum(points.map((p) => p[0])) / n, sum(points.map((p) => p[1])) / n];
@@ -823,10 +649,6 @@ function dist2(a: Pt, b: Pt): number {
 
 function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
-}
-
-function round(value: number): number {
-  return Math.round(value * DECIMALS) / DECIMALS;
 }
 
 function compareStrings(a: string, b: string): number {

@@ -1,0 +1,222 @@
+import type { GridProposal } from '@redgrid/contracts';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { areaIdByCode, createTestApp, loginAs, type Session, type TestApp } from '../../../test/harness.ts';
+
+let t: TestApp;
+let jkAdmin: Session;
+let zbAdmin: Session;
+let zbWorker: Session;
+
+const ZHANBEI = '320412001001';
+
+beforeAll(async () => {
+  t = await createTestApp();
+  jkAdmin = await loginAs(t.app, 'jk_admin');
+  zbAdmin = await loginAs(t.app, 'zb_admin');
+  zbWorker = await loginAs(t.app, 'zb_worker');
+});
+afterAll(async () => t?.close());
+
+const post = (url: string, payload: object, s: Session) => t.app.inject({ method: 'POST', url, headers: s.headers, payload });
+const get = (url: string, s: Session) => t.app.inject({ url, headers: s.headers });
+
+async function draft(communityId: number, s: Session = zbAdmin, payload: object = {}): Promise<GridProposal> {
+  const res = await post(`/api/areas/${communityId}/grid-proposal`, payload, s);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<GridProposal>();
+}
+
+async function activeGrids(communityCode: string) {
+  const { rows } = await sql<{ id: number; code: string; name: string; households: number | null }>`
+    SELECT g.id, g.code, g.name, g.households FROM areas g JOIN areas c ON c.id = g.parent_id
+     WHERE c.code = ${communityCode} AND g.level = 'grid' AND g.status = 'active' ORDER BY g.code`.execute(t.database.db);
+  return rows;
+}
+
+/** What a write would change: row counts and the active grids. */
+async function snapshot(communityCode: string) {
+  const { rows } = await sql<{ areas: number; boundaries: number; open: number; changes: number; audit: number }>`
+    SELECT (SELECT count(*)::int FROM areas) AS areas, (SELECT count(*)::int FROM area_boundaries) AS boundaries,
+           (SELECT count(*)::int FROM area_boundaries WHERE valid_to IS NULL) AS open,
+           (SELECT count(*)::int FROM area_changes) AS changes, (SELECT count(*)::int FROM audit_log) AS audit`.execute(t.database.db);
+  const parents = await sql<{ id: number; parent_id: number }>`
+    SELECT b.id, b.parent_id FROM areas b JOIN areas c ON starts_with(b.path, c.path) WHERE c.code = ${communityCode} AND b.level = 'building' ORDER BY b.id`.execute(t.database.db);
+  return { counts: rows[0], grids: await activeGrids(communityCode), parents: parents.rows };
+}
+
+/** Gaps, overlaps and parts outside of a set of GeoJSON geometries against an area's boundary, by PostGIS. */
+async function coverageOf(areaId: number, geometries: unknown[]) {
+  const { rows } = await sql<{ gap: number; overlap: number; outside: number; valid: boolean }>`
+    WITH g AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(x), 4326) AS geom FROM unnest(${geometries.map((x) => JSON.stringify(x))}::text[]) AS x),
+         u AS (SELECT ST_Union(geom) AS geom FROM g),
+         p AS (SELECT geom FROM area_boundaries WHERE area_id = ${areaId} AND valid_to IS NULL)
+    SELECT ST_Area(ST_Difference(p.geom, u.geom)::geography) AS gap,
+           (SELECT sum(ST_Area(geom::geography)) FROM g) - ST_Area(u.geom::geography) AS overlap,
+           ST_Area(ST_Difference(u.geom, p.geom)::geography) AS outside,
+           (SELECT bool_and(ST_IsValid(geom)) FROM g) AS valid
+      FROM p, u`.execute(t.database.db);
+  const row = rows[0];
+  if (!row) throw new Error('no coverage row');
+  return row;
+}
+
+describe('grid-division proposal', () => {
+  it('drafts contiguous grids for 站北社区 that cover it within the range, writing nothing', async () => {
+    const community = await areaIdByCode(t.database, ZHANBEI);
+    const before = await snapshot(ZHANBEI);
+    const body = await draft(community);
+
+    expect(body.community).toMatchObject({ code: ZHANBEI, name: '站北社区居民委员会', level: 'community' });
+    expect(body.range).toEqual({ min: 300, max: 500, source: 'config' });
+    expect(body.currentGrids).toBe(before.grids.length);
+    expect(body.grids.length).toBeGreaterThanOrEqual(body.feasibleGridCounts?.min ?? Infinity);
+    expect(body.grids.length).toBeLessThanOrEqual(body.feasibleGridCounts?.max ?? 0);
+    expect(body.grids.map((g) => g.name)).toEqual(body.grids.map((_, i) => `站北社区第${i + 1}网格`));
+    for (const grid of body.grids) {
+      expect(grid.status).toBeNull();
+      expect(grid.households).toBeGreaterThanOrEqual(300);
+      expect(grid.households).toBeLessThanOrEqual(500);
+      expect(grid.geometry.coordinates).toHaveLength(1);
+      expect(grid.compactness).toBeGreaterThan(0.3);
+    }
+    // Every building of the community exactly once, households adding up.
+    const ids = body.grids.flatMap((g) => g.buildingIds).sort((a, b) => a - b);
+    expect(ids).toEqual(before.parents.map((p) => p.id));
+    expect(body.grids.reduce((s, g) => s + g.households, 0)).toBe(body.totalHouseholds);
+
+    const coverage = await coverageOf(community, body.grids.map((g) => g.geometry));
+    expect(coverage.valid).toBe(true);
+    expect(coverage.gap).toBeLessThan(1);
+    expect(coverage.overlap).toBeLessThan(1);
+    expect(coverage.outside).toBeLessThan(1);
+
+    // The same request gives the same draft, and nothing was written.
+    expect(await draft(community)).toEqual(body);
+    expect(await snapshot(ZHANBEI)).toEqual(before);
+  });
+
+  it('honours a narrower range and a grid count asked for', async () => {
+    const community = await areaIdByCode(t.database, '320412001003');
+    const narrow = await draft(community, jkAdmin, { min: 350, max: 450 });
+    expect(narrow.range).toEqual({ min: 350, max: 450, source: 'request' });
+    const two = await draft(community, jkAdmin, { gridCount: 2 });
+    expect(two.grids).toHaveLength(2);
+    const bad = await post(`/api/areas/${community}/grid-proposal`, { min: 500, max: 300 }, jkAdmin);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.fields).toHaveProperty('max');
+    // The community's own setting applies when the request sets none.
+    await t.database.db.updateTable('areas').set({ balance_min: 320, balance_max: 480 }).where('id', '=', community).execute();
+    expect((await draft(community, jkAdmin)).range).toEqual({ min: 320, max: 480, source: 'area' });
+  });
+
+  it('previews an acceptance without changing anything, then accepts it in one change', async () => {
+    const community = await areaIdByCode(t.database, ZHANBEI);
+    const body = await draft(community);
+    const oldGrids = await activeGrids(ZHANBEI);
+    const [firstOld] = oldGrids;
+    if (!firstOld) throw new Error('no grids');
+    // A grid worker assigned to an old grid: after the change someone must reassign them.
+    const user = await t.database.db.insertInto('users').values({ username: 'proposal_worker', display_name: '网格员甲', password_hash: 'x', home_area_id: firstOld.id }).returning('id').executeTakeFirstOrThrow();
+    const assignment = await t.database.db.insertInto('role_assignments').values({ user_id: user.id, role: 'grid_worker', area_id: firstOld.id }).returning('id').executeTakeFirstOrThrow();
+    const payload = { grids: body.grids.map((g) => ({ name: g.name, geometry: g.geometry })) };
+
+    const before = await snapshot(ZHANBEI);
+    const preview = await post(`/api/areas/${community}/grid-proposal/accept`, { ...payload, preview: true }, zbAdmin);
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.json()).toMatchObject({ applied: false, changeId: null, kind: 'proposal' });
+    expect(preview.json().created).toHaveLength(body.grids.length);
+    expect(await snapshot(ZHANBEI)).toEqual(before);
+
+    t.clock.advanceMinutes(5);
+    const res = await post(`/api/areas/${community}/grid-proposal/accept`, payload, zbAdmin);
+    expect(res.statusCode, res.body).toBe(200);
+    const result = res.json();
+    expect(result).toMatchObject({ applied: true, kind: 'proposal', warnings: [] });
+    expect(result.retired.map((r: { id: number }) => r.id).sort()).toEqual(oldGrids.map((g) => g.id).sort());
+    expect(result.toReview).toEqual([expect.objectContaining({ kind: 'role_assignment', id: assignment.id })]);
+
+    // Fresh codes under the community, never one of the retired grids'.
+    const created: { id: number; code: string; name: string; households: number }[] = result.created;
+    const oldCodes = new Set(oldGrids.map((g) => g.code));
+    const highestOld = [...oldCodes].sort().at(-1) ?? '';
+    for (const c of created) {
+      expect(c.code).toMatch(new RegExp(`^${ZHANBEI}\\d{3}$`));
+      expect(oldCodes.has(c.code)).toBe(false);
+      expect(c.code > highestOld).toBe(true);
+    }
+    expect(created.map((c) => c.name)).toEqual(body.grids.map((g) => g.name));
+    expect(created.map((c) => c.households)).toEqual(body.grids.map((g) => g.households));
+    expect((await activeGrids(ZHANBEI)).map((g) => g.id).sort()).toEqual(created.map((c) => c.id).sort());
+
+    // Every building now sits in a new grid whose boundary contains it.
+    const { rows: placement } = await sql<{ total: number; misplaced: number }>`
+      SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT ST_Intersects(g.geom, b.location) OR NOT (b.parent_id = ANY(${created.map((c) => c.id)}::bigint[])))::int AS misplaced
+        FROM areas b JOIN areas c ON starts_with(b.path, c.path) LEFT JOIN area_boundaries g ON g.area_id = b.parent_id AND g.valid_to IS NULL
+       WHERE c.code = ${ZHANBEI} AND b.level = 'building' AND b.status = 'active'`.execute(t.database.db);
+    expect(placement[0]).toEqual({ total: before.parents.length, misplaced: 0 });
+
+    // The old grids are retired with closed boundaries; one change row and one audit row record it.
+    const retired = await t.database.db.selectFrom('areas').select(['status']).where('id', 'in', oldGrids.map((g) => g.id)).execute();
+    expect(retired.every((r) => r.status === 'retired')).toBe(true);
+    const open = await sql<{ n: number }>`SELECT count(*)::int AS n FROM area_boundaries WHERE area_id = ANY(${oldGrids.map((g) => g.id)}::bigint[]) AND valid_to IS NULL`.execute(t.database.db);
+    expect(open.rows[0]?.n).toBe(0);
+    const change = await t.database.db.selectFrom('area_changes').selectAll().where('id', '=', result.changeId).executeTakeFirstOrThrow();
+    expect(change).toMatchObject({ kind: 'proposal', area_id: community });
+    const audit = await t.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'proposal').execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_name: 'zb_admin', entity: 'area', area_id: community });
+    const linked = await sql<{ n: number }>`SELECT count(*)::int AS n FROM area_boundaries WHERE change_id = ${result.changeId}`.execute(t.database.db);
+    expect(linked.rows[0]?.n).toBe(oldGrids.length + created.length);
+
+    // The reports agree: seamless, and every grid within the range.
+    const coverage = (await get(`/api/areas/${community}/coverage`, zbAdmin)).json();
+    expect(coverage).toMatchObject({ childCount: created.length, gaps: [], overlaps: [], outside: [], missingBoundary: [] });
+    const balance = (await get(`/api/areas/${community}/balance`, zbAdmin)).json();
+    expect(balance).toMatchObject({ grids: created.length, households: body.totalHouseholds, outside: [] });
+
+    // History answers for the past: a building sat in an old grid before the change.
+    const history = (await get(`/api/areas/${community}/history`, zbAdmin)).json();
+    expect(history.changes.map((c: { kind: string }) => c.kind)).toContain('proposal');
+  });
+
+  it('refuses overlapping grids and warns about what the grids leave uncovered', async () => {
+    const community = await areaIdByCode(t.database, '320412001004');
+    const body = await draft(community, jkAdmin);
+    const [first, second, ...rest] = body.grids;
+    if (!first || !second) throw new Error('need two grids');
+    const overlapping = await post(
+      `/api/areas/${community}/grid-proposal/accept`,
+      { grids: [first, { ...second, geometry: first.geometry }, ...rest].map((g) => ({ name: g.name, geometry: g.geometry })), preview: true },
+      jkAdmin,
+    );
+    expect(overlapping.statusCode).toBe(400);
+    expect(overlapping.json().error.details.fields).toHaveProperty(['grids.1.geometry']);
+
+    const dupe = await post(`/api/areas/${community}/grid-proposal/accept`, { grids: [first, { ...second, name: first.name }].map((g) => ({ name: g.name, geometry: g.geometry })), preview: true }, jkAdmin);
+    expect(dupe.statusCode).toBe(400);
+    expect(dupe.json().error.details.fields).toHaveProperty(['grids.1.name']);
+
+    const bowtie = { type: 'Polygon', coordinates: [[[120, 31.7], [120.01, 31.71], [120.01, 31.7], [120, 31.71], [120, 31.7]]] };
+    const invalid = await post(`/api/areas/${community}/grid-proposal/accept`, { grids: [{ name: '坏网格', geometry: bowtie }], preview: true }, jkAdmin);
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.details.fields).toHaveProperty(['grids.0.geometry']);
+
+    const partial = await post(`/api/areas/${community}/grid-proposal/accept`, { grids: body.grids.slice(0, -1).map((g) => ({ name: g.name, geometry: g.geometry })), preview: true }, jkAdmin);
+    expect(partial.statusCode, partial.body).toBe(200);
+    expect(partial.json().warnings.join()).toMatch(/遗漏约 \d+ 平方米/);
+    expect(partial.json().warnings.join()).toMatch(/不在任何新网格内/);
+  });
+
+  it('keeps a community admin to its own community and a grid worker out', async () => {
+    const other = await areaIdByCode(t.database, '320412002002');
+    const own = await areaIdByCode(t.database, ZHANBEI);
+    expect((await post(`/api/areas/${other}/grid-proposal`, {}, zbAdmin)).statusCode).toBe(404);
+    expect((await post(`/api/areas/${other}/grid-proposal/accept`, { grids: [{ name: 'x', geometry: { type: 'Polygon', coordinates: [[[120, 31], [120.1, 31], [120.1, 31.1], [120, 31]]] } }], preview: true }, zbAdmin)).statusCode).toBe(404);
+    expect((await post(`/api/areas/${own}/grid-proposal`, {}, zbWorker)).statusCode).toBe(403);
+    const [grid] = await activeGrids(ZHANBEI);
+    if (!grid) throw new Error('no grid');
+    const notCommunity = await post(`/api/areas/${grid.id}/grid-proposal`, {}, zbAdmin);
+    expect(notCommunity.statusCode).toBe(400);
+  });
+});

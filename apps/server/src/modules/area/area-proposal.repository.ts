@@ -1,0 +1,113 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import type { Scope } from '../../platform/context.ts';
+import { areaPathInScope } from '../../platform/scope.ts';
+import type { Tx } from '../../platform/transaction.ts';
+import type { Wkb } from './area-adjust.repository.ts';
+
+/** A transaction is a Kysely too: drafts read outside one, acceptance inside. */
+type Q = Kysely<DB>;
+
+/** The current boundary as GeoJSON at full precision: grids are clipped to it and must meet it exactly. */
+export async function boundaryGeoJsonOf(db: Q, areaId: number): Promise<unknown> {
+  const { rows } = await sql<{ g: unknown }>`SELECT ST_AsGeoJSON(geom, 15)::json AS g FROM area_boundaries WHERE area_id = ${areaId} AND valid_to IS NULL`.execute(db);
+  return rows[0]?.g ?? null;
+}
+
+export interface BuildingPoint {
+  id: number;
+  lng: number;
+  lat: number;
+  households: number;
+}
+
+/** Active buildings anywhere under an area (in grids, sub-grids or directly under it), with their positions. */
+export async function buildingsUnder(db: Q, scope: Scope, path: string): Promise<{ located: BuildingPoint[]; unlocated: number[] }> {
+  const { rows } = await sql<{ id: number; lng: number | null; lat: number | null; households: number }>`
+    SELECT a.id, ST_X(a.location) AS lng, ST_Y(a.location) AS lat, COALESCE(a.households, 0) AS households
+      FROM areas a
+     WHERE a.level = 'building' AND a.status = 'active' AND starts_with(a.path, ${path}) AND ${areaPathInScope(scope, 'a.path')}
+     ORDER BY a.id`.execute(db);
+  const located: BuildingPoint[] = [];
+  const unlocated: number[] = [];
+  for (const r of rows) {
+    if (r.lng === null || r.lat === null) unlocated.push(r.id);
+    else located.push({ id: r.id, lng: r.lng, lat: r.lat, households: r.households });
+  }
+  return { located, unlocated };
+}
+
+/**
+ * The household range set on the area itself or its nearest ancestor that sets one (the same rule as
+ * gridBalance). Ancestors may lie above the caller's scope: a target size is configuration, not a
+ * governed record, so it is read without scope.
+ */
+export async function balanceSettingFor(db: Q, path: string): Promise<{ min: number | null; max: number | null } | undefined> {
+  const { rows } = await sql<{ min: number | null; max: number | null }>`
+    SELECT x.balance_min AS min, x.balance_max AS max FROM areas x
+     WHERE starts_with(${path}, x.path) AND (x.balance_min IS NOT NULL OR x.balance_max IS NOT NULL)
+     ORDER BY x.depth DESC LIMIT 1`.execute(db);
+  return rows[0];
+}
+
+/** Active grids directly under a community (sub-grids move with them). */
+export async function activeGridsOf(db: Q, scope: Scope, parentId: number): Promise<number[]> {
+  const { rows } = await sql<{ id: number }>`
+    SELECT a.id FROM areas a
+     WHERE a.parent_id = ${parentId} AND a.level = 'grid' AND a.status = 'active' AND ${areaPathInScope(scope, 'a.path')}
+     ORDER BY a.id`.execute(db);
+  return rows.map((r) => r.id);
+}
+
+export interface ProposalGeometryReport {
+  /** Per input geometry, in order: square metres outside the community. */
+  outsideM2: number[];
+  /** Per input geometry, in order: how many separate polygons it has. */
+  parts: number[];
+  /** Pairs (0-based indexes) overlapping by at least `minM2`. */
+  overlaps: { a: number; b: number; m2: number }[];
+  /** Square metres of the community no geometry covers. */
+  uncoveredM2: number;
+}
+
+/** How a set of new grid geometries sits in the community: parts outside, overlaps, what is left uncovered. */
+export async function proposalGeometryReport(tx: Tx, communityId: number, wkbs: Wkb[], minM2: number): Promise<ProposalGeometryReport> {
+  const { rows: outside } = await sql<{ m2: number; parts: number }>`
+    WITH parent AS (SELECT geom FROM area_boundaries WHERE area_id = ${communityId} AND valid_to IS NULL)
+    SELECT COALESCE(ST_Area(ST_Difference(g.geom, p.geom)::geography), 0) AS m2, ST_NumGeometries(g.geom) AS parts
+      FROM unnest(${wkbs}::text[]) WITH ORDINALITY AS t(w, ord)
+      CROSS JOIN LATERAL (SELECT ST_GeomFromEWKB(decode(t.w, 'hex')) AS geom) g
+      CROSS JOIN parent p
+     ORDER BY t.ord`.execute(tx);
+  const { rows: overlaps } = await sql<{ a: number; b: number; m2: number }>`
+    WITH g AS (SELECT ord::int - 1 AS i, ST_GeomFromEWKB(decode(w, 'hex')) AS geom FROM unnest(${wkbs}::text[]) WITH ORDINALITY AS t(w, ord))
+    SELECT g1.i AS a, g2.i AS b, ST_Area(ST_Intersection(g1.geom, g2.geom)::geography) AS m2
+      FROM g g1 JOIN g g2 ON g1.i < g2.i AND ST_Intersects(g1.geom, g2.geom) AND NOT ST_Touches(g1.geom, g2.geom)
+     ORDER BY g1.i, g2.i`.execute(tx);
+  const { rows: uncovered } = await sql<{ m2: number | null }>`
+    WITH g AS (SELECT ST_GeomFromEWKB(decode(w, 'hex')) AS geom FROM unnest(${wkbs}::text[]) AS t(w))
+    SELECT ST_Area(ST_Difference(p.geom, (SELECT ST_Union(geom) FROM g))::geography) AS m2
+      FROM area_boundaries p WHERE p.area_id = ${communityId} AND p.valid_to IS NULL`.execute(tx);
+  return {
+    outsideM2: outside.map((r) => r.m2),
+    parts: outside.map((r) => r.parts),
+    overlaps: overlaps.filter((o) => o.m2 >= minM2),
+    uncoveredM2: uncovered[0]?.m2 ?? 0,
+  };
+}
+
+/** Moved buildings whose position lies outside the grid they were given (they went to the nearest one). */
+export async function buildingsOutsideTheirGrid(tx: Tx, gridIds: number[]): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM areas b JOIN area_boundaries g ON g.area_id = b.parent_id AND g.valid_to IS NULL
+     WHERE b.parent_id = ANY(${gridIds}::bigint[]) AND b.level = 'building' AND b.status = 'active'
+       AND b.location IS NOT NULL AND NOT ST_Intersects(g.geom, b.location)`.execute(tx);
+  return rows[0]?.n ?? 0;
+}
+
+/** Boundary versions opened or closed at `at` belong to the change that made them. */
+export async function linkBoundariesToChange(tx: Tx, areaIds: number[], at: Date, changeId: number): Promise<void> {
+  await sql`
+    UPDATE area_boundaries SET change_id = ${changeId}
+     WHERE area_id = ANY(${areaIds}::bigint[]) AND (valid_from = ${at} OR valid_to = ${at})`.execute(tx);
+}
