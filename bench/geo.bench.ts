@@ -19,7 +19,7 @@ import { findDeepestContaining, locateMany } from '../apps/server/src/modules/ar
 import { areaTile } from '../apps/server/src/modules/area/area-tiles.repository.ts';
 import { FieldCipher } from '../apps/server/src/platform/crypto.ts';
 import { hashPassword } from '../apps/server/src/platform/password.ts';
-import { seededRandom } from '../apps/server/src/db/seed/demo-buildings.ts';
+import { seededRandom } from '../apps/server/src/modules/geo/seeded-random.ts';
 
 const { values } = parseArgs({
   options: { pg: { type: 'string' }, 'keep-db': { type: 'string' }, 'build-only': { type: 'boolean', default: false }, grids: { type: 'string', default: '20000' }, points: { type: 'string', default: '100000' }, 'skip-embedded': { type: 'boolean', default: false } },

@@ -1,19 +1,7 @@
 import { booleanPointInPolygon } from '@turf/turf';
 import type { MultiPolygon } from 'geojson';
+import { seededRandom } from '../../modules/geo/seeded-random.ts';
 
-/** mulberry32 keyed by a string, so each grid's buildings depend only on that grid. */
-export function seededRandom(seed: number, key: string): () => number {
-  let hash = 2_166_136_261;
-  for (const char of key) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 16_777_619);
-  let state = (seed ^ hash) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface DemoBuilding {
   /** Grid code + 5-digit sequence (Xi'an DB6101/T 3185: buildings 00001–99999). */

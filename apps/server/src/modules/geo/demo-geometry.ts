@@ -2,6 +2,7 @@ import { Delaunay } from 'd3-delaunay';
 import type { MultiPolygon } from 'geojson';
 import { shortAreaName } from '../area/area-name.ts';
 import type { LngLat } from './crs.ts';
+import { seededRandom } from './seeded-random.ts';
 import {
   boundedVoronoi,
   bounds,
@@ -184,12 +185,12 @@ export function buildDemoGeography(areas: readonly DemoAreaInput[], options: Dem
   const gridCount = options.gridCount ?? DEMO_GRID_COUNT;
   const tree = organise(areas, gridCount);
 
-  const sizeRandom = random(seed, 'community-size');
+  const sizeRandom = seededRandom(seed, 'community-size');
   const gridsPerCommunity = apportion(
     tree.communities.map((community) => communityWeight(community, sizeRandom)),
     gridCount,
   );
-  const sites = placeGridSites(gridCount, random(seed, 'sites'));
+  const sites = placeGridSites(gridCount, seededRandom(seed, 'sites'));
   const hull = planarHull();
   const voronoi = demoVoronoi(sites, hull);
   const neighbours = sites.map((_, i) => [...voronoi.neighbors(i)]);
@@ -203,12 +204,12 @@ export function buildDemoGeography(areas: readonly DemoAreaInput[], options: Dem
     const known = TOWNSHIP_ANCHORS[street.code];
     return known ? toPlanar(known) : fallbackAnchor(sites, i, tree.streets.length);
   });
-  const jitter = random(seed, 'township-anchors');
+  const jitter = seededRandom(seed, 'township-anchors');
   const townshipOf = partitionContiguous(allSites, sites, neighbours, townshipSizes, TOWNSHIP_RECENTRING, (attempt) =>
     knownAnchors.map(([x, y]) => (attempt === 0 ? [x, y] : [x + 0.02 * (jitter() - 0.5), y + 0.02 * (jitter() - 0.5)])),
   );
   const communityMembers: number[][] = tree.communities.map(() => []);
-  const startPick = random(seed, 'community-anchors');
+  const startPick = seededRandom(seed, 'community-anchors');
   tree.streets.forEach((street, s) => {
     const members = allSites.filter((i) => townshipOf[i] === s);
     const communityIndexes = tree.communitiesOf(street.code);
@@ -255,7 +256,7 @@ export function buildDemoGeography(areas: readonly DemoAreaInput[], options: Dem
   });
 
   grids.sort((a, b) => compareStrings(a.code, b.code));
-  const plantedOutliers = assignHouseholds(grids, random(seed, 'households'));
+  const plantedOutliers = assignHouseholds(grids, seededRandom(seed, 'households'));
   return { boundaries, grids, plantedOutliers };
 }
 
@@ -624,19 +625,6 @@ function numberGrids(cells: readonly PlanarGeometry[]): PlanarGeometry[] {
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
 
-/** mulberry32, seeded per stage so that changing one stage does not reshuffle the others. */
-function random(seed: number, stage: string): () => number {
-  let hash = 2_166_136_261;
-  for (const char of stage) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 16_777_619);
-  let state = (seed ^ hash) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function centroidOf(points: readonly Pt[]): Pt {
   const n = Math.max(1, points.length);
