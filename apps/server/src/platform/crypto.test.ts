@@ -12,9 +12,16 @@ describe('field encryption (SM4)', () => {
     expect(cipher.decrypt(a)).toBe('320412199001011234');
   });
 
-  it('fails loudly with the wrong key', () => {
+  it('fails loudly with the wrong key, every time', () => {
     const other = new FieldCipher(Buffer.from('ffeeddccbbaa99887766554433221100', 'hex'));
-    expect(() => other.decrypt(cipher.encrypt('13912345678'))).toThrow();
+    for (let i = 0; i < 500; i += 1) expect(() => other.decrypt(cipher.encrypt('13912345678'))).toThrow(/integrity/);
+  });
+
+  it('refuses a value whose ciphertext was altered', () => {
+    const [scheme, iv, ct, tag] = cipher.encrypt('13912345678').split(':');
+    const bytes = Buffer.from(ct ?? '', 'base64');
+    bytes[0] = (bytes[0] ?? 0) ^ 1;
+    expect(() => cipher.decrypt([scheme, iv, bytes.toString('base64'), tag].join(':'))).toThrow(/integrity/);
   });
 
   it('builds a blind index that ignores spacing and case, and differs by key', () => {
