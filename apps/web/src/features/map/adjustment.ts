@@ -1,4 +1,4 @@
-import type { AreaGeometry, CreateGrid, MergeGrids, RedrawBoundary, RetireGrid, SplitGrid } from '@redgrid/contracts';
+import type { AcceptGridProposal, AreaGeometry, CreateGrid, GridProposalRequest, MergeGrids, ProposedGrid, RedrawBoundary, RetireGrid, SplitGrid } from '@redgrid/contracts';
 import { buildSplitLine, fromOpenPolygons, polygonFromPoints, type LngLat, type OpenPolygons } from './geometry';
 
 /**
@@ -10,7 +10,8 @@ export type AdjustmentRequest =
   | { kind: 'merge'; body: Omit<MergeGrids, 'preview'> }
   | { kind: 'redraw'; areaId: number; body: Omit<RedrawBoundary, 'preview'> }
   | { kind: 'retire'; gridId: number; body: Omit<RetireGrid, 'preview'> }
-  | { kind: 'create'; body: Omit<CreateGrid, 'preview'> };
+  | { kind: 'create'; body: Omit<CreateGrid, 'preview'> }
+  | { kind: 'proposal'; communityId: number; body: Omit<AcceptGridProposal, 'preview'> };
 
 export interface AdjustmentCall {
   method: 'POST' | 'PUT';
@@ -31,6 +32,8 @@ export function adjustmentCall(request: AdjustmentRequest, preview: boolean): Ad
       return { method: 'POST', path: `/api/areas/${request.gridId}/retire`, body: { ...request.body, preview } };
     case 'create':
       return { method: 'POST', path: '/api/areas/grids', body: { ...request.body, preview } };
+    case 'proposal':
+      return { method: 'POST', path: `/api/areas/${request.communityId}/grid-proposal/accept`, body: { ...request.body, preview } };
   }
 }
 
@@ -65,4 +68,31 @@ export function mergeRequest(gridIds: readonly number[], keepId: number, name?: 
 
 export function retireRequest(gridId: number, transferToId?: number): AdjustmentRequest {
   return { kind: 'retire', gridId, body: transferToId === undefined ? {} : { transferToId } };
+}
+
+/** The form of a grid-division draft: a household range and, optionally, how many grids. */
+export interface ProposalForm {
+  min: number | null;
+  max: number | null;
+  gridCount: number | null;
+}
+
+/** The draft request: empty fields are left to the server (the area's own range, a count chosen from it). */
+export function gridProposalBody(form: ProposalForm): GridProposalRequest {
+  return {
+    ...(form.min !== null ? { min: form.min } : {}),
+    ...(form.max !== null ? { max: form.max } : {}),
+    ...(form.gridCount !== null ? { gridCount: form.gridCount } : {}),
+  };
+}
+
+/**
+ * Accepting a draft: the proposed shapes under the names the user gave them (the suggested name
+ * when left as it was). Null while a name is empty: every new grid needs one.
+ */
+export function proposalRequest(communityId: number, grids: readonly Pick<ProposedGrid, 'geometry'>[], names: readonly string[]): AdjustmentRequest | null {
+  if (grids.length === 0) return null;
+  const named = grids.map((g, i) => ({ name: (names[i] ?? '').trim(), geometry: g.geometry }));
+  if (named.some((g) => !g.name)) return null;
+  return { kind: 'proposal', communityId, body: { crs: 'wgs84', grids: named.map((g) => ({ name: g.name, geometry: g.geometry, gridType: 'comprehensive' })) } };
 }

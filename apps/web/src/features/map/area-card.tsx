@@ -7,6 +7,7 @@ import {
   PlusSquareOutlined,
   ProfileOutlined,
   ScissorOutlined,
+  ShareAltOutlined,
 } from '@ant-design/icons';
 import type { AreaDetail } from '@redgrid/contracts';
 import { Alert, Breadcrumb, Button, Card, Descriptions, Drawer, Empty, List, Skeleton, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
@@ -19,7 +20,7 @@ import { useLanguage } from '../../shared/i18n/use-language';
 import { useAreaHistory } from './map.api';
 import { balanceStatus, type HouseholdRange } from './map-style';
 
-export type EditTool = 'redraw' | 'split' | 'merge' | 'retire' | 'create';
+export type EditTool = 'redraw' | 'split' | 'merge' | 'retire' | 'create' | 'propose';
 
 const BALANCE_TAG = { under: 'blue', in: 'green', over: 'volcano' } as const;
 
@@ -128,9 +129,16 @@ export function AreaCard({ area, aboveScope, range, canManage, mergeCount, multi
               </div>
             </>
           ) : (
-            <Button size="small" icon={<PlusSquareOutlined />} onClick={() => onTool('create')}>
-              {t('map.edit.create')}
-            </Button>
+            <Space size={4} wrap>
+              <Button size="small" icon={<PlusSquareOutlined />} onClick={() => onTool('create')}>
+                {t('map.edit.create')}
+              </Button>
+              {area.level === 'community' ? (
+                <Button size="small" icon={<ShareAltOutlined />} onClick={() => onTool('propose')} data-testid="map-tool-propose">
+                  {t('map.edit.propose')}
+                </Button>
+              ) : null}
+            </Space>
           )}
         </div>
       ) : null}
@@ -199,7 +207,7 @@ function AreaHistoryDrawer({ area, open, onClose }: { area: AreaDetail; open: bo
   );
 }
 
-const CHANGE_KINDS = ['seed', 'create', 'split', 'merge', 'redraw', 'retire'] as const;
+const CHANGE_KINDS = ['seed', 'create', 'split', 'merge', 'redraw', 'retire', 'proposal'] as const;
 
 function isChangeKind(kind: string): kind is (typeof CHANGE_KINDS)[number] {
   return (CHANGE_KINDS as readonly string[]).includes(kind);

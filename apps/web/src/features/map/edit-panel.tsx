@@ -1,9 +1,9 @@
-import { CheckOutlined, CloseOutlined, DeleteOutlined, EyeOutlined, RollbackOutlined, UndoOutlined } from '@ant-design/icons';
-import type { AdjustmentResult, AreaGeometry } from '@redgrid/contracts';
-import { Alert, Button, Divider, Form, Input, List, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { CheckOutlined, CloseOutlined, DeleteOutlined, EyeOutlined, ReloadOutlined, RollbackOutlined, ShareAltOutlined, UndoOutlined } from '@ant-design/icons';
+import type { AdjustmentResult, AreaGeometry, GridProposal } from '@redgrid/contracts';
+import { Alert, Button, Divider, Form, Input, InputNumber, List, Radio, Select, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useDescribeError } from '../../shared/api/use-describe-error';
-import type { AdjustmentRequest } from './adjustment';
+import type { AdjustmentRequest, ProposalForm } from './adjustment';
 import type { LngLat, OpenPolygons, VertexRef } from './geometry';
 import type { AreaShape } from './map.api';
 import { BALANCE_COLORS, balanceStatus, previewColor, type HouseholdRange } from './map-style';
@@ -14,7 +14,9 @@ export type EditSession =
   | { kind: 'split'; gridId: number; name: string; geometry: AreaGeometry; points: LngLat[] }
   | { kind: 'create'; parentId: number; parentName: string; points: LngLat[]; finished: boolean; name: string; gridType: 'comprehensive' | 'dedicated' }
   | { kind: 'merge'; keepId: number; name: string }
-  | { kind: 'retire'; gridId: number; name: string; childCount: number; transferToId: number | undefined };
+  | { kind: 'retire'; gridId: number; name: string; childCount: number; transferToId: number | undefined }
+  /** A grid-division draft for a whole community; `names` are the grids' names as edited. */
+  | { kind: 'proposal'; communityId: number; name: string; form: ProposalForm; draft: GridProposal | null; names: string[] };
 
 export interface PreviewState {
   request: AdjustmentRequest;
@@ -31,6 +33,9 @@ export interface EditPanelProps {
   range: HouseholdRange;
   previewPending: boolean;
   commitPending: boolean;
+  /** A grid-division draft is being computed. */
+  draftPending: boolean;
+  onDraft: () => void;
   error: unknown;
   onPreview: () => void;
   onFinishDrawing: () => void;
@@ -63,7 +68,7 @@ export function EditPanel(props: EditPanelProps) {
   );
 }
 
-function SessionStep({ session, onSession, siblings, mergeIds, previewPending, onPreview, onFinishDrawing, onUndoPoint, onDeleteVertex, onUndoEdit, onCancel }: EditPanelProps) {
+function SessionStep({ session, onSession, siblings, mergeIds, previewPending, draftPending, onDraft, onPreview, onFinishDrawing, onUndoPoint, onDeleteVertex, onUndoEdit, onCancel }: EditPanelProps) {
   const { t } = useTranslation();
   const nameOf = (id: number) => siblings.find((s) => s.id === id)?.name ?? `#${id}`;
   const previewButton = (disabled = false) => (
@@ -74,6 +79,8 @@ function SessionStep({ session, onSession, siblings, mergeIds, previewPending, o
   const cancelButton = <Button onClick={onCancel}>{t('map.edit.cancel')}</Button>;
 
   switch (session.kind) {
+    case 'proposal':
+      return <ProposalStep session={session} onSession={onSession} draftPending={draftPending} previewPending={previewPending} onDraft={onDraft} onPreview={onPreview} onCancel={onCancel} />;
     case 'redraw':
       return (
         <>
@@ -233,7 +240,7 @@ function AdjustmentPreview({ preview, siblings, range, commitPending, onConfirm,
 
   return (
     <div data-testid="map-adjustment-preview">
-      <Alert type="info" showIcon title={t('map.edit.previewNote')} style={{ marginBottom: 12 }} />
+      <Alert type="info" showIcon title={preview.request.kind === 'proposal' ? t('map.edit.proposal.previewNote') : t('map.edit.previewNote')} style={{ marginBottom: 12 }} />
       {result.warnings.length > 0 ? (
         <Alert
           type="warning"
@@ -302,7 +309,7 @@ function AdjustmentPreview({ preview, siblings, range, commitPending, onConfirm,
       <Divider style={{ margin: '12px 0 8px' }} />
       <Space wrap>
         <Button type="primary" icon={<CheckOutlined />} loading={commitPending} onClick={onConfirm} data-testid="map-edit-confirm">
-          {t('map.edit.confirm')}
+          {preview.request.kind === 'proposal' ? t('map.edit.proposal.confirm') : t('map.edit.confirm')}
         </Button>
         <Button onClick={onBack} disabled={commitPending}>
           {t('map.edit.back')}
@@ -325,6 +332,160 @@ function AdjustmentPreview({ preview, siblings, range, commitPending, onConfirm,
             { title: t('map.edit.fromTo'), key: 'move', render: (_: unknown, b) => `${nameOf(b.fromId)} → ${nameOf(b.toId)}` },
           ]}
         />
+      ) : null}
+    </div>
+  );
+}
+
+const STATUS_TAG = { under: 'blue', in: 'green', over: 'volcano' } as const;
+
+function ProposalStep({
+  session,
+  onSession,
+  draftPending,
+  previewPending,
+  onDraft,
+  onPreview,
+  onCancel,
+}: {
+  session: Extract<EditSession, { kind: 'proposal' }>;
+  onSession: (session: EditSession) => void;
+  draftPending: boolean;
+  previewPending: boolean;
+  onDraft: () => void;
+  onPreview: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const { form, draft, names } = session;
+  const setForm = (patch: Partial<ProposalForm>) => onSession({ ...session, form: { ...form, ...patch } });
+  const rangeInvalid = form.min !== null && form.max !== null && form.min > form.max;
+  const feasible = draft?.feasibleGridCounts ?? null;
+  const countOptions = feasible ? Array.from({ length: Math.min(feasible.max - feasible.min + 1, 200) }, (_, i) => feasible.min + i).map((n) => ({ value: n, label: String(n) })) : [];
+  const namesMissing = names.some((n) => !n.trim());
+
+  return (
+    <div data-testid="map-proposal">
+      <Typography.Paragraph>
+        <Typography.Text strong>{session.name}</Typography.Text>
+      </Typography.Paragraph>
+      <Alert type="info" showIcon title={t('map.edit.proposal.help')} style={{ marginBottom: 12 }} />
+      <Form layout="vertical" onFinish={onDraft} requiredMark={false} className="rg-map-proposal-form">
+        <Space size={8} align="start" wrap>
+          <Form.Item label={t('map.edit.proposal.min')} style={{ marginBottom: 8 }}>
+            <InputNumber min={0} max={100_000} precision={0} value={form.min} onChange={(v) => setForm({ min: v ?? null })} style={{ width: 104 }} />
+          </Form.Item>
+          <Form.Item
+            label={t('map.edit.proposal.max')}
+            style={{ marginBottom: 8 }}
+            validateStatus={rangeInvalid ? 'error' : ''}
+            help={rangeInvalid ? t('map.edit.proposal.rangeInvalid') : undefined}
+          >
+            <InputNumber min={1} max={100_000} precision={0} value={form.max} onChange={(v) => setForm({ max: v ?? null })} style={{ width: 104 }} />
+          </Form.Item>
+          <Form.Item label={t('map.edit.proposal.gridCount')} style={{ marginBottom: 8 }}>
+            <Select<number>
+              allowClear
+              value={form.gridCount ?? undefined}
+              onChange={(v) => setForm({ gridCount: v ?? null })}
+              options={countOptions}
+              disabled={countOptions.length === 0}
+              placeholder={t('map.edit.proposal.auto')}
+              style={{ width: 96 }}
+              data-testid="map-proposal-count"
+            />
+          </Form.Item>
+        </Space>
+        <Space wrap>
+          <Button htmlType="submit" type={draft ? 'default' : 'primary'} icon={draft ? <ReloadOutlined /> : <ShareAltOutlined />} loading={draftPending} disabled={rangeInvalid} data-testid="map-proposal-generate">
+            {draft ? t('map.edit.proposal.regenerate') : t('map.edit.proposal.generate')}
+          </Button>
+          {draft ? null : <Button onClick={onCancel}>{t('map.edit.cancel')}</Button>}
+        </Space>
+      </Form>
+      {draft ? (
+        <>
+          <Divider style={{ margin: '12px 0 8px' }} />
+          <Typography.Paragraph style={{ marginBottom: 4 }} strong>
+            {t('map.edit.proposal.summary', { households: draft.totalHouseholds, buildings: draft.buildings, grids: draft.grids.length })}
+          </Typography.Paragraph>
+          <Typography.Paragraph type="secondary" style={{ marginBottom: 8, fontSize: 12 }}>
+            {t('map.edit.proposal.range', { min: draft.range.min, max: draft.range.max, source: t(`map.edit.proposal.sources.${draft.range.source}`) })}
+            {' · '}
+            {feasible ? t('map.edit.proposal.feasible', { min: feasible.min, max: feasible.max }) : t('map.edit.proposal.infeasible')}
+            {' · '}
+            {draft.currentGrids > 0 ? t('map.edit.proposal.replaces', { count: draft.currentGrids }) : t('map.edit.proposal.noCurrent')}
+          </Typography.Paragraph>
+          {draft.warnings.length > 0 ? (
+            <Alert
+              type="warning"
+              showIcon
+              title={t('map.edit.warnings')}
+              description={
+                <ul className="rg-map-plain-list">
+                  {draft.warnings.map((w) => (
+                    <li key={w}>{w}</li>
+                  ))}
+                </ul>
+              }
+              style={{ marginBottom: 8 }}
+            />
+          ) : null}
+          {draft.grids.length === 0 ? (
+            <Alert type="warning" showIcon title={t('map.edit.proposal.empty')} />
+          ) : (
+            <List
+              size="small"
+              className="rg-map-proposal-list"
+              dataSource={draft.grids}
+              renderItem={(grid, i) => {
+                const status = grid.status ?? 'in';
+                const name = names[i] ?? grid.name;
+                return (
+                  <List.Item key={grid.index}>
+                    <div className="rg-map-proposal-item">
+                      <div className="rg-map-proposal-row">
+                        <span className="rg-map-swatch rg-map-swatch-lg" style={{ background: previewColor(i) }} aria-hidden />
+                        <Input
+                          size="small"
+                          value={name}
+                          maxLength={50}
+                          status={name.trim() ? undefined : 'error'}
+                          placeholder={grid.name}
+                          aria-label={t('map.edit.name')}
+                          onChange={(e) => onSession({ ...session, names: draft.grids.map((g, j) => (j === i ? e.target.value : (names[j] ?? g.name))) })}
+                        />
+                      </div>
+                      <Space size={4} wrap className="rg-map-proposal-facts">
+                        <Tag color={STATUS_TAG[status]}>
+                          <span className="rg-map-dot" style={{ background: BALANCE_COLORS[status] }} aria-hidden />
+                          {t('map.households', { count: grid.households })} · {t(`map.balance.${status}`)}
+                        </Tag>
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {t('map.edit.proposal.compactness', { value: grid.compactness.toFixed(2) })}
+                        </Typography.Text>
+                      </Space>
+                      {grid.warnings.length > 0 ? (
+                        <ul className="rg-map-plain-list rg-map-proposal-warnings">
+                          {grid.warnings.map((w) => (
+                            <li key={w}>{w}</li>
+                          ))}
+                        </ul>
+                      ) : null}
+                    </div>
+                  </List.Item>
+                );
+              }}
+            />
+          )}
+          <Divider style={{ margin: '8px 0 12px' }} />
+          <Space wrap>
+            <Button type="primary" icon={<EyeOutlined />} loading={previewPending} disabled={draft.grids.length === 0 || namesMissing} onClick={onPreview} data-testid="map-edit-preview">
+              {t('map.edit.proposal.preview')}
+            </Button>
+            <Button onClick={onCancel}>{t('map.edit.cancel')}</Button>
+          </Space>
+        </>
       ) : null}
     </div>
   );

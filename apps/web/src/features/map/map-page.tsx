@@ -9,14 +9,14 @@ import { areaLevelLabel } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
 import { useArea, useAreaRoots } from '../areas/areas.api';
 import { useMe, useMeta } from '../auth/auth.api';
-import { createRequest, mergeRequest, redrawRequest, retireRequest, splitRequest, type AdjustmentRequest } from './adjustment';
+import { createRequest, gridProposalBody, mergeRequest, proposalRequest, redrawRequest, retireRequest, splitRequest, type AdjustmentRequest } from './adjustment';
 import { AnalysisPanel, ISSUE_COLORS, type AnalysisKind } from './analysis-panel';
 import { AreaBrowser } from './area-browser';
 import { AreaCard, type EditTool } from './area-card';
 import { EditPanel, type EditSession, type PreviewState } from './edit-panel';
 import { bboxOf, labelPoint, removeVertex, toOpenPolygons, unionBbox, type Bbox, type LngLat, type OpenPolygons, type VertexRef } from './geometry';
 import { LocatePanel } from './locate-panel';
-import { asAreaGeometry, fetchBoundaries, useBalance, useBoundaries, useCommitAdjustment, useCoverage, useLocate, usePreviewAdjustment, type LocateInput } from './map.api';
+import { asAreaGeometry, fetchBoundaries, useBalance, useBoundaries, useCommitAdjustment, useCoverage, useGridProposal, useLocate, usePreviewAdjustment, type LocateInput } from './map.api';
 import { MapLegend } from './map-legend';
 import { previewColor, type HouseholdRange } from './map-style';
 import { MapView, type CameraRequest, type MapLabel, type MapMode, type MapOverlay, type MapPadding, type PickedArea } from './map-view';
@@ -140,6 +140,7 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
   const locate = useLocate();
   const previewMutation = usePreviewAdjustment();
   const commit = useCommitAdjustment();
+  const proposal = useGridProposal();
 
   const fit = useCallback((bbox: Bbox) => {
     cameraKey.current += 1;
@@ -250,6 +251,7 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
     if (tool !== 'merge') setMultiIds([]);
     previewMutation.reset();
     commit.reset();
+    proposal.reset();
     setPreview(null);
     const geometry = selectedGeometry;
     switch (tool) {
@@ -277,9 +279,12 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
       case 'retire':
         setSession({ kind: 'retire', gridId: selected.id, name: selected.name, childCount: selected.childCount, transferToId: undefined });
         break;
+      case 'propose':
+        setSession({ kind: 'proposal', communityId: selected.id, name: selected.name, form: { min: range.min, max: range.max, gridCount: null }, draft: null, names: [] });
+        break;
     }
     // On a phone the sheet gets out of the way of drawing.
-    if (mobile) setSheetOpen(tool === 'merge' || tool === 'retire');
+    if (mobile) setSheetOpen(tool === 'merge' || tool === 'retire' || tool === 'propose');
   };
 
   const cancelSession = useCallback(() => {
@@ -288,7 +293,26 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
     setPreview(null);
     previewMutation.reset();
     commit.reset();
-  }, [session?.kind, previewMutation, commit]);
+    proposal.reset();
+  }, [session?.kind, previewMutation, commit, proposal]);
+
+  const runDraft = () => {
+    if (session?.kind !== 'proposal') return;
+    const { communityId } = session;
+    previewMutation.reset();
+    commit.reset();
+    proposal.mutate(
+      { communityId, body: gridProposalBody(session.form) },
+      {
+        onSuccess: (draft) => {
+          // The user may have left the draft, or started another, while it was computed.
+          setSession((current) => (current?.kind === 'proposal' && current.communityId === communityId ? { ...current, draft, names: draft.grids.map((g) => g.name) } : current));
+          const box = unionBbox(draft.grids.map((g) => bboxOf(g.geometry)));
+          if (box) fit(box);
+        },
+      },
+    );
+  };
 
   const requestFor = (s: EditSession): AdjustmentRequest | null => {
     switch (s.kind) {
@@ -302,6 +326,8 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
         return mergeIds.length >= 2 ? mergeRequest(mergeIds, s.keepId, s.name) : null;
       case 'retire':
         return retireRequest(s.gridId, s.transferToId);
+      case 'proposal':
+        return s.draft ? proposalRequest(s.communityId, s.draft.grids, s.names) : null;
     }
   };
 
@@ -309,7 +335,9 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
     if (!s) return;
     const request = requestFor(s);
     if (!request) {
-      void message.warning(s.kind === 'split' ? t('map.edit.needLine') : s.kind === 'merge' ? t('map.edit.mergeNeedTwo') : t('map.edit.needPolygon'));
+      void message.warning(
+        s.kind === 'split' ? t('map.edit.needLine') : s.kind === 'merge' ? t('map.edit.mergeNeedTwo') : s.kind === 'proposal' ? t('map.edit.proposal.needNames') : t('map.edit.needPolygon'),
+      );
       return;
     }
     commit.reset();
@@ -373,14 +401,15 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
     const parentId = selected?.parentId ?? undefined;
     commit.mutate(preview.request, {
       onSuccess: (result) => {
-        void message.success(t('map.edit.applied', { kind: t(`map.edit.kinds.${kind}`) }));
+        void message.success(kind === 'proposal' ? t('map.edit.proposal.applied') : t('map.edit.applied', { kind: t(`map.edit.kinds.${kind}`) }));
         setTileVersion(result.changeId ?? Date.now());
         setTreeVersion((v) => v + 1);
         setSession(null);
         setPreview(null);
         setMultiMode(false);
         previewMutation.reset();
-        const next = result.created[0]?.id ?? result.changed[0]?.id ?? (kind === 'retire' ? parentId : selectedId);
+        // A whole community redivided stays selected, with its new grids around it.
+        const next = kind === 'proposal' ? selectedId : (result.created[0]?.id ?? result.changed[0]?.id ?? (kind === 'retire' ? parentId : selectedId));
         select(next, false);
       },
     });
@@ -450,7 +479,18 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
     });
   }, [preview]);
 
+  const draftGrids = session?.kind === 'proposal' && !preview ? session.draft?.grids : undefined;
+  const draftNames = session?.kind === 'proposal' ? session.names : undefined;
+  const draftShapes = useMemo<MapOverlay[]>(() => (draftGrids ?? []).map((g, index) => ({ key: `draft-${g.index}`, geometry: g.geometry, color: previewColor(index) })), [draftGrids]);
+
   const labels = useMemo<MapLabel[]>(() => {
+    if (draftGrids && draftGrids.length > 0) {
+      return draftGrids.flatMap((g, index) => {
+        const position = labelPoint(g.geometry);
+        const name = draftNames?.[index]?.trim() || g.name;
+        return position ? [{ key: `draft-${g.index}`, position, text: name, sub: t('map.households', { count: g.households }), tone: 'preview' as const, bbox: bboxOf(g.geometry) ?? undefined }] : [];
+      });
+    }
     if (previewShapes.length > 0) {
       return previewShapes.flatMap((p) => {
         const position = labelPoint(p.geometry);
@@ -465,7 +505,7 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
       const sub = s.level === 'grid' && s.households !== null ? t('map.households', { count: s.households }) : undefined;
       return [{ key: `area-${s.id}`, position, text: s.name, sub, tone: s.id === selectedId ? ('selected' as const) : ('area' as const), bbox: bboxOf(s.geometry) ?? undefined }];
     });
-  }, [previewShapes, family.data, scopeShapes.data, selectedId, t]);
+  }, [draftGrids, draftNames, previewShapes, family.data, scopeShapes.data, selectedId, t]);
 
   const describeArea = useCallback(
     (area: PickedArea) => {
@@ -480,7 +520,7 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
     [mobile, sheetOpen, pageHeight],
   );
 
-  const error = commit.error ?? previewMutation.error;
+  const error = commit.error ?? previewMutation.error ?? proposal.error;
 
   const panel = session ? (
     <EditPanel
@@ -492,6 +532,8 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
       range={range}
       previewPending={previewMutation.isPending}
       commitPending={commit.isPending}
+      draftPending={proposal.isPending}
+      onDraft={runDraft}
       error={error}
       onPreview={() => runPreview()}
       onFinishDrawing={finishDrawing}
@@ -601,9 +643,10 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
           multiIds={highlightIds}
           issues={issues}
           preview={previewShapes}
+          draft={draftShapes}
           labels={labels}
           located={locate.data && !locate.error && tab === 'locate' ? locate.data.wgs84 : null}
-          muted={issues.length > 0}
+          muted={issues.length > 0 || session?.kind === 'proposal'}
           mode={mode}
           drawPoints={session?.kind === 'split' || session?.kind === 'create' ? session.points : []}
           edit={session?.kind === 'redraw' && !preview ? session.polygons : null}

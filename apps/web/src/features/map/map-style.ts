@@ -61,6 +61,7 @@ export const MAP_COLORS = {
   outsideParent: '#722ed1',
   draw: '#c8161d',
   edit: '#1677ff',
+  draft: '#531dab',
 } as const;
 
 /** Colours of the pieces in an adjustment preview, one per new grid. */
@@ -76,6 +77,7 @@ export const SOURCES = {
   selection: 'selection',
   issues: 'issues',
   preview: 'preview',
+  draft: 'draft',
   draw: 'draw',
   edit: 'edit',
 } as const;
@@ -92,6 +94,9 @@ export const LAYERS = {
   issuesLine: 'issues-line',
   previewFill: 'preview-fill',
   previewLine: 'preview-line',
+  draftFill: 'draft-fill',
+  draftCasing: 'draft-casing',
+  draftLine: 'draft-line',
   drawFill: 'draw-fill',
   drawLine: 'draw-line',
   drawRubber: 'draw-rubber',
@@ -144,6 +149,7 @@ export function buildMapStyle({ tileUrl, baseMapUrl, range }: MapStyleOptions): 
     [SOURCES.selection]: { type: 'geojson', data: EMPTY },
     [SOURCES.issues]: { type: 'geojson', data: EMPTY },
     [SOURCES.preview]: { type: 'geojson', data: EMPTY },
+    [SOURCES.draft]: { type: 'geojson', data: EMPTY },
     [SOURCES.draw]: { type: 'geojson', data: EMPTY },
     [SOURCES.edit]: { type: 'geojson', data: EMPTY },
   };
@@ -216,6 +222,22 @@ export function buildMapStyle({ tileUrl, baseMapUrl, range }: MapStyleOptions): 
       source: SOURCES.preview,
       layout: { 'line-join': 'round' },
       paint: { 'line-color': '#1f1f1f', 'line-width': 2, 'line-dasharray': [2, 1.5] },
+    },
+    // A grid-division draft: its own solid violet outline on a white casing, unlike the dashed preview.
+    { id: LAYERS.draftFill, type: 'fill', source: SOURCES.draft, paint: { 'fill-color': ['get', 'color'], 'fill-opacity': 0.3 } },
+    {
+      id: LAYERS.draftCasing,
+      type: 'line',
+      source: SOURCES.draft,
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': '#ffffff', 'line-width': 5, 'line-opacity': 0.9 },
+    },
+    {
+      id: LAYERS.draftLine,
+      type: 'line',
+      source: SOURCES.draft,
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': MAP_COLORS.draft, 'line-width': 2.5 },
     },
     { id: LAYERS.drawFill, type: 'fill', source: SOURCES.draw, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': MAP_COLORS.draw, 'fill-opacity': 0.15 } },
     {

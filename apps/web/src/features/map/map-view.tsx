@@ -80,6 +80,8 @@ export interface MapViewProps {
   multiIds: readonly number[];
   issues: readonly MapOverlay[];
   preview: readonly MapOverlay[];
+  /** A grid-division draft, outlined apart from previews. */
+  draft: readonly MapOverlay[];
   labels: readonly MapLabel[];
   located: LngLat | null;
   muted: boolean;
@@ -437,7 +439,7 @@ export function MapView(props: MapViewProps) {
   }, []);
 
   const map = ready ? mapRef.current : null;
-  const { tileVersion, range, camera, padding, selection, multiIds, issues, preview, labels, located, muted, mode, drawPoints, edit, selectedVertex } = props;
+  const { tileVersion, range, camera, padding, selection, multiIds, issues, preview, draft, labels, located, muted, mode, drawPoints, edit, selectedVertex } = props;
 
   useEffect(() => {
     if (!map || tileVersion === 0) return;
@@ -471,6 +473,10 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     map?.getSource<GeoJSONSource>(SOURCES.preview)?.setData(overlayFeatures(preview));
   }, [map, preview]);
+
+  useEffect(() => {
+    map?.getSource<GeoJSONSource>(SOURCES.draft)?.setData(overlayFeatures(draft));
+  }, [map, draft]);
 
   useEffect(() => {
     if (!map) return;

@@ -6,12 +6,14 @@ import {
   balanceReportSchema,
   coverageReportSchema,
   featureCollectionSchema,
+  gridProposalSchema,
   locateResultSchema,
   type AdjustmentResult,
   type AreaGeometry,
   type AreaView,
   type CrsName,
   type FeatureCollectionView,
+  type GridProposalRequest,
 } from '@redgrid/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../shared/api/api-client';
@@ -136,5 +138,12 @@ export function useCommitAdjustment() {
     onSuccess: async () => {
       await Promise.all([queryClient.invalidateQueries({ queryKey: geoKeys.all }), queryClient.invalidateQueries({ queryKey: areaKeys.all })]);
     },
+  });
+}
+
+/** A grid-division draft for a community: computed by the server, binding nobody until accepted. */
+export function useGridProposal() {
+  return useMutation({
+    mutationFn: ({ communityId, body }: { communityId: number; body: GridProposalRequest }) => api.post(`/api/areas/${communityId}/grid-proposal`, gridProposalSchema, body),
   });
 }
