@@ -373,7 +373,7 @@ function ProposalStep({
       <Form layout="vertical" onFinish={onDraft} requiredMark={false} className="rg-map-proposal-form">
         <Space size={8} align="start" wrap>
           <Form.Item label={t('map.edit.proposal.min')} style={{ marginBottom: 8 }}>
-            <InputNumber min={0} max={100_000} precision={0} value={form.min} onChange={(v) => setForm({ min: v ?? null })} style={{ width: 104 }} />
+            <InputNumber min={0} max={100_000} precision={0} value={form.min} placeholder={draft ? String(draft.range.min) : t('map.edit.proposal.auto')} onChange={(v) => setForm({ min: v ?? null })} style={{ width: 104 }} />
           </Form.Item>
           <Form.Item
             label={t('map.edit.proposal.max')}
@@ -381,7 +381,7 @@ function ProposalStep({
             validateStatus={rangeInvalid ? 'error' : ''}
             help={rangeInvalid ? t('map.edit.proposal.rangeInvalid') : undefined}
           >
-            <InputNumber min={1} max={100_000} precision={0} value={form.max} onChange={(v) => setForm({ max: v ?? null })} style={{ width: 104 }} />
+            <InputNumber min={1} max={100_000} precision={0} value={form.max} placeholder={draft ? String(draft.range.max) : t('map.edit.proposal.auto')} onChange={(v) => setForm({ max: v ?? null })} style={{ width: 104 }} />
           </Form.Item>
           <Form.Item label={t('map.edit.proposal.gridCount')} style={{ marginBottom: 8 }}>
             <Select<number>

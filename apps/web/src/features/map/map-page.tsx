@@ -280,7 +280,8 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
         setSession({ kind: 'retire', gridId: selected.id, name: selected.name, childCount: selected.childCount, transferToId: undefined });
         break;
       case 'propose':
-        setSession({ kind: 'proposal', communityId: selected.id, name: selected.name, form: { min: range.min, max: range.max, gridCount: null }, draft: null, names: [] });
+        // No range sent by default: the server applies the community's own range, else the district default.
+        setSession({ kind: 'proposal', communityId: selected.id, name: selected.name, form: { min: null, max: null, gridCount: null }, draft: null, names: [] });
         break;
     }
     // On a phone the sheet gets out of the way of drawing.
