@@ -47,6 +47,9 @@ export async function launchBrowser(options: { baseURL: string; viewport?: { wid
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        // MapLibre needs WebGL: software GL, as there is no GPU.
+        '--use-gl=swiftshader',
+        '--enable-unsafe-swiftshader',
       ],
     });
   } catch (err) {
