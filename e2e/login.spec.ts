@@ -1,6 +1,6 @@
 import type { Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, PHONE, screenshot, shown, type Browser } from './support/browser.ts';
+import { fillLogin, launchBrowser, PHONE, screenshot, shown, type Browser } from './support/browser.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 
 // A grid worker of 站北社区 (demo seed); 蓝山湖社区 is another street's community, outside her scope.
@@ -10,12 +10,6 @@ const OTHER_COMMUNITY = '蓝山湖';
 /** Only under e2e/vitest.config.ts (which sets it): never as part of a unit-test run that has no server. */
 const inE2eRun = process.env.REDGRID_E2E === '1';
 
-async function fillLogin(page: Page, username: string, password: string): Promise<void> {
-  await page.getByLabel('用户名', { exact: true }).fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(password);
-  // antd puts a space between two Chinese characters on a button: "登 录".
-  await page.getByRole('button', { name: /^登\s*录$/ }).click();
-}
 
 /** The response to the console's own area search for q. */
 function areaSearch(page: Page, q: string): Promise<Response> {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fromWgs84 } from '../apps/server/src/modules/geo/crs.ts';
-import { launchBrowser, screenshot, shown, type Browser } from './support/browser.ts';
+import { fillLogin, launchBrowser, screenshot, shown, type Browser } from './support/browser.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 
 const inE2eRun = process.env.REDGRID_E2E === '1';
@@ -36,9 +36,7 @@ describe.skipIf(!inE2eRun)('map journey (embedded engine, built console, Chromiu
     browser = await launchBrowser({ baseURL: server.baseURL });
     const { page } = browser;
     await page.goto('/login');
-    await page.getByLabel('用户名', { exact: true }).fill('zb_admin');
-    await page.getByLabel('密码', { exact: true }).fill('Redgrid@2026');
-    await page.getByRole('button', { name: /^登\s*录$/ }).click();
+    await fillLogin(page, 'zb_admin', 'Redgrid@2026');
     await page.waitForURL(/\/dashboard/);
 
     // A point inside one of her grids, as WGS84, and the grid the server says holds it.

@@ -89,3 +89,11 @@ export async function shown(locator: Locator, timeout = 30_000): Promise<Locator
   await first.waitFor({ state: 'visible', timeout });
   return first;
 }
+
+/** Signs in through the real login form. */
+export async function fillLogin(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('用户名', { exact: true }).fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  // antd puts a space between two Chinese characters on a button: "登 录".
+  await page.getByRole('button', { name: /^登\s*录$/ }).click();
+}
