@@ -302,6 +302,7 @@ describe('vector tiles', () => {
     expect(names).toContain(grid.name);
     const feature = Array.from({ length: layer.length }, (_, i) => layer.feature(i)).find((f) => f.properties.code === grid.code);
     expect(feature?.type).toBe(3);
+    expect(feature?.properties).toMatchObject({ level: 'grid', min: 300, max: 500 });
     expect(feature?.loadGeometry()[0]?.length).toBeGreaterThan(3);
 
     const outOfScope = await t.app.inject({ url: `/api/tiles/areas/12/${x}/${y}.mvt`, headers: (await loginAs(t.app, 'lsh_worker')).headers });

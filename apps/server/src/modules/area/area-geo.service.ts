@@ -131,7 +131,7 @@ export async function vectorTile(ctx: RequestContext, z: number, x: number, y: n
   requirePermission(ctx, 'area.read');
   const max = 2 ** z;
   if (x >= max || y >= max) throw new AppError('validation_failed', `缩放级别 ${z} 的瓦片坐标须小于 ${max}`, { fields: { x: [`须小于 ${max}`], y: [`须小于 ${max}`] } });
-  return areaTile(ctx.database.db, requireScope(ctx), z, x, y);
+  return areaTile(ctx.database.db, requireScope(ctx), z, x, y, ctx.config.gridHouseholds);
 }
 
 /** 7 decimals (about 1 cm), as stored: converted coordinates need no more. */

@@ -73,7 +73,7 @@ export async function gridBalance(db: Q, parentPath: string): Promise<GridBalanc
       FROM areas g
       LEFT JOIN LATERAL (
         SELECT x.balance_min, x.balance_max FROM areas x
-         WHERE starts_with(g.path, x.path) AND (x.balance_min IS NOT NULL OR x.balance_max IS NOT NULL)
+         WHERE x.id = ANY(string_to_array(btrim(g.path, '/'), '/')::bigint[]) AND (x.balance_min IS NOT NULL OR x.balance_max IS NOT NULL)
          ORDER BY x.depth DESC LIMIT 1) r ON true
      WHERE g.level = 'grid' AND g.status = 'active' AND starts_with(g.path, ${parentPath})
        AND NOT EXISTS (SELECT 1 FROM areas s WHERE s.parent_id = g.id AND s.level = 'grid' AND s.status = 'active')

@@ -22,6 +22,8 @@ interface TileRow {
   level: string;
   gridType: string | null;
   households: number | null;
+  min: number;
+  max: number;
   geom: { type: 'Polygon' | 'MultiPolygon'; coordinates: number[][][] | number[][][][] } | null;
 }
 
@@ -30,7 +32,7 @@ interface TileRow {
  * quantises; the protobuf is written here with @maplibre/vt-pbf because the embedded engine's
  * PostGIS is built without protobuf-c (ST_AsMVT fails there), so one code path serves both engines.
  */
-export async function areaTile(db: Kysely<DB>, scope: Scope, z: number, x: number, y: number): Promise<Uint8Array> {
+export async function areaTile(db: Kysely<DB>, scope: Scope, z: number, x: number, y: number, range: { min: number; max: number } = { min: 300, max: 500 }): Promise<Uint8Array> {
   // Tile space: x right, y down, 0..EXTENT, with a margin so polygons do not show seams at tile edges.
   // ST_AsMVTGeom would do this, but the embedded engine's PostGIS lacks it too (built without
   // protobuf-c); the same plain PostGIS functions run on both engines. Exterior rings are made
@@ -40,10 +42,17 @@ export async function areaTile(db: Kysely<DB>, scope: Scope, z: number, x: numbe
          frame AS (SELECT env, ST_XMin(env) AS xmin, ST_YMax(env) AS ymax, ${TILE_EXTENT}::float8 / (ST_XMax(env) - ST_XMin(env)) AS scale,
                           ST_Transform(env, 4326) AS wgs FROM bounds)
     SELECT a.id, a.code, a.name, a.level, a.grid_type AS "gridType", a.households,
+           COALESCE(r.balance_min, ${range.min}) AS "min", COALESCE(r.balance_max, ${range.max}) AS "max",
            ST_AsGeoJSON(ST_CollectionExtract(ST_SnapToGrid(
              ST_TransScale(ST_ClipByBox2D(ST_Transform(ST_ForcePolygonCCW(b.geom), 3857), ST_Expand(frame.env, (ST_XMax(frame.env) - ST_XMin(frame.env)) * ${TILE_BUFFER / TILE_EXTENT})),
                            -frame.xmin, -frame.ymax, frame.scale, -frame.scale), 1), 3), 0)::json AS geom
-      FROM area_boundaries b JOIN areas a ON a.id = b.area_id, frame
+      FROM area_boundaries b JOIN areas a ON a.id = b.area_id CROSS JOIN frame
+      -- A grid's household range: its own or the nearest ancestor's (ids from the path, so PK lookups).
+      LEFT JOIN LATERAL (
+        SELECT x.balance_min, x.balance_max FROM areas x
+         WHERE a.level = 'grid' AND x.id = ANY(string_to_array(btrim(a.path, '/'), '/')::bigint[])
+           AND (x.balance_min IS NOT NULL OR x.balance_max IS NOT NULL)
+         ORDER BY x.depth DESC LIMIT 1) r ON true
      WHERE b.valid_to IS NULL AND b.geom && frame.wgs AND a.level = ANY(${levelsForZoom(z)}::text[])
        AND ${areaPathInScope(scope, 'a.path')}
      ORDER BY a.depth, a.id`.execute(db);
@@ -56,7 +65,7 @@ export async function areaTile(db: Kysely<DB>, scope: Scope, z: number, x: numbe
       id: r.id,
       type: 3 as const,
       geometry: rings,
-      tags: { id: r.id, code: r.code, name: r.name, level: r.level, gridType: r.gridType ?? '', households: r.households ?? 0 },
+      tags: { id: r.id, code: r.code, name: r.name, level: r.level, gridType: r.gridType ?? '', households: r.households ?? 0, min: r.min, max: r.max },
     }];
   });
   // The wrapper reads features as geojson-vt leaves them: type 3 = polygon, geometry = rings in tile units.

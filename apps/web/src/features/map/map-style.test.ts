@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import { expression } from '@maplibre/maplibre-gl-style-spec';
 import { describe, expect, it } from 'vitest';
 import { areaTileUrl, BALANCE_COLORS, balanceColor, balanceFillExpression, balanceStatus, buildMapStyle, LAYERS } from './map-style';
 
@@ -21,12 +22,22 @@ describe('balanceStatus', () => {
 });
 
 describe('balanceFillExpression', () => {
-  it('applies the same thresholds as balanceStatus', () => {
-    const expression = balanceFillExpression(range);
-    expect(expression[0]).toBe('case');
-    expect(expression).toContain(BALANCE_COLORS.under);
-    expect(JSON.stringify(expression)).toContain('["<",["to-number",["get","households"],0],300]');
-    expect(JSON.stringify(expression)).toContain('[">",["to-number",["get","households"],0],500]');
+  // Evaluated by MapLibre's own expression engine, as the map will.
+  const colourOf = (properties: Record<string, number>) => {
+    const compiled = expression.createExpression(balanceFillExpression(range), 'fill-color');
+    if (compiled.result !== 'success') throw new Error(JSON.stringify(compiled.value));
+    return String(compiled.value.evaluate({ zoom: 12 }, { type: 'Polygon', properties }));
+  };
+
+  it('applies the default range to a grid whose tile carries none', () => {
+    expect(colourOf({ households: 250 })).toBe(BALANCE_COLORS.under);
+    expect(colourOf({ households: 400 })).toBe(BALANCE_COLORS.in);
+    expect(colourOf({ households: 620 })).toBe(BALANCE_COLORS.over);
+  });
+
+  it('uses the grid’s own range when the tile carries one', () => {
+    expect(colourOf({ households: 250, min: 200, max: 260 })).toBe(BALANCE_COLORS.in);
+    expect(colourOf({ households: 400, min: 100, max: 300 })).toBe(BALANCE_COLORS.over);
   });
 });
 

@@ -35,7 +35,10 @@ export function balanceColor(households: number | null | undefined, range: House
 /** The same rule as `balanceStatus`, as a MapLibre expression over a tile feature's properties. */
 export function balanceFillExpression(range: HouseholdRange): ExpressionSpecification {
   const households: ExpressionSpecification = ['to-number', ['get', 'households'], 0];
-  return ['case', ['<', households, range.min], BALANCE_COLORS.under, ['>', households, range.max], BALANCE_COLORS.over, BALANCE_COLORS.in];
+  // Tiles carry each grid's own range (its area's setting or the nearest ancestor's); the default covers older tiles.
+  const min: ExpressionSpecification = ['to-number', ['coalesce', ['get', 'min'], range.min]];
+  const max: ExpressionSpecification = ['to-number', ['coalesce', ['get', 'max'], range.max]];
+  return ['case', ['<', households, min], BALANCE_COLORS.under, ['>', households, max], BALANCE_COLORS.over, BALANCE_COLORS.in];
 }
 
 export type MapLevel = 'district' | 'street' | 'community' | 'grid';
