@@ -72,6 +72,11 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Datab
 
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'redgrid' });
+  // An idle connection the server drops (restart, failover, admin kill) must not crash the process;
+  // the pool replaces it, and the next query that fails answers 503/500 through the error handler.
+  pool.on('error', (err) => {
+    process.emitWarning(`PostgreSQL connection lost: ${err.message}`, { code: 'REDGRID_PG_IDLE' });
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
