@@ -1,7 +1,7 @@
 import type { Page, Response } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fillLogin, launchBrowser, PHONE, screenshot, shown, type Browser } from './support/browser.ts';
-import { startServer, type RunningServer } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { fillLogin, PHONE, screenshot, shown } from './support/browser.ts';
+import { useJourney } from './support/journey.ts';
 
 // A grid worker of 站北社区 (demo seed); 蓝山湖社区 is another street's community, outside her scope.
 const USER = { username: 'zb_worker', password: 'Redgrid@2026', displayName: '刘芳', community: '站北社区' };
@@ -46,30 +46,10 @@ async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
 }
 
 describe.skipIf(!inE2eRun)('login journey (embedded engine, built console, Chromium)', () => {
-  let server: RunningServer;
-  let browser: Browser | null = null;
-
-  beforeAll(async () => {
-    server = await startServer();
-  });
-
-  afterEach(async () => {
-    const open = browser;
-    browser = null;
-    if (open) {
-      const errors = [...open.pageErrors];
-      await open.close();
-      expect(errors, 'uncaught errors in the page').toEqual([]);
-    }
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const journey = useJourney();
 
   it('a grid worker logs in, sees her dashboard and only her own community', async () => {
-    browser = await launchBrowser({ baseURL: server.baseURL });
-    const { page } = browser;
+    const { page } = await journey.open();
 
     await page.goto('/');
     await page.waitForURL(/\/login(\?|$)/);
@@ -114,8 +94,7 @@ describe.skipIf(!inE2eRun)('login journey (embedded engine, built console, Chrom
   });
 
   it('a wrong password shows an error and stays on the login page', async () => {
-    browser = await launchBrowser({ baseURL: server.baseURL });
-    const { page } = browser;
+    const { page } = await journey.open();
 
     await page.goto('/login');
     await fillLogin(page, USER.username, 'Wrong-Password@1');
@@ -129,8 +108,7 @@ describe.skipIf(!inE2eRun)('login journey (embedded engine, built console, Chrom
   });
 
   it('works at phone size (375×812)', async () => {
-    browser = await launchBrowser({ baseURL: server.baseURL, phone: true });
-    const { page } = browser;
+    const { page } = await journey.open({ phone: true });
 
     await page.goto('/');
     await page.waitForURL(/\/login(\?|$)/);

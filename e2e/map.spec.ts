@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fromWgs84 } from '../apps/server/src/modules/geo/crs.ts';
-import { fillLogin, launchBrowser, screenshot, shown, type Browser } from './support/browser.ts';
-import { startServer, type RunningServer } from './support/server.ts';
+import { fillLogin, screenshot, shown } from './support/browser.ts';
+import { useJourney } from './support/journey.ts';
 
 const inE2eRun = process.env.REDGRID_E2E === '1';
 
@@ -11,30 +11,10 @@ interface GridFeature {
 }
 
 describe.skipIf(!inE2eRun)('map journey (embedded engine, built console, Chromium)', () => {
-  let server: RunningServer;
-  let browser: Browser | null = null;
-
-  beforeAll(async () => {
-    server = await startServer();
-  });
-
-  afterEach(async () => {
-    const open = browser;
-    browser = null;
-    if (open) {
-      const errors = [...open.pageErrors];
-      await open.close();
-      expect(errors, 'uncaught errors in the page').toEqual([]);
-    }
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const journey = useJourney();
 
   it('a community secretary opens the map and locates a phone (GCJ-02) position in the right grid', async () => {
-    browser = await launchBrowser({ baseURL: server.baseURL });
-    const { page } = browser;
+    const { page } = await journey.open();
     await page.goto('/login');
     await fillLogin(page, 'zb_admin', 'Redgrid@2026');
     await page.waitForURL(/\/dashboard/);

@@ -241,21 +241,7 @@ function AdjustmentPreview({ preview, siblings, range, commitPending, onConfirm,
   return (
     <div data-testid="map-adjustment-preview">
       <Alert type="info" showIcon title={preview.request.kind === 'proposal' ? t('map.edit.proposal.previewNote') : t('map.edit.previewNote')} style={{ marginBottom: 12 }} />
-      {result.warnings.length > 0 ? (
-        <Alert
-          type="warning"
-          showIcon
-          title={t('map.edit.warnings')}
-          description={
-            <ul className="rg-map-plain-list">
-              {result.warnings.map((w) => (
-                <li key={w}>{w}</li>
-              ))}
-            </ul>
-          }
-          style={{ marginBottom: 12 }}
-        />
-      ) : null}
+      <WarningList warnings={result.warnings} marginBottom={12} />
       {pieces.length > 0 ? (
         <List
           size="small"
@@ -416,21 +402,7 @@ function ProposalStep({
             {' · '}
             {draft.currentGrids > 0 ? t('map.edit.proposal.replaces', { count: draft.currentGrids }) : t('map.edit.proposal.noCurrent')}
           </Typography.Paragraph>
-          {draft.warnings.length > 0 ? (
-            <Alert
-              type="warning"
-              showIcon
-              title={t('map.edit.warnings')}
-              description={
-                <ul className="rg-map-plain-list">
-                  {draft.warnings.map((w) => (
-                    <li key={w}>{w}</li>
-                  ))}
-                </ul>
-              }
-              style={{ marginBottom: 8 }}
-            />
-          ) : null}
+          <WarningList warnings={draft.warnings} marginBottom={8} />
           {draft.grids.length === 0 ? (
             <Alert type="warning" showIcon title={t('map.edit.proposal.empty')} />
           ) : (
@@ -488,5 +460,26 @@ function ProposalStep({
         </>
       ) : null}
     </div>
+  );
+}
+
+/** The server's warnings for a preview or a draft, as one alert; nothing when there are none. */
+function WarningList({ warnings, marginBottom }: { warnings: readonly string[]; marginBottom: number }) {
+  const { t } = useTranslation();
+  if (warnings.length === 0) return null;
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      title={t('map.edit.warnings')}
+      description={
+        <ul className="rg-map-plain-list">
+          {warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      }
+      style={{ marginBottom }}
+    />
   );
 }
