@@ -15,6 +15,7 @@ import { registerAreaProposalRoutes } from './modules/area/area-proposal.routes.
 import { registerAreaImportRoutes } from './modules/area/area-import.routes.ts';
 import { registerAreaRoutes } from './modules/area/area.routes.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
+import { registerDivisionLibraryRoutes } from './modules/division/division-library.routes.ts';
 import { registerAuthRoutes, cookieOptions } from './modules/auth/auth.routes.ts';
 import { resolveSession } from './modules/auth/auth.service.ts';
 import { registerSecurityRoutes } from './modules/security/security.routes.ts';
@@ -144,6 +145,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   registerAreaProposalRoutes(app);
   registerAreaRoutes(app);
   registerAreaImportRoutes(app);
+  registerDivisionLibraryRoutes(app);
   registerUserRoutes(app);
   registerAuditRoutes(app);
   registerSecurityRoutes(app);

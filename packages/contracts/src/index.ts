@@ -10,3 +10,4 @@ export * from './geo.ts';
 export * from './area-import.ts';
 export * from './security.ts';
 export * from './area-proposal.ts';
+export * from './division.ts';

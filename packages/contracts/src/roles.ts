@@ -21,6 +21,8 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = [
   'area.read',
   'area.manage',
+  /** Load and remove editions of the national division code library (reference data for every area). */
+  'division.manage',
   'user.read',
   'user.manage',
   'user.reveal_phone',
@@ -32,7 +34,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 /** What each role may do, before data scope narrows it to their areas. */
 export const ROLE_PERMISSIONS = {
-  system_admin: ['area.read', 'area.manage', 'user.read', 'user.manage', 'dashboard.read'],
+  system_admin: ['area.read', 'area.manage', 'division.manage', 'user.read', 'user.manage', 'dashboard.read'],
   security_admin: ['area.read', 'security.manage', 'user.read'],
   audit_admin: ['area.read', 'audit.read'],
   area_admin: ['area.read', 'area.manage', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read'],

@@ -1,7 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { copySourceOf, pgCopyIn } from './copy.ts';
 import { PGlitePool } from './pglite-pool.ts';
 import type { DB } from './types.ts';
 
@@ -77,7 +78,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   pool.on('error', (err) => {
     process.emitWarning(`PostgreSQL connection lost: ${err.message}`, { code: 'REDGRID_PG_IDLE' });
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new PgCopyPool(pool) }) });
   return {
     kind: 'postgres',
     db,
@@ -97,6 +98,34 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
       await db.destroy();
     },
   };
+}
+
+/** pg's pool as Kysely sees it, plus COPY FROM STDIN for a query carrying a CopySource (db/copy.ts). */
+class PgCopyPool implements PostgresPool {
+  constructor(private readonly pool: pg.Pool) {}
+
+  get options(): object {
+    return this.pool.options;
+  }
+
+  async connect(): Promise<PostgresPoolClient> {
+    const client = await this.pool.connect();
+    const query = (text: string | pg.Submittable, parameters?: unknown[]): unknown => {
+      const copy = typeof text === 'string' ? copySourceOf(parameters) : null;
+      if (copy && typeof text === 'string') return pgCopyIn(client, text, copy.bytes).then((rows) => ({ command: 'SELECT', rowCount: 1, rows: [{ rows }] }));
+      return typeof text === 'string' ? client.query(text, parameters) : client.query(text);
+    };
+    return {
+      // Kysely cancels a query through the backend's process id (an undocumented member of pg's Client).
+      ...('processID' in client && typeof client.processID === 'number' ? { processID: client.processID } : {}),
+      query: query as PostgresPoolClient['query'],
+      release: (destroy?: boolean) => client.release(destroy),
+    };
+  }
+
+  end(): Promise<void> {
+    return this.pool.end();
+  }
 }
 
 async function timed(db: Kysely<DB>): Promise<number> {

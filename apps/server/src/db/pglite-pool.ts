@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { copySourceOf, pgliteCopyStatement } from './copy.ts';
 
 /**
  * Lets Kysely's own PostgresDialect drive an embedded PGlite, so both engines run through one
@@ -24,6 +25,11 @@ export class PGlitePool implements PostgresPool {
     const pg = this.pg;
     let released = false;
     const query = async <R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
+      const copy = copySourceOf(parameters);
+      if (copy) {
+        const loaded = await pg.query(pgliteCopyStatement(sql), [], { blob: new Blob([copy.bytes]) });
+        return { command: 'SELECT', rowCount: 1, rows: [{ rows: loaded.affectedRows ?? 0 } as R] };
+      }
       const result = await pg.query<R>(sql, parameters as unknown[]);
       const command = (/^\s*(\w+)/.exec(sql)?.[1] ?? 'SELECT').toUpperCase() as PostgresQueryResult<R>['command'];
       return { command, rowCount: result.affectedRows ?? result.rows.length, rows: result.rows };

@@ -113,6 +113,29 @@ export interface AuditLogTable {
   hash_alg: string;
 }
 
+export interface DivisionEditionsTable {
+  id: Generated<number>;
+  name: string;
+  source: Generated<string>;
+  code_length: number;
+  row_count: number;
+  counts_by_level: Json;
+  max_level: number;
+  sha256: string;
+  imported_at: DefaultTimestamp;
+  imported_by: number | null;
+}
+
+/** Partitioned by edition; partitions are created by the import (division-library.repository.ts). */
+export interface DivisionsTable {
+  edition_id: number;
+  /** The division code as a number (bigint; 12 or 6 digits, never a leading zero). */
+  code: number;
+  name: string;
+  level: number;
+  parent_code: number | null;
+}
+
 export interface SchemaMigrationsTable {
   version: string;
   name: string;
@@ -129,6 +152,8 @@ export interface DB {
   schema_migrations: SchemaMigrationsTable;
   area_changes: AreaChangesTable;
   area_boundaries: AreaBoundariesTable;
+  division_editions: DivisionEditionsTable;
+  divisions: DivisionsTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;

@@ -1,0 +1,336 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { copyFrom } from '../../db/copy.ts';
+import type { DB } from '../../db/types.ts';
+import type { Tx } from '../../platform/transaction.ts';
+import { rowCheckSql, type CodeShape, type StagedRow } from './division-rules.ts';
+
+type Db = Kysely<DB> | Tx;
+
+/** The table an edition's rows live in, a partition of `divisions` once attached. */
+function partition(editionId: number): RawBuilder<unknown> {
+  if (!Number.isSafeInteger(editionId) || editionId <= 0) throw new Error(`bad edition id ${editionId}`);
+  return sql.raw(`division_part_${editionId}`);
+}
+
+export interface EditionRow {
+  id: number;
+  name: string;
+  source: string;
+  code_length: number;
+  row_count: number;
+  counts_by_level: unknown;
+  max_level: number;
+  sha256: string;
+  imported_at: Date;
+  imported_by: number | null;
+  imported_by_name: string | null;
+}
+
+export async function listEditions(db: Db): Promise<EditionRow[]> {
+  const { rows } = await sql<EditionRow>`
+    SELECT e.*, u.display_name AS imported_by_name
+    FROM division_editions e LEFT JOIN users u ON u.id = e.imported_by
+    ORDER BY e.imported_at DESC, e.id DESC`.execute(db);
+  return rows;
+}
+
+export async function findEdition(db: Db, by: { id: number } | { name: string }): Promise<EditionRow | undefined> {
+  const where = 'id' in by ? sql`e.id = ${by.id}` : sql`e.name = ${by.name}`;
+  const { rows } = await sql<EditionRow>`
+    SELECT e.*, u.display_name AS imported_by_name
+    FROM division_editions e LEFT JOIN users u ON u.id = e.imported_by
+    WHERE ${where}`.execute(db);
+  return rows[0];
+}
+
+/** Imports and removals of editions run one at a time; readers are not blocked. */
+export async function lockEditions(tx: Tx): Promise<void> {
+  await sql`LOCK TABLE division_editions IN SHARE ROW EXCLUSIVE MODE`.execute(tx);
+}
+
+/** A new edition row with placeholder figures (the real ones are set once its rows are checked). */
+export async function insertEdition(tx: Tx, e: { name: string; source: string; codeLength: number; sha256: string; importedBy: number | null }): Promise<number> {
+  const row = await tx
+    .insertInto('division_editions')
+    .values({ name: e.name, source: e.source, code_length: e.codeLength, row_count: 1, counts_by_level: '{}', max_level: 1, sha256: e.sha256, imported_by: e.importedBy })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function finishEdition(tx: Tx, id: number, figures: { rowCount: number; countsByLevel: Record<string, number>; maxLevel: number }): Promise<void> {
+  await tx
+    .updateTable('division_editions')
+    .set({ row_count: figures.rowCount, counts_by_level: JSON.stringify(figures.countsByLevel), max_level: figures.maxLevel })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Detaches and drops an edition's rows and deletes the edition. */
+export async function dropEdition(tx: Tx, id: number): Promise<void> {
+  await sql`ALTER TABLE divisions DETACH PARTITION ${partition(id)}`.execute(tx);
+  await sql`DROP TABLE ${partition(id)}`.execute(tx);
+  await tx.deleteFrom('division_editions').where('id', '=', id).execute();
+}
+
+/**
+ * The table an import fills: the shape of `divisions`, its edition id as default and CHECK, so that
+ * attaching it later needs no scan. Work memory is raised for this transaction only: the index build
+ * and the grouping of 663,128 rows then stay in memory.
+ */
+export async function createStage(tx: Tx, id: number): Promise<void> {
+  await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
+  await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(tx);
+  await sql`
+    CREATE TABLE ${partition(id)} (
+      edition_id bigint NOT NULL DEFAULT ${sql.lit(id)} CHECK (edition_id = ${sql.lit(id)}),
+      code bigint,
+      name text,
+      level smallint,
+      parent_code bigint
+    )`.execute(tx);
+}
+
+const COPY_COLUMNS = new Set(['code', 'name', 'level', 'parent_code']);
+
+/** Loads the file's UTF-8 bytes with COPY; `columns` is the header's order. */
+export async function copyInto(tx: Tx, id: number, columns: readonly string[], bytes: Uint8Array): Promise<number> {
+  if (!columns.every((c) => COPY_COLUMNS.has(c))) throw new Error(`unknown columns ${columns.join(',')}`);
+  const statement = `COPY division_part_${id} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')`;
+  return copyFrom(tx, statement, bytes);
+}
+
+/**
+ * The unique index on code. Duplicates make it fail; it runs under a savepoint so that the
+ * transaction survives to report them. True when built.
+ */
+export async function indexStage(tx: Tx, id: number): Promise<boolean> {
+  await sql`SAVEPOINT division_index`.execute(tx);
+  try {
+    await sql`CREATE UNIQUE INDEX ${sql.raw(`division_part_${id}_code`)} ON ${partition(id)} (code)`.execute(tx);
+    await sql`RELEASE SAVEPOINT division_index`.execute(tx);
+    return true;
+  } catch (err) {
+    await sql`ROLLBACK TO SAVEPOINT division_index`.execute(tx);
+    if (typeof err === 'object' && err !== null && 'code' in err && err.code === '23505') return false;
+    throw err;
+  }
+}
+
+export interface StageFigures {
+  total: number;
+  /** Rows failing a check of the row itself. */
+  bad: number;
+  /** Parent codes that are not in the file, or name a parent of the same or a deeper level. */
+  badParents: number;
+  byLevel: number[];
+}
+
+/**
+ * Every check of the edition in one scan: rows grouped by parent code (44,714 groups in the national
+ * file) count their bad rows and levels, and each parent code is then looked up once, through the
+ * index when it was built.
+ */
+export async function checkStage(tx: Tx, id: number, shape: CodeShape): Promise<StageFigures> {
+  const levels = Array.from({ length: 5 }, (_, i) => `count(*) FILTER (WHERE level = ${i + 1}) AS l${i + 1}`).join(', ');
+  const sums = Array.from({ length: 5 }, (_, i) => `coalesce(sum(g.l${i + 1}), 0)::int AS l${i + 1}`).join(', ');
+  const { rows } = await sql<{ total: number; bad: number; bad_parents: number; l1: number; l2: number; l3: number; l4: number; l5: number }>`
+    WITH g AS (
+      SELECT parent_code, min(level) AS min_level, count(*) AS n,
+             count(*) FILTER (WHERE NOT ${sql.raw(rowCheckSql(shape))}) AS bad, ${sql.raw(levels)}
+      FROM ${partition(id)}
+      GROUP BY parent_code
+    )
+    SELECT coalesce(sum(g.n), 0)::int AS total, coalesce(sum(g.bad), 0)::int AS bad,
+           count(*) FILTER (WHERE g.parent_code IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM ${partition(id)} p WHERE p.code = g.parent_code AND p.level < g.min_level))::int AS bad_parents,
+           ${sql.raw(sums)}
+    FROM g`.execute(tx);
+  const r = rows[0];
+  if (!r) throw new Error('check query returned nothing');
+  return { total: r.total, bad: r.bad, badParents: r.bad_parents, byLevel: [r.l1, r.l2, r.l3, r.l4, r.l5] };
+}
+
+/**
+ * Lines are counted in load order (the header is line 1): a stage is filled by one COPY into a new
+ * table, so its physical order is the file's.
+ */
+const numbered = (id: number) => sql`(SELECT s.*, (row_number() OVER (ORDER BY s.ctid) + 1)::int AS line FROM ${partition(id)} s)`;
+
+interface StagedDbRow {
+  line: number;
+  code: string | null;
+  name: string | null;
+  level: number | null;
+  parent_code: string | null;
+}
+
+const toStaged = (r: StagedDbRow): StagedRow => ({ line: r.line, code: r.code, name: r.name, level: r.level, parentCode: r.parent_code });
+
+export async function badRows(tx: Tx, id: number, shape: CodeShape, limit: number): Promise<StagedRow[]> {
+  const { rows } = await sql<StagedDbRow>`
+    SELECT line, code::text AS code, name, level, parent_code::text AS parent_code
+    FROM ${numbered(id)} t WHERE NOT ${sql.raw(rowCheckSql(shape))}
+    ORDER BY line LIMIT ${limit}`.execute(tx);
+  return rows.map(toStaged);
+}
+
+export interface ParentProblem {
+  row: StagedRow;
+  /** The parent's line and level when the file holds it (then the level is wrong). */
+  parentLine: number | null;
+  parentLevel: number | null;
+}
+
+/** Rows that pass their own checks but whose parent is missing from the file or not above them. */
+export async function badParentRows(tx: Tx, id: number, shape: CodeShape, limit: number): Promise<ParentProblem[]> {
+  const { rows } = await sql<StagedDbRow & { parent_line: number | null; parent_level: number | null }>`
+    WITH t AS ${numbered(id)},
+    firsts AS (SELECT DISTINCT ON (code) code, line, level FROM t ORDER BY code, line)
+    SELECT c.line, c.code::text AS code, c.name, c.level, c.parent_code::text AS parent_code, p.line AS parent_line, p.level AS parent_level
+    FROM t c LEFT JOIN firsts p ON p.code = c.parent_code
+    WHERE c.parent_code IS NOT NULL AND ${sql.raw(rowCheckSql(shape, 'c'))}
+      AND (p.line IS NULL OR p.level >= c.level)
+    ORDER BY c.line LIMIT ${limit}`.execute(tx);
+  return rows.map((r) => ({ row: toStaged(r), parentLine: r.parent_line, parentLevel: r.parent_level }));
+}
+
+export interface DuplicateRow {
+  row: StagedRow;
+  firstLine: number;
+  firstName: string | null;
+}
+
+/** Every occurrence of a code after its first. */
+export async function duplicateRows(tx: Tx, id: number, limit: number): Promise<{ rows: DuplicateRow[]; count: number }> {
+  const { rows } = await sql<StagedDbRow & { first_line: number; first_name: string | null; total: number }>`
+    WITH t AS ${numbered(id)},
+    d AS (
+      SELECT t.*, first_value(line) OVER w AS first_line, first_value(name) OVER w AS first_name
+      FROM t WHERE code IN (SELECT code FROM t GROUP BY code HAVING count(*) > 1)
+      WINDOW w AS (PARTITION BY code ORDER BY line)
+    )
+    SELECT line, code::text AS code, name, level, parent_code::text AS parent_code, first_line, first_name, (count(*) OVER ())::int AS total
+    FROM d WHERE line > first_line ORDER BY line LIMIT ${limit}`.execute(tx);
+  return { rows: rows.map((r) => ({ row: toStaged(r), firstLine: r.first_line, firstName: r.first_name })), count: rows[0]?.total ?? 0 };
+}
+
+export async function attachStage(tx: Tx, id: number): Promise<void> {
+  await sql`ALTER TABLE divisions ATTACH PARTITION ${partition(id)} FOR VALUES IN (${sql.lit(id)})`.execute(tx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading an edition
+
+export interface DivisionRow {
+  code: number;
+  name: string;
+  level: number;
+  parent_code: number | null;
+  has_children: boolean;
+}
+
+/** Whether a division has anything below it: a row in its code range other than itself. */
+function hasChildren(editionId: number, shape: CodeShape): RawBuilder<boolean> {
+  const spans = shape.significant.map((sig, i) => `WHEN ${i + 1} THEN ${10 ** (shape.length - sig) - 1}`).join(' ');
+  return sql<boolean>`EXISTS (SELECT 1 FROM divisions c WHERE c.edition_id = ${editionId} AND c.code > d.code AND c.code <= d.code + CASE d.level ${sql.raw(spans)} ELSE 0 END)`;
+}
+
+const COLUMNS = sql`d.code, d.name, d.level, d.parent_code`;
+
+export async function findDivision(db: Db, editionId: number, code: number): Promise<{ code: number; name: string; level: number; parent_code: number | null } | undefined> {
+  const { rows } = await sql<{ code: number; name: string; level: number; parent_code: number | null }>`
+    SELECT ${COLUMNS} FROM divisions d WHERE d.edition_id = ${editionId} AND d.code = ${code}`.execute(db);
+  return rows[0];
+}
+
+export async function childrenOf(db: Db, editionId: number, shape: CodeShape, parent: { code: number; range: [number, number] } | null, limit: number): Promise<DivisionRow[]> {
+  const where = parent
+    ? sql`d.code BETWEEN ${parent.range[0]} AND ${parent.range[1]} AND d.parent_code = ${parent.code}`
+    : sql`d.parent_code IS NULL`;
+  const { rows } = await sql<DivisionRow>`
+    SELECT ${COLUMNS}, ${hasChildren(editionId, shape)} AS has_children
+    FROM divisions d WHERE d.edition_id = ${editionId} AND ${where}
+    ORDER BY d.code LIMIT ${limit}`.execute(db);
+  return rows;
+}
+
+export async function searchDivisions(db: Db, editionId: number, shape: CodeShape, match: { range: [number, number] } | { name: string }, limit: number): Promise<DivisionRow[]> {
+  const where =
+    'range' in match
+      ? sql`d.code BETWEEN ${match.range[0]} AND ${match.range[1]}`
+      : sql`d.name LIKE ${'%' + match.name.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`;
+  const { rows } = await sql<DivisionRow>`
+    SELECT ${COLUMNS}, ${hasChildren(editionId, shape)} AS has_children
+    FROM divisions d WHERE d.edition_id = ${editionId} AND ${where}
+    ORDER BY d.level, d.code LIMIT ${limit}`.execute(db);
+  return rows;
+}
+
+export async function divisionsByCodes(db: Db, editionId: number, codes: readonly number[]): Promise<{ code: number; name: string; level: number }[]> {
+  if (codes.length === 0) return [];
+  const { rows } = await sql<{ code: number; name: string; level: number }>`
+    SELECT d.code, d.name, d.level FROM divisions d
+    WHERE d.edition_id = ${editionId} AND d.code = ANY(${sql.val([...codes])}::bigint[])`.execute(db);
+  return rows;
+}
+
+/** A division and everything under it down to `maxLevel`, parents before children. */
+export async function subtree(db: Db, editionId: number, range: [number, number], maxLevel: number): Promise<{ code: number; name: string; level: number; parent_code: number | null }[]> {
+  const { rows } = await sql<{ code: number; name: string; level: number; parent_code: number | null }>`
+    SELECT ${COLUMNS} FROM divisions d
+    WHERE d.edition_id = ${editionId} AND d.code BETWEEN ${range[0]} AND ${range[1]} AND d.level <= ${maxLevel}
+    ORDER BY d.level, d.code`.execute(db);
+  return rows;
+}
+
+export interface EditionChange {
+  kind: 'added' | 'removed' | 'renamed';
+  code: number;
+  level: number;
+  name: string;
+  previous_name: string | null;
+}
+
+function comparison(from: number, to: number, range: [number, number], maxLevel: number): RawBuilder<unknown> {
+  const side = (edition: number) => sql`(SELECT code, name, level FROM divisions WHERE edition_id = ${edition} AND level <= ${maxLevel} AND code BETWEEN ${range[0]} AND ${range[1]})`;
+  return sql`(
+    SELECT CASE WHEN a.code IS NULL THEN 'added' WHEN b.code IS NULL THEN 'removed' WHEN a.name <> b.name THEN 'renamed' ELSE 'unchanged' END AS kind,
+           coalesce(b.code, a.code) AS code, coalesce(b.level, a.level) AS level, coalesce(b.name, a.name) AS name,
+           CASE WHEN a.code IS NOT NULL AND b.code IS NOT NULL AND a.name <> b.name THEN a.name END AS previous_name
+    FROM ${side(from)} a FULL JOIN ${side(to)} b ON a.code = b.code)`;
+}
+
+export async function compareEditions(db: Db, from: number, to: number, range: [number, number], maxLevel: number, limit: number): Promise<{ counts: Record<string, number>; changes: EditionChange[] }> {
+  const diff = comparison(from, to, range, maxLevel);
+  const counted = await sql<{ kind: string; n: number }>`SELECT kind, count(*)::int AS n FROM ${diff} x GROUP BY kind`.execute(db);
+  const listed = await sql<EditionChange>`SELECT * FROM ${diff} x WHERE kind <> 'unchanged' ORDER BY code LIMIT ${limit}`.execute(db);
+  return { counts: Object.fromEntries(counted.rows.map((r) => [r.kind, r.n])), changes: listed.rows };
+}
+
+export interface TreeDiffRow {
+  kind: 'missing_in_tree' | 'not_in_edition' | 'name_differs' | 'matched';
+  code: number;
+  level: number;
+  name: string | null;
+  area_id: number | null;
+  area_name: string | null;
+}
+
+const TREE_LEVELS = sql`('province', 'city', 'district', 'street', 'community')`;
+const TREE_LEVEL_NUMBER = sql.raw(`CASE a.level WHEN 'province' THEN 1 WHEN 'city' THEN 2 WHEN 'district' THEN 3 WHEN 'street' THEN 4 ELSE 5 END`);
+
+/** An area's subtree (division levels, active, 12-digit codes) against the edition under its code. */
+export async function treeDiff(db: Db, editionId: number, area: { path: string; range: [number, number] }, limit: number): Promise<{ counts: Record<string, number>; items: TreeDiffRow[] }> {
+  const diff = sql`(
+    SELECT CASE WHEN t.id IS NULL THEN 'missing_in_tree' WHEN d.code IS NULL THEN 'not_in_edition' WHEN t.name <> d.name THEN 'name_differs' ELSE 'matched' END AS kind,
+           coalesce(d.code, t.code) AS code, coalesce(d.level, t.level) AS level, d.name, t.id AS area_id, t.name AS area_name
+    FROM (SELECT code, name, level FROM divisions WHERE edition_id = ${editionId} AND code BETWEEN ${area.range[0]} AND ${area.range[1]}) d
+    FULL JOIN (
+      SELECT a.id, a.code::bigint AS code, a.name, ${TREE_LEVEL_NUMBER} AS level FROM areas a
+      WHERE a.path LIKE ${area.path + '%'} AND a.status = 'active' AND a.level IN ${TREE_LEVELS} AND a.code ~ '^[1-9][0-9]{11}$'
+    ) t ON t.code = d.code)`;
+  const counted = await sql<{ kind: string; n: number }>`SELECT kind, count(*)::int AS n FROM ${diff} x GROUP BY kind`.execute(db);
+  const listed = await sql<TreeDiffRow>`SELECT * FROM ${diff} x WHERE kind <> 'matched' ORDER BY code LIMIT ${limit}`.execute(db);
+  return { counts: Object.fromEntries(counted.rows.map((r) => [r.kind, r.n])), items: listed.rows };
+}
