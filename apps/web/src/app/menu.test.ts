@@ -7,12 +7,12 @@ describe('menuFor', () => {
   const keysFor = (...roles: Parameters<typeof permissionsOf>[0]) => menuFor(permissionsOf(roles)).map((e) => e.key);
 
   it.each([
-    [['system_admin'] as const, ['dashboard', 'areas', 'map', 'users']],
-    [['audit_admin'] as const, ['dashboard', 'areas', 'map', 'audit']],
-    [['security_admin'] as const, ['dashboard', 'areas', 'map', 'users']],
-    [['grid_worker'] as const, ['dashboard', 'areas', 'map']],
+    [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users']],
+    [['audit_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'audit']],
+    [['security_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users']],
+    [['grid_worker'] as const, ['dashboard', 'areas', 'map', 'divisions']],
     [['resident'] as const, ['dashboard']],
-    [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'map', 'users', 'audit']],
+    [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users', 'audit']],
   ])('%j sees %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
   });
@@ -22,6 +22,7 @@ describe('menuKeyForPath', () => {
   it('highlights the section that owns a path', () => {
     expect(menuKeyForPath('/users')).toBe('users');
     expect(menuKeyForPath('/map')).toBe('map');
+    expect(menuKeyForPath('/divisions')).toBe('divisions');
     expect(menuKeyForPath('/users/12')).toBe('users');
     expect(menuKeyForPath('/usersx')).toBeUndefined();
     expect(menuKeyForPath('/change-password')).toBeUndefined();

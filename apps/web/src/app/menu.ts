@@ -1,6 +1,6 @@
 import type { Permission } from '@redgrid/contracts';
 
-export type MenuKey = 'dashboard' | 'areas' | 'map' | 'users' | 'audit';
+export type MenuKey = 'dashboard' | 'areas' | 'map' | 'divisions' | 'users' | 'audit';
 
 export interface MenuEntry {
   key: MenuKey;
@@ -14,6 +14,7 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'dashboard', path: '/dashboard', permission: null },
   { key: 'areas', path: '/areas', permission: 'area.read' },
   { key: 'map', path: '/map', permission: 'area.read' },
+  { key: 'divisions', path: '/divisions', permission: 'area.read' },
   { key: 'users', path: '/users', permission: 'user.read' },
   { key: 'audit', path: '/audit', permission: 'audit.read' },
 ];

@@ -10,6 +10,7 @@ const DashboardPage = lazy(() => import('../features/dashboard/dashboard-page').
 const AreasPage = lazy(() => import('../features/areas/areas-page').then((m) => ({ default: m.AreasPage })));
 // The map page carries MapLibre (about 1 MB): it and its worker load only when the map is opened.
 const MapPage = lazy(() => import('../features/map/map-page').then((m) => ({ default: m.MapPage })));
+const DivisionsPage = lazy(() => import('../features/divisions/divisions-page').then((m) => ({ default: m.DivisionsPage })));
 const UsersPage = lazy(() => import('../features/users/users-page').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('../features/audit/audit-page').then((m) => ({ default: m.AuditPage })));
 const ChangePasswordPage = lazy(() =>
@@ -45,6 +46,14 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="area.read">
                 <MapPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'divisions',
+            element: (
+              <RequirePermission permission="area.read">
+                <DivisionsPage />
               </RequirePermission>
             ),
           },

@@ -26,7 +26,7 @@ describe('division code shapes', () => {
   it('writes the row check as integer SQL for the file’s code length', () => {
     const twelve = rowCheckSql(S12);
     expect(twelve).toContain('code BETWEEN 100000000000 AND 999999999999');
-    expect(twelve).toContain('WHEN 5 THEN parent_code IN (');
+    expect(twelve).toContain('CASE level WHEN 5 THEN code % 1000 <> 0 AND parent_code IN (code / 1000 * 1000, ');
     expect(rowCheckSql(S6)).not.toContain('WHEN 4');
     expect(rowCheckSql(S12, 'c')).toContain('c.parent_code IN (c.code / ');
   });

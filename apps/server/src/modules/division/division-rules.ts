@@ -57,16 +57,21 @@ function codeFormat(shape: CodeShape, level: number): string {
 export function rowCheckSql(shape: CodeShape, alias = ''): string {
   const n = shape.length;
   const [code, parentCode, name, level] = ['code', 'parent_code', 'name', 'level'].map((c) => (alias ? `${alias}.${c}` : c));
+  // Deepest level first: most rows are villages and communities, and CASE stops at the first match.
   const levels = Array.from({ length: shape.levels }, (_, i) => {
     const sig = shape.significant[i] ?? n;
     const below = pow10(n - sig);
     const own = pow10(sig - (shape.inherited[i] ?? 0));
-    const fitsLevel = `${code} % ${below} = 0 AND ${code} / ${below} % ${own} <> 0`;
-    const above = shape.significant.slice(0, i).map((k) => `${code} / ${pow10(n - k)} * ${pow10(n - k)}`);
+    const fitsLevel = sig === n ? `${code} % ${own} <> 0` : `${code} % ${below} = 0 AND ${code} / ${below} % ${own} <> 0`;
+    // The nearest level above first: that is where almost every parent is.
+    const above = shape.significant.slice(0, i).map((k) => `${code} / ${pow10(n - k)} * ${pow10(n - k)}`).reverse();
     const parent = i === 0 ? `${parentCode} IS NULL` : `${parentCode} IN (${above.join(', ')})`;
-    return `WHEN ${i + 1} THEN ${parent} AND ${fitsLevel}`;
-  });
-  return `coalesce(${code} BETWEEN ${pow10(n - 1)} AND ${10 ** n - 1} AND btrim(${name}) <> '' AND length(${name}) <= ${NAME_MAX} AND CASE ${level} ${levels.join(' ')} ELSE false END, false)`;
+    return `WHEN ${i + 1} THEN ${fitsLevel} AND ${parent}`;
+  }).reverse();
+  // The cheap test first on each side of an OR: ascii() of the first character and the byte length
+  // settle almost every name without trimming it or counting its characters.
+  const nameOk = `(ascii(${name}) > 32 OR btrim(${name}) <> '') AND (octet_length(${name}) <= ${NAME_MAX * 3} OR length(${name}) <= ${NAME_MAX})`;
+  return `coalesce(${code} BETWEEN ${pow10(n - 1)} AND ${10 ** n - 1} AND ${nameOk} AND CASE ${level} ${levels.join(' ')} ELSE false END, false)`;
 }
 
 /** A row as the detail query returns it (codes as digit strings). */

@@ -1,4 +1,4 @@
-import { ApartmentOutlined, AuditOutlined, DashboardOutlined, GlobalOutlined, MenuOutlined, TeamOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, GlobalOutlined, MenuOutlined, TeamOutlined } from '@ant-design/icons';
 import { Button, Drawer, Grid, Layout, Menu, Tag } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,7 @@ const ICONS: Record<MenuKey, ReactNode> = {
   dashboard: <DashboardOutlined />,
   areas: <ApartmentOutlined />,
   map: <GlobalOutlined />,
+  divisions: <DatabaseOutlined />,
   users: <TeamOutlined />,
   audit: <AuditOutlined />,
 };

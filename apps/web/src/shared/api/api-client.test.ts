@@ -111,6 +111,36 @@ describe('ApiClient', () => {
     expect(header(calls[2], CSRF_HEADER)).toBe('fresh-token');
   });
 
+  it('posts raw bytes with their own content type, the CSRF token and the contract check', async () => {
+    const { fetch, calls } = fakeFetch(json(200, session));
+    const client = new ApiClient({ fetch });
+    client.setCsrfToken('tok');
+    const file = new Blob(['code,name,level,parent_code\n'], { type: 'application/vnd.ms-excel' });
+
+    const answer = await client.postRaw('/api/divisions/editions', sessionResponseSchema, { data: file, contentType: 'text/csv' }, { query: { name: '2021', dryRun: true } });
+
+    expect(answer.csrfToken).toBe('fresh-token');
+    expect(calls[0]?.url).toBe('/api/divisions/editions?name=2021&dryRun=true');
+    expect(calls[0]?.init.method).toBe('POST');
+    expect(calls[0]?.init.body).toBe(file);
+    expect(header(calls[0], 'content-type')).toBe('text/csv');
+    expect(header(calls[0], CSRF_HEADER)).toBe('tok');
+  });
+
+  it('sends the same bytes again after refreshing a stale CSRF token', async () => {
+    const { fetch, calls } = fakeFetch(json(403, errorBody('csrf_failed')), json(200, session), json(200, session));
+    const client = new ApiClient({ fetch });
+    client.setCsrfToken('stale');
+    const bytes = new Uint8Array([0x1f, 0x8b]);
+
+    await client.postRaw('/api/divisions/editions', sessionResponseSchema, { data: bytes, contentType: 'application/gzip' });
+
+    expect(calls.map((c) => c.url)).toEqual(['/api/divisions/editions', '/api/auth/me', '/api/divisions/editions']);
+    expect(calls[2]?.init.body).toBe(bytes);
+    expect(header(calls[2], 'content-type')).toBe('application/gzip');
+    expect(header(calls[2], CSRF_HEADER)).toBe('fresh-token');
+  });
+
   it('rejects a response that breaks the contract', async () => {
     const { fetch } = fakeFetch(json(200, { user: null }));
     const client = new ApiClient({ fetch });

@@ -12,6 +12,15 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** A body sent as it is (a file's bytes), with the Content-Type the endpoint reads it by. */
+export interface RawBody {
+  data: Blob | BufferSource | string;
+  contentType: string;
+}
+
+/** Internal: what one request carries besides the public options. */
+type SendOptions = RequestOptions & { raw?: RawBody };
+
 /** What the client needs of a contract schema; zod schemas fit without the web app importing zod. */
 export interface ResponseSchema<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: readonly unknown[] } };
@@ -67,12 +76,20 @@ export class ApiClient {
     return this.json('PATCH', path, schema, { ...options, body });
   }
 
+  /**
+   * Posts bytes as the request body itself (a CSV or gzip file), not wrapped in JSON. Everything
+   * else is as for any write: the CSRF token, the error envelope, the contract check of the answer.
+   */
+  postRaw<T>(path: string, schema: ResponseSchema<T>, body: RawBody, options: RequestOptions = {}): Promise<T> {
+    return this.json('POST', path, schema, { ...options, raw: body });
+  }
+
   /** For endpoints that answer 204 No Content. */
   async send(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: RequestOptions = {}): Promise<void> {
     await this.request(method, path, { ...options, body });
   }
 
-  private async json<T>(method: string, path: string, schema: ResponseSchema<T>, options: RequestOptions): Promise<T> {
+  private async json<T>(method: string, path: string, schema: ResponseSchema<T>, options: SendOptions): Promise<T> {
     const body = await this.request(method, path, options);
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -82,9 +99,10 @@ export class ApiClient {
     return parsed.data;
   }
 
-  private async request(method: string, path: string, options: RequestOptions, retried = false): Promise<unknown> {
+  private async request(method: string, path: string, options: SendOptions, retried = false): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.raw) headers['content-type'] = options.raw.contentType;
+    else if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (!SAFE_METHODS.has(method) && this.csrfToken) headers[CSRF_HEADER] = this.csrfToken;
 
     let response: Response;
@@ -93,7 +111,7 @@ export class ApiClient {
         method,
         headers,
         credentials: 'same-origin',
-        body: options.body === undefined ? null : JSON.stringify(options.body),
+        body: options.raw ? options.raw.data : options.body === undefined ? null : JSON.stringify(options.body),
         signal: options.signal ?? null,
       });
     } catch (cause) {

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { countByLevel, formatAreaM2, formatDateTime, formatDistance, formatJson, formatShare, greetingPart } from './format';
+import { countByLevel, formatAreaM2, formatBytes, formatDateTime, formatDistance, formatDuration, formatJson, formatShare, greetingPart } from './format';
 
 describe('formatDateTime', () => {
   it('shows YYYY-MM-DD HH:mm in Beijing time, and a dash for nothing', () => {
@@ -49,5 +49,21 @@ describe('formatAreaM2 / formatDistance / formatShare', () => {
   it('never rounds an incomplete coverage up to 100%', () => {
     expect(formatShare(0.99996, 'zh-CN')).toBe('99.9%');
     expect(formatShare(1, 'zh-CN')).toBe('100.0%');
+  });
+});
+
+describe('formatBytes / formatDuration', () => {
+  it('sizes files the way file managers do', () => {
+    expect(formatBytes(512, 'zh-CN')).toBe('512 B');
+    expect(formatBytes(56_273, 'zh-CN')).toBe('55 KB');
+    expect(formatBytes(78_302, 'en-US')).toBe('76.5 KB');
+    expect(formatBytes(33_240_000, 'zh-CN')).toBe('31.7 MB');
+    expect(formatBytes(-1, 'zh-CN')).toBe('—');
+  });
+  it('reads milliseconds, seconds, then minutes', () => {
+    expect(formatDuration(850.4, 'zh-CN')).toBe('850 ms');
+    expect(formatDuration(4_321, 'en-US')).toBe('4.3 s');
+    expect(formatDuration(125_000, 'zh-CN')).toBe('2 min 05 s');
+    expect(formatDuration(Number.NaN, 'zh-CN')).toBe('—');
   });
 });

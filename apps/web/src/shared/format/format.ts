@@ -92,3 +92,21 @@ export function formatShare(share: number, language: Language): string {
   const percent = Math.floor(share * 1000) / 10;
   return `${percent.toLocaleString(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
 }
+
+/** A file size: bytes, KB or MB (binary units, as file managers show them), one decimal past KB. */
+export function formatBytes(bytes: number, language: Language): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  if (bytes < 1024) return `${Math.round(bytes).toLocaleString(language)} B`;
+  const kb = bytes / 1024;
+  if (kb < 1024) return `${kb.toLocaleString(language, { maximumFractionDigits: 1 })} KB`;
+  return `${(kb / 1024).toLocaleString(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MB`;
+}
+
+/** How long something took: milliseconds below a second, then seconds with one decimal, then minutes. */
+export function formatDuration(ms: number, language: Language): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms).toLocaleString(language)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toLocaleString(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+}
