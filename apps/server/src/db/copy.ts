@@ -8,13 +8,26 @@ import pg from 'pg';
  * `/dev/blob` device). The SQL is the same on both.
  */
 export class CopySource {
-  constructor(readonly bytes: Uint8Array) {}
+  /** Settles once the bytes are with the engine: the caller may work meanwhile (PostgreSQL loads them in its own process). */
+  readonly sent: Promise<void>;
+  #markSent!: () => void;
+
+  constructor(readonly bytes: Uint8Array) {
+    this.sent = new Promise((resolve) => {
+      this.#markSent = resolve;
+    });
+  }
+
+  markSent(): void {
+    this.#markSent();
+  }
 }
 
 /** Rows loaded. `statement` must read `FROM STDIN`. */
-export async function copyFrom(db: QueryExecutorProvider, statement: string, bytes: Uint8Array): Promise<number> {
+export async function copyFrom(db: QueryExecutorProvider, statement: string, data: Uint8Array | CopySource): Promise<number> {
   if (!/\bFROM\s+STDIN\b/i.test(statement)) throw new Error('copyFrom needs a COPY … FROM STDIN statement');
-  const result = await db.getExecutor().executeQuery<{ rows: number }>(CompiledQuery.raw(statement, [new CopySource(bytes)]));
+  const source = data instanceof CopySource ? data : new CopySource(data);
+  const result = await db.getExecutor().executeQuery<{ rows: number }>(CompiledQuery.raw(statement, [source]));
   return result.rows[0]?.rows ?? 0;
 }
 
@@ -44,16 +57,18 @@ const CHUNK = 1 << 20;
 class CopyFromBytes extends pg.Query {
   constructor(
     text: string,
-    private readonly data: Uint8Array,
+    private readonly source: CopySource,
   ) {
     super(text);
   }
 
   handleCopyInResponse(connection: unknown): void {
     if (!isCopyInConnection(connection)) throw new Error('this pg version cannot COPY FROM STDIN');
-    const bytes = Buffer.from(this.data.buffer, this.data.byteOffset, this.data.byteLength);
+    const data = this.source.bytes;
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     for (let at = 0; at < bytes.length; at += CHUNK) connection.sendCopyFromChunk(bytes.subarray(at, at + CHUNK));
     connection.endCopyFrom();
+    this.source.markSent();
   }
 }
 
@@ -62,9 +77,9 @@ interface Queryable {
 }
 
 /** Runs a COPY FROM STDIN on a pg client; resolves with the rows loaded. */
-export function pgCopyIn(client: Queryable, statement: string, data: Uint8Array): Promise<number> {
+export function pgCopyIn(client: Queryable, statement: string, source: CopySource): Promise<number> {
   return new Promise((resolve, reject) => {
-    const query = new CopyFromBytes(statement, data);
+    const query = new CopyFromBytes(statement, source);
     query.on('end', (result: { rowCount?: number | null } | undefined) => resolve(result?.rowCount ?? 0));
     query.on('error', reject);
     client.query(query);

@@ -112,7 +112,7 @@ class PgCopyPool implements PostgresPool {
     const client = await this.pool.connect();
     const query = (text: string | pg.Submittable, parameters?: unknown[]): unknown => {
       const copy = typeof text === 'string' ? copySourceOf(parameters) : null;
-      if (copy && typeof text === 'string') return pgCopyIn(client, text, copy.bytes).then((rows) => ({ command: 'SELECT', rowCount: 1, rows: [{ rows }] }));
+      if (copy && typeof text === 'string') return pgCopyIn(client, text, copy).then((rows) => ({ command: 'SELECT', rowCount: 1, rows: [{ rows }] }));
       return typeof text === 'string' ? client.query(text, parameters) : client.query(text);
     };
     return {

@@ -27,6 +27,8 @@ export class PGlitePool implements PostgresPool {
     const query = async <R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
       const copy = copySourceOf(parameters);
       if (copy) {
+        // One thread: the bytes are "sent" when PGlite takes them, and it loads them before anything else runs.
+        copy.markSent();
         const loaded = await pg.query(pgliteCopyStatement(sql), [], { blob: new Blob([copy.bytes]) });
         return { command: 'SELECT', rowCount: 1, rows: [{ rows: loaded.affectedRows ?? 0 } as R] };
       }

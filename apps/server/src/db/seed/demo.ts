@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
-import type { AreaLevel } from '@redgrid/contracts';
-import type { AppDeps, RequestContext } from '../../platform/context.ts';
+import { permissionsOf, type AreaLevel } from '@redgrid/contracts';
+import { scopeFromRoles, type AppDeps, type RequestContext } from '../../platform/context.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import { maskPhone } from '../../platform/crypto.ts';
 import { hashPassword } from '../../platform/password.ts';
 import { inTransaction, type Tx } from '../../platform/transaction.ts';
+import { listRolesOfUser } from '../../modules/auth/auth.repository.ts';
+import { importEdition, listEditions } from '../../modules/division/division-library.service.ts';
 import { buildDemoGeography, DEMO_SEED, type DemoAreaInput } from '../../modules/geo/demo-geometry.ts';
 import { DEMO_ACCOUNTS } from './demo-accounts.ts';
 import { planBuildings } from './demo-buildings.ts';
@@ -21,6 +23,19 @@ interface DivisionRow {
   level: string;
   parent_code: string;
 }
+
+/**
+ * The division code library's demo editions: real NBS statistical division files bundled in ./data.
+ * 2021 is the file the district comes from (常州市, 5 levels, 1,140 rows; from
+ * github.com/liyanjie2048/AdministrativeDivisionCn, MIT). 2023 is there to compare it with: 常州市 to
+ * township level, 75 rows, cut from the 2023 national 4-level file of
+ * github.com/modood/Administrative-divisions-of-China (WTFPL) — its header, 江苏省 and every row whose
+ * code starts with 3204, unchanged (shared/data/divisions/china_4level_2023.csv beside the repository).
+ */
+export const DEMO_EDITIONS = [
+  { name: '2021', file: 'changzhou_3204_5level_2021.csv' },
+  { name: '2023', file: 'changzhou_3204_4level_2023.csv' },
+] as const;
 
 const LEVELS: Record<string, AreaLevel> = { '1': 'province', '2': 'city', '3': 'district', '4': 'street', '5': 'community' };
 
@@ -46,11 +61,65 @@ export async function isSeeded(deps: AppDeps): Promise<boolean> {
   return row.n > 0;
 }
 
+export interface DemoSeedCounts {
+  areas: number;
+  users: number;
+  grids: number;
+  buildings: number;
+  /** Names of the library editions loaded. */
+  editions: string[];
+}
+
 /**
- * Seeds the demo district once (deterministic: same rows every time). Runs in one transaction,
- * so a start killed half-way seeds again from nothing on the next start.
+ * Seeds the demo district once (deterministic: same rows every time), then the library's editions.
+ * The district goes in one transaction, so a start killed half-way seeds again from nothing on the
+ * next start. The editions follow it (see seedDemoEditions); `editions: false` leaves them out.
  */
-export async function seedDemo(ctx: RequestContext): Promise<{ areas: number; users: number; grids: number; buildings: number }> {
+export async function seedDemo(ctx: RequestContext, { editions = true }: { editions?: boolean } = {}): Promise<DemoSeedCounts> {
+  const district = await seedDistrict(ctx);
+  return { ...district, editions: editions ? await seedDemoEditions(ctx) : [] };
+}
+
+/**
+ * Loads DEMO_EDITIONS into the division code library, through the same import as an upload, as the
+ * demo's system admin: importing needs `division.manage`, and the edition and its audit row name who
+ * loaded it. Each import is its own transaction (importEdition opens one), so this runs after the
+ * district has committed. An edition whose name is taken is left alone (an operator may have replaced
+ * it), so running this again loads nothing. Answers the names loaded.
+ */
+export async function seedDemoEditions(ctx: RequestContext): Promise<string[]> {
+  const admin = await demoAdminContext(ctx);
+  const existing = new Set((await listEditions(admin)).items.map((e) => e.name));
+  const loaded: string[] = [];
+  for (const e of DEMO_EDITIONS) {
+    if (existing.has(e.name)) continue;
+    const bytes = readFileSync(new URL(`./data/${e.file}`, import.meta.url));
+    const report = await importEdition(admin, bytes, { name: e.name, source: e.file, replace: false, dryRun: false });
+    if (!report.applied) throw new Error(`demo edition ${e.name}: ${report.message}`);
+    loaded.push(e.name);
+  }
+  return loaded;
+}
+
+/** A context acting as the demo's system admin, built the way a login builds one. */
+async function demoAdminContext(ctx: RequestContext): Promise<RequestContext> {
+  const account = DEMO_ACCOUNTS.find((a) => a.roles.includes('system_admin'));
+  if (!account) throw new Error('no demo system admin');
+  const user = await ctx.database.db.selectFrom('users').select(['id', 'username', 'display_name']).where('username', '=', account.username).executeTakeFirstOrThrow();
+  const roles = await listRolesOfUser(ctx.database.db, user.id);
+  const actor = {
+    id: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    roles,
+    permissions: new Set(permissionsOf(roles.map((r) => r.role))),
+    mustChangePassword: false,
+    sessionId: null,
+  };
+  return { ...ctx, actor, scope: scopeFromRoles(roles) };
+}
+
+async function seedDistrict(ctx: RequestContext): Promise<Omit<DemoSeedCounts, 'editions'>> {
   const divisions = jingkaiDivisions();
   const hashes = new Map<string, string>();
   for (const a of DEMO_ACCOUNTS) if (!hashes.has(a.password)) hashes.set(a.password, await hashPassword(a.password));

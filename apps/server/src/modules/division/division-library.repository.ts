@@ -1,8 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { copyFrom } from '../../db/copy.ts';
+import { copyFrom, type CopySource } from '../../db/copy.ts';
 import type { DB } from '../../db/types.ts';
 import type { Tx } from '../../platform/transaction.ts';
-import { rowCheckSql, type CodeShape, type StagedRow } from './division-rules.ts';
+import type { CodeShape } from './division-rules.ts';
 
 type Db = Kysely<DB> | Tx;
 
@@ -75,11 +75,10 @@ export async function dropEdition(tx: Tx, id: number): Promise<void> {
 
 /**
  * The table an import fills: the shape of `divisions`, its edition id as default and CHECK, so that
- * attaching it later needs no scan. Work memory is raised for this transaction only: the index build
- * and the grouping of 663,128 rows then stay in memory.
+ * attaching it later needs no scan. Index-build memory is raised for this transaction only: the
+ * 663,128 keys of the national file are then sorted in memory.
  */
 export async function createStage(tx: Tx, id: number): Promise<void> {
-  await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
   await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(tx);
   await sql`
     CREATE TABLE ${partition(id)} (
@@ -98,125 +97,15 @@ const COPY_COLUMNS = new Set(['code', 'name', 'level', 'parent_code']);
  * table was created in this transaction, writes the rows already frozen and visible to all: the index
  * build and the checks that read them next have no hint bits to set (10–20 % of their time).
  */
-export async function copyInto(tx: Tx, id: number, columns: readonly string[], bytes: Uint8Array): Promise<number> {
+export async function copyInto(tx: Tx, id: number, columns: readonly string[], source: CopySource): Promise<number> {
   if (!columns.every((c) => COPY_COLUMNS.has(c))) throw new Error(`unknown columns ${columns.join(',')}`);
   const statement = `COPY division_part_${id} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8', FREEZE true)`;
-  return copyFrom(tx, statement, bytes);
+  return copyFrom(tx, statement, source);
 }
 
-/**
- * The unique index on code. Duplicates make it fail; it runs under a savepoint so that the
- * transaction survives to report them. True when built.
- */
-export async function indexStage(tx: Tx, id: number): Promise<boolean> {
-  await sql`SAVEPOINT division_index`.execute(tx);
-  try {
-    await sql`CREATE UNIQUE INDEX ${sql.raw(`division_part_${id}_code`)} ON ${partition(id)} (code)`.execute(tx);
-    await sql`RELEASE SAVEPOINT division_index`.execute(tx);
-    return true;
-  } catch (err) {
-    await sql`ROLLBACK TO SAVEPOINT division_index`.execute(tx);
-    if (typeof err === 'object' && err !== null && 'code' in err && err.code === '23505') return false;
-    throw err;
-  }
-}
-
-export interface StageFigures {
-  total: number;
-  /** Rows failing a check of the row itself. */
-  bad: number;
-  /** Parent codes that are not in the file, or name a parent of the same or a deeper level. */
-  badParents: number;
-  byLevel: number[];
-}
-
-/**
- * Every check of the edition in one scan: rows grouped by parent code (44,714 groups in the national
- * file) count their bad rows and levels, and each parent code is then looked up once, through the
- * index when it was built.
- */
-export async function checkStage(tx: Tx, id: number, shape: CodeShape): Promise<StageFigures> {
-  const levels = Array.from({ length: 5 }, (_, i) => `count(*) FILTER (WHERE level = ${i + 1}) AS l${i + 1}`).join(', ');
-  const sums = Array.from({ length: 5 }, (_, i) => `coalesce(sum(g.l${i + 1}), 0)::int AS l${i + 1}`).join(', ');
-  const { rows } = await sql<{ total: number; bad: number; bad_parents: number; l1: number; l2: number; l3: number; l4: number; l5: number }>`
-    WITH g AS (
-      SELECT parent_code, min(level) AS min_level, count(*) AS n,
-             count(*) FILTER (WHERE NOT ${sql.raw(rowCheckSql(shape))}) AS bad, ${sql.raw(levels)}
-      FROM ${partition(id)}
-      GROUP BY parent_code
-    )
-    SELECT coalesce(sum(g.n), 0)::int AS total, coalesce(sum(g.bad), 0)::int AS bad,
-           count(*) FILTER (WHERE g.parent_code IS NOT NULL
-             AND NOT EXISTS (SELECT 1 FROM ${partition(id)} p WHERE p.code = g.parent_code AND p.level < g.min_level))::int AS bad_parents,
-           ${sql.raw(sums)}
-    FROM g`.execute(tx);
-  const r = rows[0];
-  if (!r) throw new Error('check query returned nothing');
-  return { total: r.total, bad: r.bad, badParents: r.bad_parents, byLevel: [r.l1, r.l2, r.l3, r.l4, r.l5] };
-}
-
-/**
- * Lines are counted in load order (the header is line 1): a stage is filled by one COPY into a new
- * table, so its physical order is the file's.
- */
-const numbered = (id: number) => sql`(SELECT s.*, (row_number() OVER (ORDER BY s.ctid) + 1)::int AS line FROM ${partition(id)} s)`;
-
-interface StagedDbRow {
-  line: number;
-  code: string | null;
-  name: string | null;
-  level: number | null;
-  parent_code: string | null;
-}
-
-const toStaged = (r: StagedDbRow): StagedRow => ({ line: r.line, code: r.code, name: r.name, level: r.level, parentCode: r.parent_code });
-
-export async function badRows(tx: Tx, id: number, shape: CodeShape, limit: number): Promise<StagedRow[]> {
-  const { rows } = await sql<StagedDbRow>`
-    SELECT line, code::text AS code, name, level, parent_code::text AS parent_code
-    FROM ${numbered(id)} t WHERE NOT ${sql.raw(rowCheckSql(shape))}
-    ORDER BY line LIMIT ${limit}`.execute(tx);
-  return rows.map(toStaged);
-}
-
-export interface ParentProblem {
-  row: StagedRow;
-  /** The parent's line and level when the file holds it (then the level is wrong). */
-  parentLine: number | null;
-  parentLevel: number | null;
-}
-
-/** Rows that pass their own checks but whose parent is missing from the file or not above them. */
-export async function badParentRows(tx: Tx, id: number, shape: CodeShape, limit: number): Promise<ParentProblem[]> {
-  const { rows } = await sql<StagedDbRow & { parent_line: number | null; parent_level: number | null }>`
-    WITH t AS ${numbered(id)},
-    firsts AS (SELECT DISTINCT ON (code) code, line, level FROM t ORDER BY code, line)
-    SELECT c.line, c.code::text AS code, c.name, c.level, c.parent_code::text AS parent_code, p.line AS parent_line, p.level AS parent_level
-    FROM t c LEFT JOIN firsts p ON p.code = c.parent_code
-    WHERE c.parent_code IS NOT NULL AND ${sql.raw(rowCheckSql(shape, 'c'))}
-      AND (p.line IS NULL OR p.level >= c.level)
-    ORDER BY c.line LIMIT ${limit}`.execute(tx);
-  return rows.map((r) => ({ row: toStaged(r), parentLine: r.parent_line, parentLevel: r.parent_level }));
-}
-
-export interface DuplicateRow {
-  row: StagedRow;
-  firstLine: number;
-  firstName: string | null;
-}
-
-/** Every occurrence of a code after its first. */
-export async function duplicateRows(tx: Tx, id: number, limit: number): Promise<{ rows: DuplicateRow[]; count: number }> {
-  const { rows } = await sql<StagedDbRow & { first_line: number; first_name: string | null; total: number }>`
-    WITH t AS ${numbered(id)},
-    d AS (
-      SELECT t.*, first_value(line) OVER w AS first_line, first_value(name) OVER w AS first_name
-      FROM t WHERE code IN (SELECT code FROM t GROUP BY code HAVING count(*) > 1)
-      WINDOW w AS (PARTITION BY code ORDER BY line)
-    )
-    SELECT line, code::text AS code, name, level, parent_code::text AS parent_code, first_line, first_name, (count(*) OVER ())::int AS total
-    FROM d WHERE line > first_line ORDER BY line LIMIT ${limit}`.execute(tx);
-  return { rows: rows.map((r) => ({ row: toStaged(r), firstLine: r.first_line, firstName: r.first_name })), count: rows[0]?.total ?? 0 };
+/** The unique index on code: lookups by code and by code range, and the last word on duplicates. */
+export async function indexStage(tx: Tx, id: number): Promise<void> {
+  await sql`CREATE UNIQUE INDEX ${sql.raw(`division_part_${id}_code`)} ON ${partition(id)} (code)`.execute(tx);
 }
 
 export async function attachStage(tx: Tx, id: number): Promise<void> {

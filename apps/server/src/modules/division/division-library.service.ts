@@ -3,7 +3,6 @@ import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import {
   DIVISION_LEVEL_NAMES,
-  IMPORT_ISSUE_LIST_LIMIT,
   type Division,
   type DivisionAdoptRequest,
   type DivisionCompare,
@@ -17,6 +16,7 @@ import {
   type DivisionTreeDiff,
   type ImportIssue,
 } from '@redgrid/contracts';
+import { CopySource } from '../../db/copy.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -25,7 +25,8 @@ import { inTransaction } from '../../platform/transaction.ts';
 import { IssueList } from '../area/area-import-report.ts';
 import { importDivisionsCsv } from '../area/area-import.service.ts';
 import * as repo from './division-library.repository.ts';
-import { ancestorCodes, CODE_SHAPES, levelLabel, levelName, prefixRange, rowProblem, subtreeRange, type CodeLength, type CodeShape } from './division-rules.ts';
+import { ancestorCodes, CODE_SHAPES, levelLabel, levelName, prefixRange, subtreeRange, type CodeLength, type CodeShape } from './division-rules.ts';
+import { scanDivisionFile } from './division-scan.ts';
 
 /** An edition holds at most this many rows (the national 5-level file has 663,128). */
 export const EDITION_ROWS_MAX = 2_000_000;
@@ -87,6 +88,8 @@ function csvBytes(upload: Uint8Array): Buffer {
 
 interface FileHead {
   columns: string[];
+  /** Byte offset of the first data row. */
+  dataStart: number;
   codeLength: CodeLength;
 }
 
@@ -140,7 +143,7 @@ function readHead(bytes: Buffer, errors: IssueList): FileHead | null {
     errors.add({ row: 2, field: 'code', code: 'bad_code', message: `代码“${code}”无效：应为 12 位统计用区划代码或 6 位 GB/T 2260 代码` });
     return null;
   }
-  return { columns, codeLength: code.length === 6 ? 6 : 12 };
+  return { columns, dataStart: next, codeLength: code.length === 6 ? 6 : 12 };
 }
 
 const COPY_FIELDS: Record<string, { field: string; code: ImportIssue['code']; label: string }> = {
@@ -208,12 +211,11 @@ function rejectedReport(base: { dryRun: boolean; total: number; started: number;
 
 /**
  * Loads a division file as an edition of the library. The bytes go to the database with COPY into a
- * table of their own, every check runs as SQL over the whole table (one grouped scan, plus the
- * unique index), and only a file without a single error is attached as the edition — in the same
- * transaction that removes an edition of the same name when `replace` is set. A rejected file
- * answers with its rows named: the first COPY could not read, or every row a check refused (up to
- * IMPORT_ISSUE_LIST_LIMIT, counted in full). Loading the same bytes under the same name again
- * changes nothing.
+ * table of their own while this process checks the same bytes in one pass (division-scan.ts); the
+ * table gets its unique index and is attached as the edition only when no row has an error — in the
+ * same transaction that removes an edition of the same name when `replace` is set. A rejected file
+ * answers with every row a check refused (up to IMPORT_ISSUE_LIST_LIMIT, counted in full) and
+ * nothing changes. Loading the same bytes under the same name again changes nothing either.
  */
 export async function importEdition(ctx: RequestContext, upload: Uint8Array, query: DivisionEditionImportQuery): Promise<DivisionEditionImportReport> {
   const actor = requirePermission(ctx, 'division.manage');
@@ -259,32 +261,38 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
 
       const id = await repo.insertEdition(tx, { name: query.name, source: query.source, codeLength: head.codeLength, sha256, importedBy: actor.id });
       await repo.createStage(tx, id);
+      // COPY and the checks run side by side: PostgreSQL loads the bytes in its own process while
+      // this one reads them (PGlite, one thread, does one after the other).
+      const source = new CopySource(bytes);
       const copyStarted = performance.now();
-      try {
-        await repo.copyInto(tx, id, head.columns, bytes);
-      } catch (err) {
-        const problem = copyProblem(err);
-        if (!problem) throw err;
-        errors.add(problem);
-        phases.copyMs = Math.round(performance.now() - copyStarted);
-        throw new Rollback(rejectedReport({ dryRun: query.dryRun, total: 0, started, phases }, errors, `第 ${problem.row} 行无法读取，未导入`));
-      }
+      const copying = repo.copyInto(tx, id, head.columns, source).then(
+        (rows) => ({ rows, error: null as unknown }),
+        (error: unknown) => ({ rows: 0, error }),
+      );
+      await Promise.race([source.sent, copying]);
+      const checkStarted = performance.now();
+      const columns = { code: head.columns.indexOf('code'), name: head.columns.indexOf('name'), level: head.columns.indexOf('level'), parent_code: head.columns.indexOf('parent_code') };
+      const scan = scanDivisionFile(bytes, head.dataStart, columns, shape);
+      phases.checkMs = Math.round(performance.now() - checkStarted);
+      const copied = await copying;
       phases.copyMs = Math.round(performance.now() - copyStarted);
+      const rejected = (errors: IssueList, message: string) => new Rollback(rejectedReport({ dryRun: query.dryRun, total: scan.total, started, phases }, errors, message));
+      if (scan.total > EDITION_ROWS_MAX) scan.errors.add({ row: EDITION_ROWS_MAX + 2, code: 'too_many_rows', message: `文件超过 ${EDITION_ROWS_MAX} 行` });
+      if (scan.total === 0) scan.errors.add({ row: 2, code: 'empty_file', message: '文件只有表头，没有数据行' });
+      if (scan.errors.count > 0) throw rejected(scan.errors, `有 ${scan.errors.count} 处错误，未导入`);
+      if (copied.error !== null) {
+        // The checks passed a row that COPY could not read: say where, in COPY's words.
+        const problem = copyProblem(copied.error);
+        if (!problem) throw copied.error;
+        errors.add(problem);
+        throw rejected(errors, `第 ${problem.row} 行无法读取，未导入`);
+      }
+      if (copied.rows !== scan.total) throw new Error(`COPY loaded ${copied.rows} rows where the checks read ${scan.total}`);
 
       const indexStarted = performance.now();
-      const unique = await repo.indexStage(tx, id);
+      await repo.indexStage(tx, id);
       phases.indexMs = Math.round(performance.now() - indexStarted);
-      const checkStarted = performance.now();
-      const figures = await repo.checkStage(tx, id, shape);
-      if (figures.total > EDITION_ROWS_MAX) {
-        errors.add({ row: EDITION_ROWS_MAX + 2, code: 'too_many_rows', message: `文件超过 ${EDITION_ROWS_MAX} 行` });
-      }
-      if (figures.total === 0) errors.add({ row: 2, code: 'empty_file', message: '文件只有表头，没有数据行' });
-      await collectProblems(tx, id, shape, figures, unique, errors);
-      phases.checkMs = Math.round(performance.now() - checkStarted);
-      if (errors.count > 0) {
-        throw new Rollback(rejectedReport({ dryRun: query.dryRun, total: figures.total, started, phases }, errors, `有 ${errors.count} 处错误，未导入`));
-      }
+      const figures = { total: scan.total, byLevel: scan.byLevel };
 
       const maxLevel = figures.byLevel.reduce((deepest, n, i) => (n > 0 ? i + 1 : deepest), 1);
       const counts = countsByLevel(figures.byLevel);
@@ -325,40 +333,6 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
   } catch (err) {
     if (err instanceof Rollback) return err.report;
     throw err;
-  }
-}
-
-/** Names every row behind the figures' counts (only called with a file already known to be bad, or to confirm it is not). */
-async function collectProblems(tx: Parameters<typeof repo.badRows>[0], id: number, shape: CodeShape, figures: repo.StageFigures, unique: boolean, errors: IssueList): Promise<void> {
-  const limit = IMPORT_ISSUE_LIST_LIMIT;
-  if (!unique) {
-    const dups = await repo.duplicateRows(tx, id, limit);
-    for (const d of dups.rows) {
-      errors.add({ row: d.row.line, field: 'code', code: 'duplicate_code', ...(d.row.code ? { areaCode: d.row.code } : {}), message: `代码 ${d.row.code ?? ''} 重复：第 ${d.firstLine} 行已有（${d.firstName ?? ''}）` });
-    }
-    for (let i = dups.rows.length; i < dups.count; i += 1) errors.add({ code: 'duplicate_code', message: '代码重复' });
-  }
-  if (figures.bad > 0) {
-    const rows = await repo.badRows(tx, id, shape, limit);
-    for (const r of rows) errors.add(rowProblem(r, shape));
-    for (let i = rows.length; i < figures.bad; i += 1) errors.add({ code: 'bad_row', message: '行有错误' });
-  }
-  if (figures.badParents > 0) {
-    for (const p of await repo.badParentRows(tx, id, shape, limit)) {
-      const code = p.row.code ?? '';
-      const level = p.row.level ?? 1;
-      errors.add(
-        p.parentLine === null
-          ? { row: p.row.line, areaCode: code, field: 'parent_code', code: 'parent_missing', message: `上级代码 ${p.row.parentCode ?? ''} 不在文件中` }
-          : {
-              row: p.row.line,
-              areaCode: code,
-              field: 'level',
-              code: 'bad_level',
-              message: `上级 ${p.row.parentCode ?? ''}（第 ${p.parentLine} 行）是${levelLabel(p.parentLevel ?? 1)}级，不能管辖${levelLabel(level)}级的 ${code}`,
-            },
-      );
-    }
   }
 }
 

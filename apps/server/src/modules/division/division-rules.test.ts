@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { copyProblem } from './division-library.service.ts';
-import { ancestorCodes, CODE_SHAPES, prefixRange, rowCheckSql, rowProblem, subtreeRange } from './division-rules.ts';
+import { ancestorCodes, CODE_SHAPES, prefixRange, rowProblem, subtreeRange } from './division-rules.ts';
+import { scanDivisionFile } from './division-scan.ts';
 
 const S12 = CODE_SHAPES[12];
 const S6 = CODE_SHAPES[6];
@@ -23,13 +24,6 @@ describe('division code shapes', () => {
     expect(prefixRange('32x', S12)).toBeNull();
   });
 
-  it('writes the row check as integer SQL for the file’s code length', () => {
-    const twelve = rowCheckSql(S12);
-    expect(twelve).toContain('code BETWEEN 100000000000 AND 999999999999');
-    expect(twelve).toContain('CASE level WHEN 5 THEN code % 1000 <> 0 AND parent_code IN (code / 1000 * 1000, ');
-    expect(rowCheckSql(S6)).not.toContain('WHEN 4');
-    expect(rowCheckSql(S12, 'c')).toContain('c.parent_code IN (c.code / ');
-  });
 });
 
 describe('what a refused row is told', () => {
@@ -57,5 +51,41 @@ describe('what a refused row is told', () => {
     const extra = Object.assign(new Error('extra data after last expected column'), { code: '22P04', where: 'COPY division_part_3, line 5: "1,2,3,4,5"' });
     expect(copyProblem(extra)).toMatchObject({ row: 5, code: 'bad_row' });
     expect(copyProblem(Object.assign(new Error('deadlock'), { code: '40P01' }))).toBeNull();
+  });
+});
+
+describe('scanning a file in one pass', () => {
+  const columns = { code: 0, name: 1, level: 2, parent_code: 3 };
+  const scan = (body: string, shape = S12) => {
+    const bytes = Buffer.from(`code,name,level,parent_code\n${body}`, 'utf8');
+    return scanDivisionFile(bytes, bytes.indexOf(10) + 1, columns, shape);
+  };
+  const found = (body: string, shape = S12) => scan(body, shape).errors.list().map((e) => [e.row, e.code]);
+
+  it('counts rows per level and accepts CRLF, quotes, doubled quotes and a missing final newline', () => {
+    const r = scan('320000000000,江苏省,1,\r\n320400000000,"常州市,""龙城""",2,320000000000\r\n320412000000,武进区,3,320400000000');
+    expect(r.errors.count).toBe(0);
+    expect(r.total).toBe(3);
+    expect(r.byLevel).toEqual([1, 1, 1, 0, 0]);
+  });
+
+  it('finds duplicates and missing parents in a file in any order', () => {
+    expect(found('320400000000,常州市,2,320000000000\n320000000000,江苏省,1,\n320400000000,常州,2,320000000000\n')).toEqual([[4, 'duplicate_code']]);
+    expect(found('320000000000,江苏省,1,\n320412000000,武进区,3,320400000000\n')).toEqual([[3, 'parent_missing']]);
+    // Adjacent duplicates (a file otherwise in code order) are found too.
+    expect(found('320000000000,江苏省,1,\n320000000000,江苏,1,\n')).toEqual([[3, 'duplicate_code']]);
+    expect(scan('320000000000,江苏省,1,\n320000000000,江苏,1,\n').byLevel).toEqual([1, 0, 0, 0, 0]);
+  });
+
+  it('lets a level be skipped where the code skips it (GB/T 2260: 110101 under 110000)', () => {
+    expect(found('110000,北京市,1,\n110101,东城区,3,110000\n', S6)).toEqual([]);
+    expect(found('110000,北京市,1,\n110101,东城区,3,120000\n', S6)).toEqual([[3, 'code_parent_mismatch']]);
+  });
+
+  it('names rows it cannot read: blank lines, broken quotes, wrong field counts', () => {
+    expect(found('320000000000,江苏省,1,\n\n320400000000,常州市,2,320000000000\n')).toEqual([[3, 'bad_row']]);
+    expect(found('320000000000,"江苏省,1,\n')).toEqual([[2, 'bad_row']]);
+    expect(found('320000000000,江苏省,1\n')).toEqual([[2, 'bad_row']]);
+    expect(found('320000000000,江苏省,x,\n')).toEqual([[2, 'bad_level']]);
   });
 });

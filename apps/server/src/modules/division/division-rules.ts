@@ -3,8 +3,9 @@ import { AREA_LEVEL_LABELS, DIVISION_LEVEL_NAMES, type DivisionLevelName, type I
 /**
  * The shape of a division code, for the two kinds of file the library holds: the 12-digit statistical
  * code (PP CC DD TTT VVV, levels 1–5) and the 6-digit GB/T 2260 code (PP CC DD, levels 1–3). The
- * same rules as the area tree's CSV import (division-csv.ts), written once as SQL over a whole edition
- * (checked in one scan) and once in TS to word the message for a row the SQL found wanting.
+ * rules are those of the area tree's CSV import (division-csv.ts), except that a parent may sit more
+ * than one level up wherever the data skips a level; division-scan.ts applies them to a whole file
+ * in one pass and rowProblem words what it found.
  */
 export type CodeLength = 6 | 12;
 
@@ -23,7 +24,7 @@ export const CODE_SHAPES: Record<CodeLength, CodeShape> = {
   6: { length: 6, levels: 3, significant: [2, 4, 6], inherited: [0, 2, 4] },
 };
 
-const NAME_MAX = 100;
+export const NAME_MAX = 100;
 
 export function levelName(level: number): DivisionLevelName {
   const name = DIVISION_LEVEL_NAMES[level - 1];
@@ -35,11 +36,6 @@ export function levelLabel(level: number): string {
   return AREA_LEVEL_LABELS[levelName(level)]['zh-CN'];
 }
 
-/** 10^k as a bigint literal for SQL (k ≤ 12). */
-function pow10(k: number): string {
-  return `${10 ** k}`;
-}
-
 /** The code written the way the level writes it: 'PPCC00000000'. */
 function codeFormat(shape: CodeShape, level: number): string {
   const letters = 'PPCCDDTTTVVV'.slice(0, shape.length);
@@ -47,40 +43,15 @@ function codeFormat(shape: CodeShape, level: number): string {
   return letters.slice(0, end) + '0'.repeat(shape.length - end);
 }
 
-/**
- * SQL that is true for a row passing every check that needs only the row itself: the code has the
- * file's length and its level's shape (own segment set, everything below zero), the parent code is
- * there exactly when the level is not 1 and is the code cut at a level above (a level may be skipped:
- * Beijing's districts 110101 sit straight under 110000 in GB/T 2260, 东莞's towns under the city in
- * the statistical file), and the name is present and short. Integer arithmetic over bigint columns; NULL anywhere makes it false.
- */
-export function rowCheckSql(shape: CodeShape, alias = ''): string {
-  const n = shape.length;
-  const [code, parentCode, name, level] = ['code', 'parent_code', 'name', 'level'].map((c) => (alias ? `${alias}.${c}` : c));
-  // Deepest level first: most rows are villages and communities, and CASE stops at the first match.
-  const levels = Array.from({ length: shape.levels }, (_, i) => {
-    const sig = shape.significant[i] ?? n;
-    const below = pow10(n - sig);
-    const own = pow10(sig - (shape.inherited[i] ?? 0));
-    const fitsLevel = sig === n ? `${code} % ${own} <> 0` : `${code} % ${below} = 0 AND ${code} / ${below} % ${own} <> 0`;
-    // The nearest level above first: that is where almost every parent is.
-    const above = shape.significant.slice(0, i).map((k) => `${code} / ${pow10(n - k)} * ${pow10(n - k)}`).reverse();
-    const parent = i === 0 ? `${parentCode} IS NULL` : `${parentCode} IN (${above.join(', ')})`;
-    return `WHEN ${i + 1} THEN ${fitsLevel} AND ${parent}`;
-  }).reverse();
-  // The cheap test first on each side of an OR: ascii() of the first character and the byte length
-  // settle almost every name without trimming it or counting its characters.
-  const nameOk = `(ascii(${name}) > 32 OR btrim(${name}) <> '') AND (octet_length(${name}) <= ${NAME_MAX * 3} OR length(${name}) <= ${NAME_MAX})`;
-  return `coalesce(${code} BETWEEN ${pow10(n - 1)} AND ${10 ** n - 1} AND ${nameOk} AND CASE ${level} ${levels.join(' ')} ELSE false END, false)`;
-}
-
-/** A row as the detail query returns it (codes as digit strings). */
+/** A row a check refused, as written in the file (codes as digit strings). */
 export interface StagedRow {
   line: number;
   code: string | null;
   name: string | null;
   level: number | null;
   parentCode: string | null;
+  /** The level as written, when it is not a number. */
+  levelText?: string;
 }
 
 function digits(value: string | null, shape: CodeShape): boolean {
@@ -88,7 +59,7 @@ function digits(value: string | null, shape: CodeShape): boolean {
 }
 
 /**
- * Why a row failed rowCheckSql, in words: the first issue found, in the order a person would fix
+ * Why a row failed its own checks, in words: the first issue found, in the order a person would fix
  * them (code, level, name, parent).
  */
 export function rowProblem(row: StagedRow, shape: CodeShape): ImportIssue {
@@ -101,7 +72,7 @@ export function rowProblem(row: StagedRow, shape: CodeShape): ImportIssue {
   const level = row.level;
   if (level === null || level < 1 || level > shape.levels) {
     const allowed = Array.from({ length: shape.levels }, (_, i) => `${i + 1}（${levelLabel(i + 1)}）`).join('、');
-    return { ...at, field: 'level', code: 'bad_level', message: `层级“${level ?? ''}”无效：应为 ${allowed}` };
+    return { ...at, field: 'level', code: 'bad_level', message: `层级“${row.levelText ?? level ?? ''}”无效：应为 ${allowed}` };
   }
   const sig = shape.significant[level - 1] ?? n;
   const inh = shape.inherited[level - 1] ?? 0;
