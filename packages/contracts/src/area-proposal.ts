@@ -3,7 +3,9 @@ import { areaBriefSchema, areaGeometrySchema, crsSchema, multiPolygonSchema } fr
 
 /**
  * 网格划分方案: the server proposes a partition of a community into grids (a draft nobody is bound by);
- * the user edits names and shapes on the map and accepts the result, which replaces the community's grids.
+ * the user edits names and shapes on the map and accepts the result, which replaces the community's
+ * comprehensive grids (综合网格). Dedicated grids (专属网格: a school, a park, a market …) are managed by their
+ * unit and kept: the proposal divides the rest of the community around them.
  */
 
 const householdCount = z.number({ error: '户数必须是整数' }).int('户数必须是整数').min(0, '户数不能为负').max(100_000, '户数过大');
@@ -57,8 +59,13 @@ export const gridProposalSchema = z
     grids: z.array(proposedGridSchema),
     /** About the proposal as a whole (per-grid warnings sit on the grids). */
     warnings: z.array(z.string()),
-    /** Active grids the community has now; accepting the proposal retires them. */
+    /** Active comprehensive grids the community has now; accepting the proposal retires them. */
     currentGrids: z.number().int(),
+    /**
+     * Active dedicated grids of the community: kept as they are by the acceptance, so their ground and
+     * buildings take no part in the division. Defaulted, so a response from a server that predates it still parses.
+     */
+    keptDedicated: z.array(z.object({ id: z.number().int(), code: z.string(), name: z.string() })).default([]),
   })
   .meta({ id: 'GridProposal' });
 export type GridProposal = z.infer<typeof gridProposalSchema>;

@@ -23,7 +23,7 @@ export function registerAreaProposalRoutes(app: App): void {
     bodyLimit: ACCEPT_BODY_LIMIT,
     schema: {
       tags: ['geography'],
-      summary: '接受网格划分方案：撤销现有网格，按给定边界新建网格并按位置归属楼栋（preview=true 只预览）',
+      summary: '接受网格划分方案：撤销现有综合网格（专属网格保留），按给定边界新建网格并按位置归属楼栋（preview=true 只预览）',
       params: idParamsSchema,
       body: acceptGridProposalSchema,
       response: { 200: adjustmentResultSchema, ...errors },

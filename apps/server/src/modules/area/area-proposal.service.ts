@@ -10,6 +10,7 @@ import { proposeGrids, type HouseholdRange } from '../geo/grid-proposal.ts';
 import {
   applyMoves,
   boundaryGeoJson,
+  buildingsNowInside,
   checkGeometry,
   closeBoundary,
   fromGeoJson,
@@ -23,6 +24,7 @@ import {
   roleAssignmentsOn,
   type GeometryCheck,
   type LockedArea,
+  type MovableChild,
 } from './area-adjust.repository.ts';
 import { adjust, finish, movedSummary, nextCodes, toWgs } from './area-adjust.service.ts';
 import {
@@ -31,8 +33,10 @@ import {
   boundaryGeoJsonOf,
   buildingsOutsideTheirGrid,
   buildingsUnder,
+  groundGeoJsonOf,
   linkBoundariesToChange,
   proposalGeometryReport,
+  type BuildingsToDivide,
 } from './area-proposal.repository.ts';
 import { shortAreaName } from './area-name.ts';
 import { findArea } from './area.repository.ts';
@@ -45,6 +49,22 @@ import { findArea } from './area.repository.ts';
 
 /** Slivers below a square metre are rounding, not overlaps or gaps (as in the coverage report). */
 const MIN_REPORTED_M2 = 1;
+/** Kept grids named in a warning; the rest are counted. */
+const NAMES_IN_WARNING = 5;
+
+/**
+ * 专属网格 (a school, a park, a market …) are managed by their unit and stay when a community's comprehensive
+ * grids are redrawn: the proposal divides the rest of the community, and accepting it retires only the
+ * comprehensive grids (grid_type 'comprehensive' or not set).
+ */
+function isDedicated(grid: { gridType: 'comprehensive' | 'dedicated' | null }): boolean {
+  return grid.gridType === 'dedicated';
+}
+
+function namesOf(grids: readonly { name: string }[]): string {
+  const shown = grids.slice(0, NAMES_IN_WARNING).map((g) => g.name).join('、');
+  return grids.length > NAMES_IN_WARNING ? `${shown} 等` : shown;
+}
 
 function brief(a: Pick<AreaBrief, 'id' | 'code' | 'name' | 'level'>): AreaBrief {
   return { id: a.id, code: a.code, name: a.name, level: a.level };
@@ -76,7 +96,10 @@ function gridName(communityName: string, index: number): string {
   return `${shortAreaName(communityName)}第${index}网格`;
 }
 
-/** A draft partition of the community's buildings into grids; nothing is written. */
+/**
+ * A draft partition of the community's buildings into grids; nothing is written. The ground of the
+ * community's dedicated grids and the buildings in them are left out: accepting keeps those grids.
+ */
 export async function draftGridProposal(ctx: RequestContext, communityId: number, input: GridProposalRequest): Promise<GridProposal> {
   requirePermission(ctx, 'area.manage');
   const scope = requireScope(ctx);
@@ -84,16 +107,22 @@ export async function draftGridProposal(ctx: RequestContext, communityId: number
   const community = await findArea(db, scope, communityId);
   if (!community) throw notFound('社区/村');
   requireCommunity(community);
-  const parsed = multiPolygonSchema.safeParse(await boundaryGeoJsonOf(db, community.id));
-  if (!parsed.success) throw new AppError('validation_failed', `${community.name}还没有边界，无法生成划分方案`, { fields: { id: ['该社区/村没有边界'] } });
-  const boundary: MultiPolygon = parsed.data;
+  const grids = await activeGridsOf(db, scope, community.id);
+  const kept = grids.filter(isDedicated);
+  const outline = multiPolygonSchema.safeParse(await boundaryGeoJsonOf(db, community.id));
+  if (!outline.success) throw new AppError('validation_failed', `${community.name}还没有边界，无法生成划分方案`, { fields: { id: ['该社区/村没有边界'] } });
+  const ground = kept.some((k) => k.hasBoundary) ? multiPolygonSchema.safeParse(await groundGeoJsonOf(db, community.id, kept.map((k) => k.id), MIN_REPORTED_M2)) : outline;
+  if (!ground.success) {
+    throw new AppError('validation_failed', `${community.name}已全部由专属网格覆盖（${namesOf(kept)}），没有需要划分的范围`, { fields: { id: ['社区/村已全部由专属网格覆盖'] } });
+  }
+  const boundary: MultiPolygon = ground.data;
   const range = await rangeFor(ctx, db, community.path, input);
-  const { located, unlocated } = await buildingsUnder(db, scope, community.path);
-  const currentGrids = (await activeGridsOf(db, scope, community.id)).length;
+  const buildings = await buildingsUnder(db, scope, community.path, kept.map((k) => k.id));
+  const { located, unlocated } = buildings;
 
   const householdRange: HouseholdRange = { min: range.min, max: range.max };
   const proposal = proposeGrids({ boundary, buildings: located, range: householdRange, gridCount: input.gridCount });
-  const warnings = proposal.issues.filter((i) => i.grid === null).map((i) => i.message);
+  const warnings = [...keptWarnings(kept, buildings), ...proposal.issues.filter((i) => i.grid === null).map((i) => i.message)];
   if (unlocated.length > 0) warnings.push(`${unlocated.length} 栋楼没有位置，未参与划分；接受方案后它们仍挂在原网格上，请补充位置`);
   return {
     community: brief(community),
@@ -113,15 +142,30 @@ export async function draftGridProposal(ctx: RequestContext, communityId: number
       warnings: proposal.issues.filter((issue) => issue.grid === i).map((issue) => issue.message),
     })),
     warnings,
-    currentGrids,
+    currentGrids: grids.length - kept.length,
+    keptDedicated: kept.map(({ id, code, name }) => ({ id, code, name })),
   };
 }
 
+/** What the draft leaves out for the dedicated grids it keeps. */
+function keptWarnings(kept: readonly { name: string; hasBoundary: boolean }[], buildings: BuildingsToDivide): string[] {
+  if (kept.length === 0) return [];
+  const theirs = buildings.inKept > 0 ? `及其 ${buildings.inKept} 栋楼` : '';
+  const warnings = [`保留 ${kept.length} 个专属网格（${namesOf(kept)}）${theirs}，不参与划分`];
+  const unbounded = kept.filter((k) => !k.hasBoundary);
+  if (unbounded.length > 0) warnings.push(`专属网格${namesOf(unbounded)}没有边界，其范围无法从划分中扣除，请补充边界`);
+  if (buildings.lyingInKept > 0) warnings.push(`${buildings.lyingInKept} 栋楼位置在专属网格内、却不属于该网格，未参与划分；接受方案后将归入所在的专属网格`);
+  return warnings;
+}
+
 /**
- * Accepts a (possibly edited) proposal in one transaction: the community's active grids retire and their
- * boundaries close; new grids get fresh codes (never a retired one) and open boundaries; every building
- * and sub-grid moves to the new grid containing it; one area_changes row and one audit row record it.
- * Role assignments on the retired grids are left for someone to reassign, as after a split.
+ * Accepts a (possibly edited) proposal in one transaction: the community's active comprehensive grids
+ * retire and their boundaries close; its dedicated grids stay as they are, with their boundaries,
+ * buildings and role assignments, and no new grid may overlap one. New grids get fresh codes (never a
+ * retired one) and open boundaries; every building and sub-grid of the retired grids (and any building
+ * filed directly under the community) moves to the new grid containing it — or, lying in a dedicated
+ * grid, to that one. One area_changes row and one audit row record it. Role assignments on the retired
+ * grids are left for someone to reassign, as after a split.
  */
 export function acceptGridProposal(ctx: RequestContext, communityId: number, input: AcceptGridProposal): Promise<AdjustmentResult> {
   return adjust(ctx, input.preview, async (tx, scope) => {
@@ -130,10 +174,13 @@ export function acceptGridProposal(ctx: RequestContext, communityId: number, inp
     requireCommunity(community);
     requireDistinctNames(input.grids.map((g) => g.name));
     const checks = await checkGeometries(tx, input);
-    const warnings = await placementWarnings(tx, community, checks);
+    // The kept grids are locked too: the new grids are checked against their boundaries.
+    const grids = (await lockAreas(tx, scope, (await activeGridsOf(tx, scope, community.id)).map((g) => g.id))).filter((g) => g.status === 'active');
+    const old = grids.filter((g) => !isDedicated(g));
+    const kept = grids.filter(isDedicated);
+    const oldIds = old.map((g) => g.id);
+    const warnings = await placementWarnings(tx, community, checks, kept);
 
-    const oldIds = await activeGridsOf(tx, scope, community.id);
-    const old = await lockAreas(tx, scope, oldIds);
     const at = ctx.clock();
     const codes = await nextCodes(tx, ctx, community, input.grids.length);
     const created: { id: number; code: string; name: string; wkb: string }[] = [];
@@ -149,12 +196,18 @@ export function acceptGridProposal(ctx: RequestContext, communityId: number, inp
     for (const c of created) await openBoundary(tx, c.id, c.wkb, at, null);
 
     const newIds = created.map((c) => c.id);
-    // Buildings and sub-grids of the old grids, and any building filed directly under the community.
-    const moves = [...(await planMoves(tx, oldIds, newIds)), ...(await planMoves(tx, [community.id], newIds)).filter((m) => m.level === 'building')];
+    // Buildings that lie in a kept grid join it (the draft left them out); the rest of the old grids'
+    // buildings and sub-grids, and any building filed directly under the community, go to the new grids.
+    const joining = await buildingsJoiningKept(tx, kept, [...oldIds, community.id]);
+    const joiningIds = new Set(joining.map((m) => m.id));
+    const planned = [...(await planMoves(tx, oldIds, newIds)), ...(await planMoves(tx, [community.id], newIds)).filter((m) => m.level === 'building')];
+    const moves = [...joining, ...planned.filter((m) => !joiningIds.has(m.id))];
     await applyMoves(tx, moves, at);
-    await recountHouseholds(tx, newIds);
+    const receivingKept = kept.filter((k) => joining.some((m) => m.toId === k.id));
+    await recountHouseholds(tx, [...newIds, ...receivingKept.map((k) => k.id)]);
     const households = await householdsOf(tx, newIds);
     const stranded = moves.filter((m) => m.fromId === m.toId && oldIds.includes(m.fromId));
+    if (joining.length > 0) warnings.push(`${joining.length} 栋楼位于专属网格内，已归入所在的专属网格（${namesOf(receivingKept)}）`);
     const elsewhere = await buildingsOutsideTheirGrid(tx, newIds);
     if (elsewhere > 0) warnings.push(`${elsewhere} 栋楼不在任何新网格内，已归入最近的网格`);
     const range = await rangeFor(ctx, tx, community.path, {});
@@ -170,7 +223,12 @@ export function acceptGridProposal(ctx: RequestContext, communityId: number, inp
       ctx,
       'proposal',
       community.id,
-      { retired: old.map((g) => g.code), created: created.map((c) => c.code), movedBuildings: moves.filter((m) => m.fromId !== m.toId).length },
+      {
+        retired: old.map((g) => g.code),
+        kept: kept.map((g) => g.code),
+        created: created.map((c) => c.code),
+        movedBuildings: moves.filter((m) => m.fromId !== m.toId).length,
+      },
       at,
     );
     await linkBoundariesToChange(tx, [...oldIds, ...newIds], at, changeId);
@@ -191,6 +249,15 @@ export function acceptGridProposal(ctx: RequestContext, communityId: number, inp
       warnings,
     };
   });
+}
+
+/** Buildings of `sourceIds` lying in a kept grid, each to the first (lowest id) kept grid containing it. */
+async function buildingsJoiningKept(tx: Tx, kept: readonly LockedArea[], sourceIds: number[]): Promise<MovableChild[]> {
+  const joining = new Map<number, MovableChild>();
+  for (const grid of kept) {
+    for (const m of await buildingsNowInside(tx, grid.id, sourceIds)) if (!joining.has(m.id)) joining.set(m.id, m);
+  }
+  return [...joining.values()];
 }
 
 function requireDistinctNames(names: string[]): void {
@@ -217,25 +284,42 @@ async function checkGeometries(tx: Tx, input: AcceptGridProposal): Promise<Geome
   return checks;
 }
 
-/** Overlaps between the new grids are refused; parts outside the community, gaps and multi-part grids are warned about. */
-async function placementWarnings(tx: Tx, community: LockedArea, checks: GeometryCheck[]): Promise<string[]> {
+/**
+ * Overlaps between the new grids, and between a new grid and a kept dedicated grid, are refused; parts
+ * outside the community, gaps (ground neither the new grids nor the kept ones cover) and multi-part grids
+ * are warned about.
+ */
+async function placementWarnings(tx: Tx, community: LockedArea, checks: GeometryCheck[], kept: readonly LockedArea[]): Promise<string[]> {
   const report = await proposalGeometryReport(
     tx,
     community.id,
     checks.map((c) => c.wkb),
+    kept.map((k) => k.id),
     MIN_REPORTED_M2,
   );
-  if (report.overlaps.length > 0) {
-    const fields: Record<string, string[]> = {};
-    for (const o of report.overlaps) (fields[`grids.${o.b}.geometry`] ??= []).push(`与第 ${o.a + 1} 个网格重叠约 ${Math.round(o.m2)} 平方米`);
-    const [first] = report.overlaps;
-    throw validationFailed(fields, `网格之间不能重叠：第 ${(first?.a ?? 0) + 1} 与第 ${(first?.b ?? 0) + 1} 个网格重叠约 ${Math.round(first?.m2 ?? 0)} 平方米`);
+  const fields: Record<string, string[]> = {};
+  const problems: string[] = [];
+  for (const o of report.overlaps) {
+    (fields[`grids.${o.b}.geometry`] ??= []).push(`与第 ${o.a + 1} 个网格重叠约 ${Math.round(o.m2)} 平方米`);
+    problems.push(`网格之间不能重叠：第 ${o.a + 1} 与第 ${o.b + 1} 个网格重叠约 ${Math.round(o.m2)} 平方米`);
   }
+  const keptName = new Map(kept.map((k) => [k.id, k.name]));
+  for (const o of report.keptOverlaps) {
+    const name = keptName.get(o.keptId) ?? '专属网格';
+    (fields[`grids.${o.index}.geometry`] ??= []).push(`与专属网格${name}重叠约 ${Math.round(o.m2)} 平方米`);
+    problems.push(`专属网格保留不变，新网格不能与它重叠：第 ${o.index + 1} 个网格与${name}重叠约 ${Math.round(o.m2)} 平方米`);
+  }
+  const [first] = problems;
+  if (first !== undefined) throw validationFailed(fields, first);
+
   const warnings: string[] = [];
   report.outsideM2.forEach((m2, i) => {
     if (m2 >= MIN_REPORTED_M2) warnings.push(`第 ${i + 1} 个网格有约 ${Math.round(m2)} 平方米超出${shortAreaName(community.name)}`);
   });
-  if (report.uncoveredM2 >= MIN_REPORTED_M2) warnings.push(`新网格没有覆盖整个${shortAreaName(community.name)}，遗漏约 ${Math.round(report.uncoveredM2)} 平方米`);
+  if (report.uncoveredM2 >= MIN_REPORTED_M2) {
+    const covering = kept.length > 0 ? '新网格和保留的专属网格' : '新网格';
+    warnings.push(`${covering}没有覆盖整个${shortAreaName(community.name)}，遗漏约 ${Math.round(report.uncoveredM2)} 平方米`);
+  }
   report.parts.forEach((parts, i) => {
     if (parts > 1) warnings.push(`第 ${i + 1} 个网格由 ${parts} 块组成，不连续`);
   });
