@@ -51,15 +51,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on a fresh database with the demo district seeded (deterministic). */
-export async function createTestApp(overrides: Partial<AppConfig> = {}, { seed = true } = {}): Promise<TestApp> {
+/**
+ * The real app on a fresh database with the demo district seeded (deterministic). The library's demo
+ * editions only when asked for: the division library's tests load their own under the same names.
+ */
+export async function createTestApp(overrides: Partial<AppConfig> = {}, { seed = true, editions = false } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = new TestClock();
   const config = testConfig(overrides);
   const deps: AppDeps = { config, database, cipher: new FieldCipher(config.dataKey), clock: clock.read };
   // REDGRID_TEST_LOG=error shows server-side errors while debugging a test.
   const app = await buildApp(deps, { logger: process.env.REDGRID_TEST_LOG ? { level: process.env.REDGRID_TEST_LOG } : false });
-  if (seed) await seedDemo(systemContext(deps, app.log));
+  if (seed) await seedDemo(systemContext(deps, app.log), { editions });
   return {
     app,
     deps,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { permissionsOf, type AreaLevel } from '@redgrid/contracts';
-import { scopeFromRoles, type AppDeps, type RequestContext } from '../../platform/context.ts';
+import { scopeFromRoles, type Actor, type AppDeps, type RequestContext } from '../../platform/context.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import { maskPhone } from '../../platform/crypto.ts';
 import { hashPassword } from '../../platform/password.ts';
@@ -73,7 +73,9 @@ export interface DemoSeedCounts {
 /**
  * Seeds the demo district once (deterministic: same rows every time), then the library's editions.
  * The district goes in one transaction, so a start killed half-way seeds again from nothing on the
- * next start. The editions follow it (see seedDemoEditions); `editions: false` leaves them out.
+ * next start. The editions follow it (see seedDemoEditions); `editions: false` leaves them out. A
+ * start killed between the two keeps the district without editions (isSeeded counts accounts only):
+ * 导入版本 on the 区划代码库 page loads the same files.
  */
 export async function seedDemo(ctx: RequestContext, { editions = true }: { editions?: boolean } = {}): Promise<DemoSeedCounts> {
   const district = await seedDistrict(ctx);
@@ -107,7 +109,7 @@ async function demoAdminContext(ctx: RequestContext): Promise<RequestContext> {
   if (!account) throw new Error('no demo system admin');
   const user = await ctx.database.db.selectFrom('users').select(['id', 'username', 'display_name']).where('username', '=', account.username).executeTakeFirstOrThrow();
   const roles = await listRolesOfUser(ctx.database.db, user.id);
-  const actor = {
+  const actor: Actor = {
     id: user.id,
     username: user.username,
     displayName: user.display_name,

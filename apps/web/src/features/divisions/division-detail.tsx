@@ -28,6 +28,7 @@ export function DivisionDetail({ edition, selected }: { edition: DivisionEdition
   return (
     <div data-testid="division-detail">
       <Descriptions
+        className="rg-division-facts"
         column={{ xs: 1, sm: 2 }}
         size="small"
         bordered

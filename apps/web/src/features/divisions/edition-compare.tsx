@@ -40,7 +40,8 @@ function CompareResult({ result }: { result: DivisionCompare }) {
   const { counts } = result;
   return (
     <div data-testid="division-compare-result">
-      <Space size={[32, 12]} wrap style={{ marginBottom: 12 }}>
+      {/* A row of its own (Space is inline): the scope tags go below the figures, not beside them. */}
+      <Space size={[32, 12]} wrap style={{ display: 'flex', marginBottom: 12 }}>
         <Statistic title={t('divisions.compare.added')} value={counts.added} styles={{ content: { color: '#389e0d' } }} />
         <Statistic title={t('divisions.compare.removed')} value={counts.removed} styles={{ content: { color: '#cf1322' } }} />
         <Statistic title={t('divisions.compare.renamed')} value={counts.renamed} styles={{ content: { color: '#d46b08' } }} />
