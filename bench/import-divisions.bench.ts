@@ -191,13 +191,15 @@ const cpu = os.cpus();
 const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
 const command = `node --import tsx bench/import-divisions.bench.ts${positionals[0] ? ` ${positionals[0]}` : ''}${pgUrl ? ' --pg <url>' : ''}`;
 const library = [
-  `| engine | COPY (median of ${RUNS}) | library import (median of ${RUNS}) | rows/s | **ratio COPY / import** | of which COPY / index / checks | same file again |`,
+  `| engine | COPY (median of ${RUNS}) | library import (median of ${RUNS}) | rows/s | **ratio COPY / import** (each run pair) | of which COPY with the checks alongside / index; checks alone | same file again |`,
   '| --- | --- | --- | --- | --- | --- | --- |',
   ...results.map((r) => {
     const copy = median(r.copyMs);
     const lib = median(r.libraryMs);
     const ph = (k: keyof DivisionEditionImportReport['phases']) => fmt(median(r.phases.map((p) => p[k])));
-    return `| ${r.engine}: ${r.version} | ${fmt(copy)} ms (${fmt(perSecond(copy))} rows/s) | ${fmt(lib)} ms | ${fmt(perSecond(lib))} | **${(copy / lib).toFixed(2)}** | ${ph('copyMs')} / ${ph('indexMs')} / ${ph('checkMs')} ms | ${fmt(r.reloadMs)} ms |`;
+    const pairs = r.copyMs.map((c, i) => c / (r.libraryMs[i] ?? NaN));
+    const spread = `${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}`;
+    return `| ${r.engine}: ${r.version} | ${fmt(copy)} ms (${fmt(perSecond(copy))} rows/s) | ${fmt(lib)} ms | ${fmt(perSecond(lib))} | **${(copy / lib).toFixed(2)}** (${spread}) | ${ph('copyMs')} / ${ph('indexMs')} ms; ${ph('checkMs')} ms | ${fmt(r.reloadMs)} ms |`;
   }),
 ];
 const tree = [
@@ -216,8 +218,9 @@ const section = [
   `File: the national 5-level statistical division file (2021), ${fmt(rows)} rows, ${(csv.length / 1e6).toFixed(1)} MB. ` +
     'Both sides run in the same migrated database and send the bytes the same way (`COPY … FROM STDIN` over the wire on PostgreSQL, PGlite\'s `/dev/blob`), alternating run by run. ' +
     'COPY: into an unindexed table with the file\'s four columns. ' +
-    'Library import: `importEdition` end to end as a national system admin — the bytes COPYed into a new table, every row checked (code shape per level, parent code, name, level), ' +
-    'duplicates found by building the unique index, every parent looked up, the table attached as the edition\'s partition, the edition row and an audit row, in one transaction. ' +
+    'Library import: `importEdition` end to end as a national system admin — the bytes COPYed (FREEZE) into a new table while this process checks the same bytes in one pass ' +
+    '(code shape per level, level, name, parent code; duplicates; every parent present at a level above; PostgreSQL loads in its own process meanwhile, PGlite shares the one thread), ' +
+    'the row counts compared, the unique index built, the table attached as the edition\'s partition, the edition row and an audit row, in one transaction. ' +
     'Target ratio ≥ 0.5.',
   '',
   ...library,
@@ -227,7 +230,7 @@ const section = [
   '',
   ...tree,
   '',
-  'Why two paths: the library takes the national file at COPY speed because it checks with set-based SQL over a table of its own and builds one index once; ' +
+  'Why two paths: the library takes the national file at about half the speed of a bare COPY because it checks the bytes in one pass beside the COPY and builds one index, once, over a table of its own; ' +
     'the tree keeps materialised paths, scope checks and six indexes per area, so every row costs an indexed insert (on PostgreSQL, measured once with `EXPLAIN ANALYZE` of the community level: ' +
     'path trigger 2.8 s + foreign-key checks 2.6 s + heap and index inserts ≈ 9.5 s for 618,133 rows). A district or province adopts what it governs from the library (江苏省 above), ' +
     'so a deployment never needs 663,128 areas in its tree; the tree import remains for local files.',

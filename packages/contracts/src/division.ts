@@ -88,7 +88,10 @@ export const divisionEditionImportReportSchema = z
     warnings: z.array(importIssueSchema),
     /** The edition as stored (or as it would be, on a dry run); null when rejected. */
     edition: divisionEditionSchema.nullable(),
-    /** Where the time went, in ms: loading the bytes (COPY), indexing, the checks. */
+    /**
+     * Where the time went, in ms: COPY (wall time until the bytes are loaded and checked — the checks
+     * run alongside), the index build, and the time spent in the checks themselves.
+     */
     phases: z.object({ copyMs: z.number(), indexMs: z.number(), checkMs: z.number() }),
     durationMs: z.number(),
     message: z.string(),

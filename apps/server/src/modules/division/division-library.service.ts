@@ -26,7 +26,7 @@ import { IssueList } from '../area/area-import-report.ts';
 import { importDivisionsCsv } from '../area/area-import.service.ts';
 import * as repo from './division-library.repository.ts';
 import { ancestorCodes, CODE_SHAPES, levelLabel, levelName, prefixRange, subtreeRange, type CodeLength, type CodeShape } from './division-rules.ts';
-import { scanDivisionFile } from './division-scan.ts';
+import { scanDivisionFileAsync } from './division-scan.ts';
 
 /** An edition holds at most this many rows (the national 5-level file has 663,128). */
 export const EDITION_ROWS_MAX = 2_000_000;
@@ -270,10 +270,9 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
         (error: unknown) => ({ rows: 0, error }),
       );
       await Promise.race([source.sent, copying]);
-      const checkStarted = performance.now();
       const columns = { code: head.columns.indexOf('code'), name: head.columns.indexOf('name'), level: head.columns.indexOf('level'), parent_code: head.columns.indexOf('parent_code') };
-      const scan = scanDivisionFile(bytes, head.dataStart, columns, shape);
-      phases.checkMs = Math.round(performance.now() - checkStarted);
+      const scan = await scanDivisionFileAsync(bytes, head.dataStart, columns, shape);
+      phases.checkMs = Math.round(scan.busyMs);
       const copied = await copying;
       phases.copyMs = Math.round(performance.now() - copyStarted);
       const rejected = (errors: IssueList, message: string) => new Rollback(rejectedReport({ dryRun: query.dryRun, total: scan.total, started, phases }, errors, message));

@@ -54,8 +54,8 @@ function text(bytes: Uint8Array, f: Field): string {
   return f.escaped ? raw.replaceAll('""', '"') : raw;
 }
 
-function isBlank(bytes: Uint8Array, f: Field): boolean {
-  for (let i = f.start; i < f.end; i += 1) {
+function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i += 1) {
     const b = bytes[i];
     if (b !== SPACE && b !== TAB) return false;
   }
@@ -78,7 +78,36 @@ function number(bytes: Uint8Array, f: Field): number {
   return value;
 }
 
+/** Rows read between two pauses of the asynchronous scan (a few milliseconds' work). */
+const ROWS_PER_STEP = 8192;
+
+/** The scan, all at once. */
 export function scanDivisionFile(bytes: Uint8Array, start: number, columns: ColumnOrder, shape: CodeShape): ScanResult {
+  const steps = scanSteps(bytes, start, columns, shape);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The scan in steps, letting the event loop run between them: while it reads, the bytes of a COPY to
+ * PostgreSQL keep flowing out of this process (they leave the socket only when the loop turns).
+ * `busyMs` is the time spent reading, without the pauses.
+ */
+export async function scanDivisionFileAsync(bytes: Uint8Array, start: number, columns: ColumnOrder, shape: CodeShape): Promise<ScanResult & { busyMs: number }> {
+  const steps = scanSteps(bytes, start, columns, shape);
+  let busyMs = 0;
+  for (;;) {
+    const started = performance.now();
+    const step = steps.next();
+    busyMs += performance.now() - started;
+    if (step.done) return { ...step.value, busyMs };
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+function* scanSteps(bytes: Uint8Array, start: number, columns: ColumnOrder, shape: CodeShape): Generator<void, ScanResult> {
   const n = shape.length;
   const errors = new IssueList(IMPORT_ISSUE_LIST_LIMIT);
   const byLevel = [0, 0, 0, 0, 0];
@@ -120,6 +149,7 @@ export function scanDivisionFile(bytes: Uint8Array, start: number, columns: Colu
   const length = bytes.length;
 
   while (at < length) {
+    if (total % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
     line += 1;
     const rowLine = line;
     // Read one record.
@@ -233,8 +263,7 @@ export function scanDivisionFile(bytes: Uint8Array, start: number, columns: Colu
       }
     }
     if (ok) {
-      const name = field(nm);
-      ok = !nameNull && !isBlank(bytes, name) && (nameEnd - nameStart <= NAME_MAX * 3 || [...text(bytes, name)].length <= NAME_MAX);
+      ok = !nameNull && !isBlank(bytes, nameStart, nameEnd) && (nameEnd - nameStart <= NAME_MAX * 3 || [...text(bytes, field(nm))].length <= NAME_MAX);
     }
     if (!ok) {
       // The wording comes from the shared rules; only refused rows are decoded.
