@@ -1,4 +1,4 @@
-import type { Permission, Role, AreaLevel } from '@redgrid/contracts';
+import { permissionsOf, type Permission, type Role, type AreaLevel } from '@redgrid/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../config.ts';
 import type { Database } from '../db/engine.ts';
@@ -48,6 +48,15 @@ export interface AppDeps {
   database: Database;
   cipher: FieldCipher;
   clock: () => Date;
+}
+
+/** An actor as a session carries it: what they may do follows from the roles they hold. */
+export function actorFromRoles(
+  user: { id: number; username: string; displayName: string },
+  roles: ActorRole[],
+  session: { mustChangePassword: boolean; sessionId: string | null },
+): Actor {
+  return { ...user, roles, permissions: new Set(permissionsOf(roles.map((r) => r.role))), ...session };
 }
 
 export function scopeFromRoles(roles: readonly Pick<ActorRole, 'areaPath'>[]): Scope {

@@ -25,6 +25,23 @@ export function ctxOf(request: FastifyRequest): RequestContext {
   return request.ctx;
 }
 
+/** An import report with errors leaves as 422 `import_rejected`, the report itself in `details.report`. */
+export function acceptedReport<R extends { errorCount: number; message: string }>(report: R): R {
+  if (report.errorCount > 0) throw new AppError('import_rejected', report.message, { report });
+  return report;
+}
+
+/**
+ * Makes a plugin context (one `app.register`) read request bodies of these types as raw bytes, up to
+ * `bodyLimit`, and refuse any other type with `refusal`: the file-upload routes, which take the file
+ * itself as the body. The rest of the API keeps its JSON parser and 1 MiB limit.
+ */
+export function readBodiesAsBytes(scoped: FastifyInstance, types: string[], bodyLimit: number, refusal: string): void {
+  scoped.removeAllContentTypeParsers();
+  scoped.addContentTypeParser(types, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+  scoped.addContentTypeParser('*', (_req, _payload, done) => done(new AppError('unsupported_media_type', refusal), undefined));
+}
+
 /** "/roles/0/areaId" -> "roles.0.areaId"; the body/query prefix is dropped, forms key on the field. */
 function fieldPath(instancePath: string): string {
   return instancePath.replace(/^\//, '').replace(/\//g, '.') || '_';

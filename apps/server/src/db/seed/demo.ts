@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
-import { permissionsOf, type AreaLevel } from '@redgrid/contracts';
-import { scopeFromRoles, type Actor, type AppDeps, type RequestContext } from '../../platform/context.ts';
+import type { AreaLevel } from '@redgrid/contracts';
+import { actorFromRoles, scopeFromRoles, type AppDeps, type RequestContext } from '../../platform/context.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import { maskPhone } from '../../platform/crypto.ts';
 import { hashPassword } from '../../platform/password.ts';
@@ -109,15 +109,7 @@ async function demoAdminContext(ctx: RequestContext): Promise<RequestContext> {
   if (!account) throw new Error('no demo system admin');
   const user = await ctx.database.db.selectFrom('users').select(['id', 'username', 'display_name']).where('username', '=', account.username).executeTakeFirstOrThrow();
   const roles = await listRolesOfUser(ctx.database.db, user.id);
-  const actor: Actor = {
-    id: user.id,
-    username: user.username,
-    displayName: user.display_name,
-    roles,
-    permissions: new Set(permissionsOf(roles.map((r) => r.role))),
-    mustChangePassword: false,
-    sessionId: null,
-  };
+  const actor = actorFromRoles({ id: user.id, username: user.username, displayName: user.display_name }, roles, { mustChangePassword: false, sessionId: null });
   return { ...ctx, actor, scope: scopeFromRoles(roles) };
 }
 

@@ -8,8 +8,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../platform/errors.ts';
-import { ctxOf, type App } from '../../platform/http.ts';
+import { acceptedReport, ctxOf, readBodiesAsBytes, type App } from '../../platform/http.ts';
 import { importBoundaries, importDivisionsCsv } from './area-import.service.ts';
 
 /**
@@ -23,18 +22,10 @@ export const BOUNDARY_GEOJSON_BODY_LIMIT = 32 * 1024 * 1024;
 const CSV_TYPES = ['text/csv', 'application/csv'];
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema, 422: errorBodySchema };
 
-/** A report with errors leaves as 422 `import_rejected`, the report itself in `details.report`. */
-function present<R extends { errorCount: number; message: string }>(report: R): R {
-  if (report.errorCount > 0) throw new AppError('import_rejected', report.message, { report });
-  return report;
-}
-
 function registerCsvRoute(scoped: FastifyInstance): void {
   const app = scoped.withTypeProvider<ZodTypeProvider>();
   // This context alone reads CSV, as bytes: the service decodes UTF-8 or GBK (what Excel writes).
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(CSV_TYPES, { parseAs: 'buffer', bodyLimit: DIVISION_CSV_BODY_LIMIT }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser('*', (_req, _payload, done) => done(new AppError('unsupported_media_type', '只接受 CSV 文件（Content-Type: text/csv）'), undefined));
+  readBodiesAsBytes(scoped, CSV_TYPES, DIVISION_CSV_BODY_LIMIT, '只接受 CSV 文件（Content-Type: text/csv）');
 
   app.post('/api/areas/import/divisions', {
     bodyLimit: DIVISION_CSV_BODY_LIMIT,
@@ -51,7 +42,7 @@ function registerCsvRoute(scoped: FastifyInstance): void {
     },
   }, async (req) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    return present(await importDivisionsCsv(ctxOf(req), body, req.query));
+    return acceptedReport(await importDivisionsCsv(ctxOf(req), body, req.query));
   });
 }
 
@@ -68,5 +59,5 @@ export function registerAreaImportRoutes(app: App): void {
       body: boundaryImportRequestSchema,
       response: { 200: boundaryImportReportSchema, ...errors },
     },
-  }, async (req) => present(await importBoundaries(ctxOf(req), req.body)));
+  }, async (req) => acceptedReport(await importBoundaries(ctxOf(req), req.body)));
 }

@@ -1,6 +1,6 @@
 import type { Me, SessionResponse } from '@redgrid/contracts';
 import { assignableRolesOf, permissionsOf } from '@redgrid/contracts';
-import type { Actor, AppDeps, RequestContext } from '../../platform/context.ts';
+import { actorFromRoles, type Actor, type AppDeps, type RequestContext } from '../../platform/context.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import { hashHex, randomToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -76,15 +76,10 @@ export async function login(ctx: RequestContext, input: { username: string; pass
     }).execute();
     await tx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', user.id).execute();
     const roles = await listRolesOfUser(tx, user.id);
-    const actor: Actor = {
-      id: user.id,
-      username: user.username,
-      displayName: user.display_name,
-      roles,
-      permissions: new Set(permissionsOf(roles.map((r) => r.role))),
+    const actor = actorFromRoles({ id: user.id, username: user.username, displayName: user.display_name }, roles, {
       mustChangePassword: user.must_change_password,
       sessionId: sessionIdOf(token),
-    };
+    });
     await appendAudit(tx, ctx, { action: 'login', entity: 'user', entityId: user.id, areaId: user.home_area_id, actorOverride: { id: user.id, name: user.username } });
     return actor;
   });
@@ -117,15 +112,10 @@ export async function resolveSession(deps: AppDeps, token: string): Promise<Reso
   }
   const roles = await listRolesOfUser(db, session.user_id);
   return {
-    actor: {
-      id: session.user_id,
-      username: session.username,
-      displayName: session.display_name,
-      roles,
-      permissions: new Set(permissionsOf(roles.map((r) => r.role))),
+    actor: actorFromRoles({ id: session.user_id, username: session.username, displayName: session.display_name }, roles, {
       mustChangePassword: session.must_change_password,
       sessionId: id,
-    },
+    }),
     csrfToken: session.csrf_token,
     expiresAt: session.expires_at,
   };

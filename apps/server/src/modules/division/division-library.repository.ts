@@ -201,8 +201,9 @@ export async function compareEditions(db: Db, from: number, to: number, range: [
   return { counts: Object.fromEntries(counted.rows.map((r) => [r.kind, r.n])), changes: listed.rows };
 }
 
+/** A difference (the query lists no matched rows; it only counts them). */
 export interface TreeDiffRow {
-  kind: 'missing_in_tree' | 'not_in_edition' | 'name_differs' | 'matched';
+  kind: 'missing_in_tree' | 'not_in_edition' | 'name_differs';
   code: number;
   level: number;
   name: string | null;

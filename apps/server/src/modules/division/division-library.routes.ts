@@ -16,8 +16,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../platform/errors.ts';
-import { ctxOf, type App } from '../../platform/http.ts';
+import { acceptedReport, ctxOf, readBodiesAsBytes, type App } from '../../platform/http.ts';
 import { adoptDivisions, compareEditions, deleteEdition, importEdition, listDivisions, listEditions, treeDiff } from './division-library.service.ts';
 
 /** The national file is 31.7 MB as CSV (5.1 MB gzipped); the route takes either, up to 64 MiB. */
@@ -25,18 +24,10 @@ export const EDITION_BODY_LIMIT = 64 * 1024 * 1024;
 const FILE_TYPES = ['text/csv', 'application/csv', 'application/gzip', 'application/x-gzip', 'application/octet-stream'];
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema, 422: errorBodySchema };
 
-/** A report with errors leaves as 422 `import_rejected`, the report itself in `details.report`. */
-function present<R extends { errorCount: number; message: string }>(report: R): R {
-  if (report.errorCount > 0) throw new AppError('import_rejected', report.message, { report });
-  return report;
-}
-
 function registerUploadRoute(scoped: FastifyInstance): void {
   const app = scoped.withTypeProvider<ZodTypeProvider>();
   // This context alone reads a file as bytes: the service inflates gzip and detects UTF-8 or GBK.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: EDITION_BODY_LIMIT }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser('*', (_req, _payload, done) => done(new AppError('unsupported_media_type', '只接受 CSV 文件（text/csv）或其 gzip 压缩（application/gzip）'), undefined));
+  readBodiesAsBytes(scoped, FILE_TYPES, EDITION_BODY_LIMIT, '只接受 CSV 文件（text/csv）或其 gzip 压缩（application/gzip）');
 
   app.post('/api/divisions/editions', {
     bodyLimit: EDITION_BODY_LIMIT,
@@ -52,7 +43,7 @@ function registerUploadRoute(scoped: FastifyInstance): void {
     },
   }, async (req) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    return present(await importEdition(ctxOf(req), body, req.query));
+    return acceptedReport(await importEdition(ctxOf(req), body, req.query));
   });
 }
 
@@ -96,5 +87,5 @@ export function registerDivisionLibraryRoutes(app: App): void {
       body: divisionAdoptRequestSchema,
       response: { 200: divisionImportReportSchema, ...errors },
     },
-  }, async (req) => present(await adoptDivisions(ctxOf(req), req.body)));
+  }, async (req) => acceptedReport(await adoptDivisions(ctxOf(req), req.body)));
 }

@@ -190,22 +190,23 @@ export function copyProblem(err: unknown): ImportIssue | null {
   return null;
 }
 
-function rejectedReport(base: { dryRun: boolean; total: number; started: number; phases: DivisionEditionImportReport['phases'] }, errors: IssueList, message: string): DivisionEditionImportReport {
+type ReportFacts = Pick<DivisionEditionImportReport, 'dryRun' | 'total' | 'phases' | 'message'> &
+  Partial<Pick<DivisionEditionImportReport, 'applied' | 'unchanged' | 'replaced' | 'edition'>>;
+
+/** An import's report: what is not stated is "nothing happened"; errors, when given, make it a refusal. */
+function editionReport(started: number, facts: ReportFacts, errors?: IssueList): DivisionEditionImportReport {
   return {
     kind: 'division_edition',
     applied: false,
-    dryRun: base.dryRun,
     unchanged: false,
     replaced: false,
-    total: base.total,
-    errorCount: errors.count,
-    warningCount: 0,
-    errors: errors.list(),
-    warnings: [],
     edition: null,
-    phases: base.phases,
-    durationMs: Math.round(performance.now() - base.started),
-    message,
+    ...facts,
+    errorCount: errors?.count ?? 0,
+    warningCount: 0,
+    errors: errors?.list() ?? [],
+    warnings: [],
+    durationMs: Math.round(performance.now() - started),
   };
 }
 
@@ -225,10 +226,10 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
   const bytes = utf8Bytes(csvBytes(upload));
   if (!bytes) {
     errors.add({ row: 1, code: 'bad_header', message: '无法识别文件编码：请保存为 UTF-8（或 GBK）编码的 CSV' });
-    return rejectedReport({ dryRun: query.dryRun, total: 0, started, phases }, errors, '文件编码无法识别，未导入');
+    return editionReport(started, { dryRun: query.dryRun, total: 0, phases, message: '文件编码无法识别，未导入' }, errors);
   }
   const head = readHead(bytes, errors);
-  if (!head) return rejectedReport({ dryRun: query.dryRun, total: 0, started, phases }, errors, '文件格式不对，未导入');
+  if (!head) return editionReport(started, { dryRun: query.dryRun, total: 0, phases, message: '文件格式不对，未导入' }, errors);
   const shape = shapeOf(head.codeLength);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 
@@ -237,22 +238,8 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
       await repo.lockEditions(tx);
       const existing = await repo.findEdition(tx, { name: query.name });
       if (existing && existing.sha256 === sha256) {
-        return {
-          kind: 'division_edition',
-          applied: false,
-          dryRun: query.dryRun,
-          unchanged: true,
-          replaced: false,
-          total: existing.row_count,
-          errorCount: 0,
-          warningCount: 0,
-          errors: [],
-          warnings: [],
-          edition: toEdition(existing),
-          phases,
-          durationMs: Math.round(performance.now() - started),
-          message: `版本“${query.name}”已是这个文件，无需导入`,
-        } satisfies DivisionEditionImportReport;
+        const message = `版本“${query.name}”已是这个文件，无需导入`;
+        return editionReport(started, { dryRun: query.dryRun, unchanged: true, total: existing.row_count, edition: toEdition(existing), phases, message });
       }
       if (existing && !query.replace) {
         throw new AppError('conflict', `已有名为“${query.name}”的版本：如要用新文件替换，请选择“替换同名版本”`, { edition: existing.id });
@@ -275,7 +262,7 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
       phases.checkMs = Math.round(scan.busyMs);
       const copied = await copying;
       phases.copyMs = Math.round(performance.now() - copyStarted);
-      const rejected = (errors: IssueList, message: string) => new Rollback(rejectedReport({ dryRun: query.dryRun, total: scan.total, started, phases }, errors, message));
+      const rejected = (errors: IssueList, message: string) => new Rollback(editionReport(started, { dryRun: query.dryRun, total: scan.total, phases, message }, errors));
       if (scan.total > EDITION_ROWS_MAX) scan.errors.add({ row: EDITION_ROWS_MAX + 2, code: 'too_many_rows', message: `文件超过 ${EDITION_ROWS_MAX} 行` });
       if (scan.total === 0) scan.errors.add({ row: 2, code: 'empty_file', message: '文件只有表头，没有数据行' });
       if (scan.errors.count > 0) throw rejected(scan.errors, `有 ${scan.errors.count} 处错误，未导入`);
@@ -291,33 +278,25 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
       const indexStarted = performance.now();
       await repo.indexStage(tx, id);
       phases.indexMs = Math.round(performance.now() - indexStarted);
-      const figures = { total: scan.total, byLevel: scan.byLevel };
-
-      const maxLevel = figures.byLevel.reduce((deepest, n, i) => (n > 0 ? i + 1 : deepest), 1);
-      const counts = countsByLevel(figures.byLevel);
-      await repo.finishEdition(tx, id, { rowCount: figures.total, countsByLevel: counts, maxLevel });
+      const maxLevel = scan.byLevel.reduce((deepest, n, i) => (n > 0 ? i + 1 : deepest), 1);
+      const counts = countsByLevel(scan.byLevel);
+      await repo.finishEdition(tx, id, { rowCount: scan.total, countsByLevel: counts, maxLevel });
       const edition = await repo.findEdition(tx, { id });
       if (!edition) throw new Error('edition vanished');
       const summary = DIVISION_LEVEL_NAMES.slice(0, maxLevel)
         .map((l, i) => `${levelLabel(i + 1)} ${counts[l].toLocaleString('zh-CN')}`)
         .join('、');
-      const report: DivisionEditionImportReport = {
-        kind: 'division_edition',
-        applied: !query.dryRun,
-        dryRun: query.dryRun,
-        unchanged: false,
-        replaced: existing !== undefined,
-        total: figures.total,
-        errorCount: 0,
-        warningCount: 0,
-        errors: [],
-        warnings: [],
-        edition: toEdition(edition),
-        phases,
-        durationMs: 0,
-        message: `${query.dryRun ? '校验通过（未写入）' : '导入完成'}：${figures.total.toLocaleString('zh-CN')} 条（${summary}）`,
-      };
-      if (query.dryRun) throw new Rollback({ ...report, durationMs: Math.round(performance.now() - started) });
+      const finished = () =>
+        editionReport(started, {
+          applied: !query.dryRun,
+          dryRun: query.dryRun,
+          replaced: existing !== undefined,
+          total: scan.total,
+          edition: toEdition(edition),
+          phases,
+          message: `${query.dryRun ? '校验通过（未写入）' : '导入完成'}：${scan.total.toLocaleString('zh-CN')} 条（${summary}）`,
+        });
+      if (query.dryRun) throw new Rollback(finished());
 
       await repo.attachStage(tx, id);
       await appendAudit(tx, ctx, {
@@ -325,9 +304,9 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
         entity: 'division_edition',
         entityId: id,
         before: existing ? { id: existing.id, name: existing.name, rows: existing.row_count, sha256: existing.sha256 } : null,
-        after: { name: query.name, source: query.source, rows: figures.total, codeLength: head.codeLength, sha256 },
+        after: { name: query.name, source: query.source, rows: scan.total, codeLength: head.codeLength, sha256 },
       });
-      return { ...report, durationMs: Math.round(performance.now() - started) };
+      return finished();
     });
   } catch (err) {
     if (err instanceof Rollback) return err.report;
@@ -425,12 +404,11 @@ export async function compareEditions(ctx: RequestContext, query: { from: number
   }
   const shape = shapeOf(from.code_length);
   const maxLevel = Math.min(from.max_level, to.max_level);
-  let range = await rangeUnder(ctx, to.id, shape, query.under).catch(async (err: unknown) => {
-    // A division that the newer edition no longer holds is still a fair place to look.
+  // A division that the newer edition no longer holds is still a fair place to look.
+  const range = await rangeUnder(ctx, to.id, shape, query.under).catch((err: unknown) => {
     if (err instanceof AppError && err.code === 'not_found') return rangeUnder(ctx, from.id, shape, query.under);
     throw err;
   });
-  if (query.under === undefined) range = [0, 10 ** shape.length - 1];
   const { counts, changes } = await repo.compareEditions(ctx.database.db, from.id, to.id, range, maxLevel, query.limit);
   const changed = (counts.added ?? 0) + (counts.removed ?? 0) + (counts.renamed ?? 0);
   return {
@@ -476,16 +454,7 @@ export async function treeDiff(ctx: RequestContext, query: { edition: number; ar
     edition: edition.id,
     area: { id: area.id, code: area.code, name: area.name },
     counts: { matched: counts.matched ?? 0, missingInTree: counts.missing_in_tree ?? 0, notInEdition: counts.not_in_edition ?? 0, nameDiffers: counts.name_differs ?? 0 },
-    items: items
-      .filter((i) => i.kind !== 'matched')
-      .map((i) => ({
-        kind: i.kind === 'matched' ? 'name_differs' : i.kind,
-        code: codeText(i.code, shape),
-        level: levelName(i.level),
-        name: i.name,
-        areaId: i.area_id,
-        areaName: i.area_name,
-      })),
+    items: items.map((i) => ({ kind: i.kind, code: codeText(i.code, shape), level: levelName(i.level), name: i.name, areaId: i.area_id, areaName: i.area_name })),
     truncated: differing > items.length,
   };
 }

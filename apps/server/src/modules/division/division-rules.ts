@@ -1,4 +1,5 @@
-import { AREA_LEVEL_LABELS, DIVISION_LEVEL_NAMES, type DivisionLevelName, type ImportIssue } from '@redgrid/contracts';
+import { DIVISION_LEVEL_NAMES, type DivisionLevelName, type ImportIssue } from '@redgrid/contracts';
+import { levelLabel as areaLevelLabel } from '../area/division-csv.ts';
 
 /**
  * The shape of a division code, for the two kinds of file the library holds: the 12-digit statistical
@@ -33,7 +34,7 @@ export function levelName(level: number): DivisionLevelName {
 }
 
 export function levelLabel(level: number): string {
-  return AREA_LEVEL_LABELS[levelName(level)]['zh-CN'];
+  return areaLevelLabel(levelName(level));
 }
 
 /** The code written the way the level writes it: 'PPCC00000000'. */
