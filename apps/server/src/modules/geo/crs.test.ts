@@ -7,8 +7,10 @@ import {
   detectSwappedLatLng,
   distanceMeters,
   fromWgs84,
+  gcj02ToWgs84,
   isGcj02Applied,
   isInChinaBounds,
+  isValidLngLat,
   toWgs84,
   type ConvertibleGeometry,
   type Crs,
@@ -95,6 +97,51 @@ describe('outside China GCJ-02 is WGS84', () => {
     { lng: 120, lat: Number.POSITIVE_INFINITY },
   ])('rejects non-finite input ($lng, $lat)', ({ lng, lat }) => {
     expect(() => toWgs84(lng, lat, 'gcj02')).toThrow(RangeError);
+  });
+});
+
+describe('every conversion is bounded, including at the edge of the GCJ-02 box', () => {
+  // gcoord's own inverse loops until its residual is under 1e-6° with no cap; along these edges its
+  // box test switches the offset on and off between steps and it never returned (issue 7, fault 1:
+  // GET /api/areas/locate?lng=72.005&lat=38&crs=gcj02 froze the server). These calls must return.
+  const edges: LngLat[] = [];
+  for (let lng = 72.0035; lng <= 72.0095; lng += 0.0005) for (const lat of [0.8293, 0.83, 20, 38, 55.8271]) edges.push([lng, lat]);
+  for (let lat = 0.8285; lat <= 0.8315; lat += 0.0005) for (const lng of [72.005, 100, 137.8347]) edges.push([lng, lat]);
+  edges.push([137.8347, 55.8271], [137.84, 55.83], [72.004, 0.8293]);
+
+  it.each(edges.map(([lng, lat]) => ({ lng, lat })))('($lng, $lat) from GCJ-02 and BD-09 comes back within a kilometre', ({ lng, lat }) => {
+    for (const crs of ['gcj02', 'bd09'] as const) {
+      const wgs = toWgs84(lng, lat, crs);
+      expect(isValidLngLat(...wgs)).toBe(true);
+      expect(distanceMeters([lng, lat], wgs)).toBeLessThan(1_500);
+    }
+  });
+
+  it('the inverse is exact to a micrometre inside China (lattice of 2,000+ points)', () => {
+    let worst = 0;
+    for (let lng = 73.5; lng < 135; lng += 1.3) {
+      for (let lat = 18.2; lat < 53.5; lat += 0.9) {
+        const gcj = fromWgs84(lng, lat, 'gcj02');
+        worst = Math.max(worst, distanceMeters([lng, lat], gcj02ToWgs84(gcj[0], gcj[1])));
+      }
+    }
+    expect(worst).toBeLessThan(1e-3);
+  });
+
+  it('the inverse matches the forward right at the edge where gcoord never returned', () => {
+    const wgs = gcj02ToWgs84(72.005, 38);
+    // The true position is west of the box, where the encoder applies no offset at all; the answer is
+    // the continuous extension of the offset, a few hundred metres off, never a hang.
+    expect(distanceMeters([72.005, 38], wgs)).toBeLessThan(700);
+  });
+
+  it.each([
+    { lng: 500, lat: 31 },
+    { lng: -180.0001, lat: 31 },
+    { lng: 120, lat: 90.5 },
+    { lng: 13_363_000, lat: 3_729_000 },
+  ])('refuses ($lng, $lat) before converting: not a longitude/latitude', ({ lng, lat }) => {
+    for (const crs of CRS_VALUES) expect(() => toWgs84(lng, lat, crs)).toThrow(RangeError);
   });
 });
 
