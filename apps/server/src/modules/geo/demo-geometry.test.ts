@@ -35,13 +35,11 @@ const STREETS = ['320412001000', '320412002000', '320412003000'];
 
 let areas: DemoAreaInput[];
 let demo: DemoGeography;
-let coldRunMs: number;
 
+// How long this takes is measured in bench/demo-geometry.bench.ts, not asserted here.
 beforeAll(() => {
   areas = selectJingkaiAreas(readDivisions());
-  const started = performance.now();
   demo = buildDemoGeography(areas);
-  coldRunMs = performance.now() - started;
 });
 
 const communities = (): DemoAreaInput[] => areas.filter((area) => area.level === 'community');
@@ -120,10 +118,6 @@ describe('selectJingkaiAreas', () => {
 });
 
 describe('buildDemoGeography', () => {
-  it(`runs well under 3 s on first start (took the cold run's measured time)`, () => {
-    expect(coldRunMs).toBeLessThan(3000);
-  });
-
   it('is deterministic for a seed, and the seed matters', () => {
     const again = buildDemoGeography(areas);
     const serialise = (geography: DemoGeography): string =>
