@@ -128,7 +128,7 @@ async function run(label: string, database: Database): Promise<string[]> {
   await migrate(database);
   const [buildMs, { rootPath }] = await timeIt(() => buildCity(database));
   if (values['build-only']) return [`| ${label} | build only | ${buildMs} ms | root ${rootPath} |`];
-  const scope = { paths: [rootPath] };
+  const scope = { areas: [rootPath], departments: [], partyOrgs: [] };
   const db = database.db;
   const rand = seededRandom(5, 'points');
   const lngs: number[] = [], lats: number[] = [];

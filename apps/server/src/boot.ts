@@ -3,7 +3,8 @@ import { migrate } from './db/migrate.ts';
 import { openConfiguredDatabase } from './db/open.ts';
 import { isSeeded, seedDemo } from './db/seed/demo.ts';
 import { buildApp, type BuildAppOptions } from './app.ts';
-import type { AppDeps, RequestContext } from './platform/context.ts';
+import type { AppDeps } from './platform/context.ts';
+import { systemContext } from './platform/unit-of-work.ts';
 import { FieldCipher } from './platform/crypto.ts';
 import type { App } from './platform/http.ts';
 
@@ -14,10 +15,7 @@ export interface Booted {
   close(): Promise<void>;
 }
 
-/** A context for work that no HTTP request started (seeding, CLI tools). */
-export function systemContext(deps: AppDeps, log: RequestContext['log']): RequestContext {
-  return { actor: null, scope: null, database: deps.database, config: deps.config, cipher: deps.cipher, clock: deps.clock, log, requestId: null, ip: null };
-}
+export { systemContext } from './platform/unit-of-work.ts';
 
 /** Opens the database, migrates, seeds the demo on first start, and builds the app. */
 export async function boot(config: AppConfig, options: BuildAppOptions = {}): Promise<Booted> {

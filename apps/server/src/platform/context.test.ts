@@ -5,7 +5,7 @@ import { pathInScope } from './scope.ts';
 describe('scopeFromRoles', () => {
   it('keeps only the outermost subtrees', () => {
     const scope = scopeFromRoles([{ areaPath: '/1/2/5/' }, { areaPath: '/1/2/' }, { areaPath: '/1/3/' }, { areaPath: '/1/2/' }]);
-    expect(scope.paths).toEqual(['/1/2/', '/1/3/']);
+    expect(scope.areas).toEqual(['/1/2/', '/1/3/']);
   });
 
   it('does not confuse /1/2/ with /1/23/', () => {
@@ -15,6 +15,6 @@ describe('scopeFromRoles', () => {
   });
 
   it('is empty without roles', () => {
-    expect(scopeFromRoles([]).paths).toEqual([]);
+    expect(scopeFromRoles([]).areas).toEqual([]);
   });
 });

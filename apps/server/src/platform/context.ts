@@ -23,16 +23,33 @@ export interface Actor {
   sessionId: string | null;
 }
 
-/** The area subtrees an actor may see: the union of the areas their roles sit on. */
+/**
+ * What an actor may see, along every axis a record can be owned by. A record is visible when any
+ * axis it is owned by matches (see OWNERS in data-access.ts): a case filed in a community and
+ * dispatched to a police station is seen by the community's grid worker (area axis) and by the
+ * station's staff (department axis), through the same scoped query.
+ */
 export interface Scope {
-  /** Materialised paths of the subtree roots, none a prefix of another. */
-  readonly paths: readonly string[];
+  /** Area subtrees: materialised paths of the subtree roots, none a prefix of another. */
+  readonly areas: readonly string[];
+  /** Departments (派出所, 城管 …) whose dispatched records the actor handles. */
+  readonly departments: readonly number[];
+  /** Party organisation subtrees (materialised paths), for branch secretaries and above. */
+  readonly partyOrgs: readonly string[];
+}
+
+export const EMPTY_SCOPE: Scope = { areas: [], departments: [], partyOrgs: [] };
+
+/** True when no axis holds anything: such a scope reaches no owned table. */
+export function isEmptyScope(scope: Scope): boolean {
+  return scope.areas.length === 0 && scope.departments.length === 0 && scope.partyOrgs.length === 0;
 }
 
 /** Everything a use case needs; the first argument of every service function. */
 export interface RequestContext {
   readonly actor: Actor | null;
   readonly scope: Scope | null;
+  /** @deprecated TRANSITION: use read/write from unit-of-work.ts; this field is being removed. */
   readonly database: Database;
   readonly config: AppConfig;
   readonly cipher: FieldCipher;
@@ -59,9 +76,18 @@ export function actorFromRoles(
   return { ...user, roles, permissions: new Set(permissionsOf(roles.map((r) => r.role))), ...session };
 }
 
-export function scopeFromRoles(roles: readonly Pick<ActorRole, 'areaPath'>[]): Scope {
-  const sorted = [...new Set(roles.map((r) => r.areaPath))].sort((a, b) => a.length - b.length);
+/** Subtree roots of a set of materialised paths: a path under another adds nothing. */
+export function subtreeRoots(paths: Iterable<string>): string[] {
+  const sorted = [...new Set(paths)].sort((a, b) => a.length - b.length);
   const roots: string[] = [];
   for (const p of sorted) if (!roots.some((r) => p.startsWith(r))) roots.push(p);
-  return { paths: roots };
+  return roots;
+}
+
+/**
+ * The scope of an actor from the roles they hold. Roles sit on areas today; department and
+ * party-organisation roles will add to their own axes when those modules land.
+ */
+export function scopeFromRoles(roles: readonly Pick<ActorRole, 'areaPath'>[]): Scope {
+  return { areas: subtreeRoots(roles.map((r) => r.areaPath)), departments: [], partyOrgs: [] };
 }

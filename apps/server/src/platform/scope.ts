@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Permission } from '@redgrid/contracts';
-import type { Actor, RequestContext, Scope } from './context.ts';
+import { isEmptyScope, type Actor, type RequestContext, type Scope } from './context.ts';
 import { AppError, forbidden } from './errors.ts';
 
 /**
@@ -14,7 +14,7 @@ export function requireActor(ctx: RequestContext): Actor {
 
 export function requireScope(ctx: RequestContext): Scope {
   const scope = ctx.scope;
-  if (!scope || scope.paths.length === 0) throw forbidden('您没有分配任何区域，无法查看数据');
+  if (!scope || isEmptyScope(scope)) throw forbidden('您没有分配任何区域，无法查看数据');
   return scope;
 }
 
@@ -25,8 +25,8 @@ export function requirePermission(ctx: RequestContext, permission: Permission): 
 }
 
 function prefixes(scope: Scope): string[] {
-  if (scope.paths.length === 0) throw new Error('empty scope reached a query');
-  return scope.paths.map((p) => `${p}%`);
+  if (scope.areas.length === 0) throw new Error('empty scope reached a query');
+  return scope.areas.map((p) => `${p}%`);
 }
 
 /** `<pathColumn> LIKE ANY(scope prefixes)`: for the areas table itself. */
@@ -41,5 +41,5 @@ export function areaIdInScope(scope: Scope, areaIdColumn: string): RawBuilder<bo
 
 /** In-memory check of an already-loaded area path. */
 export function pathInScope(scope: Scope, path: string): boolean {
-  return scope.paths.some((p) => path.startsWith(p));
+  return scope.areas.some((p) => path.startsWith(p));
 }

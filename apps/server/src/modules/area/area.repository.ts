@@ -25,7 +25,7 @@ function baseSelect(db: Q) {
 }
 
 export function listScopeRoots(db: Q, scope: Scope): Promise<AreaView[]> {
-  return baseSelect(db).where('a.path', 'in', [...scope.paths]).orderBy('a.depth').orderBy('a.code').execute();
+  return baseSelect(db).where('a.path', 'in', [...scope.areas]).orderBy('a.depth').orderBy('a.code').execute();
 }
 
 export function listChildren(db: Q, scope: Scope, parentId: number, limit: number, includeRetired = false): Promise<AreaView[]> {

@@ -14,7 +14,7 @@ function actor(role: Role, areaPath: string, id = 1): Actor {
     sessionId: null,
   };
 }
-const scope = { paths: ['/1/2/'] };
+const scope = { areas: ['/1/2/'], departments: [], partyOrgs: [] };
 
 describe('user policy', () => {
   it.each([

@@ -1,0 +1,140 @@
+import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
+import type { DB } from '../db/types.ts';
+import type { Scope } from './context.ts';
+import { AppError } from './errors.ts';
+
+/**
+ * Data scope, made structural. Tables whose rows belong to someone (an area, a department, a party
+ * organisation) are "owned"; a repository's handle (`Db`) has no owned tables in its type, so
+ * `db.selectFrom('users')` does not compile. The only way in is `scopedFrom` / `scopedUpdate` /
+ * `scopedDelete` / `ownedInsert`, which add the caller's scope from OWNERS below. Reference tables
+ * (the division library, migrations) stay reachable directly. The few queries that must cross scope
+ * live in `cross-scope.repository.ts`, each with its reason.
+ */
+
+/** How a row of an owned table is tied to a scope axis. A row is visible when any of its axes matches. */
+export type OwnerAxis =
+  /** The column is the row's own area path (the areas table). */
+  | { axis: 'area'; by: 'path'; column: string }
+  /** The column holds an area id. */
+  | { axis: 'area'; by: 'id'; column: string }
+  /** The column holds a user id; the user's home area decides. */
+  | { axis: 'area'; by: 'user'; column: string }
+  /** The column holds a department id (派出所, 城管 …). */
+  | { axis: 'department'; column: string }
+  /** The column holds a party organisation id; its subtree path decides. */
+  | { axis: 'partyOrg'; column: string };
+
+/**
+ * Every table with an owner, and what owns it. A module that adds such a table adds a line here
+ * (and to `OwnedTable`): from then on its rows are reachable only through a scope.
+ */
+export const OWNERS = {
+  areas: [{ axis: 'area', by: 'path', column: 'path' }],
+  area_boundaries: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  area_changes: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  users: [{ axis: 'area', by: 'id', column: 'home_area_id' }],
+  role_assignments: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  sessions: [{ axis: 'area', by: 'user', column: 'user_id' }],
+  audit_log: [{ axis: 'area', by: 'id', column: 'area_id' }],
+} as const satisfies Record<string, readonly OwnerAxis[]>;
+
+export type OwnedTable = keyof typeof OWNERS;
+type OwnedRef = OwnedTable | `${OwnedTable} as ${string}`;
+
+/** What a repository may query freely: the schema without its owned tables. */
+export type ReferenceTables = Omit<DB, OwnedTable>;
+
+/** A repository's database handle: a transaction of a unit of work, or the read connection. */
+export type Db = Kysely<ReferenceTables>;
+
+/** The full schema, for this file and the cross-scope repository only. */
+export function unrestricted(db: Db): Kysely<DB> {
+  return db as unknown as Kysely<DB>;
+}
+
+/** Platform code (migrations, units of work) hands the restricted type onward. */
+export function restricted(db: Kysely<DB> | Transaction<DB>): Db {
+  return db as unknown as Db;
+}
+
+export class EmptyScopeError extends AppError {
+  constructor(table: string) {
+    super('forbidden', '您没有这些数据的管辖范围', { table });
+  }
+}
+
+function tableOf(ref: string): { table: OwnedTable; alias: string } {
+  const [table, alias] = ref.split(/\s+as\s+/i) as [OwnedTable, string | undefined];
+  if (!(table in OWNERS)) throw new Error(`${table} is not an owned table`);
+  return { table, alias: alias ?? table };
+}
+
+function axisFilter(scope: Scope, alias: string, owner: OwnerAxis): RawBuilder<boolean> | null {
+  const column = sql.ref(`${alias}.${owner.column}`);
+  switch (owner.axis) {
+    case 'area': {
+      if (scope.areas.length === 0) return null;
+      const prefixes = scope.areas.map((p) => `${p}%`);
+      if (owner.by === 'path') return sql<boolean>`${column} LIKE ANY(${prefixes}::text[])`;
+      if (owner.by === 'id') return sql<boolean>`${column} IN (SELECT s.id FROM areas s WHERE s.path LIKE ANY(${prefixes}::text[]))`;
+      return sql<boolean>`${column} IN (SELECT su.id FROM users su JOIN areas s ON s.id = su.home_area_id WHERE s.path LIKE ANY(${prefixes}::text[]))`;
+    }
+    case 'department':
+      return scope.departments.length === 0 ? null : sql<boolean>`${column} = ANY(${[...scope.departments]}::int[])`;
+    case 'partyOrg':
+      // Party organisations arrive with their module; until then no scope holds this axis.
+      if (scope.partyOrgs.length === 0) return null;
+      throw new Error('party organisation scope needs the party_orgs table');
+  }
+}
+
+/**
+ * The scope predicate for one owned table under an alias: the OR of its axes that the scope holds.
+ * A scope that holds none of them reaches nothing: that is an error, not an empty result, so a
+ * forgotten scope can never read as "no data".
+ */
+export function ownedBy(scope: Scope, ref: OwnedRef): RawBuilder<boolean> {
+  const { table, alias } = tableOf(ref);
+  const filters = (OWNERS[table] as readonly OwnerAxis[]).map((o) => axisFilter(scope, alias, o)).filter((f) => f !== null);
+  if (filters.length === 0) throw new EmptyScopeError(table);
+  return filters.length === 1 ? filters[0]! : sql<boolean>`(${sql.join(filters, sql` OR `)})`;
+}
+
+/** Kysely's `where` is overloaded per table; this names the one overload the helpers use. */
+interface Filterable<Q> {
+  where(expression: Expression<SqlBool>): Q;
+}
+function filtered<Q>(query: Filterable<Q>, filter: RawBuilder<boolean>): Q {
+  return query.where(filter);
+}
+
+/** `SELECT … FROM <owned table> WHERE <in the caller's scope>`; joins and further filters follow. */
+export function scopedFrom<T extends OwnedRef>(db: Db, scope: Scope, ref: T) {
+  const filter = ownedBy(scope, ref);
+  return filtered(unrestricted(db).selectFrom(ref), filter);
+}
+
+/** `UPDATE <owned table> … WHERE <in the caller's scope>`: rows outside the scope are never touched. */
+export function scopedUpdate<T extends OwnedRef>(db: Db, scope: Scope, ref: T) {
+  const filter = ownedBy(scope, ref);
+  const query = unrestricted(db).updateTable(ref);
+  // `where` returns the builder's own type; TypeScript cannot see that through the generic table.
+  return filtered(query as unknown as Filterable<typeof query>, filter);
+}
+
+/** `DELETE FROM <owned table> WHERE <in the caller's scope>`. */
+export function scopedDelete<T extends OwnedRef>(db: Db, scope: Scope, ref: T) {
+  const filter = ownedBy(scope, ref);
+  const query = unrestricted(db).deleteFrom(ref);
+  return filtered(query as unknown as Filterable<typeof query>, filter);
+}
+
+/**
+ * `INSERT INTO <owned table>`. The use case has already loaded the owning record through a scoped
+ * read (the parent area, the user); the insert itself still refuses a scope that reaches nothing.
+ */
+export function ownedInsert<T extends OwnedTable>(db: Db, scope: Scope, table: T) {
+  ownedBy(scope, table);
+  return unrestricted(db).insertInto(table);
+}

@@ -1,0 +1,125 @@
+import type { Permission } from '@redgrid/contracts';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../db/engine.ts';
+import { appendAudit, type AuditEvent } from './audit.ts';
+import { type Actor, type AppDeps, type RequestContext, type Scope } from './context.ts';
+import { restricted, type Db } from './data-access.ts';
+import { AppError, forbidden } from './errors.ts';
+
+/**
+ * The only path from a use case to data. `read` / `write` resolve the actor, check the permission,
+ * open the transaction (writes) and hand the work a unit whose repositories are already bound to
+ * that transaction and the caller's scope. The request context carries no database handle: the
+ * database a context may use is kept here, out of reach of modules.
+ */
+
+/** A repository is built from a handle and a scope, nothing else. */
+export type Repository<R> = (db: Db, scope: Scope) => R;
+
+export interface Unit {
+  readonly actor: Actor;
+  readonly scope: Scope;
+  /** A repository on this unit's transaction (or read connection) and the caller's scope. */
+  use<R>(repository: Repository<R>): R;
+}
+
+export interface WriteUnit extends Unit {
+  /** Appends an audit row in this unit's transaction: it commits or rolls back with the change. */
+  audit(event: AuditEvent): Promise<void>;
+}
+
+/** Work that no person started (demo seed, CLI, scheduled jobs): every area, no actor. */
+export interface SystemUnit {
+  readonly scope: Scope;
+  use<R>(repository: Repository<R>): R;
+  audit(event: Omit<AuditEvent, 'actorOverride'>): Promise<void>;
+}
+
+/** Either a permission, or any signed-in actor (their own profile, their own password). */
+export type Access = Permission | 'signed_in';
+
+const databases = new WeakMap<RequestContext, Database>();
+
+function databaseOf(ctx: RequestContext): Database {
+  const database = databases.get(ctx);
+  if (!database) throw new Error('context was not made by makeContext');
+  return database;
+}
+
+export interface ContextFields {
+  actor: Actor | null;
+  scope: Scope | null;
+  log: FastifyBaseLogger;
+  requestId: string | null;
+  ip: string | null;
+}
+
+/** Makes a context that `read` / `write` can serve; the database stays with this file. */
+export function makeContext(deps: AppDeps, fields: ContextFields): RequestContext {
+  // TRANSITION: `database` leaves RequestContext once every module reads through units.
+  const ctx: RequestContext = { ...fields, database: deps.database, config: deps.config, cipher: deps.cipher, clock: deps.clock };
+  databases.set(ctx, deps.database);
+  return ctx;
+}
+
+/** The same request, now knowing who asks (after the session is resolved). */
+export function withActor(ctx: RequestContext, actor: Actor, scope: Scope): RequestContext {
+  const next: RequestContext = { ...ctx, actor, scope };
+  databases.set(next, databaseOf(ctx));
+  return next;
+}
+
+/** A context for work no HTTP request started (seeding, CLI tools, jobs). */
+export function systemContext(deps: AppDeps, log: FastifyBaseLogger): RequestContext {
+  return makeContext(deps, { actor: null, scope: null, log, requestId: null, ip: null });
+}
+
+function authorise(ctx: RequestContext, access: Access): { actor: Actor; scope: Scope } {
+  const actor = ctx.actor;
+  if (!actor || !ctx.scope) throw new AppError('unauthenticated', '请先登录');
+  if (access !== 'signed_in' && !actor.permissions.has(access)) throw forbidden();
+  return { actor, scope: ctx.scope };
+}
+
+/** A read: permission checked, repositories on the read connection, no transaction. */
+export async function read<T>(ctx: RequestContext, access: Access, work: (unit: Unit) => Promise<T>): Promise<T> {
+  const { actor, scope } = authorise(ctx, access);
+  const db = restricted(databaseOf(ctx).db);
+  return work({ actor, scope, use: (repository) => repository(db, scope) });
+}
+
+/** A write: permission checked, one transaction for the whole use case, audit rows inside it. */
+export async function write<T>(ctx: RequestContext, access: Access, work: (unit: WriteUnit) => Promise<T>): Promise<T> {
+  const { actor, scope } = authorise(ctx, access);
+  return databaseOf(ctx).db.transaction().execute((tx) => {
+    const db = restricted(tx);
+    return work({ actor, scope, use: (repository) => repository(db, scope), audit: (event) => appendAudit(tx, ctx, event) });
+  });
+}
+
+/** Every area: the system's own work is not confined to a subtree. */
+const EVERYTHING: Scope = { areas: ['/'], departments: [], partyOrgs: [] };
+
+/**
+ * The system's own work, in one transaction over every area. Refused on a context that has an actor
+ * or came from a request, so no HTTP route can widen its scope through it.
+ */
+export async function asSystem<T>(ctx: RequestContext, work: (unit: SystemUnit) => Promise<T>): Promise<T> {
+  if (ctx.actor !== null || ctx.requestId !== null) throw new Error('asSystem is for work no person started');
+  return databaseOf(ctx).db.transaction().execute((tx) => {
+    const db = restricted(tx);
+    return work({
+      scope: EVERYTHING,
+      use: (repository) => repository(db, EVERYTHING),
+      audit: (event) => appendAudit(tx, ctx, { ...event, actorOverride: { id: null, name: 'system' } }),
+    });
+  });
+}
+
+/**
+ * Login and session resolution run before anyone is known: they reach the cross-scope repository
+ * only (see cross-scope.repository.ts), never a scoped one.
+ */
+export async function beforeSignIn<T>(ctx: RequestContext, work: (db: Db, audit: (event: AuditEvent) => Promise<void>) => Promise<T>): Promise<T> {
+  return databaseOf(ctx).db.transaction().execute((tx) => work(restricted(tx), (event) => appendAudit(tx, ctx, event)));
+}
