@@ -22,6 +22,7 @@ import { registerSecurityRoutes } from './modules/security/security.routes.ts';
 import { registerSystemRoutes } from './modules/system/system.routes.ts';
 import { registerUserRoutes } from './modules/user/user.routes.ts';
 import { scopeFromRoles, type AppDeps, type RequestContext } from './platform/context.ts';
+import { makeContext, withActor } from './platform/unit-of-work.ts';
 import { AppError } from './platform/errors.ts';
 import { handleError, notFoundBody, type App } from './platform/http.ts';
 import { safeEqual } from './platform/crypto.ts';
@@ -92,17 +93,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    const ctx: RequestContext = {
-      actor: null,
-      scope: null,
-      database: deps.database,
-      config,
-      cipher: deps.cipher,
-      clock: deps.clock,
-      log: request.log,
-      requestId: String(request.id),
-      ip: request.ip,
-    };
+    const ctx = makeContext(deps, { actor: null, scope: null, log: request.log, requestId: String(request.id), ip: request.ip });
     request.ctx = ctx;
     const routeConfig = request.routeOptions.config;
     const url = request.routeOptions.url;
@@ -129,7 +120,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       throw new AppError('forbidden', '请先修改初始密码', { mustChangePassword: true });
     }
     request.session = { csrfToken: resolved.csrfToken, expiresAt: resolved.expiresAt };
-    request.ctx = { ...ctx, actor: resolved.actor, scope: scopeFromRoles(resolved.actor.roles) };
+    request.ctx = withActor(ctx, resolved.actor, scopeFromRoles(resolved.actor.roles));
   });
 
   app.addHook('onResponse', async (request, reply) => {
