@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { ActorRole } from '../../platform/context.ts';
 
@@ -49,4 +49,46 @@ export function findSession(db: Q, id: string) {
     ])
     .where('s.id', '=', id)
     .executeTakeFirst();
+}
+
+/**
+ * Counts one failed login in a single statement: the row lock of the UPDATE serialises parallel
+ * failures, each one sees the count the previous one wrote, and the one that reaches `attempts`
+ * sets the lock (and starts the count over for after it). No row back = the account was already
+ * locked when this failure arrived.
+ */
+export async function recordLoginFailure(db: Q, userId: number, attempts: number, now: Date, lockUntil: Date) {
+  const reaches = sql<boolean>`failed_logins + 1 >= ${attempts}`;
+  const row = await db
+    .updateTable('users')
+    .set({
+      failed_logins: sql<number>`CASE WHEN ${reaches} THEN 0 ELSE failed_logins + 1 END`,
+      locked_until: sql<Date | null>`CASE WHEN ${reaches} THEN ${lockUntil}::timestamptz ELSE NULL END`,
+    })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning(['failed_logins', 'locked_until'])
+    .executeTakeFirst();
+  if (!row) return null;
+  return { locked: row.locked_until !== null, failedAttempts: row.locked_until !== null ? attempts : row.failed_logins, lockedUntil: row.locked_until };
+}
+
+/**
+ * The success path decides on the lock in the same statement that clears the count: a right
+ * password that was checked while parallel failures locked the account gets no row back.
+ */
+export async function clearFailuresOnLogin(db: Q, userId: number, now: Date): Promise<boolean> {
+  const row = await db
+    .updateTable('users')
+    .set({ failed_logins: 0, locked_until: null, last_login_at: now })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function lockedUntilOf(db: Q, userId: number): Promise<Date | null> {
+  const row = await db.selectFrom('users').select('locked_until').where('id', '=', userId).executeTakeFirst();
+  return row?.locked_until ?? null;
 }

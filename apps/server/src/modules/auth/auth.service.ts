@@ -7,7 +7,8 @@ import { AppError } from '../../platform/errors.ts';
 import { assertPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from '../../platform/password.ts';
 import { requireActor } from '../../platform/scope.ts';
 import { inTransaction } from '../../platform/transaction.ts';
-import { findSession, findUserForLogin, listRolesOfUser } from './auth.repository.ts';
+import { clearFailuresOnLogin, findSession, findUserForLogin, listRolesOfUser, lockedUntilOf, recordLoginFailure } from './auth.repository.ts';
+import { maskTypedName, unknownNamesOf } from './unknown-names.ts';
 
 /** Sessions are stored by the hash of their token: a leaked table cannot be replayed. */
 export function sessionIdOf(token: string): string {
@@ -23,40 +24,39 @@ export async function login(ctx: RequestContext, input: { username: string; pass
   const now = ctx.clock();
   const { lockout } = ctx.config;
   const user = await findUserForLogin(ctx.database.db, input.username);
+  // An unknown name gets the same answers as a real one: same message, same lock after N failures.
   if (!user) {
+    const unknown = unknownNamesOf(ctx.database);
+    const running = unknown.lockedUntil(input.username, now);
+    if (running) throw lockedError(running);
     await verifyAgainstDummy(input.password);
+    const lockedUntil = unknown.fail(input.username, now, lockout);
     await inTransaction(ctx, (tx) =>
-      appendAudit(tx, ctx, { action: 'login_failed', entity: 'user', actorOverride: { id: null, name: input.username.slice(0, 64) }, after: { reason: 'unknown_user' } }),
+      appendAudit(tx, ctx, { action: 'login_failed', entity: 'user', actorOverride: { id: null, name: maskTypedName(input.username) }, after: { reason: 'unknown_user' } }),
     );
-    throw new AppError('invalid_credentials', '用户名或密码错误');
+    if (lockedUntil) throw lockedError(lockedUntil, lockout.attempts);
+    throw invalidCredentials();
   }
-  if (user.locked_until && user.locked_until > now) {
-    throw new AppError('account_locked', `登录失败次数过多，账号已锁定至 ${formatZh(user.locked_until)}`, { lockedUntil: user.locked_until.toISOString() });
-  }
+  if (user.locked_until && user.locked_until > now) throw lockedError(user.locked_until);
   const ok = await verifyPassword(user.password_hash, input.password);
   if (!ok) {
-    const failed = user.failed_logins + 1;
-    const lock = failed >= lockout.attempts;
-    const lockedUntil = lock ? new Date(now.getTime() + lockout.minutes * 60_000) : null;
-    await inTransaction(ctx, async (tx) => {
-      await tx
-        .updateTable('users')
-        .set({ failed_logins: lock ? 0 : failed, locked_until: lockedUntil })
-        .where('id', '=', user.id)
-        .execute();
+    const lockUntil = new Date(now.getTime() + lockout.minutes * 60_000);
+    const outcome = await inTransaction(ctx, async (tx) => {
+      const counted = await recordLoginFailure(tx, user.id, lockout.attempts, now, lockUntil);
+      // Locked by a parallel failure after this request read the account: nothing more to count.
+      if (!counted) return { lockedUntil: await lockedUntilOf(tx, user.id), justLocked: false };
       await appendAudit(tx, ctx, {
-        action: lock ? 'lock' : 'login_failed',
+        action: counted.locked ? 'lock' : 'login_failed',
         entity: 'user',
         entityId: user.id,
         areaId: user.home_area_id,
         actorOverride: { id: null, name: user.username },
-        after: { failedAttempts: failed, lockedUntil },
+        after: { failedAttempts: counted.failedAttempts, lockedUntil: counted.lockedUntil },
       });
+      return { lockedUntil: counted.lockedUntil, justLocked: counted.locked };
     });
-    if (lockedUntil) {
-      throw new AppError('account_locked', `连续 ${lockout.attempts} 次登录失败，账号已锁定至 ${formatZh(lockedUntil)}`, { lockedUntil: lockedUntil.toISOString() });
-    }
-    throw new AppError('invalid_credentials', '用户名或密码错误', { attemptsLeft: lockout.attempts - failed });
+    if (outcome.lockedUntil) throw lockedError(outcome.lockedUntil, outcome.justLocked ? lockout.attempts : undefined);
+    throw invalidCredentials();
   }
   if (user.disabled) throw new AppError('account_disabled', '账号已停用，请联系管理员');
 
@@ -64,6 +64,9 @@ export async function login(ctx: RequestContext, input: { username: string; pass
   const csrfToken = randomToken(24);
   const expiresAt = new Date(now.getTime() + ctx.config.sessionMaxHours * 3_600_000);
   const actor = await inTransaction(ctx, async (tx) => {
+    // The lock is decided again here, atomically: the check above read the account before the
+    // password was verified, and parallel failures may have locked it meanwhile.
+    if (!(await clearFailuresOnLogin(tx, user.id, now))) throw lockedError((await lockedUntilOf(tx, user.id)) ?? now);
     await tx.insertInto('sessions').values({
       id: sessionIdOf(token),
       user_id: user.id,
@@ -74,7 +77,6 @@ export async function login(ctx: RequestContext, input: { username: string; pass
       ip: ctx.ip,
       user_agent: input.userAgent?.slice(0, 300) ?? null,
     }).execute();
-    await tx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', user.id).execute();
     const roles = await listRolesOfUser(tx, user.id);
     const actor = actorFromRoles({ id: user.id, username: user.username, displayName: user.display_name }, roles, {
       mustChangePassword: user.must_change_password,
@@ -84,6 +86,18 @@ export async function login(ctx: RequestContext, input: { username: string; pass
     return actor;
   });
   return { token, response: { user: toMe(actor), csrfToken, expiresAt: expiresAt.toISOString() } };
+}
+
+/** No attempts-left count: it would differ between real and unknown names. */
+function invalidCredentials(): AppError {
+  return new AppError('invalid_credentials', '用户名或密码错误');
+}
+
+function lockedError(lockedUntil: Date, justAfter?: number): AppError {
+  const message = justAfter
+    ? `连续 ${justAfter} 次登录失败，账号已锁定至 ${formatZh(lockedUntil)}`
+    : `登录失败次数过多，账号已锁定至 ${formatZh(lockedUntil)}`;
+  return new AppError('account_locked', message, { lockedUntil: lockedUntil.toISOString() });
 }
 
 export interface ResolvedSession {
