@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
+import { sql, type DeleteQueryBuilder, type DeleteResult, type Kysely, type RawBuilder, type SelectQueryBuilder, type Transaction, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Scope } from './context.ts';
 import { AppError } from './errors.ts';
@@ -41,6 +41,13 @@ export const OWNERS = {
 
 export type OwnedTable = keyof typeof OWNERS;
 type OwnedRef = OwnedTable | `${OwnedTable} as ${string}`;
+
+/** The builder `selectFrom(ref)` gives, spelled out so it survives the generic (Kysely's own SelectFrom is internal). */
+export type ScopedSelect<R extends OwnedRef> = R extends `${infer T extends OwnedTable} as ${infer A}`
+  ? SelectQueryBuilder<DB & { [K in A]: DB[T] }, A, object>
+  : R extends OwnedTable
+    ? SelectQueryBuilder<DB, R, object>
+    : never;
 
 /** What a repository may query freely: the schema without its owned tables. */
 export type ReferenceTables = Omit<DB, OwnedTable>;
@@ -101,33 +108,23 @@ export function ownedBy(scope: Scope, ref: OwnedRef): RawBuilder<boolean> {
   return filters.length === 1 ? filters[0]! : sql<boolean>`(${sql.join(filters, sql` OR `)})`;
 }
 
-/** Kysely's `where` is overloaded per table; this names the one overload the helpers use. */
-interface Filterable<Q> {
-  where(expression: Expression<SqlBool>): Q;
-}
-function filtered<Q>(query: Filterable<Q>, filter: RawBuilder<boolean>): Q {
-  return query.where(filter);
-}
-
 /** `SELECT … FROM <owned table> WHERE <in the caller's scope>`; joins and further filters follow. */
-export function scopedFrom<T extends OwnedRef>(db: Db, scope: Scope, ref: T) {
+export function scopedFrom<T extends OwnedRef>(db: Db, scope: Scope, ref: T): ScopedSelect<T> {
   const filter = ownedBy(scope, ref);
-  return filtered(unrestricted(db).selectFrom(ref), filter);
+  return unrestricted(db).selectFrom(ref as OwnedTable).where(filter) as unknown as ScopedSelect<T>;
 }
 
 /** `UPDATE <owned table> … WHERE <in the caller's scope>`: rows outside the scope are never touched. */
-export function scopedUpdate<T extends OwnedRef>(db: Db, scope: Scope, ref: T) {
-  const filter = ownedBy(scope, ref);
-  const query = unrestricted(db).updateTable(ref);
-  // `where` returns the builder's own type; TypeScript cannot see that through the generic table.
-  return filtered(query as unknown as Filterable<typeof query>, filter);
+export function scopedUpdate<T extends OwnedTable>(db: Db, scope: Scope, table: T): UpdateQueryBuilder<DB, T, T, UpdateResult> {
+  const filter = ownedBy(scope, table);
+  // `where` returns the builder's own type; TypeScript cannot follow it through the generic table.
+  return (unrestricted(db).updateTable(table as OwnedTable).where(filter) as unknown as UpdateQueryBuilder<DB, T, T, UpdateResult>);
 }
 
 /** `DELETE FROM <owned table> WHERE <in the caller's scope>`. */
-export function scopedDelete<T extends OwnedRef>(db: Db, scope: Scope, ref: T) {
-  const filter = ownedBy(scope, ref);
-  const query = unrestricted(db).deleteFrom(ref);
-  return filtered(query as unknown as Filterable<typeof query>, filter);
+export function scopedDelete<T extends OwnedTable>(db: Db, scope: Scope, table: T): DeleteQueryBuilder<DB, T, DeleteResult> {
+  const filter = ownedBy(scope, table);
+  return unrestricted(db).deleteFrom(table as OwnedTable).where(filter) as unknown as DeleteQueryBuilder<DB, T, DeleteResult>;
 }
 
 /**

@@ -1,10 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-import type { AreaLevel, Role } from '@redgrid/contracts';
-import type { DB } from '../../db/types.ts';
+import { sql } from 'kysely';
+import type { Role } from '@redgrid/contracts';
 import type { Scope } from '../../platform/context.ts';
-import { areaPathInScope } from '../../platform/scope.ts';
-
-type Q = Kysely<DB>;
+import { ownedInsert, scopedDelete, scopedFrom, scopedUpdate, type Db } from '../../platform/data-access.ts';
 
 export interface UserRecord {
   id: number;
@@ -21,37 +18,6 @@ export interface UserRecord {
   createdAt: Date;
 }
 
-export interface UserRoleRecord {
-  userId: number;
-  role: Role;
-  areaId: number;
-  areaCode: string;
-  areaName: string;
-  areaLevel: AreaLevel;
-  areaPath: string;
-}
-
-function userSelect(db: Q, scope: Scope) {
-  return db
-    .selectFrom('users as u')
-    .innerJoin('areas as h', 'h.id', 'u.home_area_id')
-    .select([
-      'u.id',
-      'u.username',
-      'u.display_name as displayName',
-      'u.phone_enc as phoneEnc',
-      'u.phone_masked as phoneMasked',
-      'u.home_area_id as homeAreaId',
-      'h.name as homeAreaName',
-      'h.path as homeAreaPath',
-      'u.disabled',
-      'u.locked_until as lockedUntil',
-      'u.last_login_at as lastLoginAt',
-      'u.created_at as createdAt',
-    ])
-    .where(areaPathInScope(scope, 'h.path'));
-}
-
 export interface UserFilter {
   q?: string | undefined;
   phoneIndex?: string | undefined;
@@ -59,64 +25,135 @@ export interface UserFilter {
   role?: Role | undefined;
 }
 
-function filtered(db: Q, scope: Scope, f: UserFilter) {
-  let query = userSelect(db, scope);
-  if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) => {
-      const ors = [eb('u.username', 'ilike', like), eb('u.display_name', 'like', like)];
-      if (f.phoneIndex) ors.push(eb('u.phone_bidx', '=', f.phoneIndex));
-      return eb.or(ors);
-    });
-  }
-  if (f.areaPath) query = query.where('h.path', 'like', `${f.areaPath}%`);
-  if (f.role) {
-    const role = f.role;
-    query = query.where((eb) => eb.exists(eb.selectFrom('role_assignments as r').select('r.id').whereRef('r.user_id', '=', 'u.id').where('r.role', '=', role)));
-  }
-  return query;
+export interface NewUser {
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  phone: { enc: string; bidx: string; masked: string } | null;
+  homeAreaId: number;
+  mustChangePassword: boolean;
 }
 
-export async function listUsers(db: Q, scope: Scope, f: UserFilter, page: number, pageSize: number): Promise<{ items: UserRecord[]; total: number }> {
-  const base = filtered(db, scope, f);
-  const [items, count] = await Promise.all([
-    base.orderBy('h.path').orderBy('u.username').limit(pageSize).offset((page - 1) * pageSize).execute(),
-    base.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: count.n };
+export interface UserChanges {
+  displayName?: string;
+  disabled?: boolean;
+  homeAreaId?: number;
+  unlock?: boolean;
+  phone?: { enc: string; bidx: string; masked: string } | null;
+  passwordHash?: string;
+  mustChangePassword?: boolean;
+  at: Date;
 }
 
-export function findUser(db: Q, scope: Scope, id: number): Promise<UserRecord | undefined> {
-  return userSelect(db, scope).where('u.id', '=', id).executeTakeFirst();
-}
+/** Accounts whose home area lies in the caller's scope, and the role rows on areas in it. */
+export function userRepository(db: Db, scope: Scope) {
+  const users = () =>
+    scopedFrom(db, scope, 'users as u')
+      .innerJoin('areas as h', 'h.id', 'u.home_area_id')
+      .select([
+        'u.id',
+        'u.username',
+        'u.display_name as displayName',
+        'u.phone_enc as phoneEnc',
+        'u.phone_masked as phoneMasked',
+        'u.home_area_id as homeAreaId',
+        'h.name as homeAreaName',
+        'h.path as homeAreaPath',
+        'u.disabled',
+        'u.locked_until as lockedUntil',
+        'u.last_login_at as lastLoginAt',
+        'u.created_at as createdAt',
+      ]);
 
-/** Locks the row for the rest of the transaction, so concurrent edits of one account queue. */
-export function findUserForUpdate(db: Q, scope: Scope, id: number): Promise<UserRecord | undefined> {
-  return userSelect(db, scope).where('u.id', '=', id).forUpdate('u').executeTakeFirst();
-}
+  const filtered = (f: UserFilter) => {
+    let query = users();
+    if (f.q) {
+      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where((eb) => {
+        const ors = [eb('u.username', 'ilike', like), eb('u.display_name', 'like', like)];
+        if (f.phoneIndex) ors.push(eb('u.phone_bidx', '=', f.phoneIndex));
+        return eb.or(ors);
+      });
+    }
+    if (f.areaPath) query = query.where('h.path', 'like', `${f.areaPath}%`);
+    if (f.role) {
+      const role = f.role;
+      query = query.where((eb) => eb.exists(eb.selectFrom('role_assignments as r').select('r.id').whereRef('r.user_id', '=', 'u.id').where('r.role', '=', role)));
+    }
+    return query;
+  };
 
-/**
- * All roles of the given users, including assignments outside the caller's scope: the caller sees
- * which roles an account holds (names of public divisions only), and policy needs them all to
- * decide whether the caller outranks the account.
- */
-export async function listRolesOfUsers(db: Q, userIds: number[]): Promise<UserRoleRecord[]> {
-  if (userIds.length === 0) return [];
-  return db
-    .selectFrom('role_assignments as r')
-    .innerJoin('areas as a', 'a.id', 'r.area_id')
-    .select(['r.user_id as userId', 'r.role', 'a.id as areaId', 'a.code as areaCode', 'a.name as areaName', 'a.level as areaLevel', 'a.path as areaPath'])
-    .where('r.user_id', 'in', userIds)
-    .orderBy('a.depth')
-    .orderBy('r.role')
-    .execute();
-}
+  return {
+    async list(f: UserFilter, page: number, pageSize: number): Promise<{ items: UserRecord[]; total: number }> {
+      const base = filtered(f);
+      const [items, count] = await Promise.all([
+        base.orderBy('h.path').orderBy('u.username').limit(pageSize).offset((page - 1) * pageSize).execute(),
+        base.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return { items, total: count.n };
+    },
 
-export function findAreaPaths(db: Q, scope: Scope, areaIds: number[]) {
-  if (areaIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('areas').select(['id', 'path']).where('id', 'in', areaIds).where(areaPathInScope(scope, 'areas.path')).execute();
-}
+    find(id: number): Promise<UserRecord | undefined> {
+      return users().where('u.id', '=', id).executeTakeFirst();
+    },
 
-export function usernameTaken(db: Q, username: string) {
-  return db.selectFrom('users').select('id').where(sql`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
+    /** Locks the row for the rest of the transaction, so concurrent edits of one account queue. */
+    findForUpdate(id: number): Promise<UserRecord | undefined> {
+      return users().where('u.id', '=', id).forUpdate('u').executeTakeFirst();
+    },
+
+    /** Paths of the given areas that lie in scope (a missing id is out of scope or does not exist). */
+    areaPaths(areaIds: number[]): Promise<{ id: number; path: string }[]> {
+      if (areaIds.length === 0) return Promise.resolve([]);
+      return scopedFrom(db, scope, 'areas as a').select(['a.id', 'a.path']).where('a.id', 'in', areaIds).execute();
+    },
+
+    async insert(u: NewUser): Promise<number> {
+      const row = await ownedInsert(db, scope, 'users')
+        .values({
+          username: u.username,
+          display_name: u.displayName,
+          password_hash: u.passwordHash,
+          phone_enc: u.phone?.enc ?? null,
+          phone_bidx: u.phone?.bidx ?? null,
+          phone_masked: u.phone?.masked ?? null,
+          home_area_id: u.homeAreaId,
+          must_change_password: u.mustChangePassword,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    async update(id: number, c: UserChanges): Promise<void> {
+      await scopedUpdate(db, scope, 'users')
+        .set({
+          ...(c.displayName !== undefined ? { display_name: c.displayName } : {}),
+          ...(c.disabled !== undefined ? { disabled: c.disabled } : {}),
+          ...(c.homeAreaId !== undefined ? { home_area_id: c.homeAreaId } : {}),
+          ...(c.unlock ? { failed_logins: 0, locked_until: null } : {}),
+          ...(c.phone !== undefined ? { phone_enc: c.phone?.enc ?? null, phone_bidx: c.phone?.bidx ?? null, phone_masked: c.phone?.masked ?? null } : {}),
+          ...(c.passwordHash !== undefined ? { password_hash: c.passwordHash, password_changed_at: c.at, failed_logins: 0, locked_until: null } : {}),
+          ...(c.mustChangePassword !== undefined ? { must_change_password: c.mustChangePassword } : {}),
+          updated_at: c.at,
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Signs the account out everywhere (disabled, password reset). */
+    async endSessions(userId: number): Promise<void> {
+      await scopedDelete(db, scope, 'sessions').where('user_id', '=', userId).execute();
+    },
+
+    async addRoles(userId: number, roles: { role: Role; areaId: number }[]): Promise<void> {
+      if (roles.length === 0) return;
+      await ownedInsert(db, scope, 'role_assignments').values(roles.map((r) => ({ user_id: userId, role: r.role, area_id: r.areaId }))).execute();
+    },
+
+    /** Removes one assignment; one on an area outside the scope is never touched. */
+    async removeRole(userId: number, role: Role, areaId: number): Promise<void> {
+      await scopedDelete(db, scope, 'role_assignments').where('user_id', '=', userId).where('role', '=', role).where('area_id', '=', areaId).execute();
+    },
+  };
 }

@@ -1,0 +1,65 @@
+import { sql } from 'kysely';
+import type { AreaLevel, Role } from '@redgrid/contracts';
+import type { ActorRole } from './context.ts';
+import { unrestricted, type Db } from './data-access.ts';
+
+/**
+ * The queries that must cross scope, in one place, each with its reason. Everything else reaches an
+ * owned table through scopedFrom / scopedUpdate / scopedDelete / ownedInsert (data-access.ts).
+ * Adding a function here is a review event: say who calls it and why no scope can apply.
+ */
+
+/** Usernames are unique across the whole system, so the check must see accounts outside the caller's scope. */
+export async function usernameTaken(db: Db, username: string): Promise<boolean> {
+  const row = await unrestricted(db).selectFrom('users').select('id').where(sql`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface RoleOfUser {
+  userId: number;
+  role: Role;
+  areaId: number;
+  areaCode: string;
+  areaName: string;
+  areaLevel: AreaLevel;
+  areaPath: string;
+}
+
+/**
+ * All roles of the given users, including assignments outside the caller's scope: the caller sees
+ * which roles an account holds (names of public divisions only), and policy needs them all to
+ * decide whether the caller outranks the account. The users themselves were loaded through a scope.
+ */
+export async function listRolesOfUsers(db: Db, userIds: readonly number[]): Promise<RoleOfUser[]> {
+  if (userIds.length === 0) return [];
+  return unrestricted(db)
+    .selectFrom('role_assignments as r')
+    .innerJoin('areas as a', 'a.id', 'r.area_id')
+    .select(['r.user_id as userId', 'r.role', 'a.id as areaId', 'a.code as areaCode', 'a.name as areaName', 'a.level as areaLevel', 'a.path as areaPath'])
+    .where('r.user_id', 'in', [...userIds])
+    .orderBy('a.depth')
+    .orderBy('r.role')
+    .execute();
+}
+
+/** The caller's own roles, read while their session is resolved: no scope exists before it. */
+export function listOwnRoles(db: Db, userId: number): Promise<ActorRole[]> {
+  return unrestricted(db)
+    .selectFrom('role_assignments as r')
+    .innerJoin('areas as a', 'a.id', 'r.area_id')
+    .select(['r.role as role', 'a.id as areaId', 'a.code as areaCode', 'a.name as areaName', 'a.level as areaLevel', 'a.path as areaPath'])
+    .where('r.user_id', '=', userId)
+    .orderBy('a.depth')
+    .orderBy('r.role')
+    .execute();
+}
+
+/**
+ * Ancestors of an area for its breadcrumb. Division names and codes above the caller's scope are
+ * public statistical data, not governed records; the area itself was loaded through a scope.
+ */
+export function listAncestorNames(db: Db, path: string) {
+  const ids = path.split('/').filter(Boolean).map(Number).slice(0, -1);
+  if (ids.length === 0) return Promise.resolve([]);
+  return unrestricted(db).selectFrom('areas').select(['id', 'code', 'name', 'level']).where('id', 'in', ids).orderBy('depth').execute();
+}
