@@ -36,7 +36,7 @@ const STREETS = ['320412001000', '320412002000', '320412003000'];
 let areas: DemoAreaInput[];
 let demo: DemoGeography;
 
-// How long this takes is measured in bench/demo-geometry.bench.ts, not asserted here.
+// How long this takes is measured in bench/grid-proposal.bench.ts (its first row), not asserted here.
 beforeAll(() => {
   areas = selectJingkaiAreas(readDivisions());
   demo = buildDemoGeography(areas);

@@ -18,8 +18,8 @@ const MAX_REPAIR_PATH = 8;
 
 /**
  * The local pass after bisection, in four steps: reconnect grids in pieces, bring grids into the range,
- * reunite building groups that fit in one grid, then lower the cut cost, the spread of sizes and the
- * spread of each grid about its centre. Buildings move one at a time (or a building group at once); a
+ * lower the cut cost, the spread of sizes and the spread of each grid about its centre, then reunite
+ * building groups that fit in one grid. Buildings move one at a time (or a building group at once); a
  * move always keeps the grid it leaves connected, and never adds households outside the range.
  */
 export function refine(graph: Graph, groupOf: Int32Array, count: number, range: HouseholdRange, locked: ReadonlySet<number>): void {

@@ -3,8 +3,7 @@
  * of their own; the other nodes are tried at up to MAX_COUNTS_TRIED counts (the asked one, or those nearest
  * the middle of the range), each split by bisection, refined by the local pass and scored; the best wins.
  */
-import type { HouseholdRange, ProposalIssue } from './grid-proposal-types.ts';
-import { issue } from './grid-proposal-types.ts';
+import { issue, type HouseholdRange, type ProposalIssue } from './grid-proposal-types.ts';
 import { Bisector } from './grid-proposal-bisection.ts';
 import type { Graph } from './grid-proposal-graph.ts';
 import { components, membersOf } from './grid-proposal-groups.ts';
@@ -14,12 +13,14 @@ import { countsFor, halfRange, violation } from './grid-proposal-range.ts';
 /** Grid counts tried, nearest the middle of the range first. */
 const MAX_COUNTS_TRIED = 3;
 
+/** The partition chosen: each group's nodes (buildings over the maximum first), each node's group, and the grid counts tried (the chosen one first). */
 export interface Plan {
   groups: number[][];
   groupOf: Int32Array;
   tried: number[];
 }
 
+/** Tries the candidate grid counts and keeps the best-scored partition; what it cannot honour goes to `issues`. */
 export function choosePartition(graph: Graph, range: HouseholdRange, asked: number | undefined, issues: ProposalIssue[]): Plan {
   const { n, hs } = graph;
   const mid = (range.min + range.max) / 2;
