@@ -26,6 +26,7 @@ import { makeContext, withActor } from './platform/unit-of-work.ts';
 import { AppError } from './platform/errors.ts';
 import { handleError, notFoundBody, type App } from './platform/http.ts';
 import { safeEqual } from './platform/crypto.ts';
+import { serverOptions } from './platform/server-options.ts';
 
 // Validation messages reach Chinese users as they are.
 z.config(z.locales.zhCN());
@@ -51,7 +52,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       redact: { paths: ['req.headers.cookie', 'req.headers.authorization', `req.headers["${CSRF_HEADER}"]`], remove: true },
     },
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    ...serverOptions(config),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** Proxies in front of us whose X-Forwarded-For entries we believe: true = 1 hop, false = none, or a count. */
+const proxyHops = z.union([z.enum(['true', 'false']).transform((v) => (v === 'true' ? 1 : 0)), z.coerce.number().int().min(0).max(10)]);
+const seconds = (fallback: number) => z.coerce.number().int().min(1).max(3600).default(fallback);
 const hex32 = z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex characters (16 bytes)');
 
 const envSchema = z.object({
@@ -24,7 +26,19 @@ const envSchema = z.object({
   REDGRID_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   REDGRID_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   REDGRID_COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default('auto'),
-  REDGRID_TRUST_PROXY: bool.default(false),
+  REDGRID_TRUST_PROXY: proxyHops.default(0),
+  /** Login attempts per client IP and per username in one window; the next one is 429 with Retry-After. */
+  REDGRID_LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100_000).default(100),
+  REDGRID_LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(10),
+  REDGRID_LOGIN_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** A new password may not be any of the last N (0 = only not the current one). */
+  REDGRID_PASSWORD_HISTORY: z.coerce.number().int().min(0).max(24).default(5),
+  /** Slow clients: all headers within, the whole request within, and a silent socket closed after. */
+  REDGRID_HEADERS_TIMEOUT_SECONDS: seconds(10),
+  REDGRID_REQUEST_TIMEOUT_SECONDS: seconds(60),
+  REDGRID_SOCKET_TIMEOUT_SECONDS: seconds(120),
+  /** Bearer token for Prometheus scrapers of /metrics in production (otherwise a login is needed). */
+  REDGRID_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   REDGRID_WEB_DIST: z.string().optional(),
   /** Default target households per grid (规模适度); areas may set their own. */
   REDGRID_GRID_HOUSEHOLDS_MIN: z.coerce.number().int().min(0).default(300),
@@ -52,7 +66,12 @@ export interface AppConfig {
   sessionMaxHours: number;
   bodyLimitBytes: number;
   cookieSecure: 'auto' | 'always' | 'never';
-  trustProxy: boolean;
+  /** Number of proxy hops whose X-Forwarded-* we trust (0 = none). */
+  trustProxy: number;
+  loginRateLimit: { perIp: number; perAccount: number; windowMinutes: number };
+  passwordHistory: number;
+  timeouts: { headersMs: number; requestMs: number; socketMs: number };
+  metricsToken: string | null;
   webDist: string | null;
   logLevel: string;
   gridHouseholds: { min: number; max: number };
@@ -83,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!e.REDGRID_SESSION_SECRET) problems.push('REDGRID_SESSION_SECRET: required in production mode (≥ 32 random characters)');
     if (!e.REDGRID_DATA_KEY) problems.push('REDGRID_DATA_KEY: required in production mode (32 hex characters, the SM4 key for personal data)');
   }
+  if (e.REDGRID_HEADERS_TIMEOUT_SECONDS > e.REDGRID_REQUEST_TIMEOUT_SECONDS) problems.push('REDGRID_HEADERS_TIMEOUT_SECONDS: must not exceed REDGRID_REQUEST_TIMEOUT_SECONDS');
   if (problems.length > 0) throw new ConfigError(problems);
 
   // npm runs workspace scripts inside apps/server; a relative data dir means relative to where the
@@ -108,6 +128,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: e.REDGRID_BODY_LIMIT_BYTES,
     cookieSecure: e.REDGRID_COOKIE_SECURE,
     trustProxy: e.REDGRID_TRUST_PROXY,
+    loginRateLimit: { perIp: e.REDGRID_LOGIN_LIMIT_PER_IP, perAccount: e.REDGRID_LOGIN_LIMIT_PER_ACCOUNT, windowMinutes: e.REDGRID_LOGIN_LIMIT_WINDOW_MINUTES },
+    passwordHistory: e.REDGRID_PASSWORD_HISTORY,
+    timeouts: { headersMs: e.REDGRID_HEADERS_TIMEOUT_SECONDS * 1000, requestMs: e.REDGRID_REQUEST_TIMEOUT_SECONDS * 1000, socketMs: e.REDGRID_SOCKET_TIMEOUT_SECONDS * 1000 },
+    metricsToken: e.REDGRID_METRICS_TOKEN ?? null,
     webDist: e.REDGRID_WEB_DIST ?? null,
     logLevel: e.LOG_LEVEL,
     gridHouseholds: { min: e.REDGRID_GRID_HOUSEHOLDS_MIN, max: e.REDGRID_GRID_HOUSEHOLDS_MAX },
@@ -149,7 +173,12 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     sessionMaxHours: 12,
     bodyLimitBytes: 1024 * 1024,
     cookieSecure: 'auto',
-    trustProxy: false,
+    trustProxy: 0,
+    // High enough that suites logging in many times never meet them; the rate-limit tests set their own.
+    loginRateLimit: { perIp: 10_000, perAccount: 10_000, windowMinutes: 15 },
+    passwordHistory: 5,
+    timeouts: { headersMs: 10_000, requestMs: 60_000, socketMs: 120_000 },
+    metricsToken: null,
     webDist: null,
     logLevel: 'silent',
     gridHouseholds: { min: 300, max: 500 },

@@ -27,7 +27,7 @@ describe('login', () => {
   });
 
   it('marks the cookie Secure behind an https proxy', async () => {
-    const proxied = await createTestApp({ trustProxy: true }, { seed: true });
+    const proxied = await createTestApp({ trustProxy: 1 }, { seed: true });
     try {
       const res = await proxied.app.inject({
         method: 'POST',

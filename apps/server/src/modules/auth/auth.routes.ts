@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppConfig } from '../../config.ts';
 import { ctxOf, type App } from '../../platform/http.ts';
+import { loginRateLimit } from '../../platform/rate-limit.ts';
 import { requireActor } from '../../platform/scope.ts';
 import { changeOwnPassword, login, logout, toMe } from './auth.service.ts';
 
@@ -14,17 +15,22 @@ export function cookieOptions(config: AppConfig, request: FastifyRequest) {
 }
 
 export function registerAuthRoutes(app: App, config: AppConfig): void {
-  app.post('/api/auth/login', {
-    config: { auth: 'public' },
-    schema: { tags: ['auth'], summary: '登录', body: loginRequestSchema, response: { 200: sessionResponseSchema, ...errors } },
-  }, async (req, reply) => {
-    const result = await login(ctxOf(req), { ...req.body, userAgent: req.headers['user-agent'] ?? null });
-    reply.setCookie(SESSION_COOKIE, result.token, { ...cookieOptions(config, req), maxAge: config.sessionMaxHours * 3600 });
-    return result.response;
+  // The login route sits in its own context with its rate limits (per IP and per username).
+  app.register(async (scoped: App) => {
+    const limitLogin = await loginRateLimit(scoped, config);
+    scoped.post('/api/auth/login', {
+      config: { permission: 'public' },
+      preHandler: limitLogin,
+      schema: { tags: ['auth'], summary: '登录', body: loginRequestSchema, response: { 200: sessionResponseSchema, ...errors, 429: errorBodySchema } },
+    }, async (req, reply) => {
+      const result = await login(ctxOf(req), { ...req.body, userAgent: req.headers['user-agent'] ?? null });
+      reply.setCookie(SESSION_COOKIE, result.token, { ...cookieOptions(config, req), maxAge: config.sessionMaxHours * 3600 });
+      return result.response;
+    });
   });
 
   app.post('/api/auth/logout', {
-    config: { allowBeforePasswordChange: true },
+    config: { permission: 'signed_in', allowBeforePasswordChange: true },
     schema: { tags: ['auth'], summary: '退出登录', response: { 204: z.null(), ...errors } },
   }, async (req, reply: FastifyReply) => {
     await logout(ctxOf(req));
@@ -33,7 +39,7 @@ export function registerAuthRoutes(app: App, config: AppConfig): void {
   });
 
   app.get('/api/auth/me', {
-    config: { allowBeforePasswordChange: true },
+    config: { permission: 'signed_in', allowBeforePasswordChange: true },
     schema: { tags: ['auth'], summary: '当前用户与会话', response: { 200: sessionResponseSchema, ...errors } },
   }, (req) => {
     const actor = requireActor(ctxOf(req));
@@ -41,7 +47,7 @@ export function registerAuthRoutes(app: App, config: AppConfig): void {
   });
 
   app.post('/api/auth/password', {
-    config: { allowBeforePasswordChange: true },
+    config: { permission: 'signed_in', allowBeforePasswordChange: true },
     schema: { tags: ['auth'], summary: '修改自己的密码', body: changePasswordSchema, response: { 204: z.null(), ...errors } },
   }, async (req, reply) => {
     await changeOwnPassword(ctxOf(req), req.body);

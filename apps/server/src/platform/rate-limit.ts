@@ -1,0 +1,35 @@
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config.ts';
+import { AppError } from './errors.ts';
+
+/**
+ * Login throttling on top of the account lockout: per client IP (password spraying across many
+ * accounts) and per typed username (one account from many addresses), counted by @fastify/rate-limit
+ * in this process. Every attempt counts, right or wrong; over the limit → 429 `rate_limited` with
+ * Retry-After, before the password is checked. An unknown username is counted like a real one.
+ *
+ * Registers the plugin in the given (encapsulated) context and returns the preHandler for its route;
+ * a preHandler, because the username is in the parsed body.
+ */
+export async function loginRateLimit(scoped: FastifyInstance, config: AppConfig) {
+  await scoped.register(fastifyRateLimit, { global: false });
+  const { perIp, perAccount, windowMinutes } = config.loginRateLimit;
+  const timeWindow = windowMinutes * 60_000;
+  const byIp = scoped.createRateLimit({ max: perIp, timeWindow, keyGenerator: (req) => `ip:${req.ip}` });
+  const byAccount = scoped.createRateLimit({ max: perAccount, timeWindow, keyGenerator: (req) => `user:${usernameOf(req)}` });
+  return async function limitLogin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    for (const check of [byIp, byAccount]) {
+      const limit = await check(request);
+      if (!limit.isAllowed && limit.isExceeded) {
+        reply.header('retry-after', String(limit.ttlInSeconds));
+        throw new AppError('rate_limited', `登录尝试过于频繁，请 ${Math.ceil(limit.ttlInSeconds / 60)} 分钟后再试`, { retryAfterSeconds: limit.ttlInSeconds });
+      }
+    }
+  };
+}
+
+function usernameOf(request: FastifyRequest): string {
+  const body = request.body as { username?: unknown } | undefined;
+  return typeof body?.username === 'string' ? body.username.trim().toLowerCase() : '';
+}
