@@ -3,6 +3,7 @@ import { migrate } from './db/migrate.ts';
 import { openConfiguredDatabase } from './db/open.ts';
 import { isSeeded, seedDemo } from './db/seed/demo.ts';
 import { buildApp, type BuildAppOptions } from './app.ts';
+import { anchorAuditChainAfterMigration } from './platform/audit.ts';
 import type { AppDeps } from './platform/context.ts';
 import { systemContext } from './platform/unit-of-work.ts';
 import { FieldCipher } from './platform/crypto.ts';
@@ -21,7 +22,7 @@ export { systemContext } from './platform/unit-of-work.ts';
 export async function boot(config: AppConfig, options: BuildAppOptions = {}): Promise<Booted> {
   const opened = await openConfiguredDatabase(config);
   try {
-    await migrate(opened.database);
+    await anchorAuditChainAfterMigration(opened.database, config, await migrate(opened.database));
     const deps: AppDeps = { config, database: opened.database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() };
     const app = await buildApp(deps, options);
     let seeded = null;

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       expect(text).toContain('DATABASE_URL');
       expect(text).toContain('REDGRID_SESSION_SECRET');
       expect(text).toContain('REDGRID_DATA_KEY');
+      expect(text).toContain('REDGRID_AUDIT_KEY');
     }
   });
 
@@ -29,6 +30,8 @@ describe('loadConfig', () => {
       const second = loadConfig({ REDGRID_DATA_DIR: dir });
       expect(second.dataKey.equals(first.dataKey)).toBe(true);
       expect(second.sessionSecret).toBe(first.sessionSecret);
+      expect(second.auditKey.equals(first.auditKey)).toBe(true);
+      expect(first.auditKey.equals(first.dataKey)).toBe(false);
       expect(JSON.parse(readFileSync(path.join(dir, 'demo-secrets.json'), 'utf8'))).toHaveProperty('dataKey');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -41,8 +44,10 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://u@localhost/db',
       REDGRID_SESSION_SECRET: 'x'.repeat(40),
       REDGRID_DATA_KEY: '00112233445566778899aabbccddeeff',
+      REDGRID_AUDIT_KEY: 'ab'.repeat(32),
     });
     expect(config.mode).toBe('production');
+    expect(config.auditKey.toString('hex')).toBe('ab'.repeat(32));
     expect(config.passwordPolicy).toEqual({ minLength: 8, minClasses: 3 });
   });
 });

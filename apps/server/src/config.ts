@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -18,6 +18,8 @@ const envSchema = z.object({
   /** SM4 key for identity numbers and phones at rest (16 bytes hex). */
   REDGRID_DATA_KEY: hex32.optional(),
   REDGRID_AUDIT_HASH: z.enum(['sm3', 'sha256']).default('sm3'),
+  /** Key of the audit chain's HMACs and checkpoint signatures (32 bytes hex); never stored in the database. */
+  REDGRID_AUDIT_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
   REDGRID_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(8),
   REDGRID_PASSWORD_MIN_CLASSES: z.coerce.number().int().min(1).max(4).default(3),
   REDGRID_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
@@ -60,6 +62,7 @@ export interface AppConfig {
   sessionSecret: string;
   dataKey: Buffer;
   auditHash: 'sm3' | 'sha256';
+  auditKey: Buffer;
   passwordPolicy: { minLength: number; minClasses: number };
   lockout: { attempts: number; minutes: number };
   idleTimeoutMinutes: number;
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!e.DATABASE_URL) problems.push('DATABASE_URL: required in production mode (PostgreSQL ≥ 15 with PostGIS 3)');
     if (!e.REDGRID_SESSION_SECRET) problems.push('REDGRID_SESSION_SECRET: required in production mode (≥ 32 random characters)');
     if (!e.REDGRID_DATA_KEY) problems.push('REDGRID_DATA_KEY: required in production mode (32 hex characters, the SM4 key for personal data)');
+    if (!e.REDGRID_AUDIT_KEY) problems.push('REDGRID_AUDIT_KEY: required in production mode (64 hex characters, the audit chain key; keep it out of the database host)');
   }
   if (e.REDGRID_HEADERS_TIMEOUT_SECONDS > e.REDGRID_REQUEST_TIMEOUT_SECONDS) problems.push('REDGRID_HEADERS_TIMEOUT_SECONDS: must not exceed REDGRID_REQUEST_TIMEOUT_SECONDS');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -121,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionSecret: secrets.sessionSecret,
     dataKey: Buffer.from(secrets.dataKey, 'hex'),
     auditHash: e.REDGRID_AUDIT_HASH,
+    // Demo: derived from the data key, so existing demo-secrets.json files keep working unchanged.
+    auditKey: e.REDGRID_AUDIT_KEY ? Buffer.from(e.REDGRID_AUDIT_KEY, 'hex') : createHmac('sm3', Buffer.from(secrets.dataKey, 'hex')).update('redgrid:demo-audit-key').digest(),
     passwordPolicy: { minLength: e.REDGRID_PASSWORD_MIN_LENGTH, minClasses: e.REDGRID_PASSWORD_MIN_CLASSES },
     lockout: { attempts: e.REDGRID_LOCKOUT_ATTEMPTS, minutes: e.REDGRID_LOCKOUT_MINUTES },
     idleTimeoutMinutes: e.REDGRID_IDLE_TIMEOUT_MINUTES,
@@ -167,6 +173,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     sessionSecret: 'test-session-secret-test-session-secret',
     dataKey: Buffer.from('00112233445566778899aabbccddeeff', 'hex'),
     auditHash: 'sm3',
+    auditKey: Buffer.from('a0d1'.repeat(16), 'hex'),
     passwordPolicy: { minLength: 8, minClasses: 3 },
     lockout: { attempts: 5, minutes: 15 },
     idleTimeoutMinutes: 30,

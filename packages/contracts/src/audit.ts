@@ -32,3 +32,25 @@ export const auditListQuerySchema = pageQuerySchema
   })
   .strict();
 export type AuditListQuery = z.infer<typeof auditListQuerySchema>;
+
+/**
+ * A signed statement of where the audit chain stood: "at `at`, the chain had `rowCount` rows and row
+ * `lastId` had hash `lastHash`". Stored off the machine, it later proves that rows up to `lastId` are still
+ * there unchanged (a rollback or rewrite of the database is caught). SM2 signature (GB/T 32918, SM3 with
+ * the signer's Z value, default user id) over the canonical JSON of the other fields; DER-encoded, hex.
+ */
+export const auditCheckpointSchema = z
+  .object({
+    format: z.literal('redgrid-audit-checkpoint/1'),
+    lastId: z.number().int().min(0),
+    lastHash: z.string().regex(/^[0-9a-f]{64}$/),
+    rowCount: z.number().int().min(0),
+    at: z.iso.datetime(),
+    alg: z.literal('sm2-sm3'),
+    /** The signer's SM2 public key (uncompressed, hex); pin it where checkpoints are kept. */
+    publicKey: z.string().regex(/^04[0-9a-f]{128}$/),
+    signature: z.string().regex(/^[0-9a-f]{16,400}$/),
+  })
+  .strict()
+  .meta({ id: 'AuditCheckpoint' });
+export type AuditCheckpoint = z.infer<typeof auditCheckpointSchema>;

@@ -5,7 +5,7 @@ import { systemContext } from '../boot.ts';
 import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
-import { appendAudit } from '../platform/audit.ts';
+import { anchorAuditChainAfterMigration, appendAudit } from '../platform/audit.ts';
 import { FieldCipher } from '../platform/crypto.ts';
 import { assertPasswordPolicy, hashPassword } from '../platform/password.ts';
 import { inTransaction } from '../platform/transaction.ts';
@@ -59,7 +59,7 @@ try {
 const passwordHash = await hashPassword(password);
 const opened = await openConfiguredDatabase(config);
 try {
-  await migrate(opened.database);
+  await anchorAuditChainAfterMigration(opened.database, config, await migrate(opened.database));
   const deps = { config, database: opened.database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() };
   const ctx = systemContext(deps, pino({ level: 'warn' }));
   const id = await inTransaction(ctx, async (tx) => {

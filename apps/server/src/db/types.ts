@@ -113,6 +113,17 @@ export interface AuditLogTable {
   hash_alg: string;
 }
 
+/** The audit chain's anchor (one row): last id, last hash, row count, keyed MAC; see 0006_audit_anchor.sql. */
+export interface AuditHeadTable {
+  id: Generated<boolean>;
+  last_id: number;
+  last_hash: string;
+  row_count: number;
+  mac_alg: string | null;
+  mac: string | null;
+  updated_at: DefaultTimestamp;
+}
+
 export interface DivisionEditionsTable {
   id: Generated<number>;
   name: string;
@@ -149,6 +160,7 @@ export interface DB {
   role_assignments: RoleAssignmentsTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
   schema_migrations: SchemaMigrationsTable;
   area_changes: AreaChangesTable;
   area_boundaries: AreaBoundariesTable;

@@ -60,7 +60,7 @@ describe('demo seed', () => {
     });
     const audit = await t.database.db.selectFrom('audit_log').select(['actor_name']).where('entity', '=', 'division_edition').where('action', '=', 'import').execute();
     expect(audit).toEqual([{ actor_name: 'admin' }, { actor_name: 'admin' }]);
-    expect((await verifyAuditChain(t.database.db)).ok).toBe(true);
+    expect((await verifyAuditChain(t.database.db, t.deps.config.auditKey)).ok).toBe(true);
   });
 
   it('gives the divisions page something to browse and compare', async () => {

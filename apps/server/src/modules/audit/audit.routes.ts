@@ -1,9 +1,10 @@
-import { auditListQuerySchema, auditPageSchema, errorBodySchema } from '@redgrid/contracts';
+import { auditCheckpointSchema, auditListQuerySchema, auditPageSchema, errorBodySchema } from '@redgrid/contracts';
 import { ctxOf, type App } from '../../platform/http.ts';
-import { listAuditEntries } from './audit.service.ts';
+import { getAuditCheckpoint, listAuditEntries } from './audit.service.ts';
 
 export function registerAuditRoutes(app: App): void {
   app.get('/api/audit', {
+    config: { permission: 'audit.read' },
     schema: {
       tags: ['audit'],
       summary: '审计日志（审计管理员）',
@@ -11,4 +12,13 @@ export function registerAuditRoutes(app: App): void {
       response: { 200: auditPageSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
     },
   }, (req) => listAuditEntries(ctxOf(req), req.query));
+
+  app.get('/api/audit/checkpoint', {
+    config: { permission: 'audit.read' },
+    schema: {
+      tags: ['audit'],
+      summary: '审计链签名检查点（审计管理员；请另行保存，供日后 audit:verify --checkpoint 核验）',
+      response: { 200: auditCheckpointSchema, 401: errorBodySchema, 403: errorBodySchema, 409: errorBodySchema },
+    },
+  }, (req) => getAuditCheckpoint(ctxOf(req)));
 }

@@ -1,7 +1,9 @@
-import type { AuditEntry, AuditListQuery } from '@redgrid/contracts';
+import type { AuditCheckpoint, AuditEntry, AuditListQuery } from '@redgrid/contracts';
 import { sql } from 'kysely';
+import { createAuditCheckpoint } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { requirePermission } from '../../platform/scope.ts';
+import { inTransaction } from '../../platform/transaction.ts';
 
 /**
  * The audit admin reads the whole trail: three-way admin separation gives the auditor all rows
@@ -33,4 +35,13 @@ export async function listAuditEntries(ctx: RequestContext, query: AuditListQuer
     hash: r.hash,
   }));
   return { items, total: count.n, page: query.page, pageSize: query.pageSize };
+}
+
+/**
+ * A signed checkpoint of the chain's head, for the audit admin to keep off this machine; a later
+ * `audit:verify --checkpoint <file>` proves the log was not rolled back or rewritten behind it.
+ */
+export async function getAuditCheckpoint(ctx: RequestContext): Promise<AuditCheckpoint> {
+  requirePermission(ctx, 'audit.read');
+  return inTransaction(ctx, (tx) => createAuditCheckpoint(tx, ctx.config.auditKey, ctx.clock()));
 }
