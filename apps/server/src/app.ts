@@ -23,6 +23,7 @@ import { registerSystemRoutes } from './modules/system/system.routes.ts';
 import { registerUserRoutes } from './modules/user/user.routes.ts';
 import { scopeFromRoles, type AppDeps, type RequestContext } from './platform/context.ts';
 import { makeContext, withActor } from './platform/unit-of-work.ts';
+import { assertRoutePermission, requireRoutePermissions, routePermission } from './platform/route-permission.ts';
 import { AppError } from './platform/errors.ts';
 import { handleError, notFoundBody, type App } from './platform/http.ts';
 import { safeEqual } from './platform/crypto.ts';
@@ -76,6 +77,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     registers: [registry],
   });
 
+  // Before any route (and before the OpenAPI collector) so every route is checked and documented.
+  requireRoutePermissions(app);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -99,7 +102,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     const routeConfig = request.routeOptions.config;
     const url = request.routeOptions.url;
     // The API reference (/api/docs) is public like the OpenAPI document it renders.
-    if (!url || !url.startsWith('/api/') || url.startsWith('/api/docs') || routeConfig.auth === 'public') return;
+    const permission = routePermission(url, routeConfig);
+    if (permission === undefined || permission === 'public') return;
 
     const token = request.cookies[SESSION_COOKIE];
     if (!token) throw new AppError('unauthenticated', '请先登录');
@@ -120,6 +124,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     if (resolved.actor.mustChangePassword && !routeConfig.allowBeforePasswordChange) {
       throw new AppError('forbidden', '请先修改初始密码', { mustChangePassword: true });
     }
+    assertRoutePermission(resolved.actor, permission);
     request.session = { csrfToken: resolved.csrfToken, expiresAt: resolved.expiresAt };
     request.ctx = withActor(ctx, resolved.actor, scopeFromRoles(resolved.actor.roles));
   });
@@ -146,7 +151,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const hasWeb = existsSync(`${webDist}/index.html`);
   if (hasWeb) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
-    app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
+    app.get('/', { config: { permission: 'public' }, schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';

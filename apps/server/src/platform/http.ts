@@ -6,16 +6,12 @@ import { AppError } from './errors.ts';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
-export type AuthMode = 'public' | 'user';
-
 declare module 'fastify' {
   interface FastifyRequest {
     ctx: RequestContext;
     session: { csrfToken: string; expiresAt: Date } | null;
   }
   interface FastifyContextConfig {
-    /** 'user' (the default) needs a session; 'public' routes are open. */
-    auth?: AuthMode;
     /** Writes that a session may make before the forced password change. */
     allowBeforePasswordChange?: boolean;
   }

@@ -4,12 +4,12 @@ import {
   balanceQuerySchema,
   balanceReportSchema,
   boundaryQuerySchema,
+  coverageQuerySchema,
   coverageReportSchema,
   createGridSchema,
   errorBodySchema,
   featureCollectionSchema,
   idParamsSchema,
-
   locateBatchResultSchema,
   locateBatchSchema,
   locateQuerySchema,
@@ -34,37 +34,44 @@ const GEOMETRY_BODY_LIMIT = 4 * 1024 * 1024;
 
 export function registerAreaGeoRoutes(app: App): void {
   app.get('/api/areas/locate', {
+    config: { permission: 'area.read' },
     schema: { tags: ['geography'], summary: '坐标定位：包含该点的最深区域及其上级（crs 可为 wgs84/gcj02/bd09）', querystring: locateQuerySchema, response: { 200: locateResultSchema, ...errors } },
   }, (req) => locatePoint(ctxOf(req), req.query));
 
   app.post('/api/areas/locate', {
+    config: { permission: 'area.read' },
     bodyLimit: LOCATE_BATCH_BODY_LIMIT,
     schema: { tags: ['geography'], summary: '批量定位（最多 100,000 点）', body: locateBatchSchema, response: { 200: locateBatchResultSchema, ...errors } },
   }, (req) => locatePoints(ctxOf(req), req.body));
 
   app.get('/api/areas/boundaries', {
+    config: { permission: 'area.read' },
     schema: { tags: ['geography'], summary: '边界 GeoJSON（某区域的下级或指定 id）', querystring: boundaryQuerySchema, response: { 200: featureCollectionSchema, ...errors } },
   }, (req) => boundariesAsGeoJson(ctxOf(req), req.query));
 
   app.get('/api/areas/:id/coverage', {
+    config: { permission: 'area.read' },
     schema: {
       tags: ['geography'],
       summary: '覆盖分析：缝隙、重叠、越界',
       params: idParamsSchema,
-      querystring: z.object({ minAreaM2: z.coerce.number().min(0).max(1_000_000).default(1) }).strict(),
+      querystring: coverageQuerySchema,
       response: { 200: coverageReportSchema, ...errors },
     },
   }, (req) => coverageReport(ctxOf(req), req.params.id, req.query.minAreaM2));
 
   app.get('/api/areas/:id/balance', {
+    config: { permission: 'area.read' },
     schema: { tags: ['geography'], summary: '规模均衡：每格户数与目标范围', params: idParamsSchema, querystring: balanceQuerySchema, response: { 200: balanceReportSchema, ...errors } },
   }, (req) => balanceReport(ctxOf(req), req.params.id, req.query));
 
   app.get('/api/areas/:id/history', {
+    config: { permission: 'area.read' },
     schema: { tags: ['geography'], summary: '边界版本与调整记录', params: idParamsSchema, response: { 200: areaHistorySchema, ...errors } },
   }, (req) => areaHistory(ctxOf(req), req.params.id));
 
   app.get('/api/tiles/areas/:z/:x/:y', {
+    config: { permission: 'area.read' },
     schema: {
       tags: ['geography'],
       summary: '区域边界矢量瓦片（Mapbox Vector Tile，图层 areas）',
@@ -76,6 +83,7 @@ export function registerAreaGeoRoutes(app: App): void {
   });
 
   app.post('/api/areas/grids', {
+    config: { permission: 'area.manage' },
     bodyLimit: GEOMETRY_BODY_LIMIT,
     schema: { tags: ['geography'], summary: '新建网格（preview=true 只预览）', body: createGridSchema, response: { 200: adjustmentResultSchema, 201: adjustmentResultSchema, ...errors } },
   }, async (req, reply) => {
@@ -84,20 +92,24 @@ export function registerAreaGeoRoutes(app: App): void {
   });
 
   app.post('/api/areas/:id/split', {
+    config: { permission: 'area.manage' },
     bodyLimit: GEOMETRY_BODY_LIMIT,
     schema: { tags: ['geography'], summary: '拆分网格（按线或按多边形）', params: idParamsSchema, body: splitGridSchema, response: { 200: adjustmentResultSchema, ...errors } },
   }, (req) => splitGrid(ctxOf(req), req.params.id, req.body));
 
   app.post('/api/areas/merge', {
+    config: { permission: 'area.manage' },
     schema: { tags: ['geography'], summary: '合并网格', body: mergeGridsSchema, response: { 200: adjustmentResultSchema, ...errors } },
   }, (req) => mergeGrids(ctxOf(req), req.body));
 
   app.put('/api/areas/:id/boundary', {
+    config: { permission: 'area.manage' },
     bodyLimit: GEOMETRY_BODY_LIMIT,
     schema: { tags: ['geography'], summary: '调整边界（新版本）', params: idParamsSchema, body: redrawSchema, response: { 200: adjustmentResultSchema, ...errors } },
   }, (req) => redrawBoundary(ctxOf(req), req.params.id, req.body));
 
   app.post('/api/areas/:id/retire', {
+    config: { permission: 'area.manage' },
     schema: { tags: ['geography'], summary: '撤销网格', params: idParamsSchema, body: retireGridSchema, response: { 200: adjustmentResultSchema, ...errors } },
   }, (req) => retireGrid(ctxOf(req), req.params.id, req.body));
 }

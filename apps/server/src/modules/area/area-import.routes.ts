@@ -28,6 +28,7 @@ function registerCsvRoute(scoped: FastifyInstance): void {
   readBodiesAsBytes(scoped, CSV_TYPES, DIVISION_CSV_BODY_LIMIT, '只接受 CSV 文件（Content-Type: text/csv）');
 
   app.post('/api/areas/import/divisions', {
+    config: { permission: 'area.manage' },
     bodyLimit: DIVISION_CSV_BODY_LIMIT,
     schema: {
       tags: ['areas'],
@@ -50,6 +51,7 @@ export function registerAreaImportRoutes(app: App): void {
   void app.register(async (scoped) => registerCsvRoute(scoped));
 
   app.post('/api/areas/import/boundaries', {
+    config: { permission: 'area.manage' },
     bodyLimit: BOUNDARY_GEOJSON_BODY_LIMIT,
     schema: {
       tags: ['areas'],

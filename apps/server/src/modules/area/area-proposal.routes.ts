@@ -9,6 +9,7 @@ const ACCEPT_BODY_LIMIT = 8 * 1024 * 1024;
 
 export function registerAreaProposalRoutes(app: App): void {
   app.post('/api/areas/:id/grid-proposal', {
+    config: { permission: 'area.manage' },
     schema: {
       tags: ['geography'],
       summary: '网格划分方案：按楼栋与户数提出草案（只读，不改数据；需区域管理权限）',
@@ -20,6 +21,7 @@ export function registerAreaProposalRoutes(app: App): void {
   }, (req) => draftGridProposal(ctxOf(req), req.params.id, req.body ?? {}));
 
   app.post('/api/areas/:id/grid-proposal/accept', {
+    config: { permission: 'area.manage' },
     bodyLimit: ACCEPT_BODY_LIMIT,
     schema: {
       tags: ['geography'],

@@ -30,6 +30,7 @@ function registerUploadRoute(scoped: FastifyInstance): void {
   readBodiesAsBytes(scoped, FILE_TYPES, EDITION_BODY_LIMIT, '只接受 CSV 文件（text/csv）或其 gzip 压缩（application/gzip）');
 
   app.post('/api/divisions/editions', {
+    config: { permission: 'division.manage' },
     bodyLimit: EDITION_BODY_LIMIT,
     schema: {
       tags: ['divisions'],
@@ -51,10 +52,12 @@ export function registerDivisionLibraryRoutes(app: App): void {
   void app.register(async (scoped) => registerUploadRoute(scoped));
 
   app.get('/api/divisions/editions', {
+    config: { permission: 'area.read' },
     schema: { tags: ['divisions'], summary: '区划代码库的版本', response: { 200: divisionEditionListSchema, ...errors } },
   }, async (req) => listEditions(ctxOf(req)));
 
   app.delete('/api/divisions/editions/:id', {
+    config: { permission: 'division.manage' },
     schema: { tags: ['divisions'], summary: '删除区划代码库的一个版本', params: divisionEditionParamsSchema, response: { 204: z.null(), ...errors } },
   }, async (req, reply) => {
     await deleteEdition(ctxOf(req), req.params.id);
@@ -62,6 +65,7 @@ export function registerDivisionLibraryRoutes(app: App): void {
   });
 
   app.get('/api/divisions', {
+    config: { permission: 'area.read' },
     schema: {
       tags: ['divisions'],
       summary: '浏览或查找区划代码',
@@ -72,14 +76,17 @@ export function registerDivisionLibraryRoutes(app: App): void {
   }, async (req) => listDivisions(ctxOf(req), req.query));
 
   app.get('/api/divisions/compare', {
+    config: { permission: 'area.read' },
     schema: { tags: ['divisions'], summary: '比对两个版本：新增、撤销、更名', querystring: divisionCompareQuerySchema, response: { 200: divisionCompareSchema, ...errors } },
   }, async (req) => compareEditions(ctxOf(req), req.query));
 
   app.get('/api/divisions/tree-diff', {
+    config: { permission: 'area.read' },
     schema: { tags: ['divisions'], summary: '区域树与代码库版本比对', querystring: divisionTreeDiffQuerySchema, response: { 200: divisionTreeDiffSchema, ...errors } },
   }, async (req) => treeDiff(ctxOf(req), req.query));
 
   app.post('/api/divisions/adopt', {
+    config: { permission: 'area.manage' },
     schema: {
       tags: ['divisions'],
       summary: '从代码库采用区划到区域树',

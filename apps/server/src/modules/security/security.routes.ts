@@ -7,14 +7,17 @@ const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchem
 
 export function registerSecurityRoutes(app: App): void {
   app.get('/api/security/settings', {
+    config: { permission: 'security.manage' },
     schema: { tags: ['security'], summary: '安全设置与被锁定账号（安全管理员）', response: { 200: securitySettingsSchema, ...errors } },
   }, (req) => securitySettings(ctxOf(req)));
 
   app.get('/api/security/sessions', {
+    config: { permission: 'security.manage' },
     schema: { tags: ['security'], summary: '在线会话（安全管理员）', querystring: sessionListQuerySchema, response: { 200: sessionPageSchema, ...errors } },
   }, (req) => listSessions(ctxOf(req), req.query));
 
   app.delete('/api/security/sessions/:id', {
+    config: { permission: 'security.manage' },
     schema: { tags: ['security'], summary: '强制下线', params: sessionIdParamsSchema, response: { 204: z.null(), ...errors } },
   }, async (req, reply) => {
     await revokeSession(ctxOf(req), req.params.id);
@@ -22,6 +25,7 @@ export function registerSecurityRoutes(app: App): void {
   });
 
   app.post('/api/security/users/:id/unlock', {
+    config: { permission: 'security.manage' },
     schema: { tags: ['security'], summary: '解除登录锁定', params: idParamsSchema, response: { 204: z.null(), ...errors } },
   }, async (req, reply) => {
     await unlockAccount(ctxOf(req), req.params.id);

@@ -9,7 +9,7 @@ const started = Date.now();
 
 export function registerSystemRoutes(app: App, deps: AppDeps, registry: Registry): void {
   app.get('/api/health', {
-    config: { auth: 'public' },
+    config: { permission: 'public' },
     schema: { tags: ['system'], summary: '健康检查（含数据库可达性）', response: { 200: healthSchema, 503: healthSchema } },
   }, async (_req, reply) => {
     let ok = true;
@@ -24,7 +24,7 @@ export function registerSystemRoutes(app: App, deps: AppDeps, registry: Registry
   });
 
   app.get('/api/meta', {
-    config: { auth: 'public' },
+    config: { permission: 'public' },
     schema: { tags: ['system'], summary: '运行模式与登录页信息', response: { 200: metaSchema, 500: errorBodySchema } },
   }, () => ({
     name: 'redgrid' as const,
@@ -38,10 +38,10 @@ export function registerSystemRoutes(app: App, deps: AppDeps, registry: Registry
     gridHouseholds: deps.config.gridHouseholds,
   }));
 
-  app.get('/metrics', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) => {
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });
 
-  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, () => app.swagger());
+  app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, () => app.swagger());
 }
