@@ -18,56 +18,13 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 // worker file Vite emits (stack-notes trap 3).
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { fromOpenPolygons, insertVertex, midpointList, moveVertex, vertexList, type Bbox, type LngLat, type OpenPolygons, type VertexRef } from './geometry';
+import { insertVertex, moveVertex, type LngLat, type OpenPolygons, type VertexRef } from './geometry';
 import { visibleLabels, type LabelBox } from './labels';
-import { areaTileUrl, balanceFillExpression, buildMapStyle, GRID_FILL_OPACITY, LAYERS, LEVEL_DEPTH, PICK_LAYERS, SOURCES, type HouseholdRange } from './map-style';
+import { drawFeatures, editFeatures, lngLatOf, overlayFeatures, refOf, setData, smallest } from './map-features';
+import { areaTileUrl, balanceFillExpression, buildMapStyle, GRID_FILL_OPACITY, LAYERS, PICK_LAYERS, SOURCES, type HouseholdRange } from './map-style';
+import type { CameraRequest, MapLabel, MapMode, MapOverlay, MapPadding, PickedArea } from './map.types';
 
 setWorkerUrl(workerUrl);
-
-export type MapMode = 'browse' | 'locate' | 'draw-line' | 'draw-polygon' | 'edit';
-
-/** An area under the pointer, as the vector tile describes it. */
-export interface PickedArea {
-  id: number;
-  code: string;
-  name: string;
-  level: string;
-  households: number;
-  gridType: string;
-}
-
-/** A name pinned on the map (an HTML marker: there are no map fonts offline). */
-export interface MapLabel {
-  key: string;
-  position: LngLat;
-  text: string;
-  sub?: string;
-  tone?: 'area' | 'preview' | 'selected';
-  /** The labelled area's extent: the name hides when the area is drawn narrower than it. */
-  bbox?: Bbox;
-}
-
-/** A coloured shape drawn over the boundaries (coverage issue, preview piece). */
-export interface MapOverlay {
-  key: string;
-  geometry: AreaGeometry;
-  color: string;
-}
-
-export interface MapPadding {
-  top: number;
-  bottom: number;
-  left: number;
-  right: number;
-}
-
-/** Ask the camera to move; a new `key` repeats the same move. */
-export interface CameraRequest {
-  key: number;
-  bbox?: Bbox;
-  center?: LngLat;
-  minZoom?: number;
-}
 
 export interface MapViewProps {
   baseMapUrl: string | null;
@@ -100,100 +57,6 @@ export interface MapViewProps {
   onTileError: () => void;
   /** Shown instead of the map when WebGL is unavailable. */
   fallback: ReactNode;
-}
-
-interface Feature {
-  type: 'Feature';
-  id?: number;
-  geometry:
-    | AreaGeometry
-    | { type: 'LineString'; coordinates: LngLat[] }
-    | { type: 'Point'; coordinates: LngLat };
-  properties: Record<string, string | number | boolean>;
-}
-
-function collection(features: Feature[]) {
-  return { type: 'FeatureCollection' as const, features };
-}
-
-function overlayFeatures(overlays: readonly MapOverlay[]) {
-  return collection(overlays.map((o) => ({ type: 'Feature', geometry: o.geometry, properties: { color: o.color, key: o.key } })));
-}
-
-function drawFeatures(points: readonly LngLat[], mode: MapMode, pointer: LngLat | null): Feature[] {
-  const features: Feature[] = points.map((p, i) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: p }, properties: { index: i } }));
-  if (mode === 'draw-polygon' && points.length >= 3) {
-    const first = points[0];
-    if (first) features.unshift({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [[...points, first]] }, properties: { role: 'shape' } });
-  }
-  if (points.length >= 2) features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: [...points] }, properties: { role: 'line' } });
-  const last = points[points.length - 1];
-  const first = points[0];
-  if (pointer && last) {
-    const rubber: LngLat[] = mode === 'draw-polygon' && first && points.length >= 2 ? [last, pointer, first] : [last, pointer];
-    features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: rubber }, properties: { role: 'rubber' } });
-  }
-  return features;
-}
-
-function sameRef(a: VertexRef | null, b: VertexRef | null): boolean {
-  return !!a && !!b && a.polygon === b.polygon && a.ring === b.ring && a.vertex === b.vertex;
-}
-
-function editFeatures(polygons: OpenPolygons, selected: VertexRef | null, withMidpoints: boolean): Feature[] {
-  const shape: Feature = { type: 'Feature', geometry: fromOpenPolygons(polygons), properties: { role: 'shape' } };
-  const vertices: Feature[] = vertexList(polygons).map(({ ref, position }) => ({
-    type: 'Feature',
-    geometry: { type: 'Point', coordinates: position },
-    properties: { role: 'vertex', p: ref.polygon, r: ref.ring, v: ref.vertex, selected: sameRef(ref, selected) },
-  }));
-  const midpoints: Feature[] = withMidpoints
-    ? midpointList(polygons).map(({ ref, position }) => ({
-        type: 'Feature',
-        geometry: { type: 'Point', coordinates: position },
-        properties: { role: 'midpoint', p: ref.polygon, r: ref.ring, v: ref.vertex },
-      }))
-    : [];
-  return [shape, ...midpoints, ...vertices];
-}
-
-function refOf(feature: MapGeoJSONFeature | undefined): VertexRef | null {
-  const p = Number(feature?.properties['p']);
-  const r = Number(feature?.properties['r']);
-  const v = Number(feature?.properties['v']);
-  return Number.isInteger(p) && Number.isInteger(r) && Number.isInteger(v) ? { polygon: p, ring: r, vertex: v } : null;
-}
-
-function toPicked(feature: MapGeoJSONFeature): PickedArea | null {
-  const props = feature.properties;
-  const id = Number(props['id'] ?? feature.id);
-  if (!Number.isSafeInteger(id)) return null;
-  return {
-    id,
-    code: String(props['code'] ?? ''),
-    name: String(props['name'] ?? ''),
-    level: String(props['level'] ?? ''),
-    households: Number(props['households'] ?? 0),
-    gridType: String(props['gridType'] ?? ''),
-  };
-}
-
-/** The deepest (smallest) area among the features under a point. */
-function smallest(features: readonly MapGeoJSONFeature[]): PickedArea | null {
-  let best: PickedArea | null = null;
-  for (const feature of features) {
-    const area = toPicked(feature);
-    if (area && (!best || (LEVEL_DEPTH[area.level] ?? 0) > (LEVEL_DEPTH[best.level] ?? 0))) best = area;
-  }
-  return best;
-}
-
-function lngLatOf(e: { lngLat: { lng: number; lat: number } }): LngLat {
-  return [e.lngLat.lng, e.lngLat.lat];
-}
-
-function setData(map: MapLibreMap, source: string, features: Feature[]) {
-  map.getSource<GeoJSONSource>(source)?.setData(collection(features));
 }
 
 function labelElement(label: MapLabel): HTMLElement {
