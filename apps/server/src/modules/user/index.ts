@@ -1,0 +1,8 @@
+/**
+ * Accounts (用户管理): list, create, change, roles, password reset and the audited phone reveal,
+ * all within the caller's scope and rank.
+ */
+import { defineModule } from '../../platform/module.ts';
+import { registerUserRoutes } from './user.routes.ts';
+
+export const userModule = defineModule('user', (app) => registerUserRoutes(app));
