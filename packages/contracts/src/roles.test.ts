@@ -4,7 +4,7 @@ import { assignableRolesOf, permissionsOf } from './roles.ts';
 describe('roles', () => {
   it('keeps admin duties apart', () => {
     expect(permissionsOf(['system_admin'])).not.toContain('audit.read');
-    expect(permissionsOf(['audit_admin'])).toEqual(['area.read', 'audit.read']);
+    expect(permissionsOf(['audit_admin'])).toEqual(['audit.read']);
     expect(permissionsOf(['security_admin'])).not.toContain('user.manage');
   });
 

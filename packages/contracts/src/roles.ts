@@ -36,7 +36,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS = {
   system_admin: ['area.read', 'area.manage', 'division.manage', 'user.read', 'user.manage', 'dashboard.read'],
   security_admin: ['area.read', 'security.manage', 'user.read'],
-  audit_admin: ['area.read', 'audit.read'],
+  // The auditor reads the audit trail and nothing else: no area, map, division or account data.
+  audit_admin: ['audit.read'],
   area_admin: ['area.read', 'area.manage', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read'],
   grid_leader: ['area.read', 'user.read', 'dashboard.read'],
   grid_worker: ['area.read', 'dashboard.read'],

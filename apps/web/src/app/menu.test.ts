@@ -1,20 +1,28 @@
 // @vitest-environment jsdom
 import { permissionsOf } from '@redgrid/contracts';
 import { describe, expect, it } from 'vitest';
-import { loginPath, menuFor, menuKeyForPath, safeNextPath } from './menu';
+import { homePathFor, loginPath, menuFor, menuKeyForPath, safeNextPath } from './menu';
 
 describe('menuFor', () => {
   const keysFor = (...roles: Parameters<typeof permissionsOf>[0]) => menuFor(permissionsOf(roles)).map((e) => e.key);
 
   it.each([
     [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users']],
-    [['audit_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'audit']],
+    [['audit_admin'] as const, ['audit']],
     [['security_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users']],
     [['grid_worker'] as const, ['dashboard', 'areas', 'map', 'divisions']],
     [['resident'] as const, ['dashboard']],
     [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users', 'audit']],
   ])('%j sees %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
+  });
+});
+
+describe('homePathFor', () => {
+  it('lands the auditor on the audit trail and everyone else on the dashboard', () => {
+    expect(homePathFor(permissionsOf(['audit_admin']))).toBe('/audit');
+    expect(homePathFor(permissionsOf(['grid_worker']))).toBe('/dashboard');
+    expect(homePathFor(permissionsOf(['resident']))).toBe('/dashboard');
   });
 });
 

@@ -22,7 +22,15 @@ export const MENU: readonly MenuEntry[] = [
 /** The entries a user with these permissions may open. The server enforces the same rules. */
 export function menuFor(permissions: readonly Permission[]): MenuEntry[] {
   const granted = new Set(permissions);
-  return MENU.filter((entry) => entry.permission === null || granted.has(entry.permission));
+  const open = MENU.filter((entry) => entry.permission === null || granted.has(entry.permission));
+  // The dashboard summarises areas: whoever reads none but has a section of their own (the
+  // auditor: 三权分立) goes without it.
+  return !granted.has('area.read') && open.length > 1 ? open.filter((entry) => entry.key !== 'dashboard') : open;
+}
+
+/** Where a user lands after signing in when no page was asked for: the first section they may open. */
+export function homePathFor(permissions: readonly Permission[]): string {
+  return menuFor(permissions)[0]?.path ?? '/dashboard';
 }
 
 /** The menu entry that owns a location, for highlighting ("/users/12" belongs to users). */

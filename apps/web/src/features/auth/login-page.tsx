@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { LanguageSwitch } from '../../app/layouts/language-switch';
-import { safeNextPath } from '../../app/menu';
+import { homePathFor, safeNextPath } from '../../app/menu';
 import { useDescribeError } from '../../shared/api/use-describe-error';
 import { schemaRule } from '../../shared/forms/form-rules';
 import { useLogin, useMeta, useSession } from './auth.api';
@@ -56,7 +56,9 @@ export function LoginPage() {
   const describe = useDescribeError();
   const [error, setError] = useState<unknown>(null);
 
-  const next = safeNextPath(params.get('next'));
+  // The page asked for, or else the user's first section (the auditor's is the audit trail).
+  const asked = params.get('next');
+  const next = asked ? safeNextPath(asked) : homePathFor(session.data?.user.permissions ?? []);
   const reason = params.get('reason');
   const notice = reason ? NOTICES[reason] : undefined;
 
@@ -67,7 +69,7 @@ export function LoginPage() {
     login.mutate(
       { username: values.username.trim(), password: values.password },
       {
-        onSuccess: () => void navigate(next, { replace: true }),
+        onSuccess: (signedIn) => void navigate(asked ? next : homePathFor(signedIn.user.permissions), { replace: true }),
         onError: (e) => {
           setError(e);
           form.setFieldValue('password', '');
