@@ -20,8 +20,7 @@ import { registerAuthRoutes, cookieOptions } from './modules/auth/auth.routes.ts
 import { resolveSession } from './modules/auth/auth.service.ts';
 import { registerSecurityRoutes } from './modules/security/security.routes.ts';
 import { registerSystemRoutes } from './modules/system/system.routes.ts';
-import { userModule } from './modules/user/index.ts';
-import type { ModuleOptions } from './platform/module.ts';
+import { registerUserRoutes } from './modules/user/user.routes.ts';
 import { scopeFromRoles, type AppDeps, type RequestContext } from './platform/context.ts';
 import { makeContext, withActor } from './platform/unit-of-work.ts';
 import { assertRoutePermission, requireRoutePermissions, routePermission } from './platform/route-permission.ts';
@@ -29,6 +28,7 @@ import { AppError } from './platform/errors.ts';
 import { handleError, notFoundBody, type App } from './platform/http.ts';
 import { safeEqual } from './platform/crypto.ts';
 import { serverOptions } from './platform/server-options.ts';
+import { registerSecurityHeaders } from './platform/security-headers.ts';
 
 // Validation messages reach Chinese users as they are.
 z.config(z.locales.zhCN());
@@ -81,6 +81,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   // Before any route (and before the OpenAPI collector) so every route is checked and documented.
   requireRoutePermissions(app);
   await app.register(fastifyCookie);
+  await registerSecurityHeaders(app, config);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -144,8 +145,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   registerAreaRoutes(app);
   registerAreaImportRoutes(app);
   registerDivisionLibraryRoutes(app);
-  const modules: ModuleOptions = { deps, registry };
-  await app.register(userModule, modules);
+  registerUserRoutes(app);
   registerAuditRoutes(app);
   registerSecurityRoutes(app);
 
