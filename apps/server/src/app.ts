@@ -20,7 +20,8 @@ import { registerAuthRoutes, cookieOptions } from './modules/auth/auth.routes.ts
 import { resolveSession } from './modules/auth/auth.service.ts';
 import { registerSecurityRoutes } from './modules/security/security.routes.ts';
 import { registerSystemRoutes } from './modules/system/system.routes.ts';
-import { registerUserRoutes } from './modules/user/user.routes.ts';
+import { userModule } from './modules/user/index.ts';
+import type { ModuleOptions } from './platform/module.ts';
 import { scopeFromRoles, type AppDeps, type RequestContext } from './platform/context.ts';
 import { makeContext, withActor } from './platform/unit-of-work.ts';
 import { assertRoutePermission, requireRoutePermissions, routePermission } from './platform/route-permission.ts';
@@ -145,7 +146,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   registerAreaRoutes(app);
   registerAreaImportRoutes(app);
   registerDivisionLibraryRoutes(app);
-  registerUserRoutes(app);
+  const modules: ModuleOptions = { deps, registry };
+  await app.register(userModule, modules);
   registerAuditRoutes(app);
   registerSecurityRoutes(app);
 
