@@ -1,7 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { enUS } from './en-US';
-import { zhCN } from './zh-CN';
+import { resources } from './resources';
 
 export const LANGUAGES = ['zh-CN', 'en-US'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -33,7 +32,7 @@ export function saveLanguage(language: Language): void {
 export const i18n = i18next.createInstance();
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, 'en-US': { translation: enUS } },
+  resources,
   lng: storedLanguage(),
   fallbackLng: 'zh-CN',
   supportedLngs: LANGUAGES,

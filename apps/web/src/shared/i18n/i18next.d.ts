@@ -1,5 +1,5 @@
 import 'i18next';
-import type { Messages } from './zh-CN';
+import type { Messages } from './resources';
 
 declare module 'i18next' {
   interface CustomTypeOptions {

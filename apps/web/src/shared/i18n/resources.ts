@@ -1,0 +1,40 @@
+import { areasEnUS, areasZhCN } from '../../features/areas/areas.i18n';
+import { auditEnUS, auditZhCN } from '../../features/audit/audit.i18n';
+import { dashboardEnUS, dashboardZhCN } from '../../features/dashboard/dashboard.i18n';
+import { divisionsEnUS, divisionsZhCN } from '../../features/divisions/divisions.i18n';
+import { mapEnUS, mapZhCN } from '../../features/map/map.i18n';
+import { usersEnUS, usersZhCN } from '../../features/users/users.i18n';
+import { commonEnUS } from './en-US';
+import { commonZhCN } from './zh-CN';
+
+/**
+ * Every string of the console in one `translation` namespace: the shared ones, then each feature's
+ * under its own key (`map.*` from features/map/map.i18n.ts, and so on).
+ */
+export const zhCN = {
+  ...commonZhCN,
+  dashboard: dashboardZhCN,
+  areas: areasZhCN,
+  map: mapZhCN,
+  divisions: divisionsZhCN,
+  users: usersZhCN,
+  audit: auditZhCN,
+};
+
+/** The keys `t()` accepts (i18next.d.ts): a key missing in one language does not compile. */
+export type Messages = typeof zhCN;
+
+export const enUS: Messages = {
+  ...commonEnUS,
+  dashboard: dashboardEnUS,
+  areas: areasEnUS,
+  map: mapEnUS,
+  divisions: divisionsEnUS,
+  users: usersEnUS,
+  audit: auditEnUS,
+};
+
+export const resources = {
+  'zh-CN': { translation: zhCN },
+  'en-US': { translation: enUS },
+};
