@@ -30,6 +30,7 @@ import { handleError, notFoundBody, type App } from './platform/http.ts';
 import { safeEqual } from './platform/crypto.ts';
 import { serverOptions } from './platform/server-options.ts';
 import { registerSecurityHeaders } from './platform/security-headers.ts';
+import { registerJsonBody } from './platform/json-body.ts';
 
 // Validation messages reach Chinese users as they are.
 z.config(z.locales.zhCN());
@@ -68,6 +69,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   app.setErrorHandler(handleError);
   // The API speaks JSON only: anything else is 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
+  registerJsonBody(app);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

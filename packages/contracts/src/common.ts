@@ -8,8 +8,17 @@ export const idSchema = z.coerce
   .max(Number.MAX_SAFE_INTEGER);
 export const idParamsSchema = z.object({ id: idSchema }).strict();
 
+/**
+ * Comma-separated ids in a query string ("3,17,42"), at most 500, each a valid id: a number past
+ * the 8-byte range ("99999999999999999999") is a 400 here, not a database error. Stays a string.
+ */
+export const idListSchema = z
+  .string()
+  .regex(/^\d{1,16}(,\d{1,16}){0,499}$/, 'ids 为逗号分隔的 id（最多 500 个）')
+  .refine((v) => v.split(',').every((id) => Number(id) >= 1 && Number(id) <= Number.MAX_SAFE_INTEGER), '每个 id 须为正整数且不超过 9007199254740991');
+
 export const pageQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(1_000_000, '页码过大').default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AREA_LEVELS } from './area.ts';
-import { idSchema } from './common.ts';
+import { idListSchema, idSchema } from './common.ts';
 
 /** Coordinate systems a client may speak; storage is always WGS84 (SRID 4326). */
 export const CRS_VALUES = ['wgs84', 'gcj02', 'bd09'] as const;
@@ -75,7 +75,7 @@ export type FeatureCollectionView = z.infer<typeof featureCollectionSchema>;
 export const boundaryQuerySchema = z
   .object({
     parentId: idSchema.optional(),
-    ids: z.string().regex(/^\d+(,\d+)*$/, 'ids 为逗号分隔的 id').optional(),
+    ids: idListSchema.optional(),
     crs: crsSchema.default('wgs84'),
     at: z.iso.datetime({ offset: true }).optional(),
   })

@@ -90,6 +90,13 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return reply.status(400).send(body(request, 'validation_failed', fe.message, null));
   }
+  // A value PostgreSQL refuses (class 22, data exception: out of range, NUL in text, bad encoding)
+  // that got past validation: the caller's input, so a 400 — without the database's own words.
+  const sqlState = (error as { code?: unknown }).code;
+  if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState)) {
+    request.log.warn({ sqlState }, 'database refused a value');
+    return reply.status(400).send(body(request, 'validation_failed', '请求中的值超出允许范围或格式不正确', { sqlState }));
+  }
   request.log.error({ err: error }, 'unhandled error');
   return reply.status(500).send(body(request, 'internal', '服务器内部错误', null));
 }
