@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { permissionsOf, type Permission, type Role } from '@redgrid/contracts';
+import { DEMO_ACCOUNTS } from '../db/seed/demo-accounts.ts';
+import { buildOutsideDistrict, square, type OutsideDistrict } from '../../test/factories.ts';
+import { createTestApp, loginAs, type Session, type TestApp } from '../../test/harness.ts';
+
+/**
+ * The scope walls, generated: every operation in the OpenAPI document × every demo role (and no
+ * session) × a record outside every demo account's scope (a district in 浙江). For each pair:
+ * - no session → 401 (public operations excepted);
+ * - a role without the operation's declared permission (`x-permission`) → 403;
+ * - a role with it, probing the outside record → 403/404 (or, for lists and searches, a 200 that
+ *   names nothing of it; for writes that carry the record in the body, a 4xx) — and the database is
+ *   unchanged.
+ * A new operation fails this test until it gets a probe below (or an exemption with its reason),
+ * so an endpoint is covered the day it is added.
+ */
+
+type Expect =
+  /** Out-of-scope record by id: only 403 or 404. */
+  | 'hidden'
+  /** A list, search or map query: 200 allowed, but nothing of the outside record in it. */
+  | 'filtered'
+  /** A write naming the outside record in its body: any 4xx, nothing written. */
+  | 'refused';
+
+interface Probe {
+  params?: Record<string, string | number>;
+  query?: string;
+  body?: unknown;
+  csv?: string;
+  expect: Expect;
+}
+
+type Entry = Probe[] | { exempt: string };
+
+let t: TestApp;
+let out: OutsideDistrict;
+let outsideSession: string;
+const sessions = new Map<string, Session>();
+
+/** Slippy-map tile holding a point. */
+function tileOf([lng, lat]: [number, number], z: number) {
+  const n = 2 ** z;
+  const x = Math.floor(((lng + 180) / 360) * n);
+  const rad = (lat * Math.PI) / 180;
+  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+  return { z, x, y: `${y}.mvt` };
+}
+
+function probes(): Record<string, Entry> {
+  const g = out.grid.id;
+  const c = out.community.id;
+  const u = out.user.id;
+  const [lng, lat] = out.point;
+  const shape = square(lng - 0.002, lat - 0.002, 0.004);
+  return {
+    'GET /api/health': { exempt: 'public: liveness' },
+    'GET /api/meta': { exempt: 'public: login page facts' },
+    'POST /api/auth/login': { exempt: 'public: signs in; covered by the auth tests' },
+    'POST /api/auth/logout': { exempt: "acts on the caller's own session only" },
+    'GET /api/auth/me': { exempt: "the caller's own account only" },
+    'POST /api/auth/password': { exempt: "the caller's own password only" },
+    'GET /api/audit': { exempt: 'the audit admin reads the whole trail (三权分立); no other role has audit.read' },
+    'GET /api/audit/checkpoint': { exempt: 'the head of the chain: no record of any area' },
+    'GET /api/security/settings': { exempt: 'settings in force: no record of any area' },
+    'POST /api/divisions/editions': { exempt: 'national reference data, owned by no area (division.manage only)' },
+    'GET /api/divisions/editions': { exempt: 'national reference data, owned by no area' },
+    'DELETE /api/divisions/editions/{id}': { exempt: 'national reference data, owned by no area (division.manage only)' },
+    'GET /api/divisions': { exempt: 'national reference data, owned by no area' },
+    'GET /api/divisions/compare': { exempt: 'national reference data, owned by no area' },
+
+    'GET /api/areas/roots': [{ expect: 'filtered' }],
+    'GET /api/areas': [
+      { query: `parentId=${out.street.id}`, expect: 'filtered' },
+      { query: `q=${encodeURIComponent('外省探针')}`, expect: 'filtered' },
+      { query: 'q=330102', expect: 'filtered' },
+    ],
+    'GET /api/areas/{id}': [{ params: { id: g }, expect: 'hidden' }, { params: { id: c }, expect: 'hidden' }],
+    'PATCH /api/areas/{id}': [{ params: { id: g }, body: { name: '被改名' }, expect: 'hidden' }],
+    'POST /api/areas/places': [{ body: { parentId: g, level: 'building', name: '越界楼', households: 10 }, expect: 'refused' }],
+    'GET /api/areas/locate': [{ query: `lng=${lng}&lat=${lat}`, expect: 'filtered' }],
+    'POST /api/areas/locate': [{ body: { points: [[lng, lat]], crs: 'wgs84' }, expect: 'filtered' }],
+    'GET /api/areas/boundaries': [
+      { query: `parentId=${c}`, expect: 'filtered' },
+      { query: `ids=${g}`, expect: 'filtered' },
+    ],
+    'GET /api/areas/{id}/coverage': [{ params: { id: c }, expect: 'hidden' }],
+    'GET /api/areas/{id}/balance': [{ params: { id: c }, expect: 'hidden' }],
+    'GET /api/areas/{id}/history': [{ params: { id: g }, expect: 'hidden' }],
+    'GET /api/tiles/areas/{z}/{x}/{y}': [{ params: tileOf(out.point, 12), expect: 'filtered' }, { params: tileOf(out.point, 15), expect: 'filtered' }],
+    'POST /api/areas/grids': [{ body: { parentId: c, name: '越界网格', geometry: shape, preview: true }, expect: 'refused' }],
+    'POST /api/areas/{id}/split': [
+      { params: { id: g }, body: { by: { kind: 'line', line: { type: 'LineString', coordinates: [[lng, lat - 0.02], [lng, lat + 0.02]] } }, preview: true }, expect: 'hidden' },
+    ],
+    'POST /api/areas/merge': [{ body: { gridIds: [g, g + 100000], preview: true }, expect: 'refused' }],
+    'PUT /api/areas/{id}/boundary': [{ params: { id: g }, body: { geometry: shape, preview: true }, expect: 'hidden' }],
+    'POST /api/areas/{id}/retire': [{ params: { id: g }, body: { preview: true }, expect: 'hidden' }],
+    'POST /api/areas/{id}/grid-proposal': [{ params: { id: c }, body: {}, expect: 'hidden' }],
+    'POST /api/areas/{id}/grid-proposal/accept': [{ params: { id: c }, body: { grids: [{ name: '越界', geometry: shape }] }, expect: 'hidden' }],
+    'POST /api/areas/import/divisions': [{ csv: `code,name,level,parent_code\n330102001002,越界社区,5,330102001000\n`, expect: 'refused' }],
+    'POST /api/areas/import/boundaries': [
+      {
+        body: { crs: 'wgs84', mapping: { code: 'code' }, featureCollection: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: '330102001001' }, geometry: shape }] } },
+        expect: 'refused',
+      },
+    ],
+    'GET /api/divisions/tree-diff': [{ query: `edition=1&area=${c}`, expect: 'hidden' }],
+    'POST /api/divisions/adopt': [{ body: { edition: 1, code: '330102001000', dryRun: false }, expect: 'refused' }],
+
+    'GET /api/users': [
+      { query: `areaId=${c}`, expect: 'hidden' },
+      { query: 'q=outsider_probe', expect: 'filtered' },
+    ],
+    'POST /api/users': [{ body: { username: 'probe_new', displayName: '越界', password: 'Fixture#Pass2026', homeAreaId: c, roles: [] }, expect: 'refused' }],
+    'GET /api/users/{id}': [{ params: { id: u }, expect: 'hidden' }],
+    'PATCH /api/users/{id}': [{ params: { id: u }, body: { displayName: '被改名' }, expect: 'hidden' }],
+    'PUT /api/users/{id}/roles': [{ params: { id: u }, body: { roles: [] }, expect: 'hidden' }],
+    'POST /api/users/{id}/reset-password': [{ params: { id: u }, body: { newPassword: 'Another#Pass2026' }, expect: 'hidden' }],
+    'POST /api/users/{id}/reveal-phone': [{ params: { id: u }, expect: 'hidden' }],
+    'GET /api/security/sessions': [{ query: `userId=${u}`, expect: 'filtered' }],
+    'DELETE /api/security/sessions/{id}': [{ params: { id: outsideSession }, expect: 'hidden' }],
+    'POST /api/security/users/{id}/unlock': [{ params: { id: u }, expect: 'hidden' }],
+  };
+}
+
+interface Operation {
+  method: string;
+  path: string;
+  permission: string;
+}
+
+async function operations(): Promise<Operation[]> {
+  const spec = (await t.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { 'x-permission'?: string }>> };
+  return Object.entries(spec.paths).flatMap(([path, methods]) =>
+    Object.entries(methods)
+      .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+      .map(([method, op]) => ({ method: method.toUpperCase(), path, permission: op['x-permission'] ?? '' })),
+  );
+}
+
+/** A fingerprint of everything a refused request must not change (sessions and the audit trail aside). */
+async function fingerprint(): Promise<string> {
+  const db = t.database.db;
+  const rows = await Promise.all([
+    db.selectFrom('areas').selectAll().orderBy('id').execute(),
+    db.selectFrom('users').select(['id', 'username', 'display_name', 'password_hash', 'phone_enc', 'home_area_id', 'disabled', 'locked_until', 'failed_logins']).orderBy('id').execute(),
+    db.selectFrom('role_assignments').selectAll().orderBy('id').execute(),
+    sql`SELECT id, area_id, ST_AsText(geom) AS g, valid_from, valid_to FROM area_boundaries ORDER BY id`.execute(db).then((r) => r.rows),
+    db.selectFrom('area_changes').select(['id', 'area_id']).orderBy('id').execute(),
+    db.selectFrom('sessions').select('id').where('user_id', '=', out.user.id).execute(),
+  ]);
+  return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+}
+
+function fill(path: string, params: Record<string, string | number> = {}): string {
+  return path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    if (!(name in params)) throw new Error(`probe for ${path} lacks {${name}}`);
+    return encodeURIComponent(String(params[name]));
+  });
+}
+
+async function call(op: Operation, probe: Probe, session: Session | null) {
+  const url = fill(op.path, probe.params) + (probe.query ? `?${probe.query}` : '');
+  const headers: Record<string, string> = session ? { ...session.headers } : {};
+  if (probe.csv !== undefined) {
+    return t.app.inject({ method: op.method as 'POST', url, headers: { ...headers, 'content-type': 'text/csv' }, payload: probe.csv });
+  }
+  return t.app.inject({ method: op.method as 'GET', url, headers, ...(probe.body !== undefined ? { payload: probe.body as object } : {}) });
+}
+
+beforeAll(async () => {
+  t = await createTestApp({}, { editions: true });
+  out = await buildOutsideDistrict(t.database);
+  // The outside user signed in, so a session of theirs exists to probe for.
+  await loginAs(t.app, 'outsider_probe', 'Fixture#Pass2026');
+  outsideSession = (await t.database.db.selectFrom('sessions').select('id').where('user_id', '=', out.user.id).executeTakeFirstOrThrow()).id;
+  for (const a of DEMO_ACCOUNTS) sessions.set(a.username, await loginAs(t.app, a.username));
+}, 180_000);
+afterAll(async () => t?.close());
+
+describe('every operation × every role × a record outside the scope', () => {
+  it('has a probe or a stated exemption for every operation, and a permission on each', async () => {
+    const table = probes();
+    const ops = await operations();
+    expect(ops.length).toBeGreaterThan(40);
+    const missing = ops.filter((op) => !table[`${op.method} ${op.path}`]).map((op) => `${op.method} ${op.path}`);
+    expect(missing, 'operations without a probe: add them to probes() in route-scope.int.test.ts').toEqual([]);
+    const undeclared = ops.filter((op) => !op.permission).map((op) => `${op.method} ${op.path}`);
+    expect(undeclared).toEqual([]);
+    const stale = Object.keys(table).filter((key) => !ops.some((op) => `${op.method} ${op.path}` === key));
+    expect(stale, 'probes for operations that no longer exist').toEqual([]);
+  });
+
+  it('answers 401 without a session, 403 without the permission, and never reveals or changes the outside record', async () => {
+    const table = probes();
+    const ops = await operations();
+    const before = await fingerprint();
+    const failures: string[] = [];
+    let checked = 0;
+    for (const op of ops) {
+      const entry = table[`${op.method} ${op.path}`];
+      if (!entry || !Array.isArray(entry)) continue;
+      for (const probe of entry) {
+        const label = `${op.method} ${fill(op.path, probe.params)}${probe.query ? `?${probe.query}` : ''}`;
+        if (op.permission !== 'public') {
+          const anonymous = await call(op, probe, null);
+          if (anonymous.statusCode !== 401) failures.push(`${label} without a session: ${anonymous.statusCode}`);
+        }
+        for (const account of DEMO_ACCOUNTS) {
+          const session = sessions.get(account.username)!;
+          const res = await call(op, probe, session);
+          checked += 1;
+          const who = `${label} as ${account.username}`;
+          const may = op.permission === 'signed_in' || op.permission === 'public' || permissionsOf(account.roles as Role[]).includes(op.permission as Permission);
+          if (!may) {
+            if (res.statusCode !== 403) failures.push(`${who}: ${res.statusCode}, expected 403 (lacks ${op.permission})`);
+            continue;
+          }
+          const text = res.rawPayload.toString('utf8');
+          // Echoing what the caller sent ("区域 X 不存在或不在您的管辖范围内") reveals nothing; naming anything else does.
+          const sent = `${probe.query ?? ''}${JSON.stringify(probe.body ?? null)}${probe.csv ?? ''}`;
+          const leaked = out.canaries.filter((c) => text.includes(c) && !sent.includes(c));
+          if (leaked.length > 0) failures.push(`${who}: response names ${leaked.join(', ')}`);
+          const s = res.statusCode;
+          if (probe.expect === 'hidden' && s !== 403 && s !== 404) failures.push(`${who}: ${s}, expected 403/404`);
+          if (probe.expect === 'filtered' && !(s === 200 || s === 204 || s === 403 || s === 404)) failures.push(`${who}: ${s}`);
+          if (probe.expect === 'refused' && !(s >= 400 && s < 500)) failures.push(`${who}: ${s}, expected a 4xx`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(400);
+    expect(await fingerprint()).toBe(before);
+  }, 600_000);
+});

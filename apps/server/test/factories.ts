@@ -1,0 +1,135 @@
+import { sql } from 'kysely';
+import type { AreaLevel, Role } from '@redgrid/contracts';
+import type { Database } from '../src/db/engine.ts';
+import { hashPassword } from '../src/platform/password.ts';
+import { loginAs, type Session } from './harness.ts';
+import type { App } from '../src/platform/http.ts';
+
+/**
+ * Test data builders: module tests make the areas, grids and accounts they need instead of leaning
+ * on demo codes. They write straight to the database (tests may; the product may not).
+ */
+
+export const TEST_PASSWORD = 'Fixture#Pass2026';
+
+export interface BuiltArea {
+  id: number;
+  code: string;
+  name: string;
+  path: string;
+  level: AreaLevel;
+}
+
+let counter = 0;
+/** A 12-digit code no seeded division uses (the 99 prefix is no province). */
+function freshCode(): string {
+  counter += 1;
+  return `99${String(Date.now() % 1e6).padStart(6, '0')}${String(counter).padStart(4, '0')}`;
+}
+
+export async function buildArea(
+  database: Database,
+  input: { level: AreaLevel; name?: string; code?: string; parentId?: number | null; households?: number | null },
+): Promise<BuiltArea> {
+  const code = input.code ?? freshCode();
+  const row = await database.db
+    .insertInto('areas')
+    .values({
+      code,
+      name: input.name ?? `测试${input.level}${code.slice(-4)}`,
+      level: input.level,
+      parent_id: input.parentId ?? null,
+      grid_type: input.level === 'grid' ? 'comprehensive' : null,
+      households: input.households ?? null,
+    })
+    .returning(['id', 'code', 'name', 'path', 'level'])
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+/** A square boundary of `sizeDeg` degrees with its south-west corner at (lng, lat), WGS84. */
+export function square(lng: number, lat: number, sizeDeg = 0.01) {
+  return {
+    type: 'MultiPolygon' as const,
+    coordinates: [[[[lng, lat], [lng + sizeDeg, lat], [lng + sizeDeg, lat + sizeDeg], [lng, lat + sizeDeg], [lng, lat]]]],
+  };
+}
+
+export async function setBoundary(database: Database, areaId: number, geometry: ReturnType<typeof square>): Promise<void> {
+  await sql`INSERT INTO area_boundaries (area_id, geom, valid_from)
+            VALUES (${areaId}, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(geometry)}), 4326)), now() - interval '1 day')`.execute(database.db);
+}
+
+/** A comprehensive grid with its boundary under a community. */
+export async function buildGrid(database: Database, input: { communityId: number; at: [number, number]; households?: number; name?: string }): Promise<BuiltArea> {
+  const grid = await buildArea(database, { level: 'grid', parentId: input.communityId, households: input.households ?? 400, ...(input.name ? { name: input.name } : {}) });
+  await setBoundary(database, grid.id, square(input.at[0], input.at[1]));
+  return grid;
+}
+
+export interface BuiltUser {
+  id: number;
+  username: string;
+}
+
+export async function buildUser(database: Database, input: { username: string; homeAreaId: number; roles: Role[]; displayName?: string }): Promise<BuiltUser> {
+  const row = await database.db
+    .insertInto('users')
+    .values({ username: input.username, display_name: input.displayName ?? input.username, password_hash: await hashPassword(TEST_PASSWORD), home_area_id: input.homeAreaId })
+    .returning(['id', 'username'])
+    .executeTakeFirstOrThrow();
+  if (input.roles.length > 0) {
+    await database.db.insertInto('role_assignments').values(input.roles.map((role) => ({ user_id: row.id, role, area_id: input.homeAreaId }))).execute();
+  }
+  return row;
+}
+
+/** A fresh account holding `role` on `areaId`, signed in. */
+export async function loginAsRole(app: App, database: Database, role: Role, areaId: number): Promise<Session & { user: BuiltUser }> {
+  counter += 1;
+  const user = await buildUser(database, { username: `t_${role}_${counter}`, homeAreaId: areaId, roles: [role] });
+  return { ...(await loginAs(app, user.username, TEST_PASSWORD)), user };
+}
+
+export interface OutsideDistrict {
+  province: BuiltArea;
+  district: BuiltArea;
+  street: BuiltArea;
+  community: BuiltArea;
+  grid: BuiltArea;
+  building: BuiltArea;
+  user: BuiltUser;
+  /** A point inside the grid (WGS84). */
+  point: [number, number];
+  /** Strings that no response to anyone outside this district may contain. */
+  canaries: string[];
+}
+
+/**
+ * A whole chain from province to building in 浙江 (杭州), outside every demo account's scope: the
+ * record a scope test probes for.
+ */
+export async function buildOutsideDistrict(database: Database): Promise<OutsideDistrict> {
+  const province = await buildArea(database, { level: 'province', code: '330000000000', name: '浙江省' });
+  const city = await buildArea(database, { level: 'city', code: '330100000000', name: '杭州市', parentId: province.id });
+  const district = await buildArea(database, { level: 'district', code: '330102000000', name: '上城区', parentId: city.id });
+  const street = await buildArea(database, { level: 'street', code: '330102001000', name: '清波街道', parentId: district.id });
+  const community = await buildArea(database, { level: 'community', code: '330102001001', name: '外省探针社区', parentId: street.id });
+  const at: [number, number] = [120.16, 30.24];
+  for (const a of [district, street, community]) await setBoundary(database, a.id, square(at[0] - 0.01, at[1] - 0.01, 0.05));
+  const grid = await buildGrid(database, { communityId: community.id, at, name: '外省探针网格' });
+  const building = await buildArea(database, { level: 'building', parentId: grid.id, households: 40, name: '外省探针楼' });
+  await sql`UPDATE areas SET location = ST_SetSRID(ST_MakePoint(${at[0] + 0.005}::float8, ${at[1] + 0.005}::float8), 4326) WHERE id = ${building.id}`.execute(database.db);
+  const user = await buildUser(database, { username: 'outsider_probe', homeAreaId: community.id, roles: ['grid_worker'], displayName: '外省探针' });
+  return {
+    province,
+    district,
+    street,
+    community,
+    grid,
+    building,
+    user,
+    point: [at[0] + 0.005, at[1] + 0.005],
+    canaries: ['外省探针', '330102001001', 'outsider_probe'],
+  };
+}
