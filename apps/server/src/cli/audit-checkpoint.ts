@@ -3,7 +3,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
-import { auditCheckpointPublicKey, createAuditCheckpoint, sealAuditHead } from '../platform/audit.ts';
+import pino from 'pino';
+import { systemContext } from '../boot.ts';
+import { auditCheckpointPublicKey, createAuditCheckpoint, reanchorAuditChain, sealAuditHead } from '../platform/audit.ts';
+import { FieldCipher } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';
 
 /**
@@ -14,8 +17,10 @@ import { AppError } from '../platform/errors.ts';
  * --public-key prints only the verifying key (pin it where the checkpoints are kept).
  * --anchor first gives the head its MAC when an existing log was migrated to 0006 by a process
  * without the audit key (trusting the unkeyed rows as they stand); the server and db:migrate do it themselves.
+ * --reanchor is the way back to service after tampering was found and its evidence kept (writes stop while
+ * the head fails its MAC): the head moves to where the table ends, and a row in the chain records the break.
  */
-const { values } = parseArgs({ options: { out: { type: 'string' }, 'public-key': { type: 'boolean' }, anchor: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { out: { type: 'string' }, 'public-key': { type: 'boolean' }, anchor: { type: 'boolean' }, reanchor: { type: 'boolean' } } });
 
 const config = loadConfig();
 if (values['public-key']) {
@@ -25,6 +30,12 @@ if (values['public-key']) {
 const opened = await openConfiguredDatabase(config);
 try {
   if (values.anchor && (await sealAuditHead(opened.database.db, config))) console.error('audit:checkpoint: the head now carries its MAC (unkeyed rows before it trusted as they stand)');
+  if (values.reanchor) {
+    const deps = { config, database: opened.database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() };
+    const moved = await reanchorAuditChain(opened.database, systemContext(deps, pino({ level: 'warn' })));
+    const was = moved.before ? `${moved.before.rowCount} rows up to id ${moved.before.lastId}` : 'missing';
+    console.error(`audit:checkpoint: head re-anchored (was ${was}; now ${moved.after.rowCount} rows up to id ${moved.after.lastId}, plus the row recording it)`);
+  }
   const checkpoint = await opened.database.db.transaction().execute((tx) => createAuditCheckpoint(tx, config.auditKey, new Date()));
   const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
   if (values.out) {

@@ -20,6 +20,7 @@ import {
   checkpointSignatureValid,
   createAuditCheckpoint,
   GENESIS_HASH,
+  reanchorAuditChain,
   sealAuditHead,
   verifyAuditChain,
 } from './audit.ts';
@@ -137,7 +138,7 @@ describe('audit trail', () => {
     }
   });
 
-  it('catches the tail deleted and the head rolled back by hand: the head fails its MAC, and appends stop', async () => {
+  it('catches the tail deleted and the head rolled back by hand: the head fails its MAC, appends stop until an operator re-anchors', async () => {
     const x = await freshLog(4);
     try {
       const row3 = await x.database.db.selectFrom('audit_log').select('hash').where('id', '=', 3).executeTakeFirstOrThrow();
@@ -148,6 +149,14 @@ describe('audit trail', () => {
       await tamper(x.database.db, 'DELETE FROM audit_head');
       expect(kinds(await verify(x))).toEqual(['3:head_mismatch']);
       expect((await verify(x)).problems[0]?.message).toContain('missing');
+
+      // The operator's way back after keeping the evidence: the head moves to the table's end and a row records it.
+      await reanchorAuditChain(x.database, systemContext(x.deps, x.app.log));
+      const cp = await checkpoint(x);
+      const record = await x.database.db.selectFrom('audit_log').selectAll().where('id', '=', 4).executeTakeFirstOrThrow();
+      expect(record).toMatchObject({ entity: 'audit_chain', actor_name: 'cli:audit-checkpoint --reanchor', before: null, after: expect.objectContaining({ lastId: 3, rowCount: 3 }) });
+      await appendRows(x, 1);
+      expect(await verify(x, [cp])).toMatchObject({ ok: true, checked: 5 });
     } finally {
       await x.close();
     }
@@ -252,6 +261,10 @@ describe('audit trail', () => {
     try {
       await expect(checkpoint(empty)).rejects.toMatchObject({ code: 'conflict', message: '审计日志尚无记录，无法生成检查点' });
       expect((await verify(empty)).ok).toBe(true);
+      // The same once a migrating process has given the empty head its MAC.
+      expect(await anchorAuditChainAfterMigration(empty.database, empty.deps.config, ['0006_audit_anchor'])).toBe(true);
+      await expect(checkpoint(empty)).rejects.toMatchObject({ code: 'conflict', message: '审计日志尚无记录，无法生成检查点' });
+      expect(await verify(empty)).toMatchObject({ ok: true, head: { sealed: true, rowCount: 0 } });
       await appendRows(empty, 2);
       await tamper(empty.database.db, 'DELETE FROM audit_log WHERE id = 2');
       await expect(checkpoint(empty)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('末尾与链头不符') });

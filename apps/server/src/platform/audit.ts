@@ -245,6 +245,50 @@ export async function sealAuditHead(db: Kysely<DB>, config: Pick<AppConfig, 'aud
   });
 }
 
+export interface HeadPosition {
+  lastId: number;
+  lastHash: string;
+  rowCount: number;
+}
+
+/**
+ * The way back to service after tampering was found (appends stop while the head fails its MAC): once the
+ * evidence is kept (audit:verify's report, a copy of the database), moves the head to where the table now
+ * ends, with a fresh MAC, and appends a row (entity 'audit_chain') recording the head before and after, so
+ * the break stays visible in the chain itself. Rows edited or missing in the middle stay reported by
+ * audit:verify; a cut tail is from then on shown by that row and by checkpoints taken before. The head's guard trigger is switched off for this one statement, inside the transaction, which
+ * needs the table owner's rights: an operator's act (`audit:checkpoint --reanchor`), never the app's.
+ */
+export async function reanchorAuditChain(database: Database, ctx: RequestContext): Promise<{ before: HeadPosition | null; after: HeadPosition }> {
+  const keys = new AuditKeys(ctx.config.auditKey);
+  return database.db.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
+    const old = await tx.selectFrom('audit_head').selectAll().forUpdate().executeTakeFirst();
+    const tail = await tx
+      .selectFrom('audit_log')
+      .select([sql<number>`count(*)::int`.as('n'), sql<number | null>`max(id)`.as('last')])
+      .executeTakeFirstOrThrow();
+    const lastRow = tail.last === null ? undefined : await tx.selectFrom('audit_log').select('hash').where('id', '=', tail.last).executeTakeFirst();
+    const alg: KeyedAlg = ctx.config.auditHash === 'sha256' ? 'hmac-sha256' : 'hmac-sm3';
+    const after: HeadPosition = { lastId: tail.last ?? 0, lastHash: lastRow?.hash ?? GENESIS_HASH, rowCount: tail.n };
+    const mac = headMac({ ...after, alg }, keys);
+    const values = { last_id: after.lastId, last_hash: after.lastHash, row_count: after.rowCount, mac_alg: alg, mac, updated_at: ctx.clock() };
+    await sql`ALTER TABLE audit_head DISABLE TRIGGER audit_head_advance_only`.execute(tx);
+    if (old) await tx.updateTable('audit_head').set(values).execute();
+    else await tx.insertInto('audit_head').values(values).execute();
+    await sql`ALTER TABLE audit_head ENABLE TRIGGER audit_head_advance_only`.execute(tx);
+    const before = old ? { lastId: old.last_id, lastHash: old.last_hash, rowCount: old.row_count } : null;
+    await appendAudit(tx, ctx, {
+      action: 'update',
+      entity: 'audit_chain',
+      before: old ? { ...before, macValid: headMacValid(old, keys) } : null,
+      after: { ...after, reason: 'reanchored by an operator after tampering was found' },
+      actorOverride: { id: null, name: 'cli:audit-checkpoint --reanchor' },
+    });
+    return { before, after };
+  });
+}
+
 const CHECKPOINT_FORMAT = 'redgrid-audit-checkpoint/1';
 
 function checkpointMessage(c: Omit<AuditCheckpoint, 'signature' | 'alg'>): string {
@@ -260,9 +304,10 @@ export async function createAuditCheckpoint(tx: Tx, auditKey: Buffer, now: Date)
   const keys = new AuditKeys(auditKey);
   await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
   const head = await tx.selectFrom('audit_head').selectAll().executeTakeFirst();
-  if (!head || !headMacValid(head, keys)) {
-    throw new AppError('conflict', head && isPristine(head) ? '审计日志尚无记录，无法生成检查点' : '审计链头校验失败，可能已被篡改；请运行 npm run audit:verify');
+  if (head && head.last_id === 0 && head.row_count === 0 && (head.mac === null || headMacValid(head, keys))) {
+    throw new AppError('conflict', '审计日志尚无记录，无法生成检查点');
   }
+  if (!head || !headMacValid(head, keys)) throw new AppError('conflict', '审计链头校验失败，可能已被篡改；请运行 npm run audit:verify');
   const tail = await tx
     .selectFrom('audit_log')
     .select(['id', 'hash'])
