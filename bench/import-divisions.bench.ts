@@ -30,9 +30,10 @@ import { copyFrom } from '../apps/server/src/db/copy.ts';
 import { openEmbedded, openPostgres, type Database } from '../apps/server/src/db/engine.ts';
 import { migrate } from '../apps/server/src/db/migrate.ts';
 import { importDivisionsCsv } from '../apps/server/src/modules/area/area-import.service.ts';
-import { adoptDivisions, deleteEdition, importEdition } from '../apps/server/src/modules/division/division-library.service.ts';
+import { adoptDivisions, deleteEdition, importEdition } from '../apps/server/src/modules/division/index.ts';
 import { scopeFromRoles, type ActorRole, type RequestContext } from '../apps/server/src/platform/context.ts';
 import { FieldCipher } from '../apps/server/src/platform/crypto.ts';
+import { withActor } from '../apps/server/src/platform/unit-of-work.ts';
 
 const DEFAULT_FILE = new URL('../../shared/data/divisions/china_5level_2021.csv.gz', import.meta.url);
 const DOC = new URL('../docs/benchmarks.md', import.meta.url);
@@ -97,11 +98,8 @@ async function nationalAdmin(database: Database): Promise<RequestContext> {
   const config = testConfig({ databaseUrl: null });
   const deps = { config, database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() };
   const roles: ActorRole[] = [{ role: 'system_admin', areaId: root.id, areaCode: '000000000000', areaName: '中华人民共和国', areaLevel: 'country', areaPath: root.path }];
-  return {
-    ...systemContext(deps, pino({ level: 'silent' })),
-    actor: { id: user.id, username: 'bench', displayName: '基准', roles, permissions: new Set(permissionsOf(['system_admin'])), mustChangePassword: false, sessionId: null },
-    scope: scopeFromRoles(roles),
-  };
+  const actor = { id: user.id, username: 'bench', displayName: '基准', roles, permissions: new Set(permissionsOf(['system_admin'])), mustChangePassword: false, sessionId: null };
+  return withActor(systemContext(deps, pino({ level: 'silent' })), actor, scopeFromRoles(roles));
 }
 
 const query = { name: '2021', source: 'china_5level_2021.csv', replace: false, dryRun: false };

@@ -63,3 +63,21 @@ export function listAncestorNames(db: Db, path: string) {
   if (ids.length === 0) return Promise.resolve([]);
   return unrestricted(db).selectFrom('areas').select(['id', 'code', 'name', 'level']).where('id', 'in', ids).orderBy('depth').execute();
 }
+
+/**
+ * Who loaded each edition of the division code library, by display name. The library is reference
+ * data shared by every area, and its editions are loaded by system admins whose accounts usually lie
+ * outside (above) the scope of the caller browsing the library; the editions are listed to anyone
+ * with area.read. Only the display name of an edition's importer is given, nothing else of the account.
+ * Called by the division module (division-library.service.ts).
+ */
+export async function divisionEditionImporters(db: Db, editionIds: readonly number[]): Promise<Map<number, string>> {
+  if (editionIds.length === 0) return new Map();
+  const rows = await unrestricted(db)
+    .selectFrom('division_editions as e')
+    .innerJoin('users as u', 'u.id', 'e.imported_by')
+    .select(['e.id as editionId', 'u.display_name as displayName'])
+    .where('e.id', 'in', [...editionIds])
+    .execute();
+  return new Map(rows.map((r) => [r.editionId, r.displayName]));
+}

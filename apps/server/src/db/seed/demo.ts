@@ -7,8 +7,9 @@ import { appendAudit } from '../../platform/audit.ts';
 import { maskPhone } from '../../platform/crypto.ts';
 import { hashPassword } from '../../platform/password.ts';
 import { inTransaction, type Tx } from '../../platform/transaction.ts';
+import { withActor } from '../../platform/unit-of-work.ts';
 import { listRolesOfUser } from '../../modules/auth/auth.repository.ts';
-import { importEdition, listEditions } from '../../modules/division/division-library.service.ts';
+import { importEdition, listEditions } from '../../modules/division/index.ts';
 import { buildDemoGeography, DEMO_SEED, type DemoAreaInput } from '../../modules/geo/demo-geometry.ts';
 import { DEMO_ACCOUNTS } from './demo-accounts.ts';
 import { planBuildings } from './demo-buildings.ts';
@@ -110,7 +111,7 @@ async function demoAdminContext(ctx: RequestContext): Promise<RequestContext> {
   const user = await ctx.database.db.selectFrom('users').select(['id', 'username', 'display_name']).where('username', '=', account.username).executeTakeFirstOrThrow();
   const roles = await listRolesOfUser(ctx.database.db, user.id);
   const actor = actorFromRoles({ id: user.id, username: user.username, displayName: user.display_name }, roles, { mustChangePassword: false, sessionId: null });
-  return { ...ctx, actor, scope: scopeFromRoles(roles) };
+  return withActor(ctx, actor, scopeFromRoles(roles));
 }
 
 async function seedDistrict(ctx: RequestContext): Promise<Omit<DemoSeedCounts, 'editions'>> {

@@ -201,6 +201,15 @@ describe('division library: bad files are refused whole, row by row', () => {
     if (!first) throw new Error('no edition');
     expect((await t.app.inject({ method: 'DELETE', url: `/api/divisions/editions/${first.id}`, headers: jkAdmin.headers })).statusCode).toBe(403);
   });
+
+  it('the library is shared: a community worker sees every edition and who loaded it, though that account is outside their scope', async () => {
+    const list = divisionEditionListSchema.parse((await get(zbWorker, '/api/divisions/editions')).json());
+    expect(list.items.length).toBeGreaterThan(0);
+    for (const e of list.items) expect(e.importedBy?.displayName).toBe('系统管理员');
+    // The same account is not reachable through the worker's scope.
+    const adminId = list.items[0]?.importedBy?.id ?? 0;
+    expect((await get(zbWorker, `/api/users/${adminId}`)).statusCode).not.toBe(200);
+  });
 });
 
 describe('division library: against other editions and the area tree', () => {

@@ -16,15 +16,12 @@ import {
   type DivisionTreeDiff,
   type ImportIssue,
 } from '@redgrid/contracts';
-import { CopySource } from '../../db/copy.ts';
-import { appendAudit } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
+import { divisionEditionImporters } from '../../platform/cross-scope.repository.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { areaPathInScope, requirePermission, requireScope } from '../../platform/scope.ts';
-import { inTransaction } from '../../platform/transaction.ts';
-import { IssueList } from '../area/area-import-report.ts';
-import { importDivisionsCsv } from '../area/area-import.service.ts';
-import * as repo from './division-library.repository.ts';
+import { read, write, type Unit } from '../../platform/unit-of-work.ts';
+import { importDivisionsCsv, IssueList } from '../area/index.ts';
+import { divisionLibraryRepository, type DivisionLibraryRepository, type DivisionRow, type EditionRow } from './division-library.repository.ts';
 import { ancestorCodes, CODE_SHAPES, levelLabel, levelName, prefixRange, subtreeRange, type CodeLength, type CodeShape } from './division-rules.ts';
 import { scanDivisionFileAsync } from './division-scan.ts';
 
@@ -55,7 +52,7 @@ function countsByLevel(byLevel: readonly number[]): DivisionLevelCounts {
   };
 }
 
-function toEdition(row: repo.EditionRow): DivisionEdition {
+function toEdition(row: EditionRow, importers: ReadonlyMap<number, string>): DivisionEdition {
   const counts = typeof row.counts_by_level === 'object' && row.counts_by_level !== null ? (row.counts_by_level as Partial<DivisionLevelCounts>) : {};
   return {
     id: row.id,
@@ -67,8 +64,14 @@ function toEdition(row: repo.EditionRow): DivisionEdition {
     maxLevel: levelName(row.max_level),
     sha256: row.sha256,
     importedAt: row.imported_at.toISOString(),
-    importedBy: row.imported_by === null ? null : { id: row.imported_by, displayName: row.imported_by_name ?? '' },
+    importedBy: row.imported_by === null ? null : { id: row.imported_by, displayName: importers.get(row.id) ?? '' },
   };
+}
+
+/** Editions as the API shows them, each with the name of whoever loaded it. */
+async function presentEditions({ use }: Unit, rows: readonly EditionRow[]): Promise<DivisionEdition[]> {
+  const importers = await use((db) => divisionEditionImporters(db, rows.map((r) => r.id)));
+  return rows.map((r) => toEdition(r, importers));
 }
 
 /** The upload as CSV bytes: inflated when gzip, the UTF-8 byte-order mark dropped. */
@@ -219,7 +222,6 @@ function editionReport(started: number, facts: ReportFacts, errors?: IssueList):
  * nothing changes. Loading the same bytes under the same name again changes nothing either.
  */
 export async function importEdition(ctx: RequestContext, upload: Uint8Array, query: DivisionEditionImportQuery): Promise<DivisionEditionImportReport> {
-  const actor = requirePermission(ctx, 'division.manage');
   const started = performance.now();
   const phases = { copyMs: 0, indexMs: 0, checkMs: 0 };
   const errors = new IssueList();
@@ -234,33 +236,31 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 
   try {
-    return await inTransaction(ctx, async (tx) => {
-      await repo.lockEditions(tx);
-      const existing = await repo.findEdition(tx, { name: query.name });
+    return await write(ctx, 'division.manage', async (unit) => {
+      const repo = unit.use(divisionLibraryRepository);
+      await repo.lockEditions();
+      const existing = await repo.findEdition({ name: query.name });
       if (existing && existing.sha256 === sha256) {
         const message = `版本“${query.name}”已是这个文件，无需导入`;
-        return editionReport(started, { dryRun: query.dryRun, unchanged: true, total: existing.row_count, edition: toEdition(existing), phases, message });
+        const [edition] = await presentEditions(unit, [existing]);
+        return editionReport(started, { dryRun: query.dryRun, unchanged: true, total: existing.row_count, edition: edition ?? null, phases, message });
       }
       if (existing && !query.replace) {
         throw new AppError('conflict', `已有名为“${query.name}”的版本：如要用新文件替换，请选择“替换同名版本”`, { edition: existing.id });
       }
-      if (existing) await repo.dropEdition(tx, existing.id);
+      if (existing) await repo.dropEdition(existing.id);
 
-      const id = await repo.insertEdition(tx, { name: query.name, source: query.source, codeLength: head.codeLength, sha256, importedBy: actor.id });
-      await repo.createStage(tx, id);
+      const id = await repo.insertEdition({ name: query.name, source: query.source, codeLength: head.codeLength, sha256, importedBy: unit.actor.id });
+      await repo.createStage(id);
       // COPY and the checks run side by side: PostgreSQL loads the bytes in its own process while
       // this one reads them (PGlite, one thread, does one after the other).
-      const source = new CopySource(bytes);
       const copyStarted = performance.now();
-      const copying = repo.copyInto(tx, id, head.columns, source).then(
-        (rows) => ({ rows, error: null as unknown }),
-        (error: unknown) => ({ rows: 0, error }),
-      );
-      await Promise.race([source.sent, copying]);
+      const copy = repo.copyStage(id, head.columns, bytes);
+      await Promise.race([copy.sent, copy.result]);
       const columns = { code: head.columns.indexOf('code'), name: head.columns.indexOf('name'), level: head.columns.indexOf('level'), parent_code: head.columns.indexOf('parent_code') };
       const scan = await scanDivisionFileAsync(bytes, head.dataStart, columns, shape);
       phases.checkMs = Math.round(scan.busyMs);
-      const copied = await copying;
+      const copied = await copy.result;
       phases.copyMs = Math.round(performance.now() - copyStarted);
       const rejected = (errors: IssueList, message: string) => new Rollback(editionReport(started, { dryRun: query.dryRun, total: scan.total, phases, message }, errors));
       if (scan.total > EDITION_ROWS_MAX) scan.errors.add({ row: EDITION_ROWS_MAX + 2, code: 'too_many_rows', message: `文件超过 ${EDITION_ROWS_MAX} 行` });
@@ -276,13 +276,14 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
       if (copied.rows !== scan.total) throw new Error(`COPY loaded ${copied.rows} rows where the checks read ${scan.total}`);
 
       const indexStarted = performance.now();
-      await repo.indexStage(tx, id);
+      await repo.indexStage(id);
       phases.indexMs = Math.round(performance.now() - indexStarted);
       const maxLevel = scan.byLevel.reduce((deepest, n, i) => (n > 0 ? i + 1 : deepest), 1);
       const counts = countsByLevel(scan.byLevel);
-      await repo.finishEdition(tx, id, { rowCount: scan.total, countsByLevel: counts, maxLevel });
-      const edition = await repo.findEdition(tx, { id });
-      if (!edition) throw new Error('edition vanished');
+      await repo.finishEdition(id, { rowCount: scan.total, countsByLevel: counts, maxLevel });
+      const found = await repo.findEdition({ id });
+      if (!found) throw new Error('edition vanished');
+      const [edition] = await presentEditions(unit, [found]);
       const summary = DIVISION_LEVEL_NAMES.slice(0, maxLevel)
         .map((l, i) => `${levelLabel(i + 1)} ${counts[l].toLocaleString('zh-CN')}`)
         .join('、');
@@ -292,14 +293,14 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
           dryRun: query.dryRun,
           replaced: existing !== undefined,
           total: scan.total,
-          edition: toEdition(edition),
+          edition: edition ?? null,
           phases,
           message: `${query.dryRun ? '校验通过（未写入）' : '导入完成'}：${scan.total.toLocaleString('zh-CN')} 条（${summary}）`,
         });
       if (query.dryRun) throw new Rollback(finished());
 
-      await repo.attachStage(tx, id);
-      await appendAudit(tx, ctx, {
+      await repo.attachStage(id);
+      await unit.audit({
         action: 'import',
         entity: 'division_edition',
         entityId: id,
@@ -315,24 +316,22 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
 }
 
 export async function listEditions(ctx: RequestContext): Promise<{ items: DivisionEdition[] }> {
-  requirePermission(ctx, 'area.read');
-  return { items: (await repo.listEditions(ctx.database.db)).map(toEdition) };
+  return read(ctx, 'area.read', async (unit) => ({ items: await presentEditions(unit, await unit.use(divisionLibraryRepository).listEditions()) }));
 }
 
-async function editionOrThrow(ctx: RequestContext, id: number): Promise<repo.EditionRow> {
-  const edition = await repo.findEdition(ctx.database.db, { id });
+async function editionOrThrow(repo: DivisionLibraryRepository, id: number): Promise<EditionRow> {
+  const edition = await repo.findEdition({ id });
   if (!edition) throw notFound('区划代码版本');
   return edition;
 }
 
 export async function deleteEdition(ctx: RequestContext, id: number): Promise<void> {
-  requirePermission(ctx, 'division.manage');
-  await inTransaction(ctx, async (tx) => {
-    await repo.lockEditions(tx);
-    const edition = await repo.findEdition(tx, { id });
-    if (!edition) throw notFound('区划代码版本');
-    await repo.dropEdition(tx, id);
-    await appendAudit(tx, ctx, { action: 'delete', entity: 'division_edition', entityId: id, before: { name: edition.name, rows: edition.row_count, sha256: edition.sha256 } });
+  await write(ctx, 'division.manage', async (unit) => {
+    const repo = unit.use(divisionLibraryRepository);
+    await repo.lockEditions();
+    const edition = await editionOrThrow(repo, id);
+    await repo.dropEdition(id);
+    await unit.audit({ action: 'delete', entity: 'division_edition', entityId: id, before: { name: edition.name, rows: edition.row_count, sha256: edition.sha256 } });
   });
 }
 
@@ -346,11 +345,13 @@ function parseCode(code: string, shape: CodeShape, what = '区划代码'): numbe
 }
 
 export async function listDivisions(ctx: RequestContext, query: DivisionListQuery): Promise<DivisionList> {
-  requirePermission(ctx, 'area.read');
-  const db = ctx.database.db;
-  const edition = await editionOrThrow(ctx, query.edition);
+  return read(ctx, 'area.read', ({ use }) => browse(use(divisionLibraryRepository), query));
+}
+
+async function browse(repo: DivisionLibraryRepository, query: DivisionListQuery): Promise<DivisionList> {
+  const edition = await editionOrThrow(repo, query.edition);
   const shape = shapeOf(edition.code_length);
-  const toDivision = (r: repo.DivisionRow): Division => ({
+  const toDivision = (r: DivisionRow): Division => ({
     code: codeText(r.code, shape),
     name: r.name,
     level: levelName(r.level),
@@ -361,10 +362,10 @@ export async function listDivisions(ctx: RequestContext, query: DivisionListQuer
   if (query.q !== undefined) {
     const range = /^\d+$/.test(query.q) ? prefixRange(query.q, shape) : null;
     if (/^\d+$/.test(query.q) && !range) return { edition: edition.id, items: [], truncated: false };
-    const rows = await repo.searchDivisions(db, edition.id, shape, range ? { range } : { name: query.q }, query.limit + 1);
+    const rows = await repo.searchDivisions(edition.id, shape, range ? { range } : { name: query.q }, query.limit + 1);
     const hits = rows.slice(0, query.limit);
     const wanted = [...new Set(hits.flatMap((r) => ancestorCodes(r.code, r.level, shape)))];
-    const found = new Map((await repo.divisionsByCodes(db, edition.id, wanted)).map((a) => [a.code, a]));
+    const found = new Map((await repo.divisionsByCodes(edition.id, wanted)).map((a) => [a.code, a]));
     const items = hits.map((r) => ({
       ...toDivision(r),
       ancestors: ancestorCodes(r.code, r.level, shape)
@@ -378,38 +379,41 @@ export async function listDivisions(ctx: RequestContext, query: DivisionListQuer
   let parent: { code: number; range: [number, number] } | null = null;
   if (query.parent !== undefined) {
     const code = parseCode(query.parent, shape, '上级代码');
-    const row = await repo.findDivision(db, edition.id, code);
+    const row = await repo.findDivision(edition.id, code);
     if (!row) throw notFound(`区划代码 ${query.parent} `);
     parent = { code, range: subtreeRange(code, row.level, shape) };
   }
-  const rows = await repo.childrenOf(db, edition.id, shape, parent, query.limit + 1);
+  const rows = await repo.childrenOf(edition.id, shape, parent, query.limit + 1);
   return { edition: edition.id, items: rows.slice(0, query.limit).map(toDivision), truncated: rows.length > query.limit };
 }
 
 /** The code range a comparison covers: under one division, or the whole edition. */
-async function rangeUnder(ctx: RequestContext, editionId: number, shape: CodeShape, under: string | undefined): Promise<[number, number]> {
+async function rangeUnder(repo: DivisionLibraryRepository, editionId: number, shape: CodeShape, under: string | undefined): Promise<[number, number]> {
   if (under === undefined) return [0, 10 ** shape.length - 1];
   const code = parseCode(under, shape);
-  const row = await repo.findDivision(ctx.database.db, editionId, code);
+  const row = await repo.findDivision(editionId, code);
   if (!row) throw notFound(`区划代码 ${under} `);
   return subtreeRange(code, row.level, shape);
 }
 
 export async function compareEditions(ctx: RequestContext, query: { from: number; to: number; under?: string | undefined; limit: number }): Promise<DivisionCompare> {
-  requirePermission(ctx, 'area.read');
-  const from = await editionOrThrow(ctx, query.from);
-  const to = await editionOrThrow(ctx, query.to);
+  return read(ctx, 'area.read', ({ use }) => compare(use(divisionLibraryRepository), query));
+}
+
+async function compare(repo: DivisionLibraryRepository, query: { from: number; to: number; under?: string | undefined; limit: number }): Promise<DivisionCompare> {
+  const from = await editionOrThrow(repo, query.from);
+  const to = await editionOrThrow(repo, query.to);
   if (from.code_length !== to.code_length) {
     throw new AppError('validation_failed', `两个版本的代码位数不同（${from.code_length} 位与 ${to.code_length} 位），无法比对`);
   }
   const shape = shapeOf(from.code_length);
   const maxLevel = Math.min(from.max_level, to.max_level);
   // A division that the newer edition no longer holds is still a fair place to look.
-  const range = await rangeUnder(ctx, to.id, shape, query.under).catch((err: unknown) => {
-    if (err instanceof AppError && err.code === 'not_found') return rangeUnder(ctx, from.id, shape, query.under);
+  const range = await rangeUnder(repo, to.id, shape, query.under).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'not_found') return rangeUnder(repo, from.id, shape, query.under);
     throw err;
   });
-  const { counts, changes } = await repo.compareEditions(ctx.database.db, from.id, to.id, range, maxLevel, query.limit);
+  const { counts, changes } = await repo.compareEditions(from.id, to.id, range, maxLevel, query.limit);
   const changed = (counts.added ?? 0) + (counts.removed ?? 0) + (counts.renamed ?? 0);
   return {
     from: from.id,
@@ -425,14 +429,8 @@ export async function compareEditions(ctx: RequestContext, query: { from: number
 const DIVISION_TREE_LEVELS: ReadonlySet<string> = new Set(DIVISION_LEVEL_NAMES);
 
 /** The area, if the caller may see it and it carries a 12-digit division code. */
-async function divisionArea(ctx: RequestContext, areaId: number): Promise<{ id: number; code: string; name: string; level: string; path: string }> {
-  const scope = requireScope(ctx);
-  const area = await ctx.database.db
-    .selectFrom('areas')
-    .select(['id', 'code', 'name', 'level', 'path'])
-    .where('id', '=', areaId)
-    .where(areaPathInScope(scope, 'path'))
-    .executeTakeFirst();
+async function divisionArea(repo: DivisionLibraryRepository, areaId: number): Promise<{ id: number; code: string; name: string; level: string; path: string }> {
+  const area = await repo.area(areaId);
   if (!area) throw notFound('区域');
   if (!DIVISION_TREE_LEVELS.has(area.level) && area.level !== 'country') {
     throw new AppError('validation_failed', `${area.name}是网格或更细的区域，没有统计用区划代码可比对`);
@@ -441,14 +439,17 @@ async function divisionArea(ctx: RequestContext, areaId: number): Promise<{ id: 
 }
 
 export async function treeDiff(ctx: RequestContext, query: { edition: number; area: number; limit: number }): Promise<DivisionTreeDiff> {
-  requirePermission(ctx, 'area.read');
-  const area = await divisionArea(ctx, query.area);
-  const edition = await editionOrThrow(ctx, query.edition);
+  return read(ctx, 'area.read', ({ use }) => diffTree(use(divisionLibraryRepository), query));
+}
+
+async function diffTree(repo: DivisionLibraryRepository, query: { edition: number; area: number; limit: number }): Promise<DivisionTreeDiff> {
+  const area = await divisionArea(repo, query.area);
+  const edition = await editionOrThrow(repo, query.edition);
   if (edition.code_length !== 12) throw new AppError('validation_failed', '区域树使用 12 位统计用区划代码，请选择 12 位代码的版本');
   const shape = CODE_SHAPES[12];
   const level = DIVISION_LEVEL_NAMES.indexOf(area.level as (typeof DIVISION_LEVEL_NAMES)[number]) + 1;
   const range: [number, number] = level === 0 ? [0, 10 ** 12 - 1] : subtreeRange(Number(area.code), level, shape);
-  const { counts, items } = await repo.treeDiff(ctx.database.db, edition.id, { path: area.path, range }, query.limit);
+  const { counts, items } = await repo.treeDiff(edition.id, { path: area.path, range }, query.limit);
   const differing = (counts.missing_in_tree ?? 0) + (counts.not_in_edition ?? 0) + (counts.name_differs ?? 0);
   return {
     edition: edition.id,
@@ -469,17 +470,22 @@ function csvField(value: string): string {
  * transaction and audit row — so adopting is exactly importing that part of the edition's file.
  */
 export async function adoptDivisions(ctx: RequestContext, request: DivisionAdoptRequest): Promise<DivisionImportReport> {
-  requirePermission(ctx, 'area.manage');
-  const edition = await editionOrThrow(ctx, request.edition);
+  const csv = await read(ctx, 'area.manage', ({ use }) => adoptionCsv(use(divisionLibraryRepository), request));
+  return importDivisionsCsv(ctx, csv, { dryRun: request.dryRun, updateNames: request.updateNames });
+}
+
+/** The division and its subtree as the area tree's CSV import reads it. */
+async function adoptionCsv(repo: DivisionLibraryRepository, request: DivisionAdoptRequest): Promise<string> {
+  const edition = await editionOrThrow(repo, request.edition);
   if (edition.code_length !== 12) throw new AppError('validation_failed', '只能从 12 位统计用区划代码的版本采用区域');
   const shape = CODE_SHAPES[12];
   const code = Number(request.code);
-  const root = await repo.findDivision(ctx.database.db, edition.id, code);
+  const root = await repo.findDivision(edition.id, code);
   if (!root) throw notFound(`区划代码 ${request.code} `);
   const maxLevel = DIVISION_LEVEL_NAMES.indexOf(request.maxLevel) + 1;
   if (maxLevel < root.level) throw new AppError('validation_failed', `${request.code} 是${levelLabel(root.level)}级，采用的最深层级不能在它之上`);
-  const rows = await repo.subtree(ctx.database.db, edition.id, subtreeRange(code, root.level, shape), maxLevel);
+  const rows = await repo.subtree(edition.id, subtreeRange(code, root.level, shape), maxLevel);
   const lines = ['code,name,level,parent_code'];
   for (const r of rows) lines.push(`${codeText(r.code, shape)},${csvField(r.name)},${r.level},${r.parent_code === null ? '' : codeText(r.parent_code, shape)}`);
-  return importDivisionsCsv(ctx, lines.join('\n') + '\n', { dryRun: request.dryRun, updateNames: request.updateNames });
+  return lines.join('\n') + '\n';
 }
