@@ -13,6 +13,8 @@ export const IMPORT_ISSUE_CODES = [
   'bad_header',
   'empty_file',
   'too_many_rows',
+  /** The CSV itself cannot be read: a quote opened and never closed, or text after a closing quote. */
+  'bad_csv',
   // One row's own fields.
   'bad_row',
   'bad_code',
@@ -38,6 +40,8 @@ export const IMPORT_ISSUE_CODES = [
   'swapped_lat_lng',
   'outside_china',
   'name_mismatch',
+  /** The boundary lies where it would if its coordinates were in another crs than the one declared. */
+  'crs_suspect',
 ] as const;
 export type ImportIssueCode = (typeof IMPORT_ISSUE_CODES)[number];
 

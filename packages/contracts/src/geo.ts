@@ -7,11 +7,47 @@ export const CRS_VALUES = ['wgs84', 'gcj02', 'bd09'] as const;
 export type CrsName = (typeof CRS_VALUES)[number];
 export const crsSchema = z.enum(CRS_VALUES, { error: 'crs 只能是 wgs84、gcj02 或 bd09' });
 
-const lng = z.coerce.number({ error: '经度必须是数字' }).min(-180, '经度超出范围').max(180, '经度超出范围');
-const lat = z.coerce.number({ error: '纬度必须是数字' }).min(-90, '纬度须在 -90 到 90 之间（是否把经纬度填反了？）').max(90, '纬度须在 -90 到 90 之间（是否把经纬度填反了？）');
+/**
+ * A plain decimal number in a query string: `120.05`, `-3`, `.5`. Not `Number(text)`, which reads an
+ * empty value as 0 and `0x78` as 120 (also `1e2`, `Infinity`, ` 7 `): a coordinate typed wrong must be
+ * a 400 that says so, never a point somewhere else.
+ */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 
-const position = z.tuple([z.number().finite(), z.number().finite()]);
-const ring = z.array(position).min(4, '多边形的环至少需要 4 个点（首尾相同）');
+export function queryDecimal(label: string) {
+  return z
+    .string({ error: `请提供${label}` })
+    .regex(DECIMAL, `${label}须为十进制数字，如 120.05`)
+    .transform(Number);
+}
+
+/** A non-negative whole number in a query string, read as strictly as `queryDecimal`. */
+export function queryWholeNumber(label: string) {
+  return z
+    .string({ error: `请提供${label}` })
+    .regex(/^\d{1,15}$/, `${label}须为非负整数`)
+    .transform(Number);
+}
+
+export const LNG_RANGE_MESSAGE = '经度须在 -180 到 180 之间（坐标须为经纬度，不接受投影坐标如 EPSG:3857 的米）';
+export const LAT_RANGE_MESSAGE = '纬度须在 -90 到 90 之间（是否把经纬度填反了，或用了投影坐标？）';
+
+const lngNumber = z.number({ error: '经度必须是数字' }).finite('经度必须是有限数字').min(-180, LNG_RANGE_MESSAGE).max(180, LNG_RANGE_MESSAGE);
+const latNumber = z.number({ error: '纬度必须是数字' }).finite('纬度必须是有限数字').min(-90, LAT_RANGE_MESSAGE).max(90, LAT_RANGE_MESSAGE);
+const lng = queryDecimal('经度').pipe(lngNumber);
+const lat = queryDecimal('纬度').pipe(latNumber);
+
+/** [longitude, latitude] in degrees: every geometry that enters is range-checked here, before any conversion. */
+export const lngLatSchema = z.tuple([lngNumber, latNumber]);
+const position = lngLatSchema;
+const ring = z
+  .array(position)
+  .min(4, '多边形的环至少需要 4 个点（首尾相同）')
+  .refine((r) => {
+    const first = r[0];
+    const last = r.at(-1);
+    return first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1];
+  }, '多边形的环未闭合：末点须与首点相同');
 export const polygonSchema = z.object({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }).strict();
 export const multiPolygonSchema = z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) }).strict();
 export const areaGeometrySchema = z.union([polygonSchema, multiPolygonSchema]).meta({ id: 'AreaGeometry' });
@@ -50,7 +86,7 @@ export type LocateResult = z.infer<typeof locateResultSchema>;
 export const locateBatchSchema = z
   .object({
     crs: crsSchema.default('wgs84'),
-    points: z.array(z.tuple([z.number().finite(), z.number().finite()])).min(1).max(100_000),
+    points: z.array(lngLatSchema).min(1).max(100_000),
     at: z.iso.datetime({ offset: true }).optional(),
   })
   .strict()
@@ -81,6 +117,19 @@ export const boundaryQuerySchema = z
   })
   .strict();
 
+/**
+ * What coverage reports as a gap, overlap or part outside: pieces from half a square metre up (so a real
+ * 1 m² gap, which the ellipsoid may measure as 0.9999 m², is always shown) that are also at least
+ * COVERAGE_SLIVER_WIDTH_M wide on average (2 × area / perimeter). Thinner pieces are the noise of
+ * floating-point unions and of edges drawn on the geodesic against straight ones — a 0.6 m² sliver along
+ * a 400 m edge is 1.5 mm wide — not ground anyone left out.
+ */
+export const COVERAGE_MIN_AREA_M2 = 0.5;
+export const COVERAGE_SLIVER_WIDTH_M = 0.02;
+export const coverageQuerySchema = z
+  .object({ minAreaM2: queryDecimal('最小面积').pipe(z.number().min(0, '最小面积不能为负').max(1_000_000, '最小面积不超过 1,000,000 平方米')).optional() })
+  .strict();
+
 export const coverageIssueSchema = z.object({
   kind: z.enum(['gap', 'overlap', 'outside']),
   areaIds: z.array(z.number().int()),
@@ -101,7 +150,9 @@ export const coverageReportSchema = z
   .meta({ id: 'CoverageReport' });
 export type CoverageReport = z.infer<typeof coverageReportSchema>;
 
-export const balanceQuerySchema = z.object({ min: z.coerce.number().int().min(0).optional(), max: z.coerce.number().int().min(1).optional() }).strict();
+export const balanceQuerySchema = z
+  .object({ min: queryWholeNumber('下限').pipe(z.number().int().min(0)).optional(), max: queryWholeNumber('上限').pipe(z.number().int().min(1, '上限至少为 1')).optional() })
+  .strict();
 export const balanceReportSchema = z
   .object({
     parent: areaBriefSchema,

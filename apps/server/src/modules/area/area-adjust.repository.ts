@@ -1,8 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { AdjustmentResult, AreaLevel } from '@redgrid/contracts';
+import { COVERAGE_SLIVER_WIDTH_M, type AdjustmentResult, type AreaLevel } from '@redgrid/contracts';
 import type { Scope } from '../../platform/context.ts';
 import { areaPathInScope } from '../../platform/scope.ts';
 import type { Tx } from '../../platform/transaction.ts';
+import { describeValidity } from './boundary-features.ts';
 
 export interface LockedArea {
   id: number;
@@ -46,13 +47,41 @@ export interface GeometryCheck {
   wkb: Wkb;
 }
 
+/**
+ * Validity, area and exact bytes of a geometry. `reason` is already in our words (PostGIS's text is
+ * not echoed). The embedded engine answers some malformed input (an unclosed ring) with no row at all
+ * instead of an error: that is an invalid geometry too, not a crash.
+ */
 export async function checkGeometry(tx: Tx, geometry: RawBuilder<unknown>): Promise<GeometryCheck> {
   const { rows } = await sql<GeometryCheck>`
     SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason, ST_Area(g::geography) AS "areaM2", encode(ST_AsEWKB(ST_Multi(g)), 'hex') AS wkb
       FROM (SELECT ${geometry} AS g) x`.execute(tx);
   const row = rows[0];
-  if (!row) throw new Error('geometry check returned nothing');
-  return row;
+  if (!row) return { valid: false, reason: '几何无法读取（环是否闭合？）', areaM2: 0, wkb: '' };
+  return row.valid ? row : { ...row, reason: describeValidity(row.reason) };
+}
+
+/**
+ * The ground a redrawn area gives up that nothing else will cover: its current boundary minus the new
+ * one, minus its active siblings, within its parent (when the parent has a boundary), slivers left out
+ * as in the coverage report. Run before the current version closes.
+ */
+export async function gapOpenedM2(tx: Tx, areaId: number, parentId: number, geometry: RawBuilder<unknown>): Promise<number> {
+  const { rows } = await sql<{ m2: number | null }>`
+    WITH given AS (
+           SELECT ST_Difference(b.geom, g.geom) AS geom
+             FROM area_boundaries b, (SELECT ${geometry} AS geom) g WHERE b.area_id = ${areaId} AND b.valid_to IS NULL),
+         taken AS (
+           SELECT ST_Union(b.geom) AS geom
+             FROM areas a JOIN area_boundaries b ON b.area_id = a.id AND b.valid_to IS NULL, given
+            WHERE a.parent_id = ${parentId} AND a.id <> ${areaId} AND a.status = 'active' AND ST_Intersects(b.geom, given.geom)),
+         open AS (
+           SELECT CASE WHEN taken.geom IS NULL THEN given.geom ELSE ST_Difference(given.geom, taken.geom) END AS geom FROM given, taken)
+    SELECT sum(ST_Area(d.geom::geography)) AS m2
+      FROM open LEFT JOIN area_boundaries p ON p.area_id = ${parentId} AND p.valid_to IS NULL,
+           LATERAL ST_Dump(ST_CollectionExtract(COALESCE(ST_Intersection(open.geom, p.geom), open.geom), 3)) d
+     WHERE 2 * ST_Area(d.geom::geography) >= ${COVERAGE_SLIVER_WIDTH_M} * ST_Perimeter(d.geom::geography)`.execute(tx);
+  return rows[0]?.m2 ?? 0;
 }
 
 export async function currentBoundary(tx: Tx, areaId: number): Promise<{ wkb: Wkb; areaM2: number; parts: number } | undefined> {

@@ -1,11 +1,12 @@
-import type { AdjustmentResult, AreaBrief, CreateGrid, MergeGrids, RedrawBoundary, RetireGrid, SplitGrid } from '@redgrid/contracts';
+import { COVERAGE_MIN_AREA_M2, type AdjustmentResult, type AreaBrief, type CreateGrid, type MergeGrids, type RedrawBoundary, type RetireGrid, type SplitGrid } from '@redgrid/contracts';
 import type { RequestContext, Scope } from '../../platform/context.ts';
 import { appendAudit } from '../../platform/audit.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, notFound, pgErrorCode } from '../../platform/errors.ts';
 import { requirePermission, requireScope } from '../../platform/scope.ts';
 import { inTransaction, type Tx } from '../../platform/transaction.ts';
 import { convertGeometry, type ConvertibleGeometry } from '../geo/crs.ts';
 import { nextChildCode, orderNorthToSouth } from './area-code.ts';
+import { placementIssue, positionsOf } from './boundary-features.ts';
 import {
   applyMoves,
   boundaryGeoJson,
@@ -16,6 +17,7 @@ import {
   currentBoundary,
   fromGeoJson,
   fromWkb,
+  gapOpenedM2,
   householdsOf,
   insertGrid,
   issuedCodes,
@@ -59,8 +61,25 @@ export async function adjust(ctx: RequestContext, preview: boolean, work: (tx: T
     });
   } catch (err) {
     if (err instanceof PreviewRollback) return err.result;
-    throw err;
+    throw geometryFailure(ctx, err) ?? err;
   }
+}
+
+/**
+ * PostGIS (GEOS, liblwgeom, the GeoJSON reader) raises plain errors with its own English text and
+ * coordinates; a geometry it cannot handle is the caller's input, so it is a 400 in our words, with the
+ * detail in the log only (SQLSTATE and PostGIS's message: coordinates, never the request body).
+ */
+const POSTGIS_MESSAGE = /GEOS|Topology|lwgeom|geometr|GeoJSON|ring|polygon|coordinate|geography|Self-intersection|side location conflict/i;
+
+function geometryFailure(ctx: RequestContext, err: unknown): AppError | null {
+  const sqlState = pgErrorCode(err);
+  if (sqlState === undefined || !['XX000', '22023', '22000', '22P02'].includes(sqlState)) return null;
+  const text = err instanceof Error ? err.message : '';
+  if (!POSTGIS_MESSAGE.test(text)) return null;
+  ctx.log.warn({ sqlState, postgis: text.slice(0, 300) }, 'geometry refused by PostGIS');
+  const message = '边界无法处理：请检查是否有重复的点、极窄的尖角或自相交，修改后重试';
+  return new AppError('validation_failed', message, { fields: { geometry: [message] } });
 }
 
 function brief(a: Pick<LockedArea, 'id' | 'code' | 'name' | 'level'>): AreaBrief {
@@ -75,8 +94,20 @@ async function lockGrid(tx: Tx, scope: Scope, id: number, field = 'id'): Promise
   return grid;
 }
 
-export function toWgs(geometry: unknown, crs: SplitGrid['crs']): unknown {
+/**
+ * A geometry from a client, checked where it lies and brought to WGS84. The placement check runs on the
+ * numbers as sent, before any conversion (the same check as the boundary import): coordinates outside
+ * China, swapped axes or projected metres are a 400 naming the first offending position.
+ */
+export function toWgs(geometry: unknown, crs: SplitGrid['crs'], field = 'geometry'): unknown {
+  const problem = placementIssue(positionsOf(geometry));
+  if (problem) throw new AppError('validation_failed', problem.message, { fields: { [field]: [problem.message] } });
   return crs === 'wgs84' ? geometry : convertGeometry(geometry as ConvertibleGeometry, crs, 'wgs84');
+}
+
+/** Whole square metres, one decimal under 10 (a 1 m² gap must not read as "约 1 平方米" of rounding). */
+function squareMetres(m2: number): string {
+  return m2 < 10 ? m2.toFixed(1) : String(Math.round(m2));
 }
 
 function invalid(field: string, reason: string): AppError {
@@ -114,10 +145,10 @@ export function splitGrid(ctx: RequestContext, gridId: number, input: SplitGrid)
     if (!original) throw new AppError('validation_failed', `${grid.name}没有边界，无法拆分`);
     let pieces: Piece[];
     if (input.by.kind === 'line') {
-      pieces = (await splitByLine(tx, grid.id, toWgs(input.by.line, input.crs))).filter((p) => p.areaM2 >= 1);
+      pieces = (await splitByLine(tx, grid.id, toWgs(input.by.line, input.crs, 'by.line'))).filter((p) => p.areaM2 >= 1);
       if (pieces.length <= original.parts) throw new AppError('validation_failed', '分割线没有把网格分成两块以上：分割线须完整穿过网格', { fields: { 'by.line': ['分割线须完整穿过网格'] } });
     } else {
-      const clipped = await clipPieces(tx, grid.id, input.by.polygons.map((p) => toWgs(p, input.crs)));
+      const clipped = await clipPieces(tx, grid.id, input.by.polygons.map((p, i) => toWgs(p, input.crs, `by.polygons.${i}`)));
       const tolerance = Math.max(1, original.areaM2 * 0.001);
       const empty = clipped.pieces.findIndex((p) => p.areaM2 < 1);
       if (empty >= 0) throw new AppError('validation_failed', `第 ${empty + 1} 块与网格不相交`, { fields: { [`by.polygons.${empty}`]: ['与网格不相交'] } });
@@ -235,6 +266,8 @@ export function redrawBoundary(ctx: RequestContext, areaId: number, input: Redra
       const outside = await outsideParentM2(tx, area.parentId, fromWkb(check.wkb));
       if (outside !== null && outside >= 1) warnings.push(`新边界有约 ${Math.round(outside)} 平方米超出上级区域`);
       for (const o of await overlappingSiblings(tx, area.parentId, [area.id], fromWkb(check.wkb))) warnings.push(`与${o.name}重叠约 ${Math.round(o.overlapM2)} 平方米`);
+      const gap = await gapOpenedM2(tx, area.id, area.parentId, fromWkb(check.wkb));
+      if (gap >= COVERAGE_MIN_AREA_M2) warnings.push(`新边界让出的约 ${squareMetres(gap)} 平方米不属于任何相邻区域，将成为缝隙`);
     }
     await closeBoundary(tx, area.id, at);
     await openBoundary(tx, area.id, check.wkb, at, null);

@@ -35,18 +35,41 @@ export async function findDeepestContaining(db: Q, scope: Scope, lng: number, la
   return (await probe(true)).rows[0] ?? (await probe(false)).rows[0];
 }
 
-/** Nearest current grid in scope, by true distance on the ellipsoid (the bbox KNN shortlists five). */
+/**
+ * Nearest current grid in scope, by true distance on the ellipsoid. The GiST index can only order by
+ * planar distance in degrees, and a degree of longitude is shorter than one of latitude (0.85 of it at
+ * Changzhou), so the degree-nearest grids are not always the metre-nearest: ranking a fixed shortlist of
+ * five by metres could miss the answer by tens of metres. So the KNN shortlist only bounds the search:
+ * the best of it, D metres away, means the answer lies within D metres, which is at most
+ * D / (metres per degree at the narrowest) degrees — an index-assisted ST_DWithin in degrees — and that
+ * set is ranked by metres.
+ */
 export async function findNearestGrid(db: Q, scope: Scope, lng: number, lat: number): Promise<(LocatedArea & { distanceMeters: number }) | undefined> {
   const { rows } = await sql<LocatedArea & { distanceMeters: number }>`
-    SELECT id, code, name, level, path, distance AS "distanceMeters" FROM (
-      SELECT a.id, a.code, a.name, a.level, a.path, ST_Distance(b.geom::geography, ${point(lng, lat)}::geography) AS distance
-        FROM area_boundaries b JOIN areas a ON a.id = b.area_id
-       WHERE b.valid_to IS NULL AND a.level = 'grid' AND ${areaPathInScope(scope, 'a.path')}
-       ORDER BY b.geom <-> ${point(lng, lat)}
-       LIMIT 5) near
-     ORDER BY distance, id
+    WITH shortlist AS (
+           SELECT ST_Distance(b.geom::geography, ${point(lng, lat)}::geography) AS distance
+             FROM area_boundaries b JOIN areas a ON a.id = b.area_id
+            WHERE b.valid_to IS NULL AND a.level = 'grid' AND ${areaPathInScope(scope, 'a.path')}
+            ORDER BY b.geom <-> ${point(lng, lat)}
+            LIMIT 5),
+         bound AS (SELECT min(distance) AS metres FROM shortlist)
+    SELECT a.id, a.code, a.name, a.level, a.path, ST_Distance(b.geom::geography, ${point(lng, lat)}::geography) AS "distanceMeters"
+      FROM bound, area_boundaries b JOIN areas a ON a.id = b.area_id
+     WHERE bound.metres IS NOT NULL AND b.valid_to IS NULL AND a.level = 'grid' AND ${areaPathInScope(scope, 'a.path')}
+       AND ST_DWithin(b.geom, ${point(lng, lat)}, (bound.metres + 1) * ${degreesPerMetreAtMost(lat, sql`bound.metres`)})
+     ORDER BY "distanceMeters", a.id
      LIMIT 1`.execute(db);
   return rows[0];
+}
+
+/**
+ * The most degrees of planar (lng, lat) distance one metre can be between the point and anything within
+ * `metres` of it: 1 / the shorter of the metres per degree of latitude (≥ 110,574) and of longitude
+ * (111,320 · cos φ) at the latitude farthest towards the pole that `metres` can reach, with 1 % for the
+ * ellipsoid; capped at 89° (no grid lies at the poles).
+ */
+function degreesPerMetreAtMost(lat: number, metres: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`(1.01 / LEAST(110574.0, 111320.0 * cos(radians(LEAST(89.0, ${Math.abs(lat)}::float8 + ${metres} / 110000.0 + 0.01)))))`;
 }
 
 /**

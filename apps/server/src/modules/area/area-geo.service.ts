@@ -1,4 +1,4 @@
-import type { AreaBrief, BalanceReport, CoverageReport, CrsName, LocateResult } from '@redgrid/contracts';
+import { COVERAGE_MIN_AREA_M2, type AreaBrief, type BalanceReport, type CoverageReport, type CrsName, type LocateResult } from '@redgrid/contracts';
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { requirePermission, requireScope } from '../../platform/scope.ts';
@@ -80,7 +80,7 @@ export async function boundariesAsGeoJson(ctx: RequestContext, query: { parentId
   };
 }
 
-export async function coverageReport(ctx: RequestContext, areaId: number, minAreaM2 = 1): Promise<CoverageReport> {
+export async function coverageReport(ctx: RequestContext, areaId: number, minAreaM2: number = COVERAGE_MIN_AREA_M2): Promise<CoverageReport> {
   requirePermission(ctx, 'area.read');
   const area = await findArea(ctx.database.db, requireScope(ctx), areaId);
   if (!area) throw notFound('区域');

@@ -217,3 +217,61 @@ export async function openBoundaries(tx: Tx, inputs: readonly BoundaryInput[], a
                 FROM unnest(${part.map((i) => i.areaId)}::bigint[], ${part.map((i) => i.geojson)}::text[]) AS t(area_id, geojson)) t`.execute(tx);
   }
 }
+
+/** One reading of a feature's coordinates: the crs it is read in, and the WGS84 GeoJSON that gives. */
+export interface CrsReading {
+  feature: number;
+  areaId: number;
+  crs: string;
+  geojson: string;
+}
+
+export interface CrsFit {
+  feature: number;
+  crs: string;
+  /** Metres between the reading's centroid and the current boundary's; null without a current boundary. */
+  offsetM: number | null;
+  /**
+   * Without a current boundary: active buildings with a location under the area or its grids (a sample of
+   * up to 500), and how many of them the reading holds; 0 and 0 otherwise.
+   */
+  buildings: number;
+  inside: number;
+}
+
+/** Buildings looked at per area: enough to tell a 500 m shift, cheap on a district of 100,000. */
+const CRS_FIT_BUILDING_SAMPLE = 500;
+
+/**
+ * How well each reading of a feature sits on what the area already has: its current boundary (by
+ * centroid offset) or, when it has none yet, the buildings located under it (its own, and its grids').
+ * Readings in the declared crs and in the others side by side, so a file in GCJ-02 declared as WGS84
+ * shows as a ~500 m shift that another reading undoes.
+ */
+export async function crsFits(tx: Tx, readings: readonly CrsReading[]): Promise<CrsFit[]> {
+  const fits: CrsFit[] = [];
+  for (const part of chunks(readings, 2_000)) {
+    const { rows } = await sql<CrsFit>`
+      WITH input AS (
+        SELECT t.feature, t.area_id, t.crs, ${STORED} AS g
+          FROM (SELECT t.*, ST_SetSRID(ST_GeomFromGeoJSON(t.geojson), 4326) AS g
+                  FROM unnest(${part.map((r) => r.feature)}::int[], ${part.map((r) => r.areaId)}::bigint[], ${part.map((r) => r.crs)}::text[], ${part.map((r) => r.geojson)}::text[])
+                       AS t(feature, area_id, crs, geojson)) t
+      )
+      SELECT x.feature, x.crs,
+             ST_Distance(ST_Centroid(x.g)::geography, ST_Centroid(b.geom)::geography) AS "offsetM",
+             COALESCE(k.buildings, 0)::int AS buildings, COALESCE(k.inside, 0)::int AS inside
+        FROM input x
+        LEFT JOIN area_boundaries b ON b.area_id = x.area_id AND b.valid_to IS NULL
+        LEFT JOIN LATERAL (
+          SELECT count(*) AS buildings, count(*) FILTER (WHERE ST_Intersects(x.g, c.location)) AS inside
+            FROM (SELECT c.location FROM areas c
+                   WHERE (c.parent_id = x.area_id OR c.parent_id IN (SELECT g.id FROM areas g WHERE g.parent_id = x.area_id))
+                     AND c.level = 'building' AND c.status = 'active' AND c.location IS NOT NULL
+                   ORDER BY c.id LIMIT ${CRS_FIT_BUILDING_SAMPLE}) c
+           WHERE b.id IS NULL) k ON true
+       ORDER BY x.feature, x.crs`.execute(tx);
+    fits.push(...rows);
+  }
+  return fits;
+}

@@ -276,7 +276,7 @@ async function checkGeometries(tx: Tx, input: AcceptGridProposal): Promise<Geome
   const checks: GeometryCheck[] = [];
   for (const [i, grid] of input.grids.entries()) {
     const field = `grids.${i}.geometry`;
-    const check = await checkGeometry(tx, fromGeoJson(toWgs(grid.geometry, input.crs)));
+    const check = await checkGeometry(tx, fromGeoJson(toWgs(grid.geometry, input.crs, field)));
     if (!check.valid) throw validationFailed({ [field]: [`边界无效：${check.reason}`] }, `第 ${i + 1} 个网格的边界无效：${check.reason}`);
     if (check.areaM2 < MIN_REPORTED_M2) throw validationFailed({ [field]: ['边界面积为零'] }, `第 ${i + 1} 个网格的边界面积为零`);
     checks.push(check);

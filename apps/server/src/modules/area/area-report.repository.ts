@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AreaBrief } from '@redgrid/contracts';
+import { COVERAGE_SLIVER_WIDTH_M, type AreaBrief } from '@redgrid/contracts';
 import type { DB } from '../../db/types.ts';
 
 type Q = Kysely<DB>;
@@ -14,7 +14,8 @@ export interface CoverageRow {
 /**
  * Seamless coverage of a parent by its active children ("无缝覆盖"): the parent minus the union
  * of its children (gaps), pairwise intersections (overlaps), and children's parts outside the
- * parent. Pieces under `minAreaM2` are rounding noise and left out. Areas are on the ellipsoid.
+ * parent. Pieces under `minAreaM2`, and slivers thinner than COVERAGE_SLIVER_WIDTH_M on average, are
+ * rounding noise and left out. Areas are on the ellipsoid.
  */
 export async function coverageOf(db: Q, parentId: number, minAreaM2: number) {
   const { rows: summary } = await sql<{ parentAreaM2: number | null; coveredM2: number | null; childCount: number }>`
@@ -43,6 +44,7 @@ export async function coverageOf(db: Q, parentId: number, minAreaM2: number) {
     SELECT kind, ids::int[] AS "areaIds", ST_Area(geom::geography) AS "areaM2", ST_AsGeoJSON(geom, 7)::json AS geometry
       FROM everything
      WHERE NOT ST_IsEmpty(geom) AND ST_Area(geom::geography) >= ${minAreaM2}
+       AND 2 * ST_Area(geom::geography) >= ${COVERAGE_SLIVER_WIDTH_M} * ST_Perimeter(geom::geography)
      ORDER BY kind, ST_Area(geom::geography) DESC
      LIMIT 2000`.execute(db);
 

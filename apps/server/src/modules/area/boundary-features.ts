@@ -16,6 +16,8 @@ export interface BoundaryCandidate {
   code: string;
   name: string | null;
   geometry: Polygon | MultiPolygon;
+  /** The geometry as the file gave it, in the declared crs: to try other readings of the same numbers. */
+  declared: Polygon | MultiPolygon;
 }
 
 const AREA_CODE = /^[0-9A-Za-z]{1,32}$/;
@@ -59,25 +61,73 @@ function ringIssue(polygons: Position[][][]): { code: 'unclosed_ring' | 'invalid
   return null;
 }
 
-/** Whether coordinates are in China, in [lng, lat] order; the message names the first offender. */
-function placementIssue(polygons: Position[][][]): { code: 'swapped_lat_lng' | 'outside_china'; message: string } | null {
+/**
+ * Whether coordinates are in China, in [lng, lat] order; the message names the first offender. The one
+ * placement check for every geometry that enters — boundary import, create, redraw, split, proposals —
+ * run on the coordinates as sent, before any crs conversion: a longitude of 500, EPSG:3857 metres
+ * (13,363,000) or a point in the Pamirs where GCJ-02 has no inverse all stop here.
+ */
+export function placementIssue(positions: Iterable<Position>): { code: 'swapped_lat_lng' | 'outside_china'; message: string } | null {
   let outside: Position | null = null;
   let allSwapped = true;
-  for (const polygon of polygons) {
-    for (const positions of polygon) {
-      for (const p of positions) {
-        const [lng = NaN, lat = NaN] = p;
-        if (isInChinaBounds(lng, lat)) continue;
-        outside ??= p;
-        if (!detectSwappedLatLng(lng, lat)) allSwapped = false;
-      }
-    }
+  for (const p of positions) {
+    const [lng = NaN, lat = NaN] = p;
+    if (isInChinaBounds(lng, lat)) continue;
+    outside ??= p;
+    if (!detectSwappedLatLng(lng, lat)) allSwapped = false;
   }
   if (!outside) return null;
   if (allSwapped) {
     return { code: 'swapped_lat_lng', message: `经纬度顺序颠倒：GeoJSON 要求 [经度, 纬度]，坐标 ${fmt(outside)} 像是 [纬度, 经度]` };
   }
-  return { code: 'outside_china', message: `坐标 ${fmt(outside)} 不在中国境内（GeoJSON 为 [经度, 纬度]）` };
+  const projected = outside.slice(0, 2).some((v) => typeof v === 'number' && Math.abs(v) > 180);
+  return {
+    code: 'outside_china',
+    message: projected
+      ? `坐标 ${fmt(outside)} 不是经纬度：像是投影坐标（如 EPSG:3857 的米），请转换为经纬度后再提交`
+      : `坐标 ${fmt(outside)} 不在中国境内（GeoJSON 为 [经度, 纬度]）`,
+  };
+}
+
+/** Every position of a GeoJSON geometry (any nesting of `coordinates`), in order. */
+export function* positionsOf(geometry: unknown): Generator<Position> {
+  const coordinates = typeof geometry === 'object' && geometry !== null && 'coordinates' in geometry ? geometry.coordinates : undefined;
+  yield* walk(coordinates);
+}
+
+function* walk(value: unknown): Generator<Position> {
+  if (!Array.isArray(value)) return;
+  if (value.length > 0 && value.every((v) => typeof v === 'number')) {
+    yield value as Position;
+    return;
+  }
+  for (const v of value) yield* walk(v);
+}
+
+const VALIDITY_REASONS: Record<string, string> = {
+  'Self-intersection': '自相交',
+  'Ring Self-intersection': '环自相交',
+  'Hole lies outside shell': '内环在外环之外',
+  'Nested holes': '内环相互嵌套',
+  'Interior is disconnected': '内部不连通',
+  'Nested shells': '多边形相互嵌套',
+  'Too few points': '点数太少',
+  'Invalid Coordinate': '坐标无效',
+  'Ring is not closed': '环未闭合',
+  'Duplicate Rings': '重复的环',
+};
+
+/**
+ * PostGIS's ST_IsValidReason in our words: "Self-intersection[120.1 31.7]" → "自相交（位置 120.1 31.7）".
+ * A reason we do not know is not echoed (PostGIS text is not the product's language): "几何无效".
+ */
+export function describeValidity(reason: string | null): string {
+  const match = /^([^[]+?)\s*(?:\[([-\d.eE+ ]*)\])?$/.exec(reason ?? '');
+  const head = match?.[1];
+  const known = head === undefined ? undefined : Object.keys(VALIDITY_REASONS).find((k) => head === k || head.startsWith(`${k} `));
+  const what = known === undefined ? undefined : VALIDITY_REASONS[known];
+  if (!what) return '几何无效';
+  return match?.[2] ? `${what}（位置 ${match[2]}）` : what;
 }
 
 /**
@@ -125,7 +175,7 @@ export function checkBoundaryFeatures(request: BoundaryImportRequest, errors: Is
     const geometry: Polygon | MultiPolygon =
       parsed.data.type === 'Polygon' ? { type: 'Polygon', coordinates: parsed.data.coordinates } : { type: 'MultiPolygon', coordinates: parsed.data.coordinates };
     const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-    const problem = ringIssue(polygons) ?? placementIssue(polygons);
+    const problem = ringIssue(polygons) ?? placementIssue(polygons.flat(2));
     if (problem) {
       fail({ field: 'geometry.coordinates', ...problem });
       continue;
@@ -136,6 +186,7 @@ export function checkBoundaryFeatures(request: BoundaryImportRequest, errors: Is
       code,
       name: typeof nameValue === 'string' ? nameValue.trim() : null,
       geometry: convertGeometry(geometry, crs, 'wgs84'),
+      declared: geometry,
     });
   }
   return candidates;

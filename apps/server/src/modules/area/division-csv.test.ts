@@ -41,6 +41,28 @@ describe('division file: records', () => {
     expect(records('\ufeffcode,name\r\n1,甲\r\n2,乙\r\n')).toEqual([[1, 'code', 'name'], [2, '1', '甲'], [3, '2', '乙']]);
     expect(records('code,name\n1,"甲,乙"\n2,"说""好"""\n')).toEqual([[1, 'code', 'name'], [2, '1', '甲,乙'], [3, '2', '说"好"']]);
   });
+
+  it('numbers records by the line they start on when a quoted field spans lines', () => {
+    const records = (text: string) => [...csvRecords(text)].map((r) => [r.line, ...r.fields]);
+    expect(records('code,name\n1,"甲\n乙"\n2,丙\n')).toEqual([[1, 'code', 'name'], [2, '1', '甲\n乙'], [4, '2', '丙']]);
+  });
+});
+
+describe('division file: quote errors are a report row with the line, not a crash (issue 7, fault 8)', () => {
+  const header = 'code,name,level,parent_code';
+  it.each([
+    { name: 'a quote never closed', text: [header, '320000000000,江苏省,1,', '320400000000,"常州市,2,320000000000', '320412000000,武进区,3,320400000000'], line: 3, says: '没有闭合' },
+    { name: 'text after a closing quote', text: [header, '320000000000,"江苏"省,1,'], line: 2, says: '闭合的 "' },
+    { name: 'a quote inside an unquoted field', text: [header, '320000000000,江苏省,1,', '320400000000,常"州"市,2,320000000000'], line: 3, says: '未加引号' },
+  ])('$name → bad_csv on line $line', ({ text, line, says }) => {
+    const result = read(`${text.join('\n')}\n`);
+    const issues = result.errors.list();
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ row: line, code: 'bad_csv' });
+    expect(issues[0]?.message).toContain(`第 ${line} 行`);
+    expect(issues[0]?.message).toContain(says);
+    expect(result.rows).toEqual([]);
+  });
 });
 
 describe('division file: rows', () => {

@@ -105,11 +105,68 @@ export function* csvRecords(text: string): Generator<{ line: number; fields: str
     }
     return;
   }
-  const records: unknown = parse(body, { relax_column_count: true, skip_empty_lines: false });
-  if (!Array.isArray(records)) return;
-  for (const [i, record] of records.entries()) {
-    if (Array.isArray(record) && record.every((f) => typeof f === 'string')) yield { line: i + 1, fields: record };
+  let records: unknown;
+  try {
+    records = parse(body, { relax_column_count: true, skip_empty_lines: false, info: true });
+  } catch (err) {
+    throw csvSyntaxError(body, err);
   }
+  if (!Array.isArray(records)) return;
+  // A quoted field may span lines: a record starts on the line after the one the previous record ended on.
+  let ended = 0;
+  for (const entry of records as { record: unknown; info: { lines: number } }[]) {
+    const { record, info } = entry;
+    if (Array.isArray(record) && record.every((f) => typeof f === 'string')) yield { line: ended + 1, fields: record };
+    ended = info.lines;
+  }
+}
+
+/** The CSV text cannot be split into records; `line` is where the offending quote is (header = 1). */
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CsvSyntaxError';
+  }
+}
+
+/** csv-parse's error, told in Chinese with the line of the quote at fault. Anything else is rethrown. */
+function csvSyntaxError(body: string, err: unknown): unknown {
+  if (typeof err !== 'object' || err === null || !('code' in err)) return err;
+  const line = 'lines' in err && typeof err.lines === 'number' ? err.lines : 0;
+  switch (err.code) {
+    case 'CSV_QUOTE_NOT_CLOSED': {
+      const opened = unclosedQuoteLine(body);
+      return new CsvSyntaxError(opened, `第 ${opened} 行的双引号没有闭合：字段以 " 开始就须以 " 结束（字段内的引号写作 ""）`);
+    }
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return new CsvSyntaxError(line, `第 ${line} 行的引号用法有误：闭合的 " 之后须紧跟逗号或换行（字段内的引号写作 ""）`);
+    case 'INVALID_OPENING_QUOTE':
+      return new CsvSyntaxError(line, `第 ${line} 行的引号用法有误：未加引号的字段中出现了 "（请把整个字段用引号括起，字段内的引号写作 ""）`);
+    default:
+      return typeof err.code === 'string' && err.code.startsWith('CSV_') ? new CsvSyntaxError(line, `第 ${line} 行无法按 CSV 读取，请检查引号和逗号`) : err;
+  }
+}
+
+/** The line of the quote that opens the last, never closed, quoted field (RFC 4180: "" inside is a quote). */
+function unclosedQuoteLine(body: string): number {
+  let line = 1;
+  let openedAt = 1;
+  let quoted = false;
+  for (let i = 0; i < body.length; i += 1) {
+    const c = body.charCodeAt(i);
+    if (c === 10) line += 1;
+    else if (c === 34) {
+      if (quoted && body.charCodeAt(i + 1) === 34) i += 1;
+      else {
+        quoted = !quoted;
+        if (quoted) openedAt = line;
+      }
+    }
+  }
+  return openedAt;
 }
 
 function isBlank(fields: readonly string[]): boolean {
@@ -121,7 +178,22 @@ export function readDivisionFile(text: string, maxRows: number): DivisionFile {
   const errors = new IssueList();
   const warnings = new IssueList();
   const empty = (total: number): DivisionFile => ({ total, rows: [], nodes: new Map(), cycles: new Set(), errors, warnings });
-  const records = csvRecords(text);
+  try {
+    return readRecords(csvRecords(text), maxRows, errors, warnings, empty);
+  } catch (err) {
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    errors.add({ row: err.line, code: 'bad_csv', message: `${err.message}；没有读取任何行` });
+    return empty(0);
+  }
+}
+
+function readRecords(
+  records: Generator<{ line: number; fields: string[] }>,
+  maxRows: number,
+  errors: IssueList,
+  warnings: IssueList,
+  empty: (total: number) => DivisionFile,
+): DivisionFile {
 
   // Stepped by hand: leaving a for-of with break would close the generator before the data rows.
   let header: { line: number; fields: string[] } | undefined;
