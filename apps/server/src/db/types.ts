@@ -154,11 +154,20 @@ export interface SchemaMigrationsTable {
   applied_at: DefaultTimestamp;
 }
 
+/** Earlier password hashes of an account (argon2id), newest last; see REDGRID_PASSWORD_HISTORY. */
+export interface PasswordHistoryTable {
+  id: Generated<number>;
+  user_id: number;
+  password_hash: string;
+  created_at: DefaultTimestamp;
+}
+
 export interface DB {
   areas: AreasTable;
   users: UsersTable;
   role_assignments: RoleAssignmentsTable;
   sessions: SessionsTable;
+  password_history: PasswordHistoryTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   schema_migrations: SchemaMigrationsTable;

@@ -1,5 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import { checkPassword, type PasswordPolicy } from '@redgrid/contracts';
+import { isCommonPassword } from './common-passwords.ts';
 import { AppError } from './errors.ts';
 
 // OWASP's argon2id baseline (m=19 MiB, t=2, p=1): ~11 ms here.
@@ -24,7 +25,18 @@ export async function verifyAgainstDummy(password: string): Promise<void> {
   await verifyPassword(await dummyHash, password);
 }
 
+/**
+ * Length, character classes and the username (shared with the web form), and, here on the server
+ * only, the common-password list (too large for the browser bundle).
+ */
 export function assertPasswordPolicy(password: string, policy: PasswordPolicy, username?: string, field = 'password'): void {
   const problems = checkPassword(password, policy, username);
+  if (isCommonPassword(password)) problems.push('密码过于常见（在常用密码名单中），请换一个');
   if (problems.length > 0) throw new AppError('weak_password', problems.join('；'), { fields: { [field]: problems } });
+}
+
+/** True when the password is the one behind any of these stored hashes (password history). */
+export async function matchesAnyHash(password: string, hashes: readonly string[]): Promise<boolean> {
+  for (const stored of hashes) if (await verifyPassword(stored, password)) return true;
+  return false;
 }

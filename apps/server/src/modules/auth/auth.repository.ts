@@ -92,3 +92,17 @@ export async function lockedUntilOf(db: Q, userId: number): Promise<Date | null>
   const row = await db.selectFrom('users').select('locked_until').where('id', '=', userId).executeTakeFirst();
   return row?.locked_until ?? null;
 }
+
+/** The newest `count` earlier password hashes of an account. */
+export async function recentPasswordHashes(db: Q, userId: number, count: number): Promise<string[]> {
+  if (count <= 0) return [];
+  const rows = await db.selectFrom('password_history').select('password_hash').where('user_id', '=', userId).orderBy('id', 'desc').limit(count).execute();
+  return rows.map((r) => r.password_hash);
+}
+
+/** Keeps a replaced password hash; only the newest `keep` stay. */
+export async function rememberPassword(db: Q, userId: number, passwordHash: string, keep: number, now: Date): Promise<void> {
+  if (keep > 0) await db.insertInto('password_history').values({ user_id: userId, password_hash: passwordHash, created_at: now }).execute();
+  const kept = db.selectFrom('password_history').select('id').where('user_id', '=', userId).orderBy('id', 'desc').limit(keep);
+  await db.deleteFrom('password_history').where('user_id', '=', userId).where('id', 'not in', kept).execute();
+}

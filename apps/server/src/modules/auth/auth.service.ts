@@ -4,10 +4,10 @@ import { actorFromRoles, type Actor, type AppDeps, type RequestContext } from '.
 import { appendAudit } from '../../platform/audit.ts';
 import { hashHex, randomToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
-import { assertPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from '../../platform/password.ts';
+import { assertPasswordPolicy, hashPassword, matchesAnyHash, verifyAgainstDummy, verifyPassword } from '../../platform/password.ts';
 import { requireActor } from '../../platform/scope.ts';
 import { inTransaction } from '../../platform/transaction.ts';
-import { clearFailuresOnLogin, findSession, findUserForLogin, listRolesOfUser, lockedUntilOf, recordLoginFailure } from './auth.repository.ts';
+import { clearFailuresOnLogin, findSession, findUserForLogin, listRolesOfUser, lockedUntilOf, recentPasswordHashes, recordLoginFailure, rememberPassword } from './auth.repository.ts';
 import { maskTypedName, unknownNamesOf } from './unknown-names.ts';
 
 /** Sessions are stored by the hash of their token: a leaked table cannot be replayed. */
@@ -153,6 +153,13 @@ export async function changeOwnPassword(ctx: RequestContext, input: { currentPas
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
     throw new AppError('validation_failed', '当前密码不正确', { fields: { currentPassword: ['当前密码不正确'] } });
   }
+  // The last N passwords, the current one included, may not come back.
+  const generations = Math.max(ctx.config.passwordHistory, 1);
+  const earlier = await recentPasswordHashes(ctx.database.db, actor.id, generations - 1);
+  if (await matchesAnyHash(input.newPassword, earlier)) {
+    const message = `新密码不能与最近 ${generations} 次使用过的密码相同`;
+    throw new AppError('weak_password', message, { fields: { newPassword: [message] } });
+  }
   const passwordHash = await hashPassword(input.newPassword);
   await inTransaction(ctx, async (tx) => {
     await tx
@@ -160,6 +167,7 @@ export async function changeOwnPassword(ctx: RequestContext, input: { currentPas
       .set({ password_hash: passwordHash, must_change_password: false, password_changed_at: ctx.clock(), updated_at: ctx.clock() })
       .where('id', '=', actor.id)
       .execute();
+    await rememberPassword(tx, actor.id, user.password_hash, generations - 1, ctx.clock());
     // Other sessions of this account end; this one stays.
     await tx.deleteFrom('sessions').where('user_id', '=', actor.id).where('id', '!=', actor.sessionId ?? '').execute();
     await appendAudit(tx, ctx, { action: 'change_password', entity: 'user', entityId: actor.id, areaId: user.home_area_id });
