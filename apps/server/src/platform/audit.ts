@@ -6,6 +6,7 @@ import type { AppConfig } from '../config.ts';
 import type { Database } from '../db/engine.ts';
 import type { AuditHeadTable, DB } from '../db/types.ts';
 import type { RequestContext } from './context.ts';
+import { unrestricted, type Db } from './data-access.ts';
 import { hashHex, hmacHex, safeEqual, type HashAlg } from './crypto.ts';
 import { AppError } from './errors.ts';
 import type { Tx } from './transaction.ts';
@@ -298,9 +299,9 @@ function checkpointMessage(c: Omit<AuditCheckpoint, 'signature' | 'alg'>): strin
 /**
  * Signs where the chain stands now. Refuses when the head fails its MAC or the table's tail disagrees
  * with it, so a checkpoint never vouches for a tampered state. Runs under the append lock in the
- * caller's transaction, so no append lands between reading the head and its tail row.
+ * caller's transaction (`tx` must be one), so no append lands between reading the head and its tail row.
  */
-export async function createAuditCheckpoint(tx: Tx, auditKey: Buffer, now: Date): Promise<AuditCheckpoint> {
+export async function createAuditCheckpoint(tx: Kysely<DB>, auditKey: Buffer, now: Date): Promise<AuditCheckpoint> {
   const keys = new AuditKeys(auditKey);
   await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
   const head = await tx.selectFrom('audit_head').selectAll().executeTakeFirst();
@@ -321,6 +322,16 @@ export async function createAuditCheckpoint(tx: Tx, auditKey: Buffer, now: Date)
   const body = { format: CHECKPOINT_FORMAT, lastId: head.last_id, lastHash: head.last_hash, rowCount: head.row_count, at: now.toISOString(), publicKey: keys.signing.publicKey } as const;
   const signature = sm2.doSignature(checkpointMessage(body), keys.signing.privateKey, { hash: true, der: true, publicKey: body.publicKey });
   return { ...body, alg: 'sm2-sm3', signature };
+}
+
+/**
+ * The chain as a unit of work's repository (`write(ctx, 'audit.read', (u) => u.use(auditChainRepository))`):
+ * its head and newest row belong to no area, so no scope applies; the unit's transaction holds the lock.
+ */
+export function auditChainRepository(db: Db) {
+  return {
+    checkpoint: (auditKey: Buffer, now: Date) => createAuditCheckpoint(unrestricted(db), auditKey, now),
+  };
 }
 
 /** The public key checkpoints are signed with; pin it wherever checkpoints are kept. */

@@ -1,9 +1,9 @@
 import type { AuditCheckpoint, AuditEntry, AuditListQuery } from '@redgrid/contracts';
 import { sql } from 'kysely';
-import { createAuditCheckpoint } from '../../platform/audit.ts';
+import { auditChainRepository } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { requirePermission } from '../../platform/scope.ts';
-import { inTransaction } from '../../platform/transaction.ts';
+import { write } from '../../platform/unit-of-work.ts';
 
 /**
  * The audit admin reads the whole trail: three-way admin separation gives the auditor all rows
@@ -41,7 +41,7 @@ export async function listAuditEntries(ctx: RequestContext, query: AuditListQuer
  * A signed checkpoint of the chain's head, for the audit admin to keep off this machine; a later
  * `audit:verify --checkpoint <file>` proves the log was not rolled back or rewritten behind it.
  */
-export async function getAuditCheckpoint(ctx: RequestContext): Promise<AuditCheckpoint> {
-  requirePermission(ctx, 'audit.read');
-  return inTransaction(ctx, (tx) => createAuditCheckpoint(tx, ctx.config.auditKey, ctx.clock()));
+export function getAuditCheckpoint(ctx: RequestContext): Promise<AuditCheckpoint> {
+  // A unit with a transaction although nothing is written: the head and its row are read under the append lock.
+  return write(ctx, 'audit.read', (unit) => unit.use(auditChainRepository).checkpoint(ctx.config.auditKey, ctx.clock()));
 }
