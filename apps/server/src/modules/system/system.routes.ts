@@ -2,12 +2,14 @@ import { errorBodySchema, healthSchema, metaSchema } from '@redgrid/contracts';
 import type { Registry } from 'prom-client';
 import type { AppDeps } from '../../platform/context.ts';
 import type { App } from '../../platform/http.ts';
+import { guardOperationalEndpoints } from './ops-guard.ts';
 import { DEMO_ACCOUNTS } from '../../db/seed/demo-accounts.ts';
 
 const VERSION = '0.1.0';
 const started = Date.now();
 
 export function registerSystemRoutes(app: App, deps: AppDeps, registry: Registry): void {
+  guardOperationalEndpoints(app, deps);
   app.get('/api/health', {
     config: { permission: 'public' },
     schema: { tags: ['system'], summary: '健康检查（含数据库可达性）', response: { 200: healthSchema, 503: healthSchema } },
