@@ -72,7 +72,7 @@ export async function adjust(ctx: RequestContext, preview: boolean, work: (tx: T
  */
 const POSTGIS_MESSAGE = /GEOS|Topology|lwgeom|geometr|GeoJSON|ring|polygon|coordinate|geography|Self-intersection|side location conflict/i;
 
-function geometryFailure(ctx: RequestContext, err: unknown): AppError | null {
+export function geometryFailure(ctx: Pick<RequestContext, 'log'>, err: unknown): AppError | null {
   const sqlState = pgErrorCode(err);
   if (sqlState === undefined || !['XX000', '22023', '22000', '22P02'].includes(sqlState)) return null;
   const text = err instanceof Error ? err.message : '';

@@ -1,7 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { areaIdByCode, createTestApp, loginAs, type Session, type TestApp } from '../../../test/harness.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
 import { fromWgs84 } from '../geo/crs.ts';
+import { geometryFailure } from './area-adjust.service.ts';
 
 /**
  * Regression tests for the geography faults found when the landed product was attacked (issue 7,
@@ -193,6 +196,26 @@ describe('fault 8: bad input is a clear 4xx, never a 500 or PostGIS text', () =>
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toContain('自相交');
     expect(res.body).not.toMatch(/Self-intersection|GEOS|lwgeom/);
+  });
+});
+
+describe('fault 9: PostGIS exception text stays out of responses', () => {
+  it('a PostGIS error from the real engine becomes our 400, its text only in the log', async () => {
+    const err: unknown = await sql`SELECT ST_GeomFromText('POLYGON((120 31, 120.1 31, 120.1 31.1))') AS g`.execute(t.database.db).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).not.toBeNull();
+    const logged: unknown[] = [];
+    const log = { warn: (...args: unknown[]) => logged.push(args) } as unknown as RequestContext['log'];
+    const mapped = geometryFailure({ log }, err);
+    expect(mapped).toBeInstanceOf(AppError);
+    expect(mapped?.code).toBe('validation_failed');
+    expect(mapped?.message).toMatch(/^边界无法处理/);
+    expect(JSON.stringify(mapped?.details)).not.toContain('requires more points');
+    expect(JSON.stringify(logged)).toContain('requires more points');
+    // Anything else is not ours to rename.
+    expect(geometryFailure({ log }, new Error('connection reset'))).toBeNull();
   });
 });
 

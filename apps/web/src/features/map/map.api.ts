@@ -85,7 +85,8 @@ export function useBoundaries(filter: BoundaryFilter | undefined) {
 export function useCoverage(areaId: number | undefined) {
   return useQuery({
     queryKey: geoKeys.coverage(areaId ?? 0),
-    queryFn: () => api.get(`/api/areas/${areaId ?? 0}/coverage`, coverageReportSchema, { query: { minAreaM2: 1 } }),
+    // The server's default threshold (COVERAGE_MIN_AREA_M2) shows a 1 m² gap; do not raise it here.
+    queryFn: () => api.get(`/api/areas/${areaId ?? 0}/coverage`, coverageReportSchema),
     enabled: areaId !== undefined,
     staleTime: GEO_STALE_MS,
   });
