@@ -50,4 +50,24 @@ describe('loadConfig', () => {
     expect(config.auditKey.toString('hex')).toBe('ab'.repeat(32));
     expect(config.passwordPolicy).toEqual({ minLength: 8, minClasses: 3 });
   });
+
+  it('reads proxy hops, login limits, password history and timeouts, with safe defaults', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rg-config-'));
+    try {
+      const defaults = loadConfig({ REDGRID_DATA_DIR: dir });
+      expect(defaults.trustProxy).toBe(0);
+      expect(defaults.loginRateLimit).toEqual({ perIp: 100, perAccount: 10, windowMinutes: 15 });
+      expect(defaults.passwordHistory).toBe(5);
+      expect(defaults.timeouts).toEqual({ headersMs: 10_000, requestMs: 60_000, socketMs: 120_000 });
+      expect(defaults.metricsToken).toBeNull();
+      expect(loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_TRUST_PROXY: 'true' }).trustProxy).toBe(1);
+      expect(loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+      expect(loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_TRUST_PROXY: 'false' }).trustProxy).toBe(0);
+      expect(() => loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_TRUST_PROXY: 'yes' })).toThrow(ConfigError);
+      expect(() => loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_HEADERS_TIMEOUT_SECONDS: '90', REDGRID_REQUEST_TIMEOUT_SECONDS: '60' })).toThrow(/REDGRID_HEADERS_TIMEOUT_SECONDS/);
+      expect(() => loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_METRICS_TOKEN: 'short' })).toThrow(/REDGRID_METRICS_TOKEN/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
