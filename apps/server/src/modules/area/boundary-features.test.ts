@@ -2,7 +2,7 @@ import { boundaryImportRequestSchema, type BoundaryImportInput } from '@redgrid/
 import { describe, expect, it } from 'vitest';
 import { distanceMeters } from '../geo/crs.ts';
 import { IssueList } from './area-import-report.ts';
-import { checkBoundaryFeatures } from './boundary-features.ts';
+import { checkBoundaryFeatures, describeValidity, placementIssue, positionsOf } from './boundary-features.ts';
 
 const SQUARE = [[[120.05, 31.75], [120.06, 31.75], [120.06, 31.76], [120.05, 31.76], [120.05, 31.75]]];
 
@@ -77,5 +77,37 @@ describe('boundary features', () => {
     const shift = distanceMeters([120.05, 31.75], [x0, y0]);
     expect(shift).toBeGreaterThan(400);
     expect(shift).toBeLessThan(700);
+  });
+});
+
+describe('the one placement check for every geometry that enters', () => {
+  it.each([
+    { what: 'longitude 500', positions: [[500, 31.7]], code: 'outside_china', says: '投影坐标' },
+    { what: 'EPSG:3857 metres', positions: [[13_363_000, 3_729_000]], code: 'outside_china', says: 'EPSG:3857' },
+    { what: 'the edge of the GCJ-02 box', positions: [[72.005, 38]], code: 'outside_china', says: '不在中国境内' },
+    { what: 'latitude first', positions: [[31.75, 120.05]], code: 'swapped_lat_lng', says: '[纬度, 经度]' },
+  ])('$what → $code', ({ positions, code, says }) => {
+    const issue = placementIssue(positions);
+    expect(issue?.code).toBe(code);
+    expect(issue?.message).toContain(says);
+  });
+
+  it('passes Changzhou and walks every nesting of coordinates', () => {
+    expect(placementIssue([[120.05, 31.75]])).toBeNull();
+    expect([...positionsOf({ type: 'MultiPolygon', coordinates: [SQUARE, SQUARE] })]).toHaveLength(10);
+    expect([...positionsOf({ type: 'LineString', coordinates: [[1, 2], [3, 4]] })]).toEqual([[1, 2], [3, 4]]);
+    expect([...positionsOf(null)]).toEqual([]);
+  });
+});
+
+describe('PostGIS validity reasons in our words, never echoed', () => {
+  it.each([
+    ['Self-intersection[120.1 31.7]', '自相交（位置 120.1 31.7）'],
+    ['Too few points in geometry component[120 31]', '点数太少（位置 120 31）'],
+    ['Hole lies outside shell[121.03 31.77]', '内环在外环之外（位置 121.03 31.77）'],
+    ['Something PostGIS says one day[1 2]', '几何无效'],
+    [null, '几何无效'],
+  ])('%s → %s', (reason, expected) => {
+    expect(describeValidity(reason)).toBe(expected);
   });
 });
