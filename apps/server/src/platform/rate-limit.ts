@@ -16,7 +16,8 @@ export async function loginRateLimit(scoped: FastifyInstance, config: AppConfig)
   await scoped.register(fastifyRateLimit, { global: false });
   const { perIp, perAccount, windowMinutes } = config.loginRateLimit;
   const timeWindow = windowMinutes * 60_000;
-  const byIp = scoped.createRateLimit({ max: perIp, timeWindow, keyGenerator: (req) => `ip:${req.ip}` });
+  // The plugin's own key for addresses: IPv6 clients counted by their /64, as one household or office.
+  const byIp = scoped.createRateLimit({ max: perIp, timeWindow });
   const byAccount = scoped.createRateLimit({ max: perAccount, timeWindow, keyGenerator: (req) => `user:${usernameOf(req)}` });
   return async function limitLogin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     for (const check of [byIp, byAccount]) {
