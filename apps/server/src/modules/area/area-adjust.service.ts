@@ -6,7 +6,8 @@ import { requirePermission, requireScope } from '../../platform/scope.ts';
 import { inTransaction, type Tx } from '../../platform/transaction.ts';
 import { convertGeometry, type ConvertibleGeometry } from '../geo/crs.ts';
 import { nextChildCode, orderNorthToSouth } from './area-code.ts';
-import { placementIssue, positionsOf } from './boundary-features.ts';
+import { crsFits } from './area-import.repository.ts';
+import { otherReadings, placementIssue, positionsOf, suspectCrs } from './boundary-features.ts';
 import {
   applyMoves,
   boundaryGeoJson,
@@ -269,6 +270,9 @@ export function redrawBoundary(ctx: RequestContext, areaId: number, input: Redra
       const gap = await gapOpenedM2(tx, area.id, area.parentId, fromWkb(check.wkb));
       if (gap >= COVERAGE_MIN_AREA_M2) warnings.push(`新边界让出的约 ${squareMetres(gap)} 平方米不属于任何相邻区域，将成为缝隙`);
     }
+    const readings = otherReadings(input.geometry, input.crs).map((r) => ({ feature: 0, areaId: area.id, crs: r.crs, geojson: JSON.stringify(r.geometry) }));
+    const suspect = suspectCrs(input.crs, await crsFits(tx, readings));
+    if (suspect) warnings.push(`${suspect.message}，请确认 crs`);
     await closeBoundary(tx, area.id, at);
     await openBoundary(tx, area.id, check.wkb, at, null);
     if (area.level === 'grid' && area.parentId !== null) {

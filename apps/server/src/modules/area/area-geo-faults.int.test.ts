@@ -155,6 +155,17 @@ describe('fault 7: a boundary whose declared crs looks wrong is named before it 
     expect(honest.json().warnings.filter((w: { code: string }) => w.code === 'crs_suspect')).toEqual([]);
   });
 
+  it('a redraw in GCJ-02 declared as WGS84 is named in its preview', async () => {
+    const [grid] = await gridsOf('320412001005');
+    if (!grid) throw new Error('no grid');
+    const current = await boundaryOf(grid.id);
+    const shifted = await t.app.inject({ method: 'PUT', url: `/api/areas/${grid.id}/boundary`, headers: admin.headers, payload: { crs: 'wgs84', geometry: toGcj(current), preview: true } });
+    expect(shifted.statusCode, shifted.body).toBe(200);
+    expect(shifted.json().warnings.join()).toMatch(/偏移约 [4-6]\d\d 米.*gcj02/);
+    const honest = await t.app.inject({ method: 'PUT', url: `/api/areas/${grid.id}/boundary`, headers: admin.headers, payload: { crs: 'gcj02', geometry: toGcj(current), preview: true } });
+    expect(honest.json().warnings.join()).not.toContain('坐标系');
+  });
+
   it('a GCJ-02 boundary declared as WGS84 for a grid without a boundary: the buildings name gcj02', async () => {
     const [grid] = await gridsOf('320412002002');
     if (!grid) throw new Error('no grid');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CRS_VALUES, type BoundaryImportReport, type BoundaryImportRequest, type CrsName, type DivisionImportOptions, type DivisionImportReport } from '@redgrid/contracts';
+import type { BoundaryImportReport, BoundaryImportRequest, CrsName, DivisionImportOptions, DivisionImportReport } from '@redgrid/contracts';
 import { appendAudit } from '../../platform/audit.ts';
 import type { RequestContext, Scope } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -25,8 +25,7 @@ import {
   type KnownArea,
   type NewArea,
 } from './area-import.repository.ts';
-import { checkBoundaryFeatures, describeValidity, type BoundaryCandidate } from './boundary-features.ts';
-import { convertGeometry } from '../geo/crs.ts';
+import { checkBoundaryFeatures, describeValidity, otherReadings, suspectCrs, type BoundaryCandidate } from './boundary-features.ts';
 import { DIVISION_LEVELS, levelLabel, levelRank, readDivisionFile, type DivisionFile, type DivisionRow } from './division-csv.ts';
 
 /** Rows accepted in one division file; the national file has 663,128. */
@@ -301,55 +300,26 @@ function unreadable(): DivisionFile {
   return { total: 0, rows: [], nodes: new Map(), cycles: new Set(), errors, warnings: new IssueList() };
 }
 
-const CRS_LABELS: Record<CrsName, string> = { wgs84: 'WGS84（GPS 原始坐标）', gcj02: 'GCJ-02（高德、腾讯地图、手机定位）', bd09: 'BD-09（百度地图）' };
-/** A shift against the current boundary this large, in metres, is not a redraw but a crs mix-up … */
-const CRS_SHIFT_MIN_M = 150;
-/** … when another reading of the same numbers lands within this share of it (and 50 m). */
-const CRS_OTHER_READING_MAX_SHARE = 0.2;
-
 function declaredReading(input: BoundaryInput, candidate: BoundaryCandidate | undefined): { input: BoundaryInput; declared: BoundaryCandidate['declared'] }[] {
   return candidate ? [{ input, declared: candidate.declared }] : [];
 }
 
 /**
  * Features that sit where they would if the file's coordinates were in another crs than the one
- * declared: shifted ~500 m off the area's current boundary, or — for an area without one — missing the
- * buildings under it, while another reading of the same numbers fits. Each becomes a warning naming the
- * likely crs, in the dry run and before anything is applied.
+ * declared (`suspectCrs`): each becomes a warning naming the likely crs, in the dry run and before
+ * anything is applied.
  */
 async function crsSuspects(tx: Tx, crs: CrsName, features: { input: BoundaryInput; declared: BoundaryCandidate['declared'] }[]): Promise<{ feature: number; message: string }[]> {
   if (features.length === 0) return [];
-  const others = CRS_VALUES.filter((c) => c !== crs);
-  const readings: CrsReading[] = features.flatMap(({ input, declared }) => [
-    { feature: input.feature, areaId: input.areaId, crs, geojson: input.geojson },
-    ...others.map((other) => ({ feature: input.feature, areaId: input.areaId, crs: other, geojson: JSON.stringify(convertGeometry(declared, other, 'wgs84')) })),
-  ]);
+  const readings: CrsReading[] = features.flatMap(({ input, declared }) =>
+    otherReadings(declared, crs).map((r) => ({ feature: input.feature, areaId: input.areaId, crs: r.crs, geojson: r.crs === crs ? input.geojson : JSON.stringify(r.geometry) })),
+  );
   const byFeature = new Map<number, CrsFit[]>();
   for (const fit of await crsFits(tx, readings)) byFeature.set(fit.feature, [...(byFeature.get(fit.feature) ?? []), fit]);
   const suspects: { feature: number; message: string }[] = [];
   for (const [feature, fits] of byFeature) {
-    const asDeclared = fits.find((f) => f.crs === crs);
-    if (!asDeclared) continue;
-    const alternatives = fits.filter((f) => f.crs !== crs);
-    if (asDeclared.offsetM !== null) {
-      const shift = asDeclared.offsetM;
-      const best = alternatives.filter((f) => f.offsetM !== null).sort((a, b) => (a.offsetM ?? 0) - (b.offsetM ?? 0))[0];
-      if (best?.offsetM != null && shift >= CRS_SHIFT_MIN_M && best.offsetM <= Math.max(50, shift * CRS_OTHER_READING_MAX_SHARE)) {
-        suspects.push({
-          feature,
-          message: `按声明的 ${crs} 读取，边界比现有边界整体偏移约 ${Math.round(shift)} 米；按 ${CRS_LABELS[best.crs as CrsName] ?? best.crs} 读取则只差约 ${Math.round(best.offsetM)} 米。坐标系很可能是 ${best.crs}，请确认 crs 后再导入`,
-        });
-      }
-      continue;
-    }
-    if (asDeclared.buildings < 3 || asDeclared.inside / asDeclared.buildings >= 0.5) continue;
-    const best = alternatives.sort((a, b) => b.inside - a.inside)[0];
-    if (best && best.inside / Math.max(1, best.buildings) >= 0.9) {
-      suspects.push({
-        feature,
-        message: `按声明的 ${crs} 读取，该区域的 ${asDeclared.buildings} 个楼栋只有 ${asDeclared.inside} 个落在边界内；按 ${CRS_LABELS[best.crs as CrsName] ?? best.crs} 读取则有 ${best.inside} 个。坐标系很可能是 ${best.crs}，请确认 crs 后再导入`,
-      });
-    }
+    const suspect = suspectCrs(crs, fits);
+    if (suspect) suspects.push({ feature, message: `${suspect.message}，请确认 crs 后再导入` });
   }
   return suspects.sort((a, b) => a.feature - b.feature);
 }

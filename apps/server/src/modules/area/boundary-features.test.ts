@@ -2,7 +2,7 @@ import { boundaryImportRequestSchema, type BoundaryImportInput } from '@redgrid/
 import { describe, expect, it } from 'vitest';
 import { distanceMeters } from '../geo/crs.ts';
 import { IssueList } from './area-import-report.ts';
-import { checkBoundaryFeatures, describeValidity, placementIssue, positionsOf } from './boundary-features.ts';
+import { checkBoundaryFeatures, describeValidity, placementIssue, positionsOf, suspectCrs } from './boundary-features.ts';
 
 const SQUARE = [[[120.05, 31.75], [120.06, 31.75], [120.06, 31.76], [120.05, 31.76], [120.05, 31.75]]];
 
@@ -109,5 +109,21 @@ describe('PostGIS validity reasons in our words, never echoed', () => {
     [null, '几何无效'],
   ])('%s → %s', (reason, expected) => {
     expect(describeValidity(reason)).toBe(expected);
+  });
+});
+
+describe('a declared crs that looks wrong is named', () => {
+  const fit = (crs: string, offsetM: number | null, buildings = 0, inside = 0) => ({ crs, offsetM, buildings, inside });
+  it.each([
+    { what: 'GCJ-02 declared as WGS84, against the current boundary', fits: [fit('wgs84', 540), fit('gcj02', 3), fit('bd09', 1_100)], crs: 'gcj02' },
+    { what: 'BD-09 declared as GCJ-02', fits: [fit('gcj02', 900), fit('wgs84', 1_400), fit('bd09', 20)], declared: 'gcj02', crs: 'bd09' },
+    { what: 'a real redraw 300 m away that no reading undoes', fits: [fit('wgs84', 300), fit('gcj02', 250), fit('bd09', 800)], crs: null },
+    { what: 'a small adjustment', fits: [fit('wgs84', 40), fit('gcj02', 520), fit('bd09', 1_000)], crs: null },
+    { what: 'GCJ-02 declared as WGS84, against the buildings', fits: [fit('wgs84', null, 40, 6), fit('gcj02', null, 40, 40), fit('bd09', null, 40, 0)], crs: 'gcj02' },
+    { what: 'too few buildings to tell', fits: [fit('wgs84', null, 2, 0), fit('gcj02', null, 2, 2), fit('bd09', null, 2, 0)], crs: null },
+  ])('$what → $crs', ({ fits, crs, declared }) => {
+    const suspect = suspectCrs((declared ?? 'wgs84') as 'wgs84' | 'gcj02', fits);
+    expect(suspect?.crs ?? null).toBe(crs);
+    if (crs) expect(suspect?.message).toContain(crs);
   });
 });

@@ -1,7 +1,7 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson';
-import type { BoundaryImportRequest, ImportIssue } from '@redgrid/contracts';
+import { CRS_VALUES, type BoundaryImportRequest, type CrsName, type ImportIssue } from '@redgrid/contracts';
 import { z } from 'zod';
-import { convertGeometry, detectSwappedLatLng, isInChinaBounds } from '../geo/crs.ts';
+import { convertGeometry, detectSwappedLatLng, isInChinaBounds, type ConvertibleGeometry } from '../geo/crs.ts';
 import type { IssueList } from './area-import-report.ts';
 
 /**
@@ -190,4 +190,53 @@ export function checkBoundaryFeatures(request: BoundaryImportRequest, errors: Is
     });
   }
   return candidates;
+}
+
+const CRS_LABELS: Record<CrsName, string> = { wgs84: 'WGS84（GPS 原始坐标）', gcj02: 'GCJ-02（高德、腾讯地图、手机定位）', bd09: 'BD-09（百度地图）' };
+/** A shift against the current boundary this large, in metres, is not a redraw but a crs mix-up … */
+const CRS_SHIFT_MIN_M = 150;
+/** … when another reading of the same numbers lands within this share of it (or 50 m). */
+const CRS_OTHER_READING_MAX_SHARE = 0.2;
+
+/** The same numbers read in every crs, the declared one first: what each reading puts on the ground (WGS84). */
+export function otherReadings<G extends ConvertibleGeometry>(declared: G, crs: CrsName): { crs: CrsName; geometry: G }[] {
+  return [crs, ...CRS_VALUES.filter((c) => c !== crs)].map((c) => ({ crs: c, geometry: convertGeometry(declared, c, 'wgs84') }));
+}
+
+/** How one reading sits on what the area already has (see `crsFits` in the import repository). */
+export interface ReadingFit {
+  crs: string;
+  /** Metres between centroids of the reading and the current boundary; null without a current boundary. */
+  offsetM: number | null;
+  buildings: number;
+  inside: number;
+}
+
+/**
+ * Whether a boundary sits where it would if its coordinates were in another crs than the one declared —
+ * GCJ-02 (a phone, AMap) declared as WGS84 is a systematic ~500 m shift in eastern China. Against the
+ * current boundary: the declared reading is ≥ 150 m off while another is within a fifth of that (or
+ * 50 m). Without a current boundary, against the buildings under the area: fewer than half inside as
+ * declared, at least 90 % inside another reading. The answer names the likely crs.
+ */
+export function suspectCrs(declared: CrsName, fits: readonly ReadingFit[]): { crs: CrsName; message: string } | null {
+  const asDeclared = fits.find((f) => f.crs === declared);
+  if (!asDeclared) return null;
+  const alternatives = fits.filter((f): f is ReadingFit & { crs: CrsName } => f.crs !== declared && (CRS_VALUES as readonly string[]).includes(f.crs));
+  if (asDeclared.offsetM !== null) {
+    const shift = asDeclared.offsetM;
+    const best = alternatives.filter((f) => f.offsetM !== null).sort((a, b) => (a.offsetM ?? 0) - (b.offsetM ?? 0))[0];
+    if (best?.offsetM == null || shift < CRS_SHIFT_MIN_M || best.offsetM > Math.max(50, shift * CRS_OTHER_READING_MAX_SHARE)) return null;
+    return {
+      crs: best.crs,
+      message: `按声明的 ${declared} 读取，边界比现有边界整体偏移约 ${Math.round(shift)} 米；按 ${CRS_LABELS[best.crs]} 读取则只差约 ${Math.round(best.offsetM)} 米：坐标系很可能是 ${best.crs}`,
+    };
+  }
+  if (asDeclared.buildings < 3 || asDeclared.inside / asDeclared.buildings >= 0.5) return null;
+  const best = [...alternatives].sort((a, b) => b.inside - a.inside)[0];
+  if (!best || best.inside / Math.max(1, best.buildings) < 0.9) return null;
+  return {
+    crs: best.crs,
+    message: `按声明的 ${declared} 读取，该区域的 ${asDeclared.buildings} 个楼栋只有 ${asDeclared.inside} 个落在边界内；按 ${CRS_LABELS[best.crs]} 读取则有 ${best.inside} 个：坐标系很可能是 ${best.crs}`,
+  };
 }
