@@ -14,8 +14,8 @@ import { registerAreaGeoRoutes } from './modules/area/area-geo.routes.ts';
 import { registerAreaProposalRoutes } from './modules/area/area-proposal.routes.ts';
 import { registerAreaImportRoutes } from './modules/area/area-import.routes.ts';
 import { registerAreaRoutes } from './modules/area/area.routes.ts';
-import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
-import { registerDivisionLibraryRoutes } from './modules/division/division-library.routes.ts';
+import { auditModule } from './modules/audit/index.ts';
+import { divisionModule } from './modules/division/index.ts';
 import { registerAuthRoutes, cookieOptions } from './modules/auth/auth.routes.ts';
 import { resolveSession } from './modules/auth/auth.service.ts';
 import { registerSecurityRoutes } from './modules/security/security.routes.ts';
@@ -147,10 +147,10 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   registerAreaProposalRoutes(app);
   registerAreaRoutes(app);
   registerAreaImportRoutes(app);
-  registerDivisionLibraryRoutes(app);
   const modules: ModuleOptions = { deps, registry };
   await app.register(userModule, modules);
-  registerAuditRoutes(app);
+  await app.register(divisionModule, modules);
+  await app.register(auditModule, modules);
   registerSecurityRoutes(app);
 
   const webDist = config.webDist ?? fileURLToPath(new URL('../../web/dist', import.meta.url));

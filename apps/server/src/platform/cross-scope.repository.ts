@@ -81,3 +81,20 @@ export async function divisionEditionImporters(db: Db, editionIds: readonly numb
     .execute();
   return new Map(rows.map((r) => [r.editionId, r.displayName]));
 }
+
+/**
+ * The audit trail for the audit admin. Three-way admin separation (三权分立) gives the auditor every
+ * row and nothing else (audit.read is the audit admin's only permission), so the trail is read whole,
+ * not by area. Called by the audit module (audit.service.ts).
+ */
+export async function listAuditTrail(db: Db, f: { entity?: string | undefined; action?: string | undefined; actorId?: number | undefined; page: number; pageSize: number }) {
+  let base = unrestricted(db).selectFrom('audit_log');
+  if (f.entity) base = base.where('entity', '=', f.entity);
+  if (f.action) base = base.where('action', '=', f.action);
+  if (f.actorId) base = base.where('actor_id', '=', f.actorId);
+  const [rows, count] = await Promise.all([
+    base.selectAll().orderBy('id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
+    base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: count.n };
+}
