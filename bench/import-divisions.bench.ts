@@ -29,7 +29,7 @@ import { testConfig } from '../apps/server/src/config.ts';
 import { copyFrom } from '../apps/server/src/db/copy.ts';
 import { openEmbedded, openPostgres, type Database } from '../apps/server/src/db/engine.ts';
 import { migrate } from '../apps/server/src/db/migrate.ts';
-import { importDivisionsCsv } from '../apps/server/src/modules/area/area-import.service.ts';
+import { importDivisionsCsv } from '../apps/server/src/modules/area/import/area-import.service.ts';
 import { adoptDivisions, deleteEdition, importEdition } from '../apps/server/src/modules/division/index.ts';
 import { scopeFromRoles, type ActorRole, type RequestContext } from '../apps/server/src/platform/context.ts';
 import { FieldCipher } from '../apps/server/src/platform/crypto.ts';

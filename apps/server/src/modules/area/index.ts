@@ -3,6 +3,6 @@
  * module only from here.
  */
 // TRANSITION: the area module's owner fills in its module plugin and the rest of its public surface.
-export { IssueList } from './area-import-report.ts';
-export { importDivisionsCsv } from './area-import.service.ts';
-export { levelLabel } from './division-csv.ts';
+export { IssueList } from '../../platform/import-report.ts';
+export { importDivisionsCsv } from './import/area-import.service.ts';
+export { levelLabel } from './import/division-csv.ts';

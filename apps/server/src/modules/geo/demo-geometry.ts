@@ -1,6 +1,6 @@
 import { Delaunay } from 'd3-delaunay';
 import type { MultiPolygon } from 'geojson';
-import { shortAreaName } from '../area/area-name.ts';
+import { shortAreaName } from './area-name.ts';
 import type { LngLat } from './crs.ts';
 import { seededRandom } from './seeded-random.ts';
 import {

@@ -2,8 +2,8 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { sql } from 'kysely';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { areaIdByCode, createTestApp, loginAs, type Session, type TestApp } from '../../../test/harness.ts';
-import { distanceMeters, fromWgs84 } from '../geo/crs.ts';
+import { areaIdByCode, createTestApp, loginAs, type Session, type TestApp } from '../../../../test/harness.ts';
+import { distanceMeters, fromWgs84 } from '../../geo/crs.ts';
 
 let t: TestApp;
 let admin: Session;

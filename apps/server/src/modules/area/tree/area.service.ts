@@ -1,7 +1,7 @@
 import type { AreaDetail, AreaListQuery, AreaView } from '@redgrid/contracts';
-import type { RequestContext } from '../../platform/context.ts';
-import { notFound } from '../../platform/errors.ts';
-import { requirePermission, requireScope } from '../../platform/scope.ts';
+import type { RequestContext } from '../../../platform/context.ts';
+import { notFound } from '../../../platform/errors.ts';
+import { requirePermission, requireScope } from '../../../platform/scope.ts';
 import { findArea, listAncestors, listChildren, listScopeRoots, searchAreas, sumHouseholds } from './area.repository.ts';
 
 export async function listMyRootAreas(ctx: RequestContext): Promise<AreaView[]> {

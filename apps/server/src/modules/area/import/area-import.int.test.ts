@@ -10,11 +10,11 @@ import {
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { areaIdByCode, createTestApp, loginAs, userIdByName, type Session, type TestApp } from '../../../test/harness.ts';
-import { distanceMeters, fromWgs84 } from '../geo/crs.ts';
+import { areaIdByCode, createTestApp, loginAs, userIdByName, type Session, type TestApp } from '../../../../test/harness.ts';
+import { distanceMeters, fromWgs84 } from '../../geo/crs.ts';
 
 /** The real statistical files shipped beside the repository (see /work/shared/data/divisions/README.md). */
-const DIVISIONS = new URL('../../../../../../shared/data/divisions/', import.meta.url);
+const DIVISIONS = new URL('../../../../../../../shared/data/divisions/', import.meta.url);
 const divisionFile = (name: string) => readFileSync(new URL(name, DIVISIONS));
 
 let t: TestApp;

@@ -1,8 +1,8 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { CRS_VALUES, type BoundaryImportRequest, type CrsName, type ImportIssue } from '@redgrid/contracts';
 import { z } from 'zod';
-import { convertGeometry, detectSwappedLatLng, isInChinaBounds, type ConvertibleGeometry } from '../geo/crs.ts';
-import type { IssueList } from './area-import-report.ts';
+import { convertGeometry, detectSwappedLatLng, isInChinaBounds, type ConvertibleGeometry } from '../../geo/crs.ts';
+import type { IssueList } from '../../../platform/import-report.ts';
 
 /**
  * The checks a boundary feature needs before the database sees it: a code to match, a polygonal

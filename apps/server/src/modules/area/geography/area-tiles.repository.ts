@@ -1,8 +1,8 @@
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../db/types.ts';
-import type { Scope } from '../../platform/context.ts';
-import { areaPathInScope } from '../../platform/scope.ts';
+import type { DB } from '../../../db/types.ts';
+import type { Scope } from '../../../platform/context.ts';
+import { areaPathInScope } from '../../../platform/scope.ts';
 
 export const TILE_EXTENT = 4096;
 const TILE_BUFFER = 64;

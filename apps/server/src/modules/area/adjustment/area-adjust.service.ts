@@ -1,13 +1,13 @@
 import { COVERAGE_MIN_AREA_M2, type AdjustmentResult, type AreaBrief, type CreateGrid, type MergeGrids, type RedrawBoundary, type RetireGrid, type SplitGrid } from '@redgrid/contracts';
-import type { RequestContext, Scope } from '../../platform/context.ts';
-import { appendAudit } from '../../platform/audit.ts';
-import { AppError, notFound, pgErrorCode } from '../../platform/errors.ts';
-import { requirePermission, requireScope } from '../../platform/scope.ts';
-import { inTransaction, type Tx } from '../../platform/transaction.ts';
-import { convertGeometry, type ConvertibleGeometry } from '../geo/crs.ts';
-import { nextChildCode, orderNorthToSouth } from './area-code.ts';
-import { crsFits } from './area-import.repository.ts';
-import { otherReadings, placementIssue, positionsOf, suspectCrs } from './boundary-features.ts';
+import type { RequestContext, Scope } from '../../../platform/context.ts';
+import { appendAudit } from '../../../platform/audit.ts';
+import { AppError, notFound, pgErrorCode } from '../../../platform/errors.ts';
+import { requirePermission, requireScope } from '../../../platform/scope.ts';
+import { inTransaction, type Tx } from '../../../platform/transaction.ts';
+import { convertGeometry, type ConvertibleGeometry } from '../../geo/crs.ts';
+import { nextChildCode, orderNorthToSouth } from '../tree/area-code.ts';
+import { crsFits } from '../import/area-import.repository.ts';
+import { otherReadings, placementIssue, positionsOf, suspectCrs } from '../import/boundary-features.ts';
 import {
   applyMoves,
   boundaryGeoJson,
@@ -38,7 +38,7 @@ import {
   type MovableChild,
   type Piece,
 } from './area-adjust.repository.ts';
-import { listChildren } from './area.repository.ts';
+import { listChildren } from '../tree/area.repository.ts';
 
 /** Carries a preview's result out of the transaction that is rolled back. */
 class PreviewRollback extends Error {

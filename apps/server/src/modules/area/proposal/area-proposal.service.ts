@@ -1,12 +1,12 @@
 import { multiPolygonSchema, type AcceptGridProposal, type AdjustmentResult, type AreaBrief, type GridProposal, type GridProposalRequest } from '@redgrid/contracts';
 import type { MultiPolygon } from 'geojson';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/types.ts';
-import type { RequestContext } from '../../platform/context.ts';
-import { AppError, notFound, validationFailed } from '../../platform/errors.ts';
-import { requirePermission, requireScope } from '../../platform/scope.ts';
-import type { Tx } from '../../platform/transaction.ts';
-import { proposeGrids, type HouseholdRange } from '../geo/grid-proposal.ts';
+import type { DB } from '../../../db/types.ts';
+import type { RequestContext } from '../../../platform/context.ts';
+import { AppError, notFound, validationFailed } from '../../../platform/errors.ts';
+import { requirePermission, requireScope } from '../../../platform/scope.ts';
+import type { Tx } from '../../../platform/transaction.ts';
+import { proposeGrids, type HouseholdRange } from '../../geo/grid-proposal.ts';
 import {
   applyMoves,
   boundaryGeoJson,
@@ -25,8 +25,8 @@ import {
   type GeometryCheck,
   type LockedArea,
   type MovableChild,
-} from './area-adjust.repository.ts';
-import { adjust, finish, movedSummary, nextCodes, toWgs } from './area-adjust.service.ts';
+} from '../adjustment/area-adjust.repository.ts';
+import { adjust, finish, movedSummary, nextCodes, toWgs } from '../adjustment/area-adjust.service.ts';
 import {
   activeGridsOf,
   balanceSettingFor,
@@ -38,8 +38,8 @@ import {
   proposalGeometryReport,
   type BuildingsToDivide,
 } from './area-proposal.repository.ts';
-import { shortAreaName } from './area-name.ts';
-import { findArea } from './area.repository.ts';
+import { shortAreaName } from '../../geo/area-name.ts';
+import { findArea } from '../tree/area.repository.ts';
 
 /**
  * 网格划分方案. Drafting needs area.manage, like every adjustment, although it writes nothing: it is a

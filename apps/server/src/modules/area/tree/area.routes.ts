@@ -1,7 +1,7 @@
 import { areaDetailSchema, areaListQuerySchema, areaSchema, createPlaceSchema, errorBodySchema, idParamsSchema, updateAreaSchema } from '@redgrid/contracts';
 import { z } from 'zod';
-import { ctxOf, type App } from '../../platform/http.ts';
-import { createPlace, updateArea } from './area-place.service.ts';
+import { ctxOf, type App } from '../../../platform/http.ts';
+import { createPlace, updateArea } from '../places/area-place.service.ts';
 import { getArea, listAreas, listMyRootAreas } from './area.service.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };

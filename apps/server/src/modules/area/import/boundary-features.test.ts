@@ -1,7 +1,7 @@
 import { boundaryImportRequestSchema, type BoundaryImportInput } from '@redgrid/contracts';
 import { describe, expect, it } from 'vitest';
-import { distanceMeters } from '../geo/crs.ts';
-import { IssueList } from './area-import-report.ts';
+import { distanceMeters } from '../../geo/crs.ts';
+import { IssueList } from '../../../platform/import-report.ts';
 import { checkBoundaryFeatures, describeValidity, placementIssue, positionsOf, suspectCrs } from './boundary-features.ts';
 
 const SQUARE = [[[120.05, 31.75], [120.06, 31.75], [120.06, 31.76], [120.05, 31.76], [120.05, 31.75]]];

@@ -1,7 +1,7 @@
 import type { AdjustmentResult, BalanceReport, GridProposal } from '@redgrid/contracts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { areaIdByCode, createTestApp, loginAs, type Session, type TestApp } from '../../../test/harness.ts';
+import { areaIdByCode, createTestApp, loginAs, type Session, type TestApp } from '../../../../test/harness.ts';
 
 let t: TestApp;
 let jkAdmin: Session;

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { areaIdByCode, createTestApp, loginAs, type Session, type TestApp } from '../../../test/harness.ts';
-import type { RequestContext } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
-import { fromWgs84 } from '../geo/crs.ts';
-import { geometryFailure } from './area-adjust.service.ts';
+import { areaIdByCode, createTestApp, loginAs, type Session, type TestApp } from '../../../../test/harness.ts';
+import type { RequestContext } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { fromWgs84 } from '../../geo/crs.ts';
+import { geometryFailure } from '../adjustment/area-adjust.service.ts';
 
 /**
  * Regression tests for the geography faults found when the landed product was attacked (issue 7,

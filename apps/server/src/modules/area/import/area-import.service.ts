@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { BoundaryImportReport, BoundaryImportRequest, CrsName, DivisionImportOptions, DivisionImportReport } from '@redgrid/contracts';
-import { appendAudit } from '../../platform/audit.ts';
-import type { RequestContext, Scope } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
-import { pathInScope, requirePermission, requireScope } from '../../platform/scope.ts';
-import { inTransaction, type Tx } from '../../platform/transaction.ts';
-import { commonAncestorId, IssueList } from './area-import-report.ts';
+import { appendAudit } from '../../../platform/audit.ts';
+import type { RequestContext, Scope } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { pathInScope, requirePermission, requireScope } from '../../../platform/scope.ts';
+import { inTransaction, type Tx } from '../../../platform/transaction.ts';
+import { commonAncestorId, IssueList } from '../../../platform/import-report.ts';
 import {
   checkGeometries,
   closeBoundaries,

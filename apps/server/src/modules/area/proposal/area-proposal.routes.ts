@@ -1,5 +1,5 @@
 import { acceptGridProposalSchema, adjustmentResultSchema, errorBodySchema, gridProposalRequestSchema, gridProposalSchema, idParamsSchema } from '@redgrid/contracts';
-import { ctxOf, type App } from '../../platform/http.ts';
+import { ctxOf, type App } from '../../../platform/http.ts';
 import { acceptGridProposal, draftGridProposal } from './area-proposal.service.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { AreaView } from '@redgrid/contracts';
-import type { DB } from '../../db/types.ts';
-import type { Scope } from '../../platform/context.ts';
-import { areaPathInScope } from '../../platform/scope.ts';
+import type { DB } from '../../../db/types.ts';
+import type { Scope } from '../../../platform/context.ts';
+import { areaPathInScope } from '../../../platform/scope.ts';
 
 type Q = Kysely<DB>;
 

@@ -20,8 +20,8 @@ import {
   splitGridSchema,
 } from '@redgrid/contracts';
 import { z } from 'zod';
-import { ctxOf, type App } from '../../platform/http.ts';
-import { createGrid, mergeGrids, redrawBoundary, retireGrid, splitGrid } from './area-adjust.service.ts';
+import { ctxOf, type App } from '../../../platform/http.ts';
+import { createGrid, mergeGrids, redrawBoundary, retireGrid, splitGrid } from '../adjustment/area-adjust.service.ts';
 import { balanceReport, boundariesAsGeoJson, coverageReport, locatePoint, locatePoints, vectorTile } from './area-geo.service.ts';
 import { areaHistory } from './area-history.service.ts';
 

@@ -1,9 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
 import { COVERAGE_SLIVER_WIDTH_M, type AdjustmentResult, type AreaLevel } from '@redgrid/contracts';
-import type { Scope } from '../../platform/context.ts';
-import { areaPathInScope } from '../../platform/scope.ts';
-import type { Tx } from '../../platform/transaction.ts';
-import { describeValidity } from './boundary-features.ts';
+import type { Scope } from '../../../platform/context.ts';
+import { areaPathInScope } from '../../../platform/scope.ts';
+import type { Tx } from '../../../platform/transaction.ts';
+import { describeValidity } from '../import/boundary-features.ts';
 
 export interface LockedArea {
   id: number;

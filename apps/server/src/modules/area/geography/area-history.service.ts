@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { RequestContext } from '../../platform/context.ts';
-import { notFound } from '../../platform/errors.ts';
-import { requirePermission, requireScope } from '../../platform/scope.ts';
-import { findArea } from './area.repository.ts';
+import type { RequestContext } from '../../../platform/context.ts';
+import { notFound } from '../../../platform/errors.ts';
+import { requirePermission, requireScope } from '../../../platform/scope.ts';
+import { findArea } from '../tree/area.repository.ts';
 
 /** Boundary versions of an area and the changes that made them: "what did this grid look like, and who changed it". */
 export async function areaHistory(ctx: RequestContext, areaId: number) {

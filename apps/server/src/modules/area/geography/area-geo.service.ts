@@ -1,12 +1,12 @@
 import { COVERAGE_MIN_AREA_M2, type AreaBrief, type BalanceReport, type CoverageReport, type CrsName, type LocateResult } from '@redgrid/contracts';
-import type { RequestContext } from '../../platform/context.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
-import { requirePermission, requireScope } from '../../platform/scope.ts';
-import { convertGeometry, detectSwappedLatLng, isInChinaBounds, toWgs84, type ConvertibleGeometry } from '../geo/crs.ts';
+import type { RequestContext } from '../../../platform/context.ts';
+import { AppError, notFound } from '../../../platform/errors.ts';
+import { requirePermission, requireScope } from '../../../platform/scope.ts';
+import { convertGeometry, detectSwappedLatLng, isInChinaBounds, toWgs84, type ConvertibleGeometry } from '../../geo/crs.ts';
 import { findDeepestContaining, findNearestGrid, listBoundaries, listBriefs, locateMany } from './area-geo.repository.ts';
 import { coverageOf, gridBalance } from './area-report.repository.ts';
 import { areaTile } from './area-tiles.repository.ts';
-import { findArea, listAncestors } from './area.repository.ts';
+import { findArea, listAncestors } from '../tree/area.repository.ts';
 
 /** A point from a client, checked and brought to WGS84; swapped axes are named, not guessed. */
 export function pointToWgs84(lng: number, lat: number, crs: CrsName, field = 'lng'): [number, number] {

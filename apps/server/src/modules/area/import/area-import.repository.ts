@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { AreaLevel } from '@redgrid/contracts';
-import type { Scope } from '../../platform/context.ts';
-import { areaPathInScope } from '../../platform/scope.ts';
-import type { Tx } from '../../platform/transaction.ts';
+import type { Scope } from '../../../platform/context.ts';
+import { areaPathInScope } from '../../../platform/scope.ts';
+import type { Tx } from '../../../platform/transaction.ts';
 
 /**
  * Rows per statement when many rows travel as arrays (unnest): large enough that the round trips

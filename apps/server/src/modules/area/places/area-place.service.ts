@@ -1,14 +1,14 @@
 import type { AreaDetail, CreatePlace, UpdateArea } from '@redgrid/contracts';
 import { sql } from 'kysely';
-import type { RequestContext } from '../../platform/context.ts';
-import { appendAudit } from '../../platform/audit.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
-import { requirePermission, requireScope } from '../../platform/scope.ts';
-import { inTransaction } from '../../platform/transaction.ts';
-import { nextChildCode } from './area-code.ts';
-import { issuedCodes, lockAreas, recountHouseholds } from './area-adjust.repository.ts';
-import { pointToWgs84 } from './area-geo.service.ts';
-import { getArea } from './area.service.ts';
+import type { RequestContext } from '../../../platform/context.ts';
+import { appendAudit } from '../../../platform/audit.ts';
+import { AppError, notFound } from '../../../platform/errors.ts';
+import { requirePermission, requireScope } from '../../../platform/scope.ts';
+import { inTransaction } from '../../../platform/transaction.ts';
+import { nextChildCode } from '../tree/area-code.ts';
+import { issuedCodes, lockAreas, recountHouseholds } from '../adjustment/area-adjust.repository.ts';
+import { pointToWgs84 } from '../geography/area-geo.service.ts';
+import { getArea } from '../tree/area.service.ts';
 
 /** Digits a building adds to its grid's code (00001–99999, Xi'an DB6101/T 3185) and a unit to its building's. */
 const BUILDING_DIGITS = 5;

@@ -8,7 +8,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { acceptedReport, ctxOf, readBodiesAsBytes, type App } from '../../platform/http.ts';
+import { acceptedReport, ctxOf, readBodiesAsBytes, type App } from '../../../platform/http.ts';
 import { importBoundaries, importDivisionsCsv } from './area-import.service.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { COVERAGE_SLIVER_WIDTH_M, type AreaBrief } from '@redgrid/contracts';
-import type { DB } from '../../db/types.ts';
+import type { DB } from '../../../db/types.ts';
 
 type Q = Kysely<DB>;
 

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../db/types.ts';
-import type { Scope } from '../../platform/context.ts';
-import { areaPathInScope } from '../../platform/scope.ts';
-import type { Tx } from '../../platform/transaction.ts';
-import type { Wkb } from './area-adjust.repository.ts';
+import type { DB } from '../../../db/types.ts';
+import type { Scope } from '../../../platform/context.ts';
+import { areaPathInScope } from '../../../platform/scope.ts';
+import type { Tx } from '../../../platform/transaction.ts';
+import type { Wkb } from '../adjustment/area-adjust.repository.ts';
 
 /** A transaction is a Kysely too: drafts read outside one, acceptance inside. */
 type Q = Kysely<DB>;
