@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { CSRF_HEADER, SESSION_COOKIE, type SessionResponse } from '@redgrid/contracts';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { systemContext } from '../src/boot.ts';
 import { testConfig, type AppConfig } from '../src/config.ts';
@@ -101,4 +101,25 @@ export async function areaIdByCode(database: Database, code: string): Promise<nu
 export async function userIdByName(database: Database, username: string): Promise<number> {
   const row = await database.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * The one preamble of an integration file: the app on its own database for the whole file, closed
+ * after it. Read `ctx.t` inside tests and hooks (it is set once `beforeAll` has run).
+ *
+ *   const ctx = useTestApp();
+ *   it('…', async () => { const res = await ctx.t.app.inject(…) });
+ */
+export function useTestApp(overrides: Partial<AppConfig> = {}, options: { seed?: boolean; editions?: boolean } = {}): { readonly t: TestApp } {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await createTestApp(overrides, options);
+  }, 180_000);
+  afterAll(async () => app?.close());
+  return {
+    get t(): TestApp {
+      if (!app) throw new Error('useTestApp: the app is not ready (read ctx.t inside tests or hooks)');
+      return app;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { areaIdByCode, createTestApp, type TestApp } from '../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { areaIdByCode, useTestApp } from '../../test/harness.ts';
 import { actorFromRoles, EMPTY_SCOPE, type Scope } from './context.ts';
 import { EmptyScopeError, ownedBy, ownedInsert, scopedDelete, scopedFrom, scopedUpdate } from './data-access.ts';
 import { AppError } from './errors.ts';
@@ -11,7 +11,7 @@ import { asSystem, makeContext, read, write } from './unit-of-work.ts';
  * without the scope, an empty scope is an error (never "everything", never silently "nothing"), and
  * a unit of work checks the permission before any work runs.
  */
-let t: TestApp;
+const app = useTestApp();
 let zbPath: string;
 let lshPath: string;
 
@@ -19,22 +19,20 @@ const people = (scope: Scope) => (db: Parameters<typeof scopedFrom>[0]) =>
   scopedFrom(db, scope, 'users as u').select(['u.username']).orderBy('u.username').execute();
 
 beforeAll(async () => {
-  t = await createTestApp();
   const path = async (code: string) =>
-    (await t.database.db.selectFrom('areas').select('path').where('id', '=', await areaIdByCode(t.database, code)).executeTakeFirstOrThrow()).path;
+    (await app.t.database.db.selectFrom('areas').select('path').where('id', '=', await areaIdByCode(app.t.database, code)).executeTakeFirstOrThrow()).path;
   zbPath = await path('320412001001');
   lshPath = await path('320412002002');
 });
-afterAll(async () => t?.close());
 
 function ctxWith(scope: Scope, permissions: string[] = ['user.read']) {
   const actor = { ...actorFromRoles({ id: 1, username: 'x', displayName: 'x' }, [], { mustChangePassword: false, sessionId: null }), permissions: new Set(permissions) } as ReturnType<typeof actorFromRoles>;
-  return makeContext(t.deps, { actor, scope, log: t.app.log, requestId: 'test-request', ip: null });
+  return makeContext(app.t.deps, { actor, scope, log: app.t.app.log, requestId: 'test-request', ip: null });
 }
 
 describe('scoped repositories', () => {
   it('refuse an empty scope on every kind of statement', async () => {
-    const db = t.database.db as unknown as Parameters<typeof scopedFrom>[0];
+    const db = app.t.database.db as unknown as Parameters<typeof scopedFrom>[0];
     expect(() => scopedFrom(db, EMPTY_SCOPE, 'users as u')).toThrow(EmptyScopeError);
     expect(() => scopedUpdate(db, EMPTY_SCOPE, 'users')).toThrow(EmptyScopeError);
     expect(() => scopedDelete(db, EMPTY_SCOPE, 'sessions')).toThrow(EmptyScopeError);
@@ -53,26 +51,26 @@ describe('scoped repositories', () => {
   });
 
   it('see only the rows owned inside the scope', async () => {
-    const zb = await people({ ...EMPTY_SCOPE, areas: [zbPath] })(t.database.db as never);
+    const zb = await people({ ...EMPTY_SCOPE, areas: [zbPath] })(app.t.database.db as never);
     expect(zb.map((u) => u.username).sort()).toEqual(['dy_member', 'zb_admin', 'zb_leader', 'zb_worker']);
-    const both = await people({ ...EMPTY_SCOPE, areas: [zbPath, lshPath] })(t.database.db as never);
+    const both = await people({ ...EMPTY_SCOPE, areas: [zbPath, lshPath] })(app.t.database.db as never);
     expect(both.map((u) => u.username)).toContain('lsh_worker');
     expect(both.map((u) => u.username)).not.toContain('admin');
   });
 
   it('never update a row outside the scope, even by id', async () => {
-    const admin = await t.database.db.selectFrom('users').select(['id', 'display_name']).where('username', '=', 'admin').executeTakeFirstOrThrow();
-    const result = await scopedUpdate(t.database.db as never, { ...EMPTY_SCOPE, areas: [zbPath] }, 'users')
+    const admin = await app.t.database.db.selectFrom('users').select(['id', 'display_name']).where('username', '=', 'admin').executeTakeFirstOrThrow();
+    const result = await scopedUpdate(app.t.database.db as never, { ...EMPTY_SCOPE, areas: [zbPath] }, 'users')
       .set({ display_name: '被改了' })
       .where('id', '=', admin.id)
       .executeTakeFirst();
     expect(Number(result.numUpdatedRows)).toBe(0);
-    const after = await t.database.db.selectFrom('users').select('display_name').where('id', '=', admin.id).executeTakeFirstOrThrow();
+    const after = await app.t.database.db.selectFrom('users').select('display_name').where('id', '=', admin.id).executeTakeFirstOrThrow();
     expect(after.display_name).toBe(admin.display_name);
   });
 
   it('follow a user-owned table (sessions) through the user\'s home area', async () => {
-    const sql1 = scopedFrom(t.database.db as never, { ...EMPTY_SCOPE, areas: [zbPath] }, 'sessions as s').select('s.id').compile().sql;
+    const sql1 = scopedFrom(app.t.database.db as never, { ...EMPTY_SCOPE, areas: [zbPath] }, 'sessions as s').select('s.id').compile().sql;
     expect(sql1).toContain('home_area_id');
   });
 });
@@ -87,7 +85,7 @@ describe('units of work', () => {
   });
 
   it('refuse a context without an actor', async () => {
-    const anonymous = makeContext(t.deps, { actor: null, scope: null, log: t.app.log, requestId: 'r1', ip: null });
+    const anonymous = makeContext(app.t.deps, { actor: null, scope: null, log: app.t.app.log, requestId: 'r1', ip: null });
     await expect(read(anonymous, 'signed_in', async () => 1)).rejects.toMatchObject({ code: 'unauthenticated' });
   });
 
@@ -98,7 +96,7 @@ describe('units of work', () => {
   });
 
   it('roll a write back whole, its audit row included', async () => {
-    const count = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log`.execute(t.database.db)).rows[0]!.n;
+    const count = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log`.execute(app.t.database.db)).rows[0]!.n;
     const before = await count();
     await expect(
       write(ctxWith({ ...EMPTY_SCOPE, areas: [zbPath] }, ['user.manage']), 'user.manage', async (unit) => {
