@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageOf, pageQuerySchema } from './common.ts';
+import { idSchema, pageOf, pageQuerySchema } from './common.ts';
 
 export const sessionViewSchema = z
   .object({
@@ -17,7 +17,7 @@ export const sessionViewSchema = z
   .meta({ id: 'SessionView' });
 export type SessionView = z.infer<typeof sessionViewSchema>;
 export const sessionPageSchema = pageOf(sessionViewSchema).meta({ id: 'SessionPage' });
-export const sessionListQuerySchema = pageQuerySchema.extend({ userId: z.coerce.number().int().positive().optional() }).strict();
+export const sessionListQuerySchema = pageQuerySchema.extend({ userId: idSchema.optional() }).strict();
 export const sessionIdParamsSchema = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, '会话 id 格式不对') }).strict();
 
 export const securitySettingsSchema = z

@@ -42,6 +42,9 @@ describe('ids and pages past the database range', () => {
       expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
       expect(res.json().error.code).toBe('validation_failed');
     }
+    const sec = await loginAs(t.app, 'secadmin');
+    const sessions = await t.app.inject({ url: '/api/security/sessions?userId=99999999999999999999', headers: { cookie: sec.cookie } });
+    expect(sessions.statusCode).toBe(400);
   });
 });
 
