@@ -98,3 +98,66 @@ export async function listAuditTrail(db: Db, f: { entity?: string | undefined; a
   ]);
   return { rows, total: count.n };
 }
+
+export interface AreaByCode {
+  id: number;
+  code: string;
+  name: string;
+  level: AreaLevel;
+  path: string;
+  status: 'active' | 'retired';
+  parentCode: string | null;
+  parentLevel: AreaLevel | null;
+}
+
+/**
+ * Codes per lookup statement. One statement per 10,000 codes made PostgreSQL scan the whole table
+ * each time (a re-import of the national file took 13 s); one hash join over 250,000 takes a fraction.
+ */
+const AREA_CODE_LOOKUP_CHUNK = 250_000;
+
+/**
+ * Areas with these codes, wherever they are. A code is unique across the whole tree, so the division
+ * import (division module, division-tree-import.service.ts) must check each row against areas outside
+ * the caller's scope too, or the insert would fail on the unique key half-way. The import turns an
+ * out-of-scope match into an `out_of_scope` row error naming the code only (12-digit division codes are
+ * public statistical data) and shows none of the area's data. Only 12-digit division codes are asked for.
+ */
+export async function areasByDivisionCode(db: Db, codes: readonly string[]): Promise<Map<string, AreaByCode>> {
+  const found = new Map<string, AreaByCode>();
+  for (let i = 0; i < codes.length; i += AREA_CODE_LOOKUP_CHUNK) {
+    const part = codes.slice(i, i + AREA_CODE_LOOKUP_CHUNK);
+    const { rows } = await sql<AreaByCode>`
+      SELECT a.id, a.code, a.name, a.level, a.path, a.status, p.code AS "parentCode", p.level AS "parentLevel"
+        FROM areas a LEFT JOIN areas p ON p.id = a.parent_id
+       WHERE a.code = ANY(${part}::text[])`.execute(unrestricted(db));
+    for (const r of rows) found.set(r.code, r);
+  }
+  return found;
+}
+
+/**
+ * The national root (level `country`), under which the division import places new provinces (division
+ * module). Unscoped for the same reason as areasByDivisionCode: the import must know where a province
+ * would go before it can tell the caller that their scope does not reach it.
+ */
+export async function countryRoots(db: Db): Promise<AreaByCode[]> {
+  const { rows } = await sql<AreaByCode>`
+    SELECT id, code, name, level, path, status, NULL AS "parentCode", NULL AS "parentLevel"
+      FROM areas WHERE level = 'country' AND parent_id IS NULL ORDER BY id LIMIT 2`.execute(unrestricted(db));
+  return rows;
+}
+
+/**
+ * The household range set on an area itself or its nearest ancestor that sets one (the rule of the grid
+ * balance report). Ancestors may lie above the caller's scope: a target size is configuration, not a
+ * governed record. Called by the grid proposal (area module, area-proposal.service.ts) for a community
+ * loaded through the caller's scope.
+ */
+export async function householdRangeSetting(db: Db, path: string): Promise<{ min: number | null; max: number | null } | undefined> {
+  const { rows } = await sql<{ min: number | null; max: number | null }>`
+    SELECT x.balance_min AS min, x.balance_max AS max FROM areas x
+     WHERE starts_with(${path}, x.path) AND (x.balance_min IS NOT NULL OR x.balance_max IS NOT NULL)
+     ORDER BY x.depth DESC LIMIT 1`.execute(unrestricted(db));
+  return rows[0];
+}

@@ -3,6 +3,5 @@
  * module only from here.
  */
 // TRANSITION: the area module's owner fills in its module plugin and the rest of its public surface.
-export { IssueList } from '../../platform/import-report.ts';
-export { importDivisionsCsv } from './import/area-import.service.ts';
-export { levelLabel } from './import/division-csv.ts';
+/** The area tree as the division module's CSV import writes it (scope-bound, like any repository). */
+export { areaTreeWriter, type AreaTreeWriter, type NewArea } from './import/area-import.repository.ts';

@@ -20,10 +20,11 @@ import type { RequestContext } from '../../platform/context.ts';
 import { divisionEditionImporters } from '../../platform/cross-scope.repository.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { read, write, type Unit } from '../../platform/unit-of-work.ts';
-import { importDivisionsCsv, IssueList } from '../area/index.ts';
+import { IssueList } from '../../platform/import-report.ts';
 import { divisionLibraryRepository, type DivisionLibraryRepository, type DivisionRow, type EditionRow } from './division-library.repository.ts';
 import { ancestorCodes, CODE_SHAPES, levelLabel, levelName, prefixRange, subtreeRange, type CodeLength, type CodeShape } from './division-rules.ts';
 import { scanDivisionFileAsync } from './division-scan.ts';
+import { importDivisionsCsv } from './division-tree-import.service.ts';
 
 /** An edition holds at most this many rows (the national 5-level file has 663,128). */
 export const EDITION_ROWS_MAX = 2_000_000;

@@ -1,5 +1,5 @@
 import { DIVISION_LEVEL_NAMES, type DivisionLevelName, type ImportIssue } from '@redgrid/contracts';
-import { levelLabel as areaLevelLabel } from '../area/index.ts';
+import { levelLabel as areaLevelLabel } from './division-csv.ts';
 
 /**
  * The shape of a division code, for the two kinds of file the library holds: the 12-digit statistical

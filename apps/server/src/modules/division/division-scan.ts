@@ -1,5 +1,5 @@
 import { IMPORT_ISSUE_LIST_LIMIT } from '@redgrid/contracts';
-import { IssueList } from '../area/index.ts';
+import { IssueList } from '../../platform/import-report.ts';
 import { levelLabel, rowProblem, type CodeShape } from './division-rules.ts';
 
 /**

@@ -4,7 +4,12 @@
  */
 import { defineModule } from '../../platform/module.ts';
 import { registerDivisionLibraryRoutes } from './division-library.routes.ts';
+import { registerDivisionTreeImportRoutes } from './division-tree-import.routes.ts';
 
-export const divisionModule = defineModule('division', (app) => registerDivisionLibraryRoutes(app));
+export const divisionModule = defineModule('division', (app) => {
+  registerDivisionLibraryRoutes(app);
+  registerDivisionTreeImportRoutes(app);
+});
 
 export { adoptDivisions, deleteEdition, importEdition, listEditions } from './division-library.service.ts';
+export { importDivisionsCsv, type CsvInput } from './division-tree-import.service.ts';

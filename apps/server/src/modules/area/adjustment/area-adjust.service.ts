@@ -1,62 +1,36 @@
 import { COVERAGE_MIN_AREA_M2, type AdjustmentResult, type AreaBrief, type CreateGrid, type MergeGrids, type RedrawBoundary, type RetireGrid, type SplitGrid } from '@redgrid/contracts';
-import type { RequestContext, Scope } from '../../../platform/context.ts';
-import { appendAudit } from '../../../platform/audit.ts';
+import type { RequestContext } from '../../../platform/context.ts';
 import { AppError, notFound, pgErrorCode } from '../../../platform/errors.ts';
-import { requirePermission, requireScope } from '../../../platform/scope.ts';
-import { inTransaction, type Tx } from '../../../platform/transaction.ts';
-import { convertGeometry, type ConvertibleGeometry } from '../../geo/crs.ts';
+import { write, type WriteUnit } from '../../../platform/unit-of-work.ts';
+import { convertGeometry, type ConvertibleGeometry } from '../../geo/index.ts';
 import { nextChildCode, orderNorthToSouth } from '../tree/area-code.ts';
-import { crsFits } from '../import/area-import.repository.ts';
+import { areaRepository } from '../tree/area.repository.ts';
+import { areaImportRepository } from '../import/area-import.repository.ts';
 import { otherReadings, placementIssue, positionsOf, suspectCrs } from '../import/boundary-features.ts';
-import {
-  applyMoves,
-  boundaryGeoJson,
-  buildingsNowInside,
-  checkGeometry,
-  clipPieces,
-  closeBoundary,
-  currentBoundary,
-  fromGeoJson,
-  fromWkb,
-  gapOpenedM2,
-  householdsOf,
-  insertGrid,
-  issuedCodes,
-  lockAreas,
-  moveRoleAssignments,
-  openBoundary,
-  outsideParentM2,
-  overlappingSiblings,
-  planMoves,
-  recordChange,
-  recountHouseholds,
-  retireArea,
-  roleAssignmentsOn,
-  splitByLine,
-  unionOf,
-  type LockedArea,
-  type MovableChild,
-  type Piece,
-} from './area-adjust.repository.ts';
-import { listChildren } from '../tree/area.repository.ts';
+import { areaAdjustRepository, fromGeoJson, fromWkb, type AreaAdjustRepository, type LockedArea, type MovableChild, type Piece } from './area-adjust.repository.ts';
 
-/** Carries a preview's result out of the transaction that is rolled back. */
+/** Carries a preview's result out of the unit of work that is rolled back. */
 class PreviewRollback extends Error {
   constructor(readonly result: AdjustmentResult) {
     super('preview');
   }
 }
 
+/** What an adjustment works with: its unit of work and the adjustment repository on it. */
+export interface Adjusting {
+  unit: WriteUnit;
+  repo: AreaAdjustRepository;
+}
+
 /**
- * Every adjustment runs its real code path in one transaction; a preview rolls that transaction
- * back and answers with what would have happened, so preview and commit cannot disagree.
+ * Every adjustment runs its real code path in one unit of work; a preview rolls that unit back (by
+ * throwing its result out of it) and answers with what would have happened, so preview and commit
+ * cannot disagree.
  */
-export async function adjust(ctx: RequestContext, preview: boolean, work: (tx: Tx, scope: Scope) => Promise<AdjustmentResult>): Promise<AdjustmentResult> {
-  requirePermission(ctx, 'area.manage');
-  const scope = requireScope(ctx);
+export async function adjust(ctx: RequestContext, preview: boolean, work: (adjusting: Adjusting) => Promise<AdjustmentResult>): Promise<AdjustmentResult> {
   try {
-    return await inTransaction(ctx, async (tx) => {
-      const result = await work(tx, scope);
+    return await write(ctx, 'area.manage', async (unit) => {
+      const result = await work({ unit, repo: unit.use(areaAdjustRepository) });
       if (preview) throw new PreviewRollback({ ...result, applied: false, changeId: null });
       return result;
     });
@@ -87,8 +61,8 @@ function brief(a: Pick<LockedArea, 'id' | 'code' | 'name' | 'level'>): AreaBrief
   return { id: a.id, code: a.code, name: a.name, level: a.level };
 }
 
-async function lockGrid(tx: Tx, scope: Scope, id: number, field = 'id'): Promise<LockedArea> {
-  const [grid] = await lockAreas(tx, scope, [id]);
+async function lockGrid(repo: AreaAdjustRepository, id: number, field = 'id'): Promise<LockedArea> {
+  const [grid] = await repo.lockAreas([id]);
   if (!grid) throw notFound('网格');
   if (grid.level !== 'grid') throw new AppError('validation_failed', `${grid.name}不是网格`, { fields: { [field]: ['只能调整网格'] } });
   if (grid.status !== 'active') throw new AppError('conflict', `${grid.name}已撤销`, { fields: { [field]: ['网格已撤销'] } });
@@ -124,32 +98,33 @@ export function movedSummary(moves: MovableChild[], roleAssignments: number) {
   };
 }
 
-export async function nextCodes(tx: Tx, ctx: RequestContext, parent: { code: string; level: string }, count: number): Promise<string[]> {
+export async function nextCodes(repo: AreaAdjustRepository, ctx: RequestContext, parent: { code: string; level: string }, count: number): Promise<string[]> {
   const digits = parent.level === 'grid' ? ctx.config.gridCodeDigits.subgrid : ctx.config.gridCodeDigits.grid;
-  const issued = await issuedCodes(tx, parent.code, parent.code.length + digits);
+  const issued = await repo.issuedCodes(parent.code, parent.code.length + digits);
   const codes: string[] = [];
   for (let i = 0; i < count; i += 1) codes.push(nextChildCode(parent.code, [...issued, ...codes], digits));
   return codes;
 }
 
-export async function finish(tx: Tx, ctx: RequestContext, kind: AdjustmentResult['kind'], ownerId: number, summary: Record<string, unknown>, at: Date): Promise<number> {
-  const changeId = await recordChange(tx, { kind, at, actorId: ctx.actor?.id ?? null, areaId: ownerId, summary });
-  await appendAudit(tx, ctx, { action: kind, entity: 'area', entityId: ownerId, areaId: ownerId, after: { changeId, ...summary } });
+/** The change row and the audit row of an adjustment, in its unit of work. */
+export async function finish({ unit, repo }: Adjusting, kind: AdjustmentResult['kind'], ownerId: number, summary: Record<string, unknown>, at: Date): Promise<number> {
+  const changeId = await repo.recordChange({ kind, at, actorId: unit.actor.id, areaId: ownerId, summary });
+  await unit.audit({ action: kind, entity: 'area', entityId: ownerId, areaId: ownerId, after: { changeId, ...summary } });
   return changeId;
 }
 
 /** 拆分网格: by a line across it or by drawn polygons; the old grid retires, new grids take its buildings by location. */
 export function splitGrid(ctx: RequestContext, gridId: number, input: SplitGrid): Promise<AdjustmentResult> {
-  return adjust(ctx, input.preview, async (tx, scope) => {
-    const grid = await lockGrid(tx, scope, gridId);
-    const original = await currentBoundary(tx, grid.id);
+  return adjust(ctx, input.preview, async ({ unit, repo }) => {
+    const grid = await lockGrid(repo, gridId);
+    const original = await repo.currentBoundary(grid.id);
     if (!original) throw new AppError('validation_failed', `${grid.name}没有边界，无法拆分`);
     let pieces: Piece[];
     if (input.by.kind === 'line') {
-      pieces = (await splitByLine(tx, grid.id, toWgs(input.by.line, input.crs, 'by.line'))).filter((p) => p.areaM2 >= 1);
+      pieces = (await repo.splitByLine(grid.id, toWgs(input.by.line, input.crs, 'by.line'))).filter((p) => p.areaM2 >= 1);
       if (pieces.length <= original.parts) throw new AppError('validation_failed', '分割线没有把网格分成两块以上：分割线须完整穿过网格', { fields: { 'by.line': ['分割线须完整穿过网格'] } });
     } else {
-      const clipped = await clipPieces(tx, grid.id, input.by.polygons.map((p, i) => toWgs(p, input.crs, `by.polygons.${i}`)));
+      const clipped = await repo.clipPieces(grid.id, input.by.polygons.map((p, i) => toWgs(p, input.crs, `by.polygons.${i}`)));
       const tolerance = Math.max(1, original.areaM2 * 0.001);
       const empty = clipped.pieces.findIndex((p) => p.areaM2 < 1);
       if (empty >= 0) throw new AppError('validation_failed', `第 ${empty + 1} 块与网格不相交`, { fields: { [`by.polygons.${empty}`]: ['与网格不相交'] } });
@@ -165,34 +140,34 @@ export function splitGrid(ctx: RequestContext, gridId: number, input: SplitGrid)
     const ordered = input.by.kind === 'line' ? orderNorthToSouth(pieces, 0.002) : pieces;
     const parentId = grid.parentId;
     if (parentId === null) throw new Error('grid without parent');
-    const [parent] = await lockAreas(tx, scope, [parentId]);
+    const [parent] = await repo.lockAreas([parentId]);
     if (!parent) throw notFound('上级区域');
     const at = ctx.clock();
-    const codes = await nextCodes(tx, ctx, parent, ordered.length);
-    const hasBuildings = (await planMoves(tx, [grid.id], [grid.id])).some((m) => m.level === 'building');
+    const codes = await nextCodes(repo, ctx, parent, ordered.length);
+    const hasBuildings = (await repo.planMoves([grid.id], [grid.id])).some((m) => m.level === 'building');
     const created: { id: number; wkb: string; piece: Piece; code: string; name: string }[] = [];
     for (const [i, piece] of ordered.entries()) {
       const name = input.names?.[i] ?? `${grid.name}-${i + 1}`;
       const households = hasBuildings ? null : Math.round(((grid.households ?? 0) * piece.areaM2) / original.areaM2);
       const code = codes[i] ?? '';
-      const id = await insertGrid(tx, { code, name, parentId, gridType: grid.gridType ?? 'comprehensive', households });
+      const id = await repo.insertGrid({ code, name, parentId, gridType: grid.gridType ?? 'comprehensive', households });
       created.push({ id, wkb: piece.wkb, piece, code, name });
     }
-    await closeBoundary(tx, grid.id, at);
-    await retireArea(tx, grid.id, at);
-    for (const c of created) await openBoundary(tx, c.id, c.wkb, at, null);
-    const moves = await planMoves(tx, [grid.id], created.map((c) => c.id));
-    await applyMoves(tx, moves, at);
-    await recountHouseholds(tx, created.map((c) => c.id));
-    const counts = await householdsOf(tx, created.map((c) => c.id));
-    const roles = await roleAssignmentsOn(tx, [grid.id]);
-    const changeId = await finish(tx, ctx, 'split', parentId, { from: grid.code, to: created.map((c) => c.code), movedBuildings: moves.length }, at);
-    await tx.updateTable('area_boundaries').set({ change_id: changeId }).where('area_id', 'in', [grid.id, ...created.map((c) => c.id)]).where((eb) => eb.or([eb('valid_from', '=', at), eb('valid_to', '=', at)])).execute();
+    await repo.closeBoundary(grid.id, at);
+    await repo.retireArea(grid.id, at);
+    for (const c of created) await repo.openBoundary(c.id, c.wkb, at, null);
+    const moves = await repo.planMoves([grid.id], created.map((c) => c.id));
+    await repo.applyMoves(moves, at);
+    await repo.recountHouseholds(created.map((c) => c.id));
+    const counts = await repo.householdsOf(created.map((c) => c.id));
+    const roles = await repo.roleAssignmentsOn([grid.id]);
+    const changeId = await finish({ unit, repo }, 'split', parentId, { from: grid.code, to: created.map((c) => c.code), movedBuildings: moves.length }, at);
+    await repo.linkBoundariesToChange([grid.id, ...created.map((c) => c.id)], at, changeId);
     return {
       applied: true,
       changeId,
       kind: 'split',
-      created: await Promise.all(created.map(async (c) => ({ id: c.id, code: c.code, name: c.name, level: 'grid' as const, households: counts.get(c.id) ?? 0, geometry: await boundaryGeoJson(tx, c.wkb) }))),
+      created: await Promise.all(created.map(async (c) => ({ id: c.id, code: c.code, name: c.name, level: 'grid' as const, households: counts.get(c.id) ?? 0, geometry: await repo.boundaryGeoJson(c.wkb) }))),
       retired: [brief(grid)],
       changed: [],
       moved: movedSummary(moves, 0),
@@ -204,47 +179,47 @@ export function splitGrid(ctx: RequestContext, gridId: number, input: SplitGrid)
 
 /** 合并网格: the kept grid takes the union of the boundaries, the others' buildings and role assignments. */
 export function mergeGrids(ctx: RequestContext, input: MergeGrids): Promise<AdjustmentResult> {
-  return adjust(ctx, input.preview, async (tx, scope) => {
+  return adjust(ctx, input.preview, async ({ unit, repo }) => {
     const ids = [...new Set(input.gridIds)];
     if (ids.length < 2) throw new AppError('validation_failed', '至少选择两个不同的网格', { fields: { gridIds: ['至少两个不同的网格'] } });
     const grids: LockedArea[] = [];
-    for (const [i, id] of ids.entries()) grids.push(await lockGrid(tx, scope, id, `gridIds.${i}`));
+    for (const [i, id] of ids.entries()) grids.push(await lockGrid(repo, id, `gridIds.${i}`));
     const parentIds = new Set(grids.map((g) => g.parentId));
     if (parentIds.size > 1) throw new AppError('validation_failed', '只能合并同一社区/村内的网格', { fields: { gridIds: ['网格不属于同一社区/村'] } });
     const keepId = input.keepId ?? ids[0];
     const keep = grids.find((g) => g.id === keepId);
     if (!keep) throw new AppError('validation_failed', '保留的网格须在合并列表中', { fields: { keepId: ['须在 gridIds 中'] } });
     const others = grids.filter((g) => g.id !== keep.id);
-    const union = await unionOf(tx, ids);
+    const union = await repo.unionOf(ids);
     if (union.parts > 1 && union.parts >= union.inputParts) {
       throw new AppError('validation_failed', '这些网格互不相邻，合并后不连续', { fields: { gridIds: ['网格须相邻'] } });
     }
     const at = ctx.clock();
-    const moves = await planMoves(tx, others.map((g) => g.id), [keep.id]);
+    const moves = await repo.planMoves(others.map((g) => g.id), [keep.id]);
     for (const g of others) {
-      await closeBoundary(tx, g.id, at);
-      await retireArea(tx, g.id, at);
+      await repo.closeBoundary(g.id, at);
+      await repo.retireArea(g.id, at);
     }
-    await applyMoves(tx, moves, at);
-    const movedRoles = await moveRoleAssignments(tx, others.map((g) => g.id), keep.id);
-    const ownBuildings = (await planMoves(tx, [keep.id], [keep.id])).some((m) => m.level === 'building');
+    await repo.applyMoves(moves, at);
+    const movedRoles = await repo.moveRoleAssignments(others.map((g) => g.id), keep.id);
+    const ownBuildings = (await repo.planMoves([keep.id], [keep.id])).some((m) => m.level === 'building');
     if (!ownBuildings) {
       const sum = grids.reduce((s, g) => s + (g.households ?? 0), 0);
-      await tx.updateTable('areas').set({ households: sum }).where('id', '=', keep.id).execute();
+      await repo.setHouseholds(keep.id, sum);
     }
-    await recountHouseholds(tx, [keep.id]);
-    if (input.name) await tx.updateTable('areas').set({ name: input.name, updated_at: at }).where('id', '=', keep.id).execute();
-    await closeBoundary(tx, keep.id, at);
-    const changeId = await finish(tx, ctx, 'merge', keep.parentId ?? keep.id, { into: keep.code, from: others.map((g) => g.code) }, at);
-    await openBoundary(tx, keep.id, union.wkb, at, changeId);
-    const households = (await householdsOf(tx, [keep.id])).get(keep.id) ?? 0;
+    await repo.recountHouseholds([keep.id]);
+    if (input.name) await repo.rename(keep.id, input.name, at);
+    await repo.closeBoundary(keep.id, at);
+    const changeId = await finish({ unit, repo }, 'merge', keep.parentId ?? keep.id, { into: keep.code, from: others.map((g) => g.code) }, at);
+    await repo.openBoundary(keep.id, union.wkb, at, changeId);
+    const households = (await repo.householdsOf([keep.id])).get(keep.id) ?? 0;
     return {
       applied: true,
       changeId,
       kind: 'merge',
       created: [],
       retired: others.map(brief),
-      changed: [{ ...brief({ ...keep, name: input.name ?? keep.name }), geometry: await boundaryGeoJson(tx, union.wkb) }],
+      changed: [{ ...brief({ ...keep, name: input.name ?? keep.name }), geometry: await repo.boundaryGeoJson(union.wkb) }],
       moved: movedSummary(moves, movedRoles),
       toReview: [],
       warnings: households > ctx.config.gridHouseholds.max ? [`合并后约 ${households} 户，超过每格 ${ctx.config.gridHouseholds.max} 户的上限`] : [],
@@ -254,44 +229,44 @@ export function mergeGrids(ctx: RequestContext, input: MergeGrids): Promise<Adju
 
 /** 调整边界: a new version of the boundary; buildings follow the boundary within the community. */
 export function redrawBoundary(ctx: RequestContext, areaId: number, input: RedrawBoundary): Promise<AdjustmentResult> {
-  return adjust(ctx, input.preview, async (tx, scope) => {
-    const [area] = await lockAreas(tx, scope, [areaId]);
+  return adjust(ctx, input.preview, async ({ unit, repo }) => {
+    const [area] = await repo.lockAreas([areaId]);
     if (!area) throw notFound('区域');
     if (area.status !== 'active') throw new AppError('conflict', `${area.name}已撤销`);
-    const check = await checkGeometry(tx, fromGeoJson(toWgs(input.geometry, input.crs)));
+    const check = await repo.checkGeometry(fromGeoJson(toWgs(input.geometry, input.crs)));
     if (!check.valid) throw invalid('geometry', check.reason);
     const at = ctx.clock();
     const warnings: string[] = [];
     let moves: MovableChild[] = [];
     if (area.parentId !== null) {
-      const outside = await outsideParentM2(tx, area.parentId, fromWkb(check.wkb));
+      const outside = await repo.outsideParentM2(area.parentId, fromWkb(check.wkb));
       if (outside !== null && outside >= 1) warnings.push(`新边界有约 ${Math.round(outside)} 平方米超出上级区域`);
-      for (const o of await overlappingSiblings(tx, area.parentId, [area.id], fromWkb(check.wkb))) warnings.push(`与${o.name}重叠约 ${Math.round(o.overlapM2)} 平方米`);
-      const gap = await gapOpenedM2(tx, area.id, area.parentId, fromWkb(check.wkb));
+      for (const o of await repo.overlappingSiblings(area.parentId, [area.id], fromWkb(check.wkb))) warnings.push(`与${o.name}重叠约 ${Math.round(o.overlapM2)} 平方米`);
+      const gap = await repo.gapOpenedM2(area.id, area.parentId, fromWkb(check.wkb));
       if (gap >= COVERAGE_MIN_AREA_M2) warnings.push(`新边界让出的约 ${squareMetres(gap)} 平方米不属于任何相邻区域，将成为缝隙`);
     }
     const readings = otherReadings(input.geometry, input.crs).map((r) => ({ feature: 0, areaId: area.id, crs: r.crs, geojson: JSON.stringify(r.geometry) }));
-    const suspect = suspectCrs(input.crs, await crsFits(tx, readings));
+    const suspect = suspectCrs(input.crs, await unit.use(areaImportRepository).crsFits(readings));
     if (suspect) warnings.push(`${suspect.message}，请确认 crs`);
-    await closeBoundary(tx, area.id, at);
-    await openBoundary(tx, area.id, check.wkb, at, null);
+    await repo.closeBoundary(area.id, at);
+    await repo.openBoundary(area.id, check.wkb, at, null);
     if (area.level === 'grid' && area.parentId !== null) {
-      const siblings = (await listChildren(tx, scope, area.parentId, 10_000)).filter((s) => s.level === 'grid' && s.id !== area.id).map((s) => s.id);
-      const leaving = (await planMoves(tx, [area.id], [area.id, ...siblings])).filter((m) => m.level === 'building');
-      const arriving = await buildingsNowInside(tx, area.id, siblings);
+      const siblings = (await unit.use(areaRepository).listChildren(area.parentId, 10_000)).filter((s) => s.level === 'grid' && s.id !== area.id).map((s) => s.id);
+      const leaving = (await repo.planMoves([area.id], [area.id, ...siblings])).filter((m) => m.level === 'building');
+      const arriving = await repo.buildingsNowInside(area.id, siblings);
       moves = [...leaving, ...arriving];
-      await applyMoves(tx, moves, at);
-      await recountHouseholds(tx, [area.id, ...siblings]);
+      await repo.applyMoves(moves, at);
+      await repo.recountHouseholds([area.id, ...siblings]);
     }
-    const changeId = await finish(tx, ctx, 'redraw', area.parentId ?? area.id, { area: area.code, movedBuildings: moves.filter((m) => m.fromId !== m.toId).length }, at);
-    await tx.updateTable('area_boundaries').set({ change_id: changeId }).where('area_id', '=', area.id).where((eb) => eb.or([eb('valid_from', '=', at), eb('valid_to', '=', at)])).execute();
+    const changeId = await finish({ unit, repo }, 'redraw', area.parentId ?? area.id, { area: area.code, movedBuildings: moves.filter((m) => m.fromId !== m.toId).length }, at);
+    await repo.linkBoundariesToChange([area.id], at, changeId);
     return {
       applied: true,
       changeId,
       kind: 'redraw',
       created: [],
       retired: [],
-      changed: [{ ...brief(area), geometry: await boundaryGeoJson(tx, check.wkb) }],
+      changed: [{ ...brief(area), geometry: await repo.boundaryGeoJson(check.wkb) }],
       moved: movedSummary(moves, 0),
       toReview: [],
       warnings,
@@ -301,25 +276,25 @@ export function redrawBoundary(ctx: RequestContext, areaId: number, input: Redra
 
 /** 撤销网格: its boundary closes; buildings and role assignments go to the grid named to take them. */
 export function retireGrid(ctx: RequestContext, gridId: number, input: RetireGrid): Promise<AdjustmentResult> {
-  return adjust(ctx, input.preview, async (tx, scope) => {
-    const grid = await lockGrid(tx, scope, gridId);
-    const children = await planMoves(tx, [grid.id], [grid.id]);
+  return adjust(ctx, input.preview, async ({ unit, repo }) => {
+    const grid = await lockGrid(repo, gridId);
+    const children = await repo.planMoves([grid.id], [grid.id]);
     let target: LockedArea | undefined;
     if (input.transferToId !== undefined) {
-      target = await lockGrid(tx, scope, input.transferToId, 'transferToId');
+      target = await lockGrid(repo, input.transferToId, 'transferToId');
       if (target.parentId !== grid.parentId || target.id === grid.id) throw new AppError('validation_failed', '接收网格须是同一社区/村的另一个网格', { fields: { transferToId: ['须是同一社区/村的另一个网格'] } });
     } else if (children.length > 0) {
       throw new AppError('validation_failed', `${grid.name}下还有 ${children.length} 个楼栋/子网格，请指定接收网格`, { fields: { transferToId: ['请指定接收网格'] } });
     }
     const at = ctx.clock();
     const moves = target ? children.map((c) => ({ ...c, toId: target.id })) : [];
-    await applyMoves(tx, moves, at);
-    const movedRoles = target ? await moveRoleAssignments(tx, [grid.id], target.id) : 0;
-    if (target) await recountHouseholds(tx, [target.id]);
-    await closeBoundary(tx, grid.id, at);
-    await retireArea(tx, grid.id, at);
-    const roles = target ? [] : await roleAssignmentsOn(tx, [grid.id]);
-    const changeId = await finish(tx, ctx, 'retire', grid.parentId ?? grid.id, { retired: grid.code, transferTo: target?.code ?? null }, at);
+    await repo.applyMoves(moves, at);
+    const movedRoles = target ? await repo.moveRoleAssignments([grid.id], target.id) : 0;
+    if (target) await repo.recountHouseholds([target.id]);
+    await repo.closeBoundary(grid.id, at);
+    await repo.retireArea(grid.id, at);
+    const roles = target ? [] : await repo.roleAssignmentsOn([grid.id]);
+    const changeId = await finish({ unit, repo }, 'retire', grid.parentId ?? grid.id, { retired: grid.code, transferTo: target?.code ?? null }, at);
     return {
       applied: true,
       changeId,
@@ -336,32 +311,32 @@ export function retireGrid(ctx: RequestContext, gridId: number, input: RetireGri
 
 /** 新建网格 (or sub-grid) with its boundary; buildings of sibling grids inside it move to it. */
 export function createGrid(ctx: RequestContext, input: CreateGrid): Promise<AdjustmentResult> {
-  return adjust(ctx, input.preview, async (tx, scope) => {
-    const [parent] = await lockAreas(tx, scope, [input.parentId]);
+  return adjust(ctx, input.preview, async ({ unit, repo }) => {
+    const [parent] = await repo.lockAreas([input.parentId]);
     if (!parent) throw new AppError('validation_failed', '上级区域不存在或不在您的管辖范围内', { fields: { parentId: ['上级区域不存在或不在管辖范围内'] } });
     if (parent.level !== 'community' && parent.level !== 'grid') throw new AppError('validation_failed', '网格只能建在社区/村或网格之下', { fields: { parentId: ['须是社区/村或网格'] } });
     if (parent.status !== 'active') throw new AppError('conflict', `${parent.name}已撤销`);
-    const check = await checkGeometry(tx, fromGeoJson(toWgs(input.geometry, input.crs)));
+    const check = await repo.checkGeometry(fromGeoJson(toWgs(input.geometry, input.crs)));
     if (!check.valid) throw invalid('geometry', check.reason);
     const warnings: string[] = [];
-    const outside = await outsideParentM2(tx, parent.id, fromWkb(check.wkb));
+    const outside = await repo.outsideParentM2(parent.id, fromWkb(check.wkb));
     if (outside !== null && outside >= 1) warnings.push(`有约 ${Math.round(outside)} 平方米超出${parent.name}`);
-    for (const o of await overlappingSiblings(tx, parent.id, [], fromWkb(check.wkb))) warnings.push(`与${o.name}重叠约 ${Math.round(o.overlapM2)} 平方米`);
+    for (const o of await repo.overlappingSiblings(parent.id, [], fromWkb(check.wkb))) warnings.push(`与${o.name}重叠约 ${Math.round(o.overlapM2)} 平方米`);
     const at = ctx.clock();
-    const [code] = await nextCodes(tx, ctx, parent, 1);
-    const id = await insertGrid(tx, { code: code ?? '', name: input.name, parentId: parent.id, gridType: input.gridType, gridSubtype: input.gridSubtype ?? null, households: input.households ?? null });
-    const siblings = (await listChildren(tx, scope, parent.id, 10_000)).filter((s) => s.level === 'grid' && s.id !== id).map((s) => s.id);
-    const changeId = await finish(tx, ctx, 'create', parent.id, { created: code }, at);
-    await openBoundary(tx, id, check.wkb, at, changeId);
-    const moves = await buildingsNowInside(tx, id, siblings);
-    await applyMoves(tx, moves, at);
-    await recountHouseholds(tx, [id, ...siblings]);
-    const households = (await householdsOf(tx, [id])).get(id) ?? 0;
+    const [code] = await nextCodes(repo, ctx, parent, 1);
+    const id = await repo.insertGrid({ code: code ?? '', name: input.name, parentId: parent.id, gridType: input.gridType, gridSubtype: input.gridSubtype ?? null, households: input.households ?? null });
+    const siblings = (await unit.use(areaRepository).listChildren(parent.id, 10_000)).filter((s) => s.level === 'grid' && s.id !== id).map((s) => s.id);
+    const changeId = await finish({ unit, repo }, 'create', parent.id, { created: code }, at);
+    await repo.openBoundary(id, check.wkb, at, changeId);
+    const moves = await repo.buildingsNowInside(id, siblings);
+    await repo.applyMoves(moves, at);
+    await repo.recountHouseholds([id, ...siblings]);
+    const households = (await repo.householdsOf([id])).get(id) ?? 0;
     return {
       applied: true,
       changeId,
       kind: 'create',
-      created: [{ id, code: code ?? '', name: input.name, level: 'grid', households, geometry: await boundaryGeoJson(tx, check.wkb) }],
+      created: [{ id, code: code ?? '', name: input.name, level: 'grid', households, geometry: await repo.boundaryGeoJson(check.wkb) }],
       retired: [],
       changed: [],
       moved: movedSummary(moves, 0),

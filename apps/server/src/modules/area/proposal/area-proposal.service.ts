@@ -1,45 +1,14 @@
 import { multiPolygonSchema, type AcceptGridProposal, type AdjustmentResult, type AreaBrief, type GridProposal, type GridProposalRequest } from '@redgrid/contracts';
 import type { MultiPolygon } from 'geojson';
-import type { Kysely } from 'kysely';
-import type { DB } from '../../../db/types.ts';
 import type { RequestContext } from '../../../platform/context.ts';
+import { householdRangeSetting } from '../../../platform/cross-scope.repository.ts';
 import { AppError, notFound, validationFailed } from '../../../platform/errors.ts';
-import { requirePermission, requireScope } from '../../../platform/scope.ts';
-import type { Tx } from '../../../platform/transaction.ts';
-import { proposeGrids, type HouseholdRange } from '../../geo/grid-proposal.ts';
-import {
-  applyMoves,
-  boundaryGeoJson,
-  buildingsNowInside,
-  checkGeometry,
-  closeBoundary,
-  fromGeoJson,
-  householdsOf,
-  insertGrid,
-  lockAreas,
-  openBoundary,
-  planMoves,
-  recountHouseholds,
-  retireArea,
-  roleAssignmentsOn,
-  type GeometryCheck,
-  type LockedArea,
-  type MovableChild,
-} from '../adjustment/area-adjust.repository.ts';
+import { read, type Unit } from '../../../platform/unit-of-work.ts';
+import { proposeGrids, shortAreaName, type HouseholdRange } from '../../geo/index.ts';
+import { fromGeoJson, type AreaAdjustRepository, type GeometryCheck, type LockedArea, type MovableChild } from '../adjustment/area-adjust.repository.ts';
 import { adjust, finish, movedSummary, nextCodes, toWgs } from '../adjustment/area-adjust.service.ts';
-import {
-  activeGridsOf,
-  balanceSettingFor,
-  boundaryGeoJsonOf,
-  buildingsOutsideTheirGrid,
-  buildingsUnder,
-  groundGeoJsonOf,
-  linkBoundariesToChange,
-  proposalGeometryReport,
-  type BuildingsToDivide,
-} from './area-proposal.repository.ts';
-import { shortAreaName } from '../../geo/area-name.ts';
-import { findArea } from '../tree/area.repository.ts';
+import { areaRepository } from '../tree/area.repository.ts';
+import { areaProposalRepository, type AreaProposalRepository, type BuildingsToDivide } from './area-proposal.repository.ts';
 
 /**
  * 网格划分方案. Drafting needs area.manage, like every adjustment, although it writes nothing: it is a
@@ -76,8 +45,8 @@ function requireCommunity(area: { name: string; level: string; status: string })
 }
 
 /** The range in force for grids of this community: the request's, else the nearest area setting, else the system's. */
-async function rangeFor(ctx: RequestContext, db: Kysely<DB>, path: string, asked: { min?: number | undefined; max?: number | undefined }) {
-  const setting = await balanceSettingFor(db, path);
+async function rangeFor(ctx: RequestContext, unit: Pick<Unit, 'use'>, path: string, asked: { min?: number | undefined; max?: number | undefined }) {
+  const setting = await unit.use((db) => householdRangeSetting(db, path));
   const defaults = ctx.config.gridHouseholds;
   const min = asked.min ?? setting?.min ?? defaults.min;
   const max = asked.max ?? setting?.max ?? defaults.max;
@@ -100,24 +69,26 @@ function gridName(communityName: string, index: number): string {
  * A draft partition of the community's buildings into grids; nothing is written. The ground of the
  * community's dedicated grids and the buildings in them are left out: accepting keeps those grids.
  */
-export async function draftGridProposal(ctx: RequestContext, communityId: number, input: GridProposalRequest): Promise<GridProposal> {
-  requirePermission(ctx, 'area.manage');
-  const scope = requireScope(ctx);
-  const db = ctx.database.db;
-  const community = await findArea(db, scope, communityId);
+export function draftGridProposal(ctx: RequestContext, communityId: number, input: GridProposalRequest): Promise<GridProposal> {
+  return read(ctx, 'area.manage', (unit) => draft(ctx, unit, communityId, input));
+}
+
+async function draft(ctx: RequestContext, unit: Unit, communityId: number, input: GridProposalRequest): Promise<GridProposal> {
+  const repo = unit.use(areaProposalRepository);
+  const community = await unit.use(areaRepository).find(communityId);
   if (!community) throw notFound('社区/村');
   requireCommunity(community);
-  const grids = await activeGridsOf(db, scope, community.id);
+  const grids = await repo.activeGridsOf(community.id);
   const kept = grids.filter(isDedicated);
-  const outline = multiPolygonSchema.safeParse(await boundaryGeoJsonOf(db, community.id));
+  const outline = multiPolygonSchema.safeParse(await repo.boundaryGeoJsonOf(community.id));
   if (!outline.success) throw new AppError('validation_failed', `${community.name}还没有边界，无法生成划分方案`, { fields: { id: ['该社区/村没有边界'] } });
-  const ground = kept.some((k) => k.hasBoundary) ? multiPolygonSchema.safeParse(await groundGeoJsonOf(db, community.id, kept.map((k) => k.id), MIN_REPORTED_M2)) : outline;
+  const ground = kept.some((k) => k.hasBoundary) ? multiPolygonSchema.safeParse(await repo.groundGeoJsonOf(community.id, kept.map((k) => k.id), MIN_REPORTED_M2)) : outline;
   if (!ground.success) {
     throw new AppError('validation_failed', `${community.name}已全部由专属网格覆盖（${namesOf(kept)}），没有需要划分的范围`, { fields: { id: ['社区/村已全部由专属网格覆盖'] } });
   }
   const boundary: MultiPolygon = ground.data;
-  const range = await rangeFor(ctx, db, community.path, input);
-  const buildings = await buildingsUnder(db, scope, community.path, kept.map((k) => k.id));
+  const range = await rangeFor(ctx, unit, community.path, input);
+  const buildings = await repo.buildingsUnder(community.path, kept.map((k) => k.id));
   const { located, unlocated } = buildings;
 
   const householdRange: HouseholdRange = { min: range.min, max: range.max };
@@ -168,59 +139,59 @@ function keptWarnings(kept: readonly { name: string; hasBoundary: boolean }[], b
  * grids are left for someone to reassign, as after a split.
  */
 export function acceptGridProposal(ctx: RequestContext, communityId: number, input: AcceptGridProposal): Promise<AdjustmentResult> {
-  return adjust(ctx, input.preview, async (tx, scope) => {
-    const [community] = await lockAreas(tx, scope, [communityId]);
+  return adjust(ctx, input.preview, async ({ unit, repo }) => {
+    const proposals = unit.use(areaProposalRepository);
+    const [community] = await repo.lockAreas([communityId]);
     if (!community) throw notFound('社区/村');
     requireCommunity(community);
     requireDistinctNames(input.grids.map((g) => g.name));
-    const checks = await checkGeometries(tx, input);
+    const checks = await checkGeometries(repo, input);
     // The kept grids are locked too: the new grids are checked against their boundaries.
-    const grids = (await lockAreas(tx, scope, (await activeGridsOf(tx, scope, community.id)).map((g) => g.id))).filter((g) => g.status === 'active');
+    const grids = (await repo.lockAreas((await proposals.activeGridsOf(community.id)).map((g) => g.id))).filter((g) => g.status === 'active');
     const old = grids.filter((g) => !isDedicated(g));
     const kept = grids.filter(isDedicated);
     const oldIds = old.map((g) => g.id);
-    const warnings = await placementWarnings(tx, community, checks, kept);
+    const warnings = await placementWarnings(proposals, community, checks, kept);
 
     const at = ctx.clock();
-    const codes = await nextCodes(tx, ctx, community, input.grids.length);
+    const codes = await nextCodes(repo, ctx, community, input.grids.length);
     const created: { id: number; code: string; name: string; wkb: string }[] = [];
     for (const [i, grid] of input.grids.entries()) {
       const code = codes[i] ?? '';
-      const id = await insertGrid(tx, { code, name: grid.name, parentId: community.id, gridType: grid.gridType, households: 0 });
+      const id = await repo.insertGrid({ code, name: grid.name, parentId: community.id, gridType: grid.gridType, households: 0 });
       created.push({ id, code, name: grid.name, wkb: checks[i]?.wkb ?? '' });
     }
     for (const grid of old) {
-      await closeBoundary(tx, grid.id, at);
-      await retireArea(tx, grid.id, at);
+      await repo.closeBoundary(grid.id, at);
+      await repo.retireArea(grid.id, at);
     }
-    for (const c of created) await openBoundary(tx, c.id, c.wkb, at, null);
+    for (const c of created) await repo.openBoundary(c.id, c.wkb, at, null);
 
     const newIds = created.map((c) => c.id);
     // Buildings that lie in a kept grid join it (the draft left them out); the rest of the old grids'
     // buildings and sub-grids, and any building filed directly under the community, go to the new grids.
-    const joining = await buildingsJoiningKept(tx, kept, [...oldIds, community.id]);
+    const joining = await buildingsJoiningKept(repo, kept, [...oldIds, community.id]);
     const joiningIds = new Set(joining.map((m) => m.id));
-    const planned = [...(await planMoves(tx, oldIds, newIds)), ...(await planMoves(tx, [community.id], newIds)).filter((m) => m.level === 'building')];
+    const planned = [...(await repo.planMoves(oldIds, newIds)), ...(await repo.planMoves([community.id], newIds)).filter((m) => m.level === 'building')];
     const moves = [...joining, ...planned.filter((m) => !joiningIds.has(m.id))];
-    await applyMoves(tx, moves, at);
+    await repo.applyMoves(moves, at);
     const receivingKept = kept.filter((k) => joining.some((m) => m.toId === k.id));
-    await recountHouseholds(tx, [...newIds, ...receivingKept.map((k) => k.id)]);
-    const households = await householdsOf(tx, newIds);
+    await repo.recountHouseholds([...newIds, ...receivingKept.map((k) => k.id)]);
+    const households = await repo.householdsOf(newIds);
     const stranded = moves.filter((m) => m.fromId === m.toId && oldIds.includes(m.fromId));
     if (joining.length > 0) warnings.push(`${joining.length} 栋楼位于专属网格内，已归入所在的专属网格（${namesOf(receivingKept)}）`);
-    const elsewhere = await buildingsOutsideTheirGrid(tx, newIds);
+    const elsewhere = await proposals.buildingsOutsideTheirGrid(newIds);
     if (elsewhere > 0) warnings.push(`${elsewhere} 栋楼不在任何新网格内，已归入最近的网格`);
-    const range = await rangeFor(ctx, tx, community.path, {});
+    const range = await rangeFor(ctx, unit, community.path, {});
     created.forEach((c, i) => {
       const h = households.get(c.id) ?? 0;
       if (h < range.min || h > range.max) warnings.push(`第 ${i + 1} 个网格（${c.name}）${h} 户，不在每格 ${range.min}–${range.max} 户范围内`);
     });
 
-    const roles = await roleAssignmentsOn(tx, oldIds);
+    const roles = await repo.roleAssignmentsOn(oldIds);
     const nameOf = new Map(old.map((g) => [g.id, g.name]));
     const changeId = await finish(
-      tx,
-      ctx,
+      { unit, repo },
       'proposal',
       community.id,
       {
@@ -231,13 +202,13 @@ export function acceptGridProposal(ctx: RequestContext, communityId: number, inp
       },
       at,
     );
-    await linkBoundariesToChange(tx, [...oldIds, ...newIds], at, changeId);
+    await repo.linkBoundariesToChange([...oldIds, ...newIds], at, changeId);
     return {
       applied: true,
       changeId,
       kind: 'proposal',
       created: await Promise.all(
-        created.map(async (c) => ({ id: c.id, code: c.code, name: c.name, level: 'grid' as const, households: households.get(c.id) ?? 0, geometry: await boundaryGeoJson(tx, c.wkb) })),
+        created.map(async (c) => ({ id: c.id, code: c.code, name: c.name, level: 'grid' as const, households: households.get(c.id) ?? 0, geometry: await repo.boundaryGeoJson(c.wkb) })),
       ),
       retired: old.map(brief),
       changed: [],
@@ -252,10 +223,10 @@ export function acceptGridProposal(ctx: RequestContext, communityId: number, inp
 }
 
 /** Buildings of `sourceIds` lying in a kept grid, each to the first (lowest id) kept grid containing it. */
-async function buildingsJoiningKept(tx: Tx, kept: readonly LockedArea[], sourceIds: number[]): Promise<MovableChild[]> {
+async function buildingsJoiningKept(repo: AreaAdjustRepository, kept: readonly LockedArea[], sourceIds: number[]): Promise<MovableChild[]> {
   const joining = new Map<number, MovableChild>();
   for (const grid of kept) {
-    for (const m of await buildingsNowInside(tx, grid.id, sourceIds)) if (!joining.has(m.id)) joining.set(m.id, m);
+    for (const m of await repo.buildingsNowInside(grid.id, sourceIds)) if (!joining.has(m.id)) joining.set(m.id, m);
   }
   return [...joining.values()];
 }
@@ -272,11 +243,11 @@ function requireDistinctNames(names: string[]): void {
 }
 
 /** Every geometry valid and not empty, brought to WGS84; the first problem stops the acceptance. */
-async function checkGeometries(tx: Tx, input: AcceptGridProposal): Promise<GeometryCheck[]> {
+async function checkGeometries(repo: AreaAdjustRepository, input: AcceptGridProposal): Promise<GeometryCheck[]> {
   const checks: GeometryCheck[] = [];
   for (const [i, grid] of input.grids.entries()) {
     const field = `grids.${i}.geometry`;
-    const check = await checkGeometry(tx, fromGeoJson(toWgs(grid.geometry, input.crs, field)));
+    const check = await repo.checkGeometry(fromGeoJson(toWgs(grid.geometry, input.crs, field)));
     if (!check.valid) throw validationFailed({ [field]: [`边界无效：${check.reason}`] }, `第 ${i + 1} 个网格的边界无效：${check.reason}`);
     if (check.areaM2 < MIN_REPORTED_M2) throw validationFailed({ [field]: ['边界面积为零'] }, `第 ${i + 1} 个网格的边界面积为零`);
     checks.push(check);
@@ -289,9 +260,8 @@ async function checkGeometries(tx: Tx, input: AcceptGridProposal): Promise<Geome
  * outside the community, gaps (ground neither the new grids nor the kept ones cover) and multi-part grids
  * are warned about.
  */
-async function placementWarnings(tx: Tx, community: LockedArea, checks: GeometryCheck[], kept: readonly LockedArea[]): Promise<string[]> {
-  const report = await proposalGeometryReport(
-    tx,
+async function placementWarnings(proposals: AreaProposalRepository, community: LockedArea, checks: GeometryCheck[], kept: readonly LockedArea[]): Promise<string[]> {
+  const report = await proposals.proposalGeometryReport(
     community.id,
     checks.map((c) => c.wkb),
     kept.map((k) => k.id),

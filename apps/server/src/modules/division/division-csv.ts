@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { AREA_LEVEL_LABELS, type AreaLevel, type ImportIssue } from '@redgrid/contracts';
-import { IssueList } from '../../../platform/import-report.ts';
+import { IssueList } from '../../platform/import-report.ts';
 
 /**
  * The statistical division file (统计用区划代码): `code,name,level,parent_code`, 12-digit codes,
