@@ -1,6 +1,6 @@
 import { boundaryImportRequestSchema, type BoundaryImportInput } from '@redgrid/contracts';
 import { describe, expect, it } from 'vitest';
-import { distanceMeters } from '../../geo/crs.ts';
+import { distanceMeters } from '../../geo/index.ts';
 import { IssueList } from '../../../platform/import-report.ts';
 import { checkBoundaryFeatures, describeValidity, placementIssue, positionsOf, suspectCrs } from './boundary-features.ts';
 

@@ -1,7 +1,7 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { CRS_VALUES, type BoundaryImportRequest, type CrsName, type ImportIssue } from '@redgrid/contracts';
 import { z } from 'zod';
-import { convertGeometry, detectSwappedLatLng, isInChinaBounds, type ConvertibleGeometry } from '../../geo/crs.ts';
+import { convertGeometry, detectSwappedLatLng, isInChinaBounds, type ConvertibleGeometry } from '../../geo/index.ts';
 import type { IssueList } from '../../../platform/import-report.ts';
 
 /**
