@@ -15,11 +15,11 @@ import { buildApp } from '../apps/server/src/app.ts';
 import { testConfig } from '../apps/server/src/config.ts';
 import { openEmbedded, openPostgres, type Database } from '../apps/server/src/db/engine.ts';
 import { migrate } from '../apps/server/src/db/migrate.ts';
-import { findDeepestContaining, locateMany } from '../apps/server/src/modules/area/geography/area-geo.repository.ts';
-import { areaTile } from '../apps/server/src/modules/area/geography/area-tiles.repository.ts';
+import { areaGeoRepository, areaTileRepository } from '../apps/server/src/modules/area/index.ts';
 import { FieldCipher } from '../apps/server/src/platform/crypto.ts';
 import { hashPassword } from '../apps/server/src/platform/password.ts';
-import { seededRandom } from '../apps/server/src/modules/geo/seeded-random.ts';
+import { seededRandom } from '../apps/server/src/modules/geo/index.ts';
+import { restricted } from '../apps/server/src/platform/data-access.ts';
 
 const { values } = parseArgs({
   options: { pg: { type: 'string' }, 'keep-db': { type: 'string' }, 'build-only': { type: 'boolean', default: false }, grids: { type: 'string', default: '20000' }, points: { type: 'string', default: '100000' }, 'skip-embedded': { type: 'boolean', default: false } },
@@ -130,6 +130,9 @@ async function run(label: string, database: Database): Promise<string[]> {
   if (values['build-only']) return [`| ${label} | build only | ${buildMs} ms | root ${rootPath} |`];
   const scope = { areas: [rootPath], departments: [], partyOrgs: [] };
   const db = database.db;
+  // The repositories as a unit of work hands them out: the same handle type, the caller's scope.
+  const geo = areaGeoRepository(restricted(db), scope);
+  const tileRepository = areaTileRepository(restricted(db), scope);
   const rand = seededRandom(5, 'points');
   const lngs: number[] = [], lats: number[] = [];
   for (let k = 0; k < POINTS; k += 1) {
@@ -138,14 +141,14 @@ async function run(label: string, database: Database): Promise<string[]> {
   }
   // Baseline: the same arrays through the engine, making a point each, no join.
   const [baseMs] = await timeIt(() => sql`SELECT count(ST_MakePoint(lng, lat)) FROM unnest(${lngs}::float8[], ${lats}::float8[]) AS p(lng, lat)`.execute(db));
-  await locateMany(db, scope, lngs.slice(0, 1000), lats.slice(0, 1000)); // warm the cache
-  const [batchMs, ids] = await timeIt(() => locateMany(db, scope, lngs, lats));
+  await geo.locateMany(lngs.slice(0, 1000), lats.slice(0, 1000)); // warm the cache
+  const [batchMs, ids] = await timeIt(() => geo.locateMany(lngs, lats));
   const located = ids.filter((id) => id !== null).length;
 
   // Single lookups through the repository, and bare SELECT 1 as the floor.
   const single: number[] = [], bare: number[] = [];
   for (let k = 0; k < 2000; k += 1) {
-    const [ms] = await timeIt(() => findDeepestContaining(db, scope, lngs[k] ?? 0, lats[k] ?? 0));
+    const [ms] = await timeIt(() => geo.findDeepestContaining(lngs[k] ?? 0, lats[k] ?? 0));
     single.push(ms);
     const [b] = await timeIt(() => sql`SELECT 1`.execute(db));
     bare.push(b);
@@ -178,10 +181,10 @@ async function run(label: string, database: Database): Promise<string[]> {
   const [cx, cy] = tileOf((BBOX.west + BBOX.east) / 2, (BBOX.south + BBOX.north) / 2, 12);
   const tiles: number[] = [];
   let features = 0;
-  await areaTile(db, scope, 12, cx, cy);
+  await tileRepository.tile(12, cx, cy);
   for (let dx = -2; dx <= 2; dx += 1) {
     for (let dy = -2; dy <= 2; dy += 1) {
-      const [ms, tile] = await timeIt(() => areaTile(db, scope, 12, cx + dx, cy + dy));
+      const [ms, tile] = await timeIt(() => tileRepository.tile(12, cx + dx, cy + dy));
       tiles.push(ms);
       features = Math.max(features, tile.byteLength);
     }

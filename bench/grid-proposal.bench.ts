@@ -17,9 +17,16 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { planBuildings } from '../apps/server/src/db/seed/demo-buildings.ts';
 import { jingkaiDivisions } from '../apps/server/src/db/seed/demo.ts';
-import { DEMO_SEED, GRID_HOUSEHOLD_RANGE, buildDemoGeography, type DemoAreaInput } from '../apps/server/src/modules/geo/demo-geometry.ts';
-import { proposeGrids, type GridProposalInput, type ProposalBuilding } from '../apps/server/src/modules/geo/grid-proposal.ts';
-import { clusteredCommunity } from '../apps/server/src/modules/geo/grid-proposal.fixtures.ts';
+import {
+  DEMO_SEED,
+  GRID_HOUSEHOLD_RANGE,
+  buildDemoGeography,
+  clusteredCommunity,
+  proposeGrids,
+  type DemoAreaInput,
+  type GridProposalInput,
+  type ProposalBuilding,
+} from '../apps/server/src/modules/geo/index.ts';
 
 const DOC = new URL('../docs/benchmarks.md', import.meta.url);
 const SECTION = '## Grid proposal';

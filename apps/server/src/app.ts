@@ -10,10 +10,7 @@ import Fastify from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import { registerAreaGeoRoutes } from './modules/area/geography/area-geo.routes.ts';
-import { registerAreaProposalRoutes } from './modules/area/proposal/area-proposal.routes.ts';
-import { registerAreaImportRoutes } from './modules/area/import/area-import.routes.ts';
-import { registerAreaRoutes } from './modules/area/tree/area.routes.ts';
+import { areaModule } from './modules/area/index.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { divisionModule } from './modules/division/index.ts';
 import { registerAuthRoutes, cookieOptions } from './modules/auth/auth.routes.ts';
@@ -143,11 +140,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
 
   registerSystemRoutes(app, deps, registry);
   registerAuthRoutes(app, config);
-  registerAreaGeoRoutes(app);
-  registerAreaProposalRoutes(app);
-  registerAreaRoutes(app);
-  registerAreaImportRoutes(app);
   const modules: ModuleOptions = { deps, registry };
+  await app.register(areaModule, modules);
   await app.register(userModule, modules);
   await app.register(divisionModule, modules);
   await app.register(auditModule, modules);

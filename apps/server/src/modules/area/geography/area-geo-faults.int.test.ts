@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { areaIdByCode, createTestApp, loginAs, type Session, type TestApp } from '../../../../test/harness.ts';
 import type { RequestContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { fromWgs84 } from '../../geo/crs.ts';
+import { fromWgs84 } from '../../geo/index.ts';
 import { geometryFailure } from '../adjustment/area-adjust.service.ts';
 
 /**

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { areaIdByCode, createTestApp, loginAs, type Session, type TestApp } from '../../../../test/harness.ts';
-import { distanceMeters, fromWgs84 } from '../../geo/crs.ts';
+import { distanceMeters, fromWgs84 } from '../../geo/index.ts';
 
 let t: TestApp;
 let admin: Session;

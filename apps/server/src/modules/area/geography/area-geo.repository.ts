@@ -1,10 +1,8 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { AreaBrief } from '@redgrid/contracts';
-import type { DB } from '../../../db/types.ts';
 import type { Scope } from '../../../platform/context.ts';
+import { scopedFrom, type Db } from '../../../platform/data-access.ts';
 import { areaPathInScope } from '../../../platform/scope.ts';
-
-type Q = Kysely<DB>;
 
 /** Boundary versions in force at `at` (or now, through the partial GiST index on current versions). */
 function inForce(at: Date | undefined): RawBuilder<boolean> {
@@ -24,7 +22,7 @@ export interface LocatedArea extends AreaBrief {
  * their own partial index (small polygons, one or two candidates); only a point outside every grid
  * falls back to testing the larger communities, streets and districts.
  */
-export async function findDeepestContaining(db: Q, scope: Scope, lng: number, lat: number, at?: Date): Promise<LocatedArea | undefined> {
+async function findDeepestContaining(db: Db, scope: Scope, lng: number, lat: number, at?: Date): Promise<LocatedArea | undefined> {
   const probe = (gridsOnly: boolean) => sql<LocatedArea>`
     SELECT a.id, a.code, a.name, a.level, a.path
       FROM area_boundaries b JOIN areas a ON a.id = b.area_id
@@ -44,7 +42,7 @@ export async function findDeepestContaining(db: Q, scope: Scope, lng: number, la
  * D / (metres per degree at the narrowest) degrees — an index-assisted ST_DWithin in degrees — and that
  * set is ranked by metres.
  */
-export async function findNearestGrid(db: Q, scope: Scope, lng: number, lat: number): Promise<(LocatedArea & { distanceMeters: number }) | undefined> {
+async function findNearestGrid(db: Db, scope: Scope, lng: number, lat: number): Promise<(LocatedArea & { distanceMeters: number }) | undefined> {
   const { rows } = await sql<LocatedArea & { distanceMeters: number }>`
     WITH shortlist AS (
            SELECT ST_Distance(b.geom::geography, ${point(lng, lat)}::geography) AS distance
@@ -79,7 +77,7 @@ function degreesPerMetreAtMost(lat: number, metres: RawBuilder<unknown>): RawBui
  */
 const LOCATE_PARALLELISM = 4;
 
-export async function locateMany(db: Q, scope: Scope, lngs: number[], lats: number[], at?: Date): Promise<(number | null)[]> {
+async function locateMany(db: Db, scope: Scope, lngs: number[], lats: number[], at?: Date): Promise<(number | null)[]> {
   const probe = async (xs: number[], ys: number[], gridsOnly: boolean) =>
     (
       await sql<{ id: number | null }>`
@@ -109,9 +107,9 @@ export async function locateMany(db: Q, scope: Scope, lngs: number[], lats: numb
   return ids;
 }
 
-export function listBriefs(db: Q, ids: number[]): Promise<AreaBrief[]> {
+function listBriefs(db: Db, scope: Scope, ids: number[]): Promise<AreaBrief[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('areas').select(['id', 'code', 'name', 'level']).where('id', 'in', ids).orderBy('depth').execute();
+  return scopedFrom(db, scope, 'areas as a').select(['a.id', 'a.code', 'a.name', 'a.level']).where('a.id', 'in', ids).orderBy('a.depth').execute();
 }
 
 export interface BoundaryFeature {
@@ -127,7 +125,7 @@ export interface BoundaryFeature {
 }
 
 /** GeoJSON of boundaries (in force at `at`), for small sets: one parent's children or listed ids. */
-export async function listBoundaries(db: Q, scope: Scope, filter: { parentId?: number; ids?: number[] }, at?: Date): Promise<BoundaryFeature[]> {
+async function listBoundaries(db: Db, scope: Scope, filter: { parentId?: number; ids?: number[] }, at?: Date): Promise<BoundaryFeature[]> {
   const where = filter.ids ? sql`a.id = ANY(${filter.ids}::bigint[])` : sql`a.parent_id = ${filter.parentId ?? 0}`;
   const { rows } = await sql<BoundaryFeature>`
     SELECT a.id, a.code, a.name, a.level, a.status, a.grid_type AS "gridType", a.households, a.parent_id AS "parentId",
@@ -137,4 +135,19 @@ export async function listBoundaries(db: Q, scope: Scope, filter: { parentId?: n
      ORDER BY a.sort_order, a.code
      LIMIT 5000`.execute(db);
   return rows;
+}
+
+/**
+ * Where points lie, and the boundaries to draw, within the caller's scope. Every query carries the
+ * scope as `a.path LIKE ANY(prefixes)` on the joined area: no per-row sub-select on the hot paths
+ * (locate, batch locate). The benchmark (bench/geo.bench.ts) measures these through the front door.
+ */
+export function areaGeoRepository(db: Db, scope: Scope) {
+  return {
+    findDeepestContaining: (lng: number, lat: number, at?: Date) => findDeepestContaining(db, scope, lng, lat, at),
+    findNearestGrid: (lng: number, lat: number) => findNearestGrid(db, scope, lng, lat),
+    locateMany: (lngs: number[], lats: number[], at?: Date) => locateMany(db, scope, lngs, lats, at),
+    listBriefs: (ids: number[]) => listBriefs(db, scope, ids),
+    listBoundaries: (filter: { parentId?: number; ids?: number[] }, at?: Date) => listBoundaries(db, scope, filter, at),
+  };
 }

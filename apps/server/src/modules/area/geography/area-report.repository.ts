@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { COVERAGE_SLIVER_WIDTH_M, type AreaBrief } from '@redgrid/contracts';
-import type { DB } from '../../../db/types.ts';
-
-type Q = Kysely<DB>;
+import type { Scope } from '../../../platform/context.ts';
+import type { Db } from '../../../platform/data-access.ts';
+import { areaPathInScope } from '../../../platform/scope.ts';
 
 export interface CoverageRow {
   kind: 'gap' | 'overlap' | 'outside';
@@ -17,20 +17,22 @@ export interface CoverageRow {
  * parent. Pieces under `minAreaM2`, and slivers thinner than COVERAGE_SLIVER_WIDTH_M on average, are
  * rounding noise and left out. Areas are on the ellipsoid.
  */
-export async function coverageOf(db: Q, parentId: number, minAreaM2: number) {
+async function coverageOf(db: Db, scope: Scope, parentId: number, minAreaM2: number) {
   const { rows: summary } = await sql<{ parentAreaM2: number | null; coveredM2: number | null; childCount: number }>`
-    WITH parent AS (SELECT geom FROM area_boundaries WHERE area_id = ${parentId} AND valid_to IS NULL),
+    WITH parent AS (SELECT b.geom FROM areas pa JOIN area_boundaries b ON b.area_id = pa.id AND b.valid_to IS NULL
+                     WHERE pa.id = ${parentId} AND ${areaPathInScope(scope, 'pa.path')}),
          kids AS (SELECT b.geom FROM areas a JOIN area_boundaries b ON b.area_id = a.id AND b.valid_to IS NULL
-                   WHERE a.parent_id = ${parentId} AND a.status = 'active')
+                   WHERE a.parent_id = ${parentId} AND a.status = 'active' AND ${areaPathInScope(scope, 'a.path')})
     SELECT ST_Area(p.geom::geography) AS "parentAreaM2",
            ST_Area(ST_Intersection(p.geom, (SELECT ST_Union(geom) FROM kids))::geography) AS "coveredM2",
            (SELECT count(*)::int FROM kids) AS "childCount"
       FROM parent p`.execute(db);
 
   const { rows: issues } = await sql<CoverageRow>`
-    WITH parent AS (SELECT geom FROM area_boundaries WHERE area_id = ${parentId} AND valid_to IS NULL),
+    WITH parent AS (SELECT b.geom FROM areas pa JOIN area_boundaries b ON b.area_id = pa.id AND b.valid_to IS NULL
+                     WHERE pa.id = ${parentId} AND ${areaPathInScope(scope, 'pa.path')}),
          kids AS (SELECT a.id, b.geom FROM areas a JOIN area_boundaries b ON b.area_id = a.id AND b.valid_to IS NULL
-                   WHERE a.parent_id = ${parentId} AND a.status = 'active'),
+                   WHERE a.parent_id = ${parentId} AND a.status = 'active' AND ${areaPathInScope(scope, 'a.path')}),
          gap_parts AS (
            SELECT 'gap'::text AS kind, ARRAY[]::bigint[] AS ids, (ST_Dump(ST_Difference(p.geom, COALESCE((SELECT ST_Union(geom) FROM kids), ST_GeomFromText('POLYGON EMPTY', 4326))))).geom AS geom
              FROM parent p),
@@ -50,7 +52,8 @@ export async function coverageOf(db: Q, parentId: number, minAreaM2: number) {
 
   const { rows: missing } = await sql<AreaBrief>`
     SELECT a.id, a.code, a.name, a.level FROM areas a
-     WHERE a.parent_id = ${parentId} AND a.status = 'active' AND a.level NOT IN ('building', 'unit')
+     WHERE a.parent_id = ${parentId} AND a.status = 'active' AND a.level NOT IN ('building', 'unit') AND ${areaPathInScope(scope, 'a.path')}
+       -- The boundary of an area in scope is in scope.
        AND NOT EXISTS (SELECT 1 FROM area_boundaries b WHERE b.area_id = a.id AND b.valid_to IS NULL)
      ORDER BY a.code`.execute(db);
   return { summary: summary[0], issues, missing };
@@ -67,9 +70,11 @@ export interface GridBalanceRow extends AreaBrief {
  * nearest ancestor (or the grid itself) that sets one. A grid with buildings counts their
  * households; one without uses its own figure.
  */
-export async function gridBalance(db: Q, parentPath: string): Promise<GridBalanceRow[]> {
+async function gridBalance(db: Db, scope: Scope, parentPath: string): Promise<GridBalanceRow[]> {
   const { rows } = await sql<GridBalanceRow>`
     SELECT g.id, g.code, g.name, g.level,
+           -- Buildings and sub-grids of a grid in scope are in scope. Only the household range is read
+           -- from ancestors, which may lie above the scope: it is the setting that governs the grid.
            COALESCE((SELECT sum(b.households)::int FROM areas b WHERE b.parent_id = g.id AND b.level = 'building' AND b.status = 'active'), g.households, 0) AS households,
            r.balance_min AS min, r.balance_max AS max
       FROM areas g
@@ -77,8 +82,16 @@ export async function gridBalance(db: Q, parentPath: string): Promise<GridBalanc
         SELECT x.balance_min, x.balance_max FROM areas x
          WHERE x.id = ANY(string_to_array(btrim(g.path, '/'), '/')::bigint[]) AND (x.balance_min IS NOT NULL OR x.balance_max IS NOT NULL)
          ORDER BY x.depth DESC LIMIT 1) r ON true
-     WHERE g.level = 'grid' AND g.status = 'active' AND starts_with(g.path, ${parentPath})
+     WHERE g.level = 'grid' AND g.status = 'active' AND starts_with(g.path, ${parentPath}) AND ${areaPathInScope(scope, 'g.path')}
        AND NOT EXISTS (SELECT 1 FROM areas s WHERE s.parent_id = g.id AND s.level = 'grid' AND s.status = 'active')
      ORDER BY g.path`.execute(db);
   return rows;
+}
+
+/** Coverage and balance reports over the children and grids of an area, within the caller's scope. */
+export function areaReportRepository(db: Db, scope: Scope) {
+  return {
+    coverageOf: (parentId: number, minAreaM2: number) => coverageOf(db, scope, parentId, minAreaM2),
+    gridBalance: (parentPath: string) => gridBalance(db, scope, parentPath),
+  };
 }

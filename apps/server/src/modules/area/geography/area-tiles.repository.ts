@@ -1,7 +1,7 @@
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../../db/types.ts';
+import { sql } from 'kysely';
 import type { Scope } from '../../../platform/context.ts';
+import type { Db } from '../../../platform/data-access.ts';
 import { areaPathInScope } from '../../../platform/scope.ts';
 
 export const TILE_EXTENT = 4096;
@@ -32,7 +32,7 @@ interface TileRow {
  * quantises; the protobuf is written here with @maplibre/vt-pbf because the embedded engine's
  * PostGIS is built without protobuf-c (ST_AsMVT fails there), so one code path serves both engines.
  */
-export async function areaTile(db: Kysely<DB>, scope: Scope, z: number, x: number, y: number, range: { min: number; max: number } = { min: 300, max: 500 }): Promise<Uint8Array> {
+async function areaTile(db: Db, scope: Scope, z: number, x: number, y: number, range: { min: number; max: number } = { min: 300, max: 500 }): Promise<Uint8Array> {
   // Tile space: x right, y down, 0..EXTENT, with a margin so polygons do not show seams at tile edges.
   // ST_AsMVTGeom would do this, but the embedded engine's PostGIS lacks it too (built without
   // protobuf-c); the same plain PostGIS functions run on both engines. Exterior rings are made
@@ -48,6 +48,7 @@ export async function areaTile(db: Kysely<DB>, scope: Scope, z: number, x: numbe
                            -frame.xmin, -frame.ymax, frame.scale, -frame.scale), 1), 3), 0)::json AS geom
       FROM area_boundaries b JOIN areas a ON a.id = b.area_id CROSS JOIN frame
       -- A grid's household range: its own or the nearest ancestor's (ids from the path, so PK lookups).
+      -- Only the range is read from ancestors, which may lie above the scope: it is the setting that governs the grid.
       LEFT JOIN LATERAL (
         SELECT x.balance_min, x.balance_max FROM areas x
          WHERE a.level = 'grid' AND x.id = ANY(string_to_array(btrim(a.path, '/'), '/')::bigint[])
@@ -70,4 +71,11 @@ export async function areaTile(db: Kysely<DB>, scope: Scope, z: number, x: numbe
   });
   // The wrapper reads features as geojson-vt leaves them: type 3 = polygon, geometry = rings in tile units.
   return fromGeojsonVt({ areas: { features } } as unknown as Parameters<typeof fromGeojsonVt>[0], { version: 2, extent: TILE_EXTENT });
+}
+
+/** Vector tiles of the areas in the caller's scope; the benchmark (bench/geo.bench.ts) measures them through the front door. */
+export function areaTileRepository(db: Db, scope: Scope) {
+  return {
+    tile: (z: number, x: number, y: number, range?: { min: number; max: number }) => areaTile(db, scope, z, x, y, range),
+  };
 }

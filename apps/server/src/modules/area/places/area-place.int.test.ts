@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { areaIdByCode, createTestApp, loginAs, type Session, type TestApp } from '../../../../test/harness.ts';
-import { fromWgs84 } from '../../geo/crs.ts';
+import { fromWgs84 } from '../../geo/index.ts';
 
 let t: TestApp;
 let zbAdmin: Session;

@@ -1,30 +1,33 @@
 import type { AreaDetail, AreaListQuery, AreaView } from '@redgrid/contracts';
 import type { RequestContext } from '../../../platform/context.ts';
+import { listAncestorNames } from '../../../platform/cross-scope.repository.ts';
 import { notFound } from '../../../platform/errors.ts';
-import { requirePermission, requireScope } from '../../../platform/scope.ts';
-import { findArea, listAncestors, listChildren, listScopeRoots, searchAreas, sumHouseholds } from './area.repository.ts';
+import { read, type Unit } from '../../../platform/unit-of-work.ts';
+import { areaRepository } from './area.repository.ts';
 
 export async function listMyRootAreas(ctx: RequestContext): Promise<AreaView[]> {
-  requirePermission(ctx, 'area.read');
-  return listScopeRoots(ctx.database.db, requireScope(ctx));
+  return read(ctx, 'area.read', async ({ use }) => use(areaRepository).listScopeRoots());
 }
 
 export async function listAreas(ctx: RequestContext, query: AreaListQuery): Promise<AreaView[]> {
-  requirePermission(ctx, 'area.read');
-  const scope = requireScope(ctx);
-  const db = ctx.database.db;
-  if (query.q) return searchAreas(db, scope, query.q, query.level, query.limit, query.includeRetired);
-  if (query.parentId !== undefined) {
+  return read(ctx, 'area.read', async ({ use }) => {
+    const areas = use(areaRepository);
+    if (query.q) return areas.search(query.q, query.level, query.limit, query.includeRetired);
     // Children of a parent above the scope are still filtered to the scope, never leaked.
-    return listChildren(db, scope, query.parentId, query.limit, query.includeRetired);
-  }
-  return listScopeRoots(db, scope);
+    if (query.parentId !== undefined) return areas.listChildren(query.parentId, query.limit, query.includeRetired);
+    return areas.listScopeRoots();
+  });
 }
 
 export async function getArea(ctx: RequestContext, id: number): Promise<AreaDetail> {
-  requirePermission(ctx, 'area.read');
-  const area = await findArea(ctx.database.db, requireScope(ctx), id);
+  return read(ctx, 'area.read', (unit) => loadAreaDetail(unit, id));
+}
+
+/** The area with its households and breadcrumb, inside a unit that is already open (a read, or a write after its change). */
+export async function loadAreaDetail({ use }: Unit, id: number): Promise<AreaDetail> {
+  const areas = use(areaRepository);
+  const area = await areas.find(id);
   if (!area) throw notFound('区域');
-  const households = area.households ?? (await sumHouseholds(ctx.database.db, area.path, area.level));
-  return { ...area, households, ancestors: await listAncestors(ctx.database.db, area.path) };
+  const households = area.households ?? (await areas.sumHouseholds(area.path, area.level));
+  return { ...area, households, ancestors: await use((db) => listAncestorNames(db, area.path)) };
 }
