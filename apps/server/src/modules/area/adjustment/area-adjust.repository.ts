@@ -315,6 +315,7 @@ export function areaAdjustRepository(db: Db, scope: Scope) {
     async roleAssignmentsOn(areaIds: number[]) {
       const { rows } = await sql<{ id: number; userId: number; role: string; areaId: number; username: string }>`
         SELECT r.id, r.user_id AS "userId", r.role, r.area_id AS "areaId", u.username
+          -- Whoever holds a role on an area in scope is named to those who manage that area, wherever their home area lies.
           FROM role_assignments r JOIN users u ON u.id = r.user_id
          WHERE r.area_id = ANY(${areaIds}::bigint[]) AND ${areaIdInScope(scope, 'r.area_id')} ORDER BY r.id`.execute(db);
       return rows;
