@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import { CSRF_HEADER, SESSION_COOKIE } from '@redgrid/contracts';
 import Fastify from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -15,8 +14,9 @@ import { auditModule } from './modules/audit/index.ts';
 import { divisionModule } from './modules/division/index.ts';
 import { registerAuthRoutes, cookieOptions } from './modules/auth/auth.routes.ts';
 import { resolveSession } from './modules/auth/auth.service.ts';
-import { registerSecurityRoutes } from './modules/security/security.routes.ts';
-import { registerSystemRoutes } from './modules/system/system.routes.ts';
+import { securityModule } from './modules/security/index.ts';
+import { systemModule } from './modules/system/index.ts';
+import { DEMO_ACCOUNTS } from './db/seed/demo-accounts.ts';
 import { userModule } from './modules/user/index.ts';
 import type { ModuleOptions } from './platform/module.ts';
 import { scopeFromRoles, type AppDeps, type RequestContext } from './platform/context.ts';
@@ -92,7 +92,6 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   app.decorateRequest('ctx', null as unknown as RequestContext);
   app.decorateRequest('session', null);
@@ -138,14 +137,14 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     );
   });
 
-  registerSystemRoutes(app, deps, registry);
+  const modules: ModuleOptions = { deps, registry, demoAccounts: DEMO_ACCOUNTS };
+  await app.register(systemModule, modules);
   registerAuthRoutes(app, config);
-  const modules: ModuleOptions = { deps, registry };
   await app.register(areaModule, modules);
   await app.register(userModule, modules);
   await app.register(divisionModule, modules);
   await app.register(auditModule, modules);
-  registerSecurityRoutes(app);
+  await app.register(securityModule, modules);
 
   const webDist = config.webDist ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
   const hasWeb = existsSync(`${webDist}/index.html`);

@@ -9,6 +9,15 @@ export interface ModuleOptions {
   deps: AppDeps;
   /** The app's Prometheus registry, for modules that publish metrics. */
   registry: Registry;
+  /** The documented demo accounts (db/seed), shown on the login page in demo mode only. */
+  demoAccounts?: readonly DemoAccountCard[];
+}
+
+/** What the login page shows of a demo account. */
+export interface DemoAccountCard {
+  username: string;
+  password: string;
+  description: string;
 }
 
 /**

@@ -1,15 +1,20 @@
 import { errorBodySchema, healthSchema, metaSchema } from '@redgrid/contracts';
 import type { Registry } from 'prom-client';
+import type { AppConfig } from '../../config.ts';
 import type { AppDeps } from '../../platform/context.ts';
 import type { App } from '../../platform/http.ts';
-import { guardOperationalEndpoints } from './ops-guard.ts';
-import { DEMO_ACCOUNTS } from '../../db/seed/demo-accounts.ts';
+import type { DemoAccountCard } from '../../platform/module.ts';
 
 const VERSION = '0.1.0';
 const started = Date.now();
 
-export function registerSystemRoutes(app: App, deps: AppDeps, registry: Registry): void {
-  guardOperationalEndpoints(app, deps);
+/** The database as the health check sees it: its engine and a round trip, not a handle. */
+export interface DatabaseProbe {
+  engine: AppDeps['database']['kind'];
+  ping(): Promise<number>;
+}
+
+export function registerSystemRoutes(app: App, config: AppConfig, probe: DatabaseProbe, registry: Registry, demoAccounts: readonly DemoAccountCard[]): void {
   app.get('/api/health', {
     config: { permission: 'public' },
     schema: { tags: ['system'], summary: '健康检查（含数据库可达性）', response: { 200: healthSchema, 503: healthSchema } },
@@ -17,11 +22,11 @@ export function registerSystemRoutes(app: App, deps: AppDeps, registry: Registry
     let ok = true;
     let latencyMs = -1;
     try {
-      latencyMs = Math.round((await deps.database.ping()) * 100) / 100;
+      latencyMs = Math.round((await probe.ping()) * 100) / 100;
     } catch {
       ok = false;
     }
-    const body = { status: ok ? ('ok' as const) : ('degraded' as const), db: { ok, engine: deps.database.kind, latencyMs }, uptimeSeconds: Math.round((Date.now() - started) / 1000) };
+    const body = { status: ok ? ('ok' as const) : ('degraded' as const), db: { ok, engine: probe.engine, latencyMs }, uptimeSeconds: Math.round((Date.now() - started) / 1000) };
     return reply.status(ok ? 200 : 503).send(body);
   });
 
@@ -31,13 +36,13 @@ export function registerSystemRoutes(app: App, deps: AppDeps, registry: Registry
   }, () => ({
     name: 'redgrid' as const,
     version: VERSION,
-    mode: deps.config.mode,
-    engine: deps.database.kind,
+    mode: config.mode,
+    engine: probe.engine,
     // Demo credentials are shown only in demo mode, where they are the documented way in.
-    demoAccounts: deps.config.mode === 'demo' ? DEMO_ACCOUNTS.map(({ username, password, description }) => ({ username, password, description })) : null,
-    passwordPolicy: deps.config.passwordPolicy,
-    baseMapUrl: deps.config.baseMapUrl,
-    gridHouseholds: deps.config.gridHouseholds,
+    demoAccounts: config.mode === 'demo' ? demoAccounts.map(({ username, password, description }) => ({ username, password, description })) : null,
+    passwordPolicy: config.passwordPolicy,
+    baseMapUrl: config.baseMapUrl,
+    gridHouseholds: config.gridHouseholds,
   }));
 
   app.get('/metrics', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) => {
