@@ -342,19 +342,3 @@ export function areaAdjustRepository(db: Db, scope: Scope) {
 }
 
 export type AreaAdjustRepository = ReturnType<typeof areaAdjustRepository>;
-
-/**
- * TRANSITION: the places use cases (converted by the tree's owner) still call these three as
- * functions; they go once those call `unit.use(areaAdjustRepository)`.
- */
-export function lockAreas(db: Db, scope: Scope, ids: number[]): Promise<LockedArea[]> {
-  return areaAdjustRepository(db, scope).lockAreas(ids);
-}
-
-export function issuedCodes(db: Db, scope: Scope, prefix: string, length: number): Promise<string[]> {
-  return areaAdjustRepository(db, scope).issuedCodes(prefix, length);
-}
-
-export function recountHouseholds(db: Db, scope: Scope, gridIds: number[]): Promise<void> {
-  return areaAdjustRepository(db, scope).recountHouseholds(gridIds);
-}
