@@ -26,7 +26,7 @@ export async function boot(config: AppConfig, options: BuildAppOptions = {}): Pr
     const deps: AppDeps = { config, database: opened.database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() };
     const app = await buildApp(deps, options);
     let seeded = null;
-    if (config.mode === 'demo' && !(await isSeeded(deps))) seeded = await seedDemo(systemContext(deps, app.log));
+    if (config.mode === 'demo' && !(await isSeeded(systemContext(deps, app.log)))) seeded = await seedDemo(systemContext(deps, app.log));
     return {
       app,
       deps,

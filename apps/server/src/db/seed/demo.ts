@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { sql } from 'kysely';
 import type { AreaLevel } from '@redgrid/contracts';
-import { actorFromRoles, scopeFromRoles, type AppDeps, type RequestContext } from '../../platform/context.ts';
-import { appendAudit } from '../../platform/audit.ts';
+import { actorFromRoles, scopeFromRoles, type RequestContext } from '../../platform/context.ts';
+import { listOwnRoles } from '../../platform/cross-scope.repository.ts';
 import { maskPhone } from '../../platform/crypto.ts';
 import { hashPassword } from '../../platform/password.ts';
-import { inTransaction, type Tx } from '../../platform/transaction.ts';
-import { withActor } from '../../platform/unit-of-work.ts';
-import { listRolesOfUser } from '../../modules/auth/auth.repository.ts';
+import { asSystem, withActor } from '../../platform/unit-of-work.ts';
+import { seedDistrict } from '../../modules/area/index.ts';
 import { importEdition, listEditions } from '../../modules/division/index.ts';
-import { buildDemoGeography, DEMO_SEED, type DemoAreaInput } from '../../modules/geo/demo-geometry.ts';
+import { buildDemoGeography, DEMO_SEED, type DemoAreaInput } from '../../modules/geo/index.ts';
+import { countAccounts, findAccount, seedAccounts } from '../../modules/user/index.ts';
 import { DEMO_ACCOUNTS } from './demo-accounts.ts';
 import { planBuildings } from './demo-buildings.ts';
 
@@ -57,9 +56,9 @@ export function jingkaiDivisions(): { code: string; name: string; level: AreaLev
   }));
 }
 
-export async function isSeeded(deps: AppDeps): Promise<boolean> {
-  const row = await deps.database.db.selectFrom('users').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-  return row.n > 0;
+/** Whether the demo has been seeded: any account at all means it has (or an operator set the system up). */
+export async function isSeeded(ctx: RequestContext): Promise<boolean> {
+  return (await asSystem(ctx, countAccounts)) > 0;
 }
 
 export interface DemoSeedCounts {
@@ -79,7 +78,7 @@ export interface DemoSeedCounts {
  * 导入版本 on the 区划代码库 page loads the same files.
  */
 export async function seedDemo(ctx: RequestContext, { editions = true }: { editions?: boolean } = {}): Promise<DemoSeedCounts> {
-  const district = await seedDistrict(ctx);
+  const district = await seedDemoDistrict(ctx);
   return { ...district, editions: editions ? await seedDemoEditions(ctx) : [] };
 }
 
@@ -108,104 +107,54 @@ export async function seedDemoEditions(ctx: RequestContext): Promise<string[]> {
 async function demoAdminContext(ctx: RequestContext): Promise<RequestContext> {
   const account = DEMO_ACCOUNTS.find((a) => a.roles.includes('system_admin'));
   if (!account) throw new Error('no demo system admin');
-  const user = await ctx.database.db.selectFrom('users').select(['id', 'username', 'display_name']).where('username', '=', account.username).executeTakeFirstOrThrow();
-  const roles = await listRolesOfUser(ctx.database.db, user.id);
-  const actor = actorFromRoles({ id: user.id, username: user.username, displayName: user.display_name }, roles, { mustChangePassword: false, sessionId: null });
+  const { user, roles } = await asSystem(ctx, async (unit) => {
+    const user = await findAccount(unit, account.username);
+    if (!user) throw new Error(`demo system admin ${account.username} missing`);
+    return { user, roles: await unit.use((db) => listOwnRoles(db, user.id)) };
+  });
+  const actor = actorFromRoles({ id: user.id, username: user.username, displayName: user.displayName }, roles, { mustChangePassword: false, sessionId: null });
   return withActor(ctx, actor, scopeFromRoles(roles));
 }
 
-async function seedDistrict(ctx: RequestContext): Promise<Omit<DemoSeedCounts, 'editions'>> {
+/**
+ * The district, its geography and the accounts, in one transaction: divisions, then boundaries for
+ * the district, its townships and communities, 295 grids and their buildings (synthetic shapes around
+ * the real location, drawn by buildDemoGeography), then the accounts and their roles, then one audit row.
+ */
+async function seedDemoDistrict(ctx: RequestContext): Promise<Omit<DemoSeedCounts, 'editions'>> {
   const divisions = jingkaiDivisions();
   const hashes = new Map<string, string>();
   for (const a of DEMO_ACCOUNTS) if (!hashes.has(a.password)) hashes.set(a.password, await hashPassword(a.password));
-  return inTransaction(ctx, async (tx) => {
-    const ids = new Map<string, number>();
-    for (const [i, d] of divisions.entries()) {
-      const parentId = d.parentCode ? ids.get(d.parentCode) ?? null : null;
-      const row = await tx
-        .insertInto('areas')
-        .values({ code: d.code, name: d.name, level: d.level, parent_id: parentId, sort_order: i })
-        .onConflict((oc) => oc.column('code').doUpdateSet({ name: d.name }))
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids.set(d.code, row.id);
-    }
-    const geography = await seedGeography(tx, ctx, divisions, ids);
-    for (const a of DEMO_ACCOUNTS) {
-      const areaId = ids.get(a.areaCode);
-      if (areaId === undefined) throw new Error(`demo account ${a.username}: area ${a.areaCode} missing`);
-      const user = await tx
-        .insertInto('users')
-        .values({
-          username: a.username,
-          display_name: a.displayName,
-          password_hash: hashes.get(a.password) ?? '',
-          phone_enc: ctx.cipher.encrypt(a.phone),
-          phone_bidx: ctx.cipher.blindIndex(a.phone),
-          phone_masked: maskPhone(a.phone),
-          home_area_id: areaId,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await tx.insertInto('role_assignments').values(a.roles.map((role) => ({ user_id: user.id, role, area_id: areaId }))).execute();
-    }
-    await appendAudit(tx, ctx, {
-      action: 'create',
-      entity: 'demo_seed',
-      actorOverride: { id: null, name: 'system' },
-      after: { areas: divisions.length, ...geography, users: DEMO_ACCOUNTS.map((a) => a.username) },
-    });
-    return { areas: divisions.length, users: DEMO_ACCOUNTS.length, ...geography };
-  });
-}
-
-/**
- * Boundaries for the district, its townships and communities, 295 grids and their buildings:
- * synthetic shapes around the real location, drawn by buildDemoGeography, inserted in bulk.
- */
-async function seedGeography(
-  tx: Tx,
-  ctx: RequestContext,
-  divisions: ReturnType<typeof jingkaiDivisions>,
-  ids: Map<string, number>,
-): Promise<{ grids: number; buildings: number }> {
   const input: DemoAreaInput[] = divisions.flatMap((d) =>
     d.level === 'district' || d.level === 'street' || d.level === 'community' ? [{ code: d.code, name: d.name, level: d.level, parentCode: d.parentCode }] : [],
   );
   const geo = buildDemoGeography(input);
-  const now = ctx.clock();
-  const districtId = ids.get(JINGKAI_DISTRICT_CODE);
-  if (districtId === undefined) throw new Error('demo district missing');
-  const change = await tx
-    .insertInto('area_changes')
-    .values({ kind: 'seed', at: now, actor_id: null, area_id: districtId, summary: JSON.stringify({ grids: geo.grids.length, plantedOutliers: geo.plantedOutliers }) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-
-  const grids = await sql<{ id: number; code: string }>`
-    INSERT INTO areas (code, name, level, parent_id, grid_type, households, sort_order)
-    SELECT t.code, t.name, 'grid', t.parent_id, 'comprehensive', t.households, t.ord
-      FROM unnest(${geo.grids.map((g) => g.code)}::text[], ${geo.grids.map((g) => g.name)}::text[],
-                  ${geo.grids.map((g) => ids.get(g.communityCode) ?? 0)}::bigint[], ${geo.grids.map((g) => g.households)}::int[])
-           WITH ORDINALITY AS t(code, name, parent_id, households, ord)
-    RETURNING id, code`.execute(tx);
-  for (const g of grids.rows) ids.set(g.code, g.id);
-
-  const shapes: [number, string][] = [
-    ...[...geo.boundaries].map(([code, geometry]): [number, string] => [ids.get(code) ?? 0, JSON.stringify(geometry)]),
-    ...geo.grids.map((g): [number, string] => [ids.get(g.code) ?? 0, JSON.stringify(g.geometry)]),
-  ];
-  await sql`
-    INSERT INTO area_boundaries (area_id, geom, valid_from, change_id)
-    SELECT t.area_id, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(t.geojson), 4326)), ${now}, ${change.id}
-      FROM unnest(${shapes.map((s) => s[0])}::bigint[], ${shapes.map((s) => s[1])}::text[]) AS t(area_id, geojson)`.execute(tx);
-
-  const buildings = geo.grids.flatMap((g) => planBuildings(g.code, g.households, g.geometry, DEMO_SEED).map((b) => ({ ...b, parentId: ids.get(g.code) ?? 0 })));
-  await sql`
-    INSERT INTO areas (code, name, level, parent_id, households, location, sort_order)
-    SELECT t.code, t.name, 'building', t.parent_id, t.households, ST_SetSRID(ST_MakePoint(t.lng, t.lat), 4326), t.ord
-      FROM unnest(${buildings.map((b) => b.code)}::text[], ${buildings.map((b) => b.name)}::text[], ${buildings.map((b) => b.parentId)}::bigint[],
-                  ${buildings.map((b) => b.households)}::int[], ${buildings.map((b) => b.lng)}::float8[], ${buildings.map((b) => b.lat)}::float8[])
-           WITH ORDINALITY AS t(code, name, parent_id, households, lng, lat, ord)`.execute(tx);
-  return { grids: geo.grids.length, buildings: buildings.length };
+  const buildings = geo.grids.flatMap((g) => planBuildings(g.code, g.households, g.geometry, DEMO_SEED).map((b) => ({ ...b, gridCode: g.code })));
+  const accounts = DEMO_ACCOUNTS.map((a) => ({
+    ...a,
+    passwordHash: hashes.get(a.password) ?? '',
+    phone: { enc: ctx.cipher.encrypt(a.phone), bidx: ctx.cipher.blindIndex(a.phone), masked: maskPhone(a.phone) },
+  }));
+  return asSystem(ctx, async (unit) => {
+    const ids = await seedDistrict(unit, {
+      divisions,
+      districtCode: JINGKAI_DISTRICT_CODE,
+      at: ctx.clock(),
+      changeSummary: { grids: geo.grids.length, plantedOutliers: geo.plantedOutliers },
+      boundaries: [...geo.boundaries].map(([code, geometry]) => ({ code, geometry })),
+      grids: geo.grids,
+      buildings,
+    });
+    await seedAccounts(
+      unit,
+      accounts.map((a) => {
+        const homeAreaId = ids.get(a.areaCode);
+        if (homeAreaId === undefined) throw new Error(`demo account ${a.username}: area ${a.areaCode} missing`);
+        return { username: a.username, displayName: a.displayName, passwordHash: a.passwordHash, phone: a.phone, homeAreaId, roles: a.roles };
+      }),
+    );
+    const geography = { grids: geo.grids.length, buildings: buildings.length };
+    await unit.audit({ action: 'create', entity: 'demo_seed', after: { areas: divisions.length, ...geography, users: DEMO_ACCOUNTS.map((a) => a.username) } });
+    return { areas: divisions.length, users: DEMO_ACCOUNTS.length, ...geography };
+  });
 }

@@ -19,5 +19,7 @@ export const areaModule = defineModule('area', (app) => {
 /** Point location and vector tiles, scope-bound: the geography benchmark (bench/geo.bench.ts) measures them. */
 export { areaGeoRepository } from './geography/area-geo.repository.ts';
 export { areaTileRepository } from './geography/area-tiles.repository.ts';
+/** The demo seed writes its district through this, in a unit from `asSystem`. */
+export { seedDistrict, type DistrictSeed } from './tree/area-seed.service.ts';
 /** The area tree as the division module's CSV import writes it (scope-bound, like any repository). */
 export { areaTreeWriter, type AreaTreeWriter, type NewArea } from './import/area-import.repository.ts';

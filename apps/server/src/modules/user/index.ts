@@ -6,3 +6,6 @@ import { defineModule } from '../../platform/module.ts';
 import { registerUserRoutes } from './user.routes.ts';
 
 export const userModule = defineModule('user', (app) => registerUserRoutes(app));
+
+/** For the system's own work (the demo seed), in a unit from `asSystem`. */
+export { countAccounts, findAccount, seedAccounts, type SeedAccount } from './user-seed.service.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AreaView } from '@redgrid/contracts';
 import type { Scope } from '../../../platform/context.ts';
-import { scopedFrom, type Db, type restricted } from '../../../platform/data-access.ts';
+import { scopedFrom, type Db } from '../../../platform/data-access.ts';
 
 /** Areas of the tree, within the caller's scope. */
 export function areaRepository(db: Db, scope: Scope) {
@@ -67,18 +67,4 @@ export function areaRepository(db: Db, scope: Scope) {
       return row?.n ?? null;
     },
   };
-}
-
-/**
- * TRANSITION: the adjustment and proposal use cases (converted by their owner) still call these two
- * as functions, with a transaction or a repository handle; they go once those call `unit.use(areaRepository)`.
- */
-type Handle = Parameters<typeof restricted>[0];
-
-export function listChildren(db: Db | Handle, scope: Scope, parentId: number, limit: number, includeRetired = false): Promise<AreaView[]> {
-  return areaRepository(db as Db, scope).listChildren(parentId, limit, includeRetired);
-}
-
-export function findArea(db: Db | Handle, scope: Scope, id: number): Promise<AreaView | undefined> {
-  return areaRepository(db as Db, scope).find(id);
 }
