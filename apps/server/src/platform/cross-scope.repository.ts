@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { AreaLevel, Role } from '@redgrid/contracts';
 import type { ActorRole } from './context.ts';
 import { unrestricted, type Db } from './data-access.ts';
@@ -160,4 +160,54 @@ export async function householdRangeSetting(db: Db, path: string): Promise<{ min
      WHERE starts_with(${path}, x.path) AND (x.balance_min IS NOT NULL OR x.balance_max IS NOT NULL)
      ORDER BY x.depth DESC LIMIT 1`.execute(unrestricted(db));
   return rows[0];
+}
+
+/*
+ * A boundary is checked against the ground of its neighbours and its parent wherever they lie: a
+ * community secretary who redraws the community's own edge (their scope's root) must still hear that
+ * it now leaves the street or overlaps the next community's grids. Only square metres and the
+ * overlapping neighbour's name go back; the area being changed was loaded through the caller's scope.
+ */
+
+/** Sibling grids (same parent, active) whose current boundary overlaps the geometry by 1 m² or more. */
+export async function overlappingSiblingGrids(db: Db, parentId: number, exceptIds: readonly number[], geometry: RawBuilder<unknown>) {
+  const { rows } = await sql<{ id: number; name: string; overlapM2: number }>`
+    SELECT a.id, a.name, ST_Area(ST_Intersection(b.geom, g.geom)::geography) AS "overlapM2"
+      FROM areas a JOIN area_boundaries b ON b.area_id = a.id AND b.valid_to IS NULL, (SELECT ${geometry} AS geom) g
+     WHERE a.parent_id = ${parentId} AND a.status = 'active' AND a.level = 'grid' AND a.id <> ALL(${[...exceptIds]}::bigint[])
+       AND ST_Intersects(b.geom, g.geom) AND NOT ST_Touches(b.geom, g.geom)`.execute(unrestricted(db));
+  return rows.filter((r) => r.overlapM2 >= 1);
+}
+
+/** Square metres of the geometry outside the parent's current boundary; null when the parent has none. */
+export async function areaOutsideParentM2(db: Db, parentId: number, geometry: RawBuilder<unknown>): Promise<number | null> {
+  const { rows } = await sql<{ m2: number }>`
+    SELECT ST_Area(ST_Difference(g.geom, b.geom)::geography) AS m2
+      FROM area_boundaries b, (SELECT ${geometry} AS geom) g
+     WHERE b.area_id = ${parentId} AND b.valid_to IS NULL`.execute(unrestricted(db));
+  return rows[0]?.m2 ?? null;
+}
+
+/**
+ * The ground a redrawn area gives up that nothing else covers: its current boundary minus the new one,
+ * minus its active siblings, within its parent (when it has a boundary); pieces thinner than
+ * `sliverWidthM` are left out, as in the coverage report.
+ */
+export async function neighbourGapM2(db: Db, areaId: number, parentId: number, geometry: RawBuilder<unknown>, sliverWidthM: number): Promise<number> {
+  const { rows } = await sql<{ m2: number | null }>`
+    WITH given AS (
+           SELECT ST_Difference(b.geom, g.geom) AS geom
+             FROM area_boundaries b, (SELECT ${geometry} AS geom) g
+            WHERE b.area_id = ${areaId} AND b.valid_to IS NULL),
+         taken AS (
+           SELECT ST_Union(b.geom) AS geom
+             FROM areas a JOIN area_boundaries b ON b.area_id = a.id AND b.valid_to IS NULL, given
+            WHERE a.parent_id = ${parentId} AND a.id <> ${areaId} AND a.status = 'active' AND ST_Intersects(b.geom, given.geom)),
+         open AS (
+           SELECT CASE WHEN taken.geom IS NULL THEN given.geom ELSE ST_Difference(given.geom, taken.geom) END AS geom FROM given, taken)
+    SELECT sum(ST_Area(d.geom::geography)) AS m2
+      FROM open LEFT JOIN area_boundaries p ON p.area_id = ${parentId} AND p.valid_to IS NULL,
+           LATERAL ST_Dump(ST_CollectionExtract(COALESCE(ST_Intersection(open.geom, p.geom), open.geom), 3)) d
+     WHERE 2 * ST_Area(d.geom::geography) >= ${sliverWidthM} * ST_Perimeter(d.geom::geography)`.execute(unrestricted(db));
+  return rows[0]?.m2 ?? 0;
 }

@@ -3,6 +3,7 @@ import { COVERAGE_SLIVER_WIDTH_M, type AdjustmentResult, type AreaLevel } from '
 import type { GridSubtype } from '../../../db/types.ts';
 import type { Scope } from '../../../platform/context.ts';
 import { ownedInsert, scopedFrom, scopedUpdate, type Db } from '../../../platform/data-access.ts';
+import { areaOutsideParentM2, neighbourGapM2, overlappingSiblingGrids } from '../../../platform/cross-scope.repository.ts';
 import { areaIdInScope, areaPathInScope } from '../../../platform/scope.ts';
 import { describeValidity } from '../import/boundary-features.ts';
 
@@ -99,27 +100,13 @@ export function areaAdjustRepository(db: Db, scope: Scope) {
     /**
      * The ground a redrawn area gives up that nothing else will cover: its current boundary minus the new
      * one, minus its active siblings, within its parent (when the parent has a boundary), slivers left out
-     * as in the coverage report. Run before the current version closes. Siblings and the parent count
-     * only where they lie in the caller's scope.
+     * as in the coverage report. Run before the current version closes. The area itself is in scope;
+     * its siblings and parent are read wherever they lie (see neighbourGapM2).
      */
     async gapOpenedM2(areaId: number, parentId: number, geometry: RawBuilder<unknown>): Promise<number> {
-      const { rows } = await sql<{ m2: number | null }>`
-        WITH given AS (
-               SELECT ST_Difference(b.geom, g.geom) AS geom
-                 FROM area_boundaries b, (SELECT ${geometry} AS geom) g
-                WHERE b.area_id = ${areaId} AND b.valid_to IS NULL AND ${areaIdInScope(scope, 'b.area_id')}),
-             taken AS (
-               SELECT ST_Union(b.geom) AS geom
-                 FROM areas a JOIN area_boundaries b ON b.area_id = a.id AND b.valid_to IS NULL, given
-                WHERE a.parent_id = ${parentId} AND a.id <> ${areaId} AND a.status = 'active' AND ST_Intersects(b.geom, given.geom)
-                  AND ${areaPathInScope(scope, 'a.path')}),
-             open AS (
-               SELECT CASE WHEN taken.geom IS NULL THEN given.geom ELSE ST_Difference(given.geom, taken.geom) END AS geom FROM given, taken)
-        SELECT sum(ST_Area(d.geom::geography)) AS m2
-          FROM open LEFT JOIN area_boundaries p ON p.area_id = ${parentId} AND p.valid_to IS NULL AND ${areaIdInScope(scope, 'p.area_id')},
-               LATERAL ST_Dump(ST_CollectionExtract(COALESCE(ST_Intersection(open.geom, p.geom), open.geom), 3)) d
-         WHERE 2 * ST_Area(d.geom::geography) >= ${COVERAGE_SLIVER_WIDTH_M} * ST_Perimeter(d.geom::geography)`.execute(db);
-      return rows[0]?.m2 ?? 0;
+      const own = await sql<{ id: number }>`SELECT a.id FROM areas a WHERE a.id = ${areaId} AND ${areaPathInScope(scope, 'a.path')}`.execute(db);
+      if (own.rows.length === 0) return 0;
+      return neighbourGapM2(db, areaId, parentId, geometry, COVERAGE_SLIVER_WIDTH_M);
     },
 
     async currentBoundary(areaId: number): Promise<{ wkb: Wkb; areaM2: number; parts: number } | undefined> {
@@ -167,25 +154,17 @@ export function areaAdjustRepository(db: Db, scope: Scope) {
       return row;
     },
 
-    /** Sibling grids in scope whose current boundary overlaps the geometry by more than a square metre. */
-    async overlappingSiblings(parentId: number, exceptIds: number[], geometry: RawBuilder<unknown>) {
-      const { rows } = await sql<{ id: number; name: string; overlapM2: number }>`
-        SELECT a.id, a.name, ST_Area(ST_Intersection(b.geom, g.geom)::geography) AS "overlapM2"
-          -- The boundary of an area in scope is in scope.
-          FROM areas a JOIN area_boundaries b ON b.area_id = a.id AND b.valid_to IS NULL, (SELECT ${geometry} AS geom) g
-         WHERE a.parent_id = ${parentId} AND a.status = 'active' AND a.level = 'grid' AND a.id <> ALL(${exceptIds}::bigint[])
-           AND ${areaPathInScope(scope, 'a.path')}
-           AND ST_Intersects(b.geom, g.geom) AND NOT ST_Touches(b.geom, g.geom)`.execute(db);
-      return rows.filter((r) => r.overlapM2 >= 1);
+    /**
+     * Sibling grids whose current boundary overlaps the geometry by a square metre or more, wherever they
+     * lie: a check against the neighbours' ground (see overlappingSiblingGrids).
+     */
+    overlappingSiblings(parentId: number, exceptIds: number[], geometry: RawBuilder<unknown>) {
+      return overlappingSiblingGrids(db, parentId, exceptIds, geometry);
     },
 
-    /** Square metres of the geometry outside the parent's current boundary; null when the parent has none (or lies outside the scope). */
-    async outsideParentM2(parentId: number, geometry: RawBuilder<unknown>): Promise<number | null> {
-      const { rows } = await sql<{ m2: number }>`
-        SELECT ST_Area(ST_Difference(g.geom, b.geom)::geography) AS m2
-          FROM area_boundaries b, (SELECT ${geometry} AS geom) g
-         WHERE b.area_id = ${parentId} AND b.valid_to IS NULL AND ${areaIdInScope(scope, 'b.area_id')}`.execute(db);
-      return rows[0]?.m2 ?? null;
+    /** Square metres of the geometry outside the parent's current boundary; null when the parent has none. */
+    outsideParentM2(parentId: number, geometry: RawBuilder<unknown>): Promise<number | null> {
+      return areaOutsideParentM2(db, parentId, geometry);
     },
 
     async closeBoundary(areaId: number, at: Date): Promise<void> {
