@@ -12,8 +12,7 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { areaModule } from './modules/area/index.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { divisionModule } from './modules/division/index.ts';
-import { registerAuthRoutes, cookieOptions } from './modules/auth/auth.routes.ts';
-import { resolveSession } from './modules/auth/auth.service.ts';
+import { authModule, cookieOptions, resolveSession } from './modules/auth/index.ts';
 import { securityModule } from './modules/security/index.ts';
 import { systemModule } from './modules/system/index.ts';
 import { DEMO_ACCOUNTS } from './db/seed/demo-accounts.ts';
@@ -110,7 +109,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     if (!token) throw new AppError('unauthenticated', '请先登录');
     let resolved;
     try {
-      resolved = await resolveSession(deps, token);
+      resolved = await resolveSession(ctx, token);
     } catch (err) {
       if (err instanceof AppError && err.code === 'session_expired') reply.clearCookie(SESSION_COOKIE, cookieOptions(config, request));
       throw err;
@@ -139,7 +138,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
 
   const modules: ModuleOptions = { deps, registry, demoAccounts: DEMO_ACCOUNTS };
   await app.register(systemModule, modules);
-  registerAuthRoutes(app, config);
+  await app.register(authModule, modules);
   await app.register(areaModule, modules);
   await app.register(userModule, modules);
   await app.register(divisionModule, modules);

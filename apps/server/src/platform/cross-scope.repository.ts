@@ -162,6 +162,147 @@ export async function householdRangeSetting(db: Db, path: string): Promise<{ min
   return rows[0];
 }
 
+// ─── Sign-in (auth module): before a session is resolved there is no actor, hence no scope ───
+
+/** An account as the login sees it. */
+export interface LoginAccount {
+  id: number;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  disabled: boolean;
+  must_change_password: boolean;
+  locked_until: Date | null;
+  home_area_id: number;
+}
+
+/**
+ * The account a login names. Login runs before anyone is known, so no scope exists yet; the name is
+ * matched globally (usernames are unique case-insensitively). Called by the auth module's login.
+ */
+export function findAccountForLogin(db: Db, username: string): Promise<LoginAccount | undefined> {
+  return unrestricted(db)
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name', 'password_hash', 'disabled', 'must_change_password', 'locked_until', 'home_area_id'])
+    .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+    .executeTakeFirst();
+}
+
+/**
+ * Counts one failed login in a single statement: the row lock of the UPDATE serialises parallel
+ * failures, each one sees the count the previous one wrote, and the one that reaches `attempts`
+ * sets the lock (and starts the count over for after it). No row back = the account was already
+ * locked when this failure arrived. Before sign-in: the account was found by findAccountForLogin.
+ */
+export async function recordLoginFailure(db: Db, userId: number, attempts: number, now: Date, lockUntil: Date) {
+  const reaches = sql<boolean>`failed_logins + 1 >= ${attempts}`;
+  const row = await unrestricted(db)
+    .updateTable('users')
+    .set({
+      failed_logins: sql<number>`CASE WHEN ${reaches} THEN 0 ELSE failed_logins + 1 END`,
+      locked_until: sql<Date | null>`CASE WHEN ${reaches} THEN ${lockUntil}::timestamptz ELSE NULL END`,
+    })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning(['failed_logins', 'locked_until'])
+    .executeTakeFirst();
+  if (!row) return null;
+  return { locked: row.locked_until !== null, failedAttempts: row.locked_until !== null ? attempts : row.failed_logins, lockedUntil: row.locked_until };
+}
+
+/**
+ * A right password: clears the failure count in the same statement that decides on the lock, so a
+ * password checked while parallel failures locked the account gets `false`. Before sign-in.
+ */
+export async function recordLoginSuccess(db: Db, userId: number, now: Date): Promise<boolean> {
+  const row = await unrestricted(db)
+    .updateTable('users')
+    .set({ failed_logins: 0, locked_until: null, last_login_at: now })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The lock end of an account a login is refused for (before sign-in: no scope yet). */
+export async function loginLockedUntil(db: Db, userId: number): Promise<Date | null> {
+  const row = await unrestricted(db).selectFrom('users').select('locked_until').where('id', '=', userId).executeTakeFirst();
+  return row?.locked_until ?? null;
+}
+
+export interface NewSession {
+  id: string;
+  userId: number;
+  csrfToken: string;
+  now: Date;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The session a successful login opens, for the account it signed in (no scope before it exists). */
+export async function startSession(db: Db, s: NewSession): Promise<void> {
+  await unrestricted(db)
+    .insertInto('sessions')
+    .values({ id: s.id, user_id: s.userId, csrf_token: s.csrfToken, created_at: s.now, last_seen_at: s.now, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent })
+    .execute();
+}
+
+/**
+ * The session a cookie names, with its account. Resolving a session is what produces the actor and
+ * the scope, so it cannot itself be scoped; the id is the hash of a secret token only its holder has.
+ */
+export function findSession(db: Db, id: string) {
+  return unrestricted(db)
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select(['s.id', 's.user_id', 's.csrf_token', 's.last_seen_at', 's.expires_at', 'u.username', 'u.display_name', 'u.disabled', 'u.must_change_password'])
+    .where('s.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Marks a session as seen, while it is resolved (before any scope exists; see findSession). */
+export async function touchSession(db: Db, id: string, now: Date): Promise<void> {
+  await unrestricted(db).updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+}
+
+/**
+ * Ends one session by its id: an expired one while it is resolved (no scope yet), or the caller's
+ * own at logout — a person may always sign themselves out, whatever their scope (even one whose
+ * roles were all taken away holds no scope at all). The id comes from the session, never from input.
+ */
+export async function deleteSession(db: Db, id: string): Promise<void> {
+  await unrestricted(db).deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+/**
+ * The caller's own account, for changing their own password (auth module). The account is the one
+ * the session belongs to (`userId` is the actor's id, never input), and a person changes their own
+ * password whatever their scope: their home area need not lie under the areas of their roles, and an
+ * account whose roles were all taken away has no scope at all but must still be able to do it.
+ */
+export function ownAccount(db: Db, userId: number) {
+  const full = unrestricted(db);
+  return {
+    /** The current password hash, the home area (for the audit row) and the newest `earlier` replaced hashes. */
+    async passwordState(earlier: number): Promise<{ passwordHash: string; homeAreaId: number; earlierHashes: string[] }> {
+      const user = await full.selectFrom('users').select(['password_hash', 'home_area_id']).where('id', '=', userId).executeTakeFirstOrThrow();
+      const history = earlier <= 0 ? [] : await full.selectFrom('password_history').select('password_hash').where('user_id', '=', userId).orderBy('id', 'desc').limit(earlier).execute();
+      return { passwordHash: user.password_hash, homeAreaId: user.home_area_id, earlierHashes: history.map((h) => h.password_hash) };
+    },
+
+    /** Sets the new password, keeps the replaced one (only the newest `keep` stay) and ends the other sessions. */
+    async replacePassword(c: { passwordHash: string; replacedHash: string; keep: number; at: Date; keepSession: string | null }): Promise<void> {
+      await full.updateTable('users').set({ password_hash: c.passwordHash, must_change_password: false, password_changed_at: c.at, updated_at: c.at }).where('id', '=', userId).execute();
+      if (c.keep > 0) await full.insertInto('password_history').values({ user_id: userId, password_hash: c.replacedHash, created_at: c.at }).execute();
+      const kept = full.selectFrom('password_history').select('id').where('user_id', '=', userId).orderBy('id', 'desc').limit(c.keep);
+      await full.deleteFrom('password_history').where('user_id', '=', userId).where('id', 'not in', kept).execute();
+      await full.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', c.keepSession ?? '').execute();
+    },
+  };
+}
+
 /*
  * A boundary is checked against the ground of its neighbours and its parent wherever they lie: a
  * community secretary who redraws the community's own edge (their scope's root) must still hear that

@@ -37,6 +37,7 @@ export const OWNERS = {
   role_assignments: [{ axis: 'area', by: 'id', column: 'area_id' }],
   sessions: [{ axis: 'area', by: 'user', column: 'user_id' }],
   audit_log: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  password_history: [{ axis: 'area', by: 'user', column: 'user_id' }],
 } as const satisfies Record<string, readonly OwnerAxis[]>;
 
 export type OwnedTable = keyof typeof OWNERS;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, loginAs, type TestApp } from '../../../test/harness.ts';
+import { createTestApp, loginAs, userIdByName, type TestApp } from '../../../test/harness.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -128,5 +128,16 @@ describe('password change', () => {
     expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode).toBe(200);
     expect((await login('pcs_staff', 'Redgrid@2026')).statusCode).toBe(401);
     expect((await login('pcs_staff', 'Better#Pass9')).statusCode).toBe(200);
+  });
+
+  it('is one\'s own business, not a matter of scope: an account with no roles left still changes its password and signs out', async () => {
+    const id = await userIdByName(t.database, 'lsh_worker');
+    await t.database.db.deleteFrom('role_assignments').where('user_id', '=', id).execute();
+    const s = await loginAs(t.app, 'lsh_worker');
+    expect(s.body.user.roles).toEqual([]);
+    const changed = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: s.headers, payload: { currentPassword: 'Redgrid@2026', newPassword: 'Better#Pass9' } });
+    expect(changed.statusCode).toBe(204);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: s.headers })).statusCode).toBe(204);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
   });
 });

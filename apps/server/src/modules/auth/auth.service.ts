@@ -1,13 +1,22 @@
 import type { Me, SessionResponse } from '@redgrid/contracts';
 import { assignableRolesOf, permissionsOf } from '@redgrid/contracts';
-import { actorFromRoles, type Actor, type AppDeps, type RequestContext } from '../../platform/context.ts';
-import { appendAudit } from '../../platform/audit.ts';
+import { actorFromRoles, type Actor, type RequestContext } from '../../platform/context.ts';
+import {
+  deleteSession,
+  findAccountForLogin,
+  findSession,
+  listOwnRoles,
+  loginLockedUntil,
+  ownAccount,
+  recordLoginFailure,
+  recordLoginSuccess,
+  startSession,
+  touchSession,
+} from '../../platform/cross-scope.repository.ts';
 import { hashHex, randomToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { assertPasswordPolicy, hashPassword, matchesAnyHash, verifyAgainstDummy, verifyPassword } from '../../platform/password.ts';
-import { requireActor } from '../../platform/scope.ts';
-import { inTransaction } from '../../platform/transaction.ts';
-import { clearFailuresOnLogin, findSession, findUserForLogin, listRolesOfUser, lockedUntilOf, recentPasswordHashes, recordLoginFailure, rememberPassword } from './auth.repository.ts';
+import { beforeSignIn, read, write } from '../../platform/unit-of-work.ts';
 import { maskTypedName, unknownNamesOf } from './unknown-names.ts';
 
 /** Sessions are stored by the hash of their token: a leaked table cannot be replayed. */
@@ -23,16 +32,16 @@ export interface LoginResult {
 export async function login(ctx: RequestContext, input: { username: string; password: string; userAgent: string | null }): Promise<LoginResult> {
   const now = ctx.clock();
   const { lockout } = ctx.config;
-  const user = await findUserForLogin(ctx.database.db, input.username);
+  const user = await beforeSignIn(ctx, (db) => findAccountForLogin(db, input.username));
   // An unknown name gets the same answers as a real one: same message, same lock after N failures.
   if (!user) {
-    const unknown = unknownNamesOf(ctx.database);
+    const unknown = unknownNamesOf(ctx.config);
     const running = unknown.lockedUntil(input.username, now);
     if (running) throw lockedError(running);
     await verifyAgainstDummy(input.password);
     const lockedUntil = unknown.fail(input.username, now, lockout);
-    await inTransaction(ctx, (tx) =>
-      appendAudit(tx, ctx, { action: 'login_failed', entity: 'user', actorOverride: { id: null, name: maskTypedName(input.username) }, after: { reason: 'unknown_user' } }),
+    await beforeSignIn(ctx, (_db, audit) =>
+      audit({ action: 'login_failed', entity: 'user', actorOverride: { id: null, name: maskTypedName(input.username) }, after: { reason: 'unknown_user' } }),
     );
     if (lockedUntil) throw lockedError(lockedUntil, lockout.attempts);
     throw invalidCredentials();
@@ -41,11 +50,11 @@ export async function login(ctx: RequestContext, input: { username: string; pass
   const ok = await verifyPassword(user.password_hash, input.password);
   if (!ok) {
     const lockUntil = new Date(now.getTime() + lockout.minutes * 60_000);
-    const outcome = await inTransaction(ctx, async (tx) => {
-      const counted = await recordLoginFailure(tx, user.id, lockout.attempts, now, lockUntil);
+    const outcome = await beforeSignIn(ctx, async (db, audit) => {
+      const counted = await recordLoginFailure(db, user.id, lockout.attempts, now, lockUntil);
       // Locked by a parallel failure after this request read the account: nothing more to count.
-      if (!counted) return { lockedUntil: await lockedUntilOf(tx, user.id), justLocked: false };
-      await appendAudit(tx, ctx, {
+      if (!counted) return { lockedUntil: await loginLockedUntil(db, user.id), justLocked: false };
+      await audit({
         action: counted.locked ? 'lock' : 'login_failed',
         entity: 'user',
         entityId: user.id,
@@ -63,26 +72,25 @@ export async function login(ctx: RequestContext, input: { username: string; pass
   const token = randomToken();
   const csrfToken = randomToken(24);
   const expiresAt = new Date(now.getTime() + ctx.config.sessionMaxHours * 3_600_000);
-  const actor = await inTransaction(ctx, async (tx) => {
+  const actor = await beforeSignIn(ctx, async (db, audit) => {
     // The lock is decided again here, atomically: the check above read the account before the
     // password was verified, and parallel failures may have locked it meanwhile.
-    if (!(await clearFailuresOnLogin(tx, user.id, now))) throw lockedError((await lockedUntilOf(tx, user.id)) ?? now);
-    await tx.insertInto('sessions').values({
+    if (!(await recordLoginSuccess(db, user.id, now))) throw lockedError((await loginLockedUntil(db, user.id)) ?? now);
+    await startSession(db, {
       id: sessionIdOf(token),
-      user_id: user.id,
-      csrf_token: csrfToken,
-      created_at: now,
-      last_seen_at: now,
-      expires_at: expiresAt,
+      userId: user.id,
+      csrfToken,
+      now,
+      expiresAt,
       ip: ctx.ip,
-      user_agent: input.userAgent?.slice(0, 300) ?? null,
-    }).execute();
-    const roles = await listRolesOfUser(tx, user.id);
+      userAgent: input.userAgent?.slice(0, 300) ?? null,
+    });
+    const roles = await listOwnRoles(db, user.id);
     const actor = actorFromRoles({ id: user.id, username: user.username, displayName: user.display_name }, roles, {
       mustChangePassword: user.must_change_password,
       sessionId: sessionIdOf(token),
     });
-    await appendAudit(tx, ctx, { action: 'login', entity: 'user', entityId: user.id, areaId: user.home_area_id, actorOverride: { id: user.id, name: user.username } });
+    await audit({ action: 'login', entity: 'user', entityId: user.id, areaId: user.home_area_id, actorOverride: { id: user.id, name: user.username } });
     return actor;
   });
   return { token, response: { user: toMe(actor), csrfToken, expiresAt: expiresAt.toISOString() } };
@@ -108,23 +116,27 @@ export interface ResolvedSession {
 
 /**
  * Turns a cookie token into an actor, enforcing the absolute and idle limits. last_seen_at is
- * written at most once a minute so that reads stay reads.
+ * written at most once a minute so that reads stay reads. `ctx` is the request's context before
+ * anyone is known (app.ts's onRequest hook).
  */
-export async function resolveSession(deps: AppDeps, token: string): Promise<ResolvedSession> {
-  const now = deps.clock();
+export async function resolveSession(ctx: RequestContext, token: string): Promise<ResolvedSession> {
+  const now = ctx.clock();
   const id = sessionIdOf(token);
-  const db = deps.database.db;
-  const session = await findSession(db, id);
-  if (!session) throw new AppError('unauthenticated', '请先登录');
-  const idleLimit = new Date(session.last_seen_at.getTime() + deps.config.idleTimeoutMinutes * 60_000);
-  if (session.expires_at <= now || idleLimit <= now || session.disabled) {
-    await db.deleteFrom('sessions').where('id', '=', id).execute();
-    throw new AppError('session_expired', session.disabled ? '账号已停用' : '登录已超时，请重新登录');
-  }
-  if (now.getTime() - session.last_seen_at.getTime() > 60_000) {
-    await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
-  }
-  const roles = await listRolesOfUser(db, session.user_id);
+  const found = await beforeSignIn(ctx, async (db) => {
+    const session = await findSession(db, id);
+    if (!session) return { state: 'missing' as const };
+    const idleLimit = new Date(session.last_seen_at.getTime() + ctx.config.idleTimeoutMinutes * 60_000);
+    if (session.expires_at <= now || idleLimit <= now || session.disabled) {
+      // Deleted in this unit and refused after it commits: a throw here would roll the delete back.
+      await deleteSession(db, id);
+      return { state: 'ended' as const, disabled: session.disabled };
+    }
+    if (now.getTime() - session.last_seen_at.getTime() > 60_000) await touchSession(db, id, now);
+    return { state: 'live' as const, session, roles: await listOwnRoles(db, session.user_id) };
+  });
+  if (found.state === 'missing') throw new AppError('unauthenticated', '请先登录');
+  if (found.state === 'ended') throw new AppError('session_expired', found.disabled ? '账号已停用' : '登录已超时，请重新登录');
+  const { session, roles } = found;
   return {
     actor: actorFromRoles({ id: session.user_id, username: session.username, displayName: session.display_name }, roles, {
       mustChangePassword: session.must_change_password,
@@ -136,41 +148,45 @@ export async function resolveSession(deps: AppDeps, token: string): Promise<Reso
 }
 
 export async function logout(ctx: RequestContext): Promise<void> {
-  const actor = requireActor(ctx);
-  await inTransaction(ctx, async (tx) => {
-    if (actor.sessionId) await tx.deleteFrom('sessions').where('id', '=', actor.sessionId).execute();
-    await appendAudit(tx, ctx, { action: 'logout', entity: 'user', entityId: actor.id });
+  await write(ctx, 'signed_in', async (unit) => {
+    const sessionId = unit.actor.sessionId;
+    if (sessionId) await unit.use((db) => deleteSession(db, sessionId));
+    await unit.audit({ action: 'logout', entity: 'user', entityId: unit.actor.id });
   });
 }
 
 export async function changeOwnPassword(ctx: RequestContext, input: { currentPassword: string; newPassword: string }): Promise<void> {
-  const actor = requireActor(ctx);
-  assertPasswordPolicy(input.newPassword, ctx.config.passwordPolicy, actor.username, 'newPassword');
-  if (input.newPassword === input.currentPassword) {
-    throw new AppError('weak_password', '新密码不能与当前密码相同', { fields: { newPassword: ['新密码不能与当前密码相同'] } });
-  }
-  const user = await ctx.database.db.selectFrom('users').select(['password_hash', 'home_area_id']).where('id', '=', actor.id).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    throw new AppError('validation_failed', '当前密码不正确', { fields: { currentPassword: ['当前密码不正确'] } });
-  }
   // The last N passwords, the current one included, may not come back.
   const generations = Math.max(ctx.config.passwordHistory, 1);
-  const earlier = await recentPasswordHashes(ctx.database.db, actor.id, generations - 1);
-  if (await matchesAnyHash(input.newPassword, earlier)) {
-    const message = `新密码不能与最近 ${generations} 次使用过的密码相同`;
-    throw new AppError('weak_password', message, { fields: { newPassword: [message] } });
-  }
+  // Checked on the read connection: the slow hash comparisons hold no transaction.
+  const current = await read(ctx, 'signed_in', async (unit) => {
+    assertPasswordPolicy(input.newPassword, ctx.config.passwordPolicy, unit.actor.username, 'newPassword');
+    if (input.newPassword === input.currentPassword) {
+      throw new AppError('weak_password', '新密码不能与当前密码相同', { fields: { newPassword: ['新密码不能与当前密码相同'] } });
+    }
+    const actorId = unit.actor.id;
+    const account = await unit.use((db) => ownAccount(db, actorId)).passwordState(generations - 1);
+    if (!(await verifyPassword(account.passwordHash, input.currentPassword))) {
+      throw new AppError('validation_failed', '当前密码不正确', { fields: { currentPassword: ['当前密码不正确'] } });
+    }
+    if (await matchesAnyHash(input.newPassword, account.earlierHashes)) {
+      const message = `新密码不能与最近 ${generations} 次使用过的密码相同`;
+      throw new AppError('weak_password', message, { fields: { newPassword: [message] } });
+    }
+    return account;
+  });
   const passwordHash = await hashPassword(input.newPassword);
-  await inTransaction(ctx, async (tx) => {
-    await tx
-      .updateTable('users')
-      .set({ password_hash: passwordHash, must_change_password: false, password_changed_at: ctx.clock(), updated_at: ctx.clock() })
-      .where('id', '=', actor.id)
-      .execute();
-    await rememberPassword(tx, actor.id, user.password_hash, generations - 1, ctx.clock());
+  await write(ctx, 'signed_in', async (unit) => {
+    const actorId = unit.actor.id;
     // Other sessions of this account end; this one stays.
-    await tx.deleteFrom('sessions').where('user_id', '=', actor.id).where('id', '!=', actor.sessionId ?? '').execute();
-    await appendAudit(tx, ctx, { action: 'change_password', entity: 'user', entityId: actor.id, areaId: user.home_area_id });
+    await unit.use((db) => ownAccount(db, actorId)).replacePassword({
+      passwordHash,
+      replacedHash: current.passwordHash,
+      keep: generations - 1,
+      at: ctx.clock(),
+      keepSession: unit.actor.sessionId,
+    });
+    await unit.audit({ action: 'change_password', entity: 'user', entityId: actorId, areaId: current.homeAreaId });
   });
 }
 

@@ -35,6 +35,25 @@ describe('changing one\'s password', () => {
     expect(kept.every((k) => k.password_hash.startsWith('$argon2id$'))).toBe(true);
   });
 
+  it('counts the password an admin reset replaced: the account may not bring it back', async () => {
+    // Before the fix, a reset kept no history, so the owner could return to the password it replaced.
+    let s = await loginAs(t.app, 'zb_worker');
+    const own = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: s.headers, payload: { currentPassword: 'Redgrid@2026', newPassword: 'Own#Pass2026' } });
+    expect(own.statusCode).toBe(204);
+    const admin = await loginAs(t.app, 'admin');
+    const id = await userIdByName(t.database, 'zb_worker');
+    const reset = await t.app.inject({ method: 'POST', url: `/api/users/${id}/reset-password`, headers: admin.headers, payload: { newPassword: 'Reset#Pass2026' } });
+    expect(reset.statusCode).toBe(204);
+    s = await loginAs(t.app, 'zb_worker', 'Reset#Pass2026');
+    const back = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: s.headers, payload: { currentPassword: 'Reset#Pass2026', newPassword: 'Own#Pass2026' } });
+    expect(back.statusCode).toBe(400);
+    expect(back.json().error.details.fields.newPassword[0]).toContain('最近 3 次');
+    const fresh = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: s.headers, payload: { currentPassword: 'Reset#Pass2026', newPassword: 'Fresh#Pass2026' } });
+    expect(fresh.statusCode).toBe(204);
+    const kept = await t.database.db.selectFrom('password_history').select('id').where('user_id', '=', id).execute();
+    expect(kept).toHaveLength(2);
+  });
+
   it('refuses common passwords and the published demo password', async () => {
     const s = await loginAs(t.app, 'zb_leader');
     for (const newPassword of ['Aa123456', 'Admin@123', 'Redgrid@2027']) {

@@ -41,12 +41,12 @@ const key = (username: string) => username.trim().toLowerCase();
 
 const byDeployment = new WeakMap<object, UnknownNameLockout>();
 
-/** One tracker per database (a deployment; tests build many). */
-export function unknownNamesOf(database: object): UnknownNameLockout {
-  let tracker = byDeployment.get(database);
+/** One tracker per deployment, keyed by its configuration (tests build many apps, each with its own). */
+export function unknownNamesOf(deployment: object): UnknownNameLockout {
+  let tracker = byDeployment.get(deployment);
   if (!tracker) {
     tracker = new UnknownNameLockout();
-    byDeployment.set(database, tracker);
+    byDeployment.set(deployment, tracker);
   }
   return tracker;
 }

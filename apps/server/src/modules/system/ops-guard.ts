@@ -24,6 +24,6 @@ export function guardOperationalEndpoints(app: App, deps: AppDeps): void {
     }
     const token = request.cookies[SESSION_COOKIE];
     if (!token) throw new AppError('unauthenticated', isMetrics ? '请先登录，或使用监控令牌（REDGRID_METRICS_TOKEN）' : '请先登录');
-    await resolveSession(deps, token);
+    await resolveSession(request.ctx, token);
   });
 }

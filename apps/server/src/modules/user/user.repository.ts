@@ -141,6 +141,19 @@ export function userRepository(db: Db, scope: Scope) {
         .execute();
     },
 
+    /**
+     * Keeps the account's current password hash in its history before it is replaced (password
+     * reset); only the newest `keep` stay.
+     */
+    async rememberPassword(userId: number, keep: number, at: Date): Promise<void> {
+      if (keep > 0) {
+        const current = scopedFrom(db, scope, 'users as u').select(['u.id', 'u.password_hash', sql<Date>`${at}::timestamptz`.as('created_at')]).where('u.id', '=', userId);
+        await ownedInsert(db, scope, 'password_history').columns(['user_id', 'password_hash', 'created_at']).expression(current).execute();
+      }
+      const kept = scopedFrom(db, scope, 'password_history as k').select('k.id').where('k.user_id', '=', userId).orderBy('k.id', 'desc').limit(keep);
+      await scopedDelete(db, scope, 'password_history').where('user_id', '=', userId).where('id', 'not in', kept).execute();
+    },
+
     /** Signs the account out everywhere (disabled, password reset). */
     async endSessions(userId: number): Promise<void> {
       await scopedDelete(db, scope, 'sessions').where('user_id', '=', userId).execute();

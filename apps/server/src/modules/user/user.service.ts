@@ -189,6 +189,8 @@ export async function resetUserPassword(ctx: RequestContext, id: number, newPass
     const { user } = await loadManageable(unit, id);
     if (unit.actor.id === id) throw new AppError('forbidden', '请在“修改密码”中修改自己的密码');
     assertPasswordPolicy(newPassword, ctx.config.passwordPolicy, user.username, 'newPassword');
+    // The replaced password joins the account's history: its owner may not bring it back.
+    await users.rememberPassword(id, Math.max(ctx.config.passwordHistory, 1) - 1, ctx.clock());
     await users.update(id, { passwordHash, mustChangePassword: true, at: ctx.clock() });
     await users.endSessions(id);
     await unit.audit({ action: 'reset_password', entity: 'user', entityId: id, areaId: user.homeAreaId });
