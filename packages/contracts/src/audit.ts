@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageOf, pageQuerySchema } from './common.ts';
+import { idSchema, pageOf, pageQuerySchema } from './common.ts';
 
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'read_sensitive', 'login', 'login_failed', 'logout', 'lock', 'assign_roles', 'reset_password', 'change_password', 'unlock', 'revoke_session', 'create_grid', 'split', 'merge', 'redraw', 'retire', 'import'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -28,7 +28,7 @@ export const auditListQuerySchema = pageQuerySchema
   .extend({
     entity: z.string().max(50).optional(),
     action: z.string().max(50).optional(),
-    actorId: z.coerce.number().int().positive().optional(),
+    actorId: idSchema.optional(),
   })
   .strict();
 export type AuditListQuery = z.infer<typeof auditListQuerySchema>;

@@ -44,4 +44,15 @@ describe('the audit admin', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().items.length).toBeGreaterThan(0);
   });
+
+  it('filters the trail by actor id, checked like every id (the shared id message, past the id range included)', async () => {
+    const admin = await userIdByName(t.database, 'auditor');
+    const mine = (await t.app.inject({ url: `/api/audit?actorId=${admin}`, headers: { cookie: auditor.cookie } })).json();
+    expect(mine.items.every((i: { actorId: number | null }) => i.actorId === admin)).toBe(true);
+    const past = await t.app.inject({ url: '/api/audit?actorId=99999999999999999999', headers: { cookie: auditor.cookie } });
+    expect(past.statusCode).toBe(400);
+    expect(new Set(past.json().error.details.fields.actorId)).toEqual(new Set(['必须是正整数 id']));
+    const zero = await t.app.inject({ url: '/api/audit?actorId=0', headers: { cookie: auditor.cookie } });
+    expect(zero.json().error.details.fields.actorId).toEqual(['必须是正整数 id']);
+  });
 });
