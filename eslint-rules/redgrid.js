@@ -49,7 +49,7 @@ const moduleBoundaries = {
   },
 };
 
-const OWNED = ['areas', 'area_boundaries', 'area_changes', 'users', 'role_assignments', 'sessions', 'audit_log'];
+const OWNED = ['areas', 'area_boundaries', 'area_changes', 'users', 'role_assignments', 'sessions', 'audit_log', 'password_history'];
 const OWNED_SQL = new RegExp(`\\b(from|join|update|into)\\s+(${OWNED.join('|')})\\b`, 'i');
 const SCOPE_HELPERS = /InScope$|^ownedBy$/;
 
