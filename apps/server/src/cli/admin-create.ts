@@ -8,7 +8,6 @@ import { openConfiguredDatabase } from '../db/open.ts';
 import { anchorAuditChainAfterMigration, appendAudit } from '../platform/audit.ts';
 import { FieldCipher } from '../platform/crypto.ts';
 import { assertPasswordPolicy, hashPassword } from '../platform/password.ts';
-import { inTransaction } from '../platform/transaction.ts';
 import pino from 'pino';
 
 /**
@@ -62,7 +61,8 @@ try {
   await anchorAuditChainAfterMigration(opened.database, config, await migrate(opened.database));
   const deps = { config, database: opened.database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() };
   const ctx = systemContext(deps, pino({ level: 'warn' }));
-  const id = await inTransaction(ctx, async (tx) => {
+  // An operator tool, like the migrations: it owns the database for its run, outside any request.
+  const id = await opened.database.db.transaction().execute(async (tx) => {
     let area = await tx.selectFrom('areas').select(['id']).where('code', '=', areaCode).executeTakeFirst();
     if (!area) {
       const any = await tx.selectFrom('areas').select('id').limit(1).executeTakeFirst();

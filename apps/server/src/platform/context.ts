@@ -49,8 +49,6 @@ export function isEmptyScope(scope: Scope): boolean {
 export interface RequestContext {
   readonly actor: Actor | null;
   readonly scope: Scope | null;
-  /** @deprecated TRANSITION: use read/write from unit-of-work.ts; this field is being removed. */
-  readonly database: Database;
   readonly config: AppConfig;
   readonly cipher: FieldCipher;
   readonly clock: () => Date;

@@ -84,6 +84,12 @@ describe('units of work', () => {
     expect(ran).toBe(false);
   });
 
+  it('are the only way to data: a context holds no database handle', () => {
+    const ctx = ctxWith({ ...EMPTY_SCOPE, areas: [zbPath] });
+    expect(Object.values(ctx).some((v) => v === app.t.database || v === app.t.database.db)).toBe(false);
+    expect(Object.keys(ctx)).not.toContain('database');
+  });
+
   it('refuse a context without an actor', async () => {
     const anonymous = makeContext(app.t.deps, { actor: null, scope: null, log: app.t.app.log, requestId: 'r1', ip: null });
     await expect(read(anonymous, 'signed_in', async () => 1)).rejects.toMatchObject({ code: 'unauthenticated' });

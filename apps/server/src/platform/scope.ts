@@ -1,31 +1,21 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Permission } from '@redgrid/contracts';
-import { isEmptyScope, type Actor, type RequestContext, type Scope } from './context.ts';
-import { AppError, forbidden } from './errors.ts';
+import type { Actor, RequestContext, Scope } from './context.ts';
+import { EmptyScopeError } from './data-access.ts';
+import { AppError } from './errors.ts';
 
-/**
- * Data scope, in one place. Every repository function takes a Scope first and filters with one
- * of these helpers; a missing or empty scope throws rather than returning everything.
+/*
+ * Scope predicates for raw SQL on area-owned rows (the area axis). Query builders use
+ * scopedFrom / ownedBy from data-access.ts; these are the same predicate for `sql` templates.
  */
+
+/** The signed-in actor of a route declared `signed_in` (its own account only). */
 export function requireActor(ctx: RequestContext): Actor {
   if (!ctx.actor) throw new AppError('unauthenticated', '请先登录');
   return ctx.actor;
 }
 
-export function requireScope(ctx: RequestContext): Scope {
-  const scope = ctx.scope;
-  if (!scope || isEmptyScope(scope)) throw forbidden('您没有分配任何区域，无法查看数据');
-  return scope;
-}
-
-export function requirePermission(ctx: RequestContext, permission: Permission): Actor {
-  const actor = requireActor(ctx);
-  if (!actor.permissions.has(permission)) throw forbidden();
-  return actor;
-}
-
 function prefixes(scope: Scope): string[] {
-  if (scope.areas.length === 0) throw new Error('empty scope reached a query');
+  if (scope.areas.length === 0) throw new EmptyScopeError('areas');
   return scope.areas.map((p) => `${p}%`);
 }
 

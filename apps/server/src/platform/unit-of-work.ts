@@ -56,8 +56,7 @@ export interface ContextFields {
 
 /** Makes a context that `read` / `write` can serve; the database stays with this file. */
 export function makeContext(deps: AppDeps, fields: ContextFields): RequestContext {
-  // TRANSITION: `database` leaves RequestContext once every module reads through units.
-  const ctx: RequestContext = { ...fields, database: deps.database, config: deps.config, cipher: deps.cipher, clock: deps.clock };
+  const ctx: RequestContext = { ...fields, config: deps.config, cipher: deps.cipher, clock: deps.clock };
   databases.set(ctx, deps.database);
   return ctx;
 }
