@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { OWNED } from '../../../../eslint-rules/redgrid.js';
+import { OWNERS } from './data-access.ts';
 
 /**
  * The layering rules are enforced by lint, not by review: each planted violation below must fail
@@ -43,5 +45,9 @@ describe('architecture lint rules', () => {
     expect(bare.join('\n')).toMatch(/redgrid\/scoped-sql: raw SQL on owned table 'areas'/);
     const scoped = await problems('apps/server/src/modules/case/case.repository.ts', code("sql`SELECT id FROM areas a WHERE ${ownedBy(scope, 'areas as a')}`"));
     expect(scoped.filter((p) => p.startsWith('redgrid/'))).toEqual([]);
+  });
+
+  it('know the same owned tables as the data-access layer', () => {
+    expect([...OWNED].sort()).toEqual(Object.keys(OWNERS).sort());
   });
 });
