@@ -15,8 +15,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { planBuildings } from '../apps/server/src/db/seed/demo-buildings.ts';
-import { jingkaiDivisions } from '../apps/server/src/db/seed/demo.ts';
+import { planBuildings } from '../apps/server/src/seed/demo-buildings.ts';
+import { jingkaiDivisions } from '../apps/server/src/seed/demo.ts';
 import {
   DEMO_SEED,
   GRID_HOUSEHOLD_RANGE,

@@ -15,7 +15,7 @@ import { divisionModule } from './modules/division/index.ts';
 import { authModule, cookieOptions, resolveSession } from './modules/auth/index.ts';
 import { securityModule } from './modules/security/index.ts';
 import { systemModule } from './modules/system/index.ts';
-import { DEMO_ACCOUNTS } from './db/seed/demo-accounts.ts';
+import { DEMO_ACCOUNTS } from './seed/demo-accounts.ts';
 import { userModule } from './modules/user/index.ts';
 import type { ModuleOptions } from './platform/module.ts';
 import { scopeFromRoles, type AppDeps, type RequestContext } from './platform/context.ts';

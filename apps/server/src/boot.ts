@@ -1,7 +1,7 @@
 import type { AppConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openConfiguredDatabase } from './db/open.ts';
-import { isSeeded, seedDemo } from './db/seed/demo.ts';
+import { isSeeded, seedDemo } from './seed/demo.ts';
 import { buildApp, type BuildAppOptions } from './app.ts';
 import { anchorAuditChainAfterMigration } from './platform/audit.ts';
 import type { AppDeps } from './platform/context.ts';

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { boot } from './boot.ts';
-import { DEMO_ACCOUNTS } from './db/seed/demo-accounts.ts';
+import { DEMO_ACCOUNTS } from './seed/demo-accounts.ts';
 
 async function main(): Promise<void> {
   let config;

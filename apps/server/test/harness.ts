@@ -6,7 +6,7 @@ import { buildApp } from '../src/app.ts';
 import { systemContext } from '../src/boot.ts';
 import { testConfig, type AppConfig } from '../src/config.ts';
 import { openEmbedded, openPostgres, type Database } from '../src/db/engine.ts';
-import { seedDemo } from '../src/db/seed/demo.ts';
+import { seedDemo } from '../src/seed/demo.ts';
 import type { AppDeps } from '../src/platform/context.ts';
 import { FieldCipher } from '../src/platform/crypto.ts';
 import type { App } from '../src/platform/http.ts';

@@ -32,7 +32,7 @@ describe('architecture lint rules', () => {
     expect(deep.join('\n')).toMatch(/redgrid\/module-boundaries: .*reaches inside module 'user'/);
     const front = await problems('apps/server/src/modules/case/case.service.ts', "import { userModule } from '../user/index.ts';\nexport const m = userModule;\n");
     expect(front.filter((p) => p.startsWith('redgrid/'))).toEqual([]);
-    const seed = await problems('apps/server/src/db/seed/x.ts', "import { userRepository } from '../../modules/user/user.repository.ts';\nexport const r = userRepository;\n");
+    const seed = await problems('apps/server/src/seed/x.ts', "import { userRepository } from '../../modules/user/user.repository.ts';\nexport const r = userRepository;\n");
     expect(seed.join('\n')).toMatch(/reaches inside module 'user'/);
     const upward = await problems('apps/server/src/platform/x.ts', "import { userModule } from '../modules/user/index.ts';\nexport const m = userModule;\n");
     expect(upward.join('\n')).toMatch(/platform code may not import module 'user'/);

@@ -10,7 +10,7 @@ import { systemContext } from '../boot.ts';
 import { testConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
-import { seedDemo } from '../db/seed/demo.ts';
+import { seedDemo } from '../seed/demo.ts';
 import type { DB } from '../db/types.ts';
 import { createTestApp, loginAs, type TestApp } from '../../test/harness.ts';
 import {

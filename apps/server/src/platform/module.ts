@@ -9,7 +9,7 @@ export interface ModuleOptions {
   deps: AppDeps;
   /** The app's Prometheus registry, for modules that publish metrics. */
   registry: Registry;
-  /** The documented demo accounts (db/seed), shown on the login page in demo mode only. */
+  /** The documented demo accounts (seed/), shown on the login page in demo mode only. */
   demoAccounts?: readonly DemoAccountCard[];
 }
 

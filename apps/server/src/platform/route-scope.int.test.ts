@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionsOf, type Permission, type Role } from '@redgrid/contracts';
-import { DEMO_ACCOUNTS } from '../db/seed/demo-accounts.ts';
+import { DEMO_ACCOUNTS } from '../seed/demo-accounts.ts';
 import { buildOutsideDistrict, square, type OutsideDistrict } from '../../test/factories.ts';
 import { createTestApp, loginAs, type Session, type TestApp } from '../../test/harness.ts';
 

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { divisionCompareSchema, divisionEditionListSchema, divisionListSchema } from '@redgrid/contracts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemContext } from '../../boot.ts';
-import { verifyAuditChain } from '../../platform/audit.ts';
-import { createTestApp, loginAs, type Session, type TestApp } from '../../../test/harness.ts';
+import { systemContext } from '../boot.ts';
+import { verifyAuditChain } from '../platform/audit.ts';
+import { createTestApp, loginAs, type Session, type TestApp } from '../../test/harness.ts';
 import { DEMO_EDITIONS, jingkaiDivisions, seedDemo, seedDemoEditions, type DemoSeedCounts } from './demo.ts';
 
 /** Data rows of a bundled file (its header excluded). */

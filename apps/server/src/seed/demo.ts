@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { AreaLevel } from '@redgrid/contracts';
-import { actorFromRoles, scopeFromRoles, type RequestContext } from '../../platform/context.ts';
-import { listOwnRoles } from '../../platform/cross-scope.repository.ts';
-import { maskPhone } from '../../platform/crypto.ts';
-import { hashPassword } from '../../platform/password.ts';
-import { asSystem, withActor } from '../../platform/unit-of-work.ts';
-import { seedDistrict } from '../../modules/area/index.ts';
-import { importEdition, listEditions } from '../../modules/division/index.ts';
-import { buildDemoGeography, DEMO_SEED, type DemoAreaInput } from '../../modules/geo/index.ts';
-import { countAccounts, findAccount, seedAccounts } from '../../modules/user/index.ts';
+import { actorFromRoles, scopeFromRoles, type RequestContext } from '../platform/context.ts';
+import { listOwnRoles } from '../platform/cross-scope.repository.ts';
+import { maskPhone } from '../platform/crypto.ts';
+import { hashPassword } from '../platform/password.ts';
+import { asSystem, withActor } from '../platform/unit-of-work.ts';
+import { seedDistrict } from '../modules/area/index.ts';
+import { importEdition, listEditions } from '../modules/division/index.ts';
+import { buildDemoGeography, DEMO_SEED, type DemoAreaInput } from '../modules/geo/index.ts';
+import { countAccounts, findAccount, seedAccounts } from '../modules/user/index.ts';
 import { DEMO_ACCOUNTS } from './demo-accounts.ts';
 import { planBuildings } from './demo-buildings.ts';
 

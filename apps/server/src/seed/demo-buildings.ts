@@ -1,6 +1,6 @@
 import { booleanPointInPolygon } from '@turf/turf';
 import type { MultiPolygon } from 'geojson';
-import { seededRandom } from '../../modules/geo/index.ts';
+import { seededRandom } from '../modules/geo/index.ts';
 
 
 export interface DemoBuilding {
