@@ -41,6 +41,11 @@ export default tseslint.config(
           patterns: [
             { group: ['**/db/**'], message: 'services and routes do not touch the database: use read/write (platform/unit-of-work.ts) and a repository' },
             { group: ['**/platform/data-access.ts', '**/platform/transaction.ts'], message: 'scoped queries belong in repositories; use cases open units of work' },
+            {
+              group: ['**/platform/unit-of-work.ts'],
+              importNames: ['withActor', 'makeContext', 'asSystem', 'systemContext'],
+              message: 'contexts and system units are made by the platform (app, seed, CLI): a use case cannot widen its own scope',
+            },
           ],
         },
       ],

@@ -23,6 +23,8 @@ describe('architecture lint rules', () => {
     expect(service.join('\n')).toMatch(/no-restricted-imports: .*do not touch the database/);
     const route = await problems('apps/server/src/modules/case/case.routes.ts', "import { sql } from 'kysely';\nexport const q = sql`select 1`;\n");
     expect(route.join('\n')).toMatch(/no-restricted-imports: .*no SQL in services or routes/);
+    const widen = await problems('apps/server/src/modules/case/case.service.ts', "import { withActor } from '../../platform/unit-of-work.ts';\nexport const w = withActor;\n");
+    expect(widen.join('\n')).toMatch(/cannot widen its own scope/);
     const tx = await problems('apps/server/src/modules/case/case.service.ts', "import { scopedFrom } from '../../platform/data-access.ts';\nexport const f = scopedFrom;\n");
     expect(tx.join('\n')).toMatch(/scoped queries belong in repositories/);
   });
@@ -32,7 +34,7 @@ describe('architecture lint rules', () => {
     expect(deep.join('\n')).toMatch(/redgrid\/module-boundaries: .*reaches inside module 'user'/);
     const front = await problems('apps/server/src/modules/case/case.service.ts', "import { userModule } from '../user/index.ts';\nexport const m = userModule;\n");
     expect(front.filter((p) => p.startsWith('redgrid/'))).toEqual([]);
-    const seed = await problems('apps/server/src/seed/x.ts', "import { userRepository } from '../../modules/user/user.repository.ts';\nexport const r = userRepository;\n");
+    const seed = await problems('apps/server/src/seed/x.ts', "import { userRepository } from '../modules/user/user.repository.ts';\nexport const r = userRepository;\n");
     expect(seed.join('\n')).toMatch(/reaches inside module 'user'/);
     const upward = await problems('apps/server/src/platform/x.ts', "import { userModule } from '../modules/user/index.ts';\nexport const m = userModule;\n");
     expect(upward.join('\n')).toMatch(/platform code may not import module 'user'/);
