@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { AreaLevel, Role } from '@redgrid/contracts';
+import type { AreaLevel } from '@redgrid/contracts';
 import type { ActorRole } from './context.ts';
 import { unrestricted, type Db } from './data-access.ts';
 
@@ -15,23 +15,11 @@ export async function usernameTaken(db: Db, username: string): Promise<boolean> 
   return row !== undefined;
 }
 
-export interface RoleOfUser {
-  userId: number;
-  role: Role;
-  areaId: number;
-  areaCode: string;
-  areaName: string;
-  areaLevel: AreaLevel;
-  areaPath: string;
-}
+/** A role with the account that holds it. */
+export type RoleOfUser = ActorRole & { userId: number };
 
-/**
- * All roles of the given users, including assignments outside the caller's scope: the caller sees
- * which roles an account holds (names of public divisions only), and policy needs them all to
- * decide whether the caller outranks the account. The users themselves were loaded through a scope.
- */
-export async function listRolesOfUsers(db: Db, userIds: readonly number[]): Promise<RoleOfUser[]> {
-  if (userIds.length === 0) return [];
+/** Role assignments with their areas, in rank order (the area's depth, then the role). */
+function rolesOf(db: Db, userIds: readonly number[]): Promise<RoleOfUser[]> {
   return unrestricted(db)
     .selectFrom('role_assignments as r')
     .innerJoin('areas as a', 'a.id', 'r.area_id')
@@ -42,16 +30,18 @@ export async function listRolesOfUsers(db: Db, userIds: readonly number[]): Prom
     .execute();
 }
 
+/**
+ * All roles of the given users, including assignments outside the caller's scope: the caller sees
+ * which roles an account holds (names of public divisions only), and policy needs them all to
+ * decide whether the caller outranks the account. The users themselves were loaded through a scope.
+ */
+export async function listRolesOfUsers(db: Db, userIds: readonly number[]): Promise<RoleOfUser[]> {
+  return userIds.length === 0 ? [] : rolesOf(db, userIds);
+}
+
 /** The caller's own roles, read while their session is resolved: no scope exists before it. */
-export function listOwnRoles(db: Db, userId: number): Promise<ActorRole[]> {
-  return unrestricted(db)
-    .selectFrom('role_assignments as r')
-    .innerJoin('areas as a', 'a.id', 'r.area_id')
-    .select(['r.role as role', 'a.id as areaId', 'a.code as areaCode', 'a.name as areaName', 'a.level as areaLevel', 'a.path as areaPath'])
-    .where('r.user_id', '=', userId)
-    .orderBy('a.depth')
-    .orderBy('r.role')
-    .execute();
+export async function listOwnRoles(db: Db, userId: number): Promise<ActorRole[]> {
+  return (await rolesOf(db, [userId])).map(({ userId: _userId, ...role }) => role);
 }
 
 /**

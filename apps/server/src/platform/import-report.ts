@@ -56,6 +56,18 @@ export class IssueList {
   }
 }
 
+/** The part every import report shares: totals and the kept issues of both lists. */
+export function issueTotals(total: number, errors: IssueList, warnings: IssueList) {
+  return {
+    total,
+    ok: Math.max(0, total - errors.positions.size),
+    errorCount: errors.count,
+    warningCount: warnings.count,
+    errors: errors.list(),
+    warnings: warnings.list(),
+  };
+}
+
 /**
  * The deepest area whose subtree holds every given materialised path ('/1/5/23/'): the owning area
  * of a change that touches several areas. Null when the paths share no root.

@@ -122,3 +122,8 @@ export async function asSystem<T>(ctx: RequestContext, work: (unit: SystemUnit) 
 export async function beforeSignIn<T>(ctx: RequestContext, work: (db: Db, audit: (event: AuditEvent) => Promise<void>) => Promise<T>): Promise<T> {
   return databaseOf(ctx).db.transaction().execute((tx) => work(restricted(tx), (event) => appendAudit(tx, ctx, event)));
 }
+
+/** A read before anyone is known (the account a login names, the session a cookie names): no transaction. */
+export async function lookUpBeforeSignIn<T>(ctx: RequestContext, work: (db: Db) => Promise<T>): Promise<T> {
+  return work(restricted(databaseOf(ctx).db));
+}

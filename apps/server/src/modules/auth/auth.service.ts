@@ -16,7 +16,7 @@ import {
 import { hashHex, randomToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { assertPasswordPolicy, hashPassword, matchesAnyHash, verifyAgainstDummy, verifyPassword } from '../../platform/password.ts';
-import { beforeSignIn, read, write } from '../../platform/unit-of-work.ts';
+import { beforeSignIn, lookUpBeforeSignIn, read, write } from '../../platform/unit-of-work.ts';
 import { maskTypedName, unknownNamesOf } from './unknown-names.ts';
 
 /** Sessions are stored by the hash of their token: a leaked table cannot be replayed. */
@@ -32,7 +32,7 @@ export interface LoginResult {
 export async function login(ctx: RequestContext, input: { username: string; password: string; userAgent: string | null }): Promise<LoginResult> {
   const now = ctx.clock();
   const { lockout } = ctx.config;
-  const user = await beforeSignIn(ctx, (db) => findAccountForLogin(db, input.username));
+  const user = await lookUpBeforeSignIn(ctx, (db) => findAccountForLogin(db, input.username));
   // An unknown name gets the same answers as a real one: same message, same lock after N failures.
   if (!user) {
     const unknown = unknownNamesOf(ctx.config);
@@ -122,21 +122,16 @@ export interface ResolvedSession {
 export async function resolveSession(ctx: RequestContext, token: string): Promise<ResolvedSession> {
   const now = ctx.clock();
   const id = sessionIdOf(token);
-  const found = await beforeSignIn(ctx, async (db) => {
-    const session = await findSession(db, id);
-    if (!session) return { state: 'missing' as const };
-    const idleLimit = new Date(session.last_seen_at.getTime() + ctx.config.idleTimeoutMinutes * 60_000);
-    if (session.expires_at <= now || idleLimit <= now || session.disabled) {
-      // Deleted in this unit and refused after it commits: a throw here would roll the delete back.
-      await deleteSession(db, id);
-      return { state: 'ended' as const, disabled: session.disabled };
-    }
-    if (now.getTime() - session.last_seen_at.getTime() > 60_000) await touchSession(db, id, now);
-    return { state: 'live' as const, session, roles: await listOwnRoles(db, session.user_id) };
-  });
-  if (found.state === 'missing') throw new AppError('unauthenticated', '请先登录');
-  if (found.state === 'ended') throw new AppError('session_expired', found.disabled ? '账号已停用' : '登录已超时，请重新登录');
-  const { session, roles } = found;
+  // Most requests only read their session: a transaction is opened only to end or touch it.
+  const session = await lookUpBeforeSignIn(ctx, (db) => findSession(db, id));
+  if (!session) throw new AppError('unauthenticated', '请先登录');
+  const idleLimit = new Date(session.last_seen_at.getTime() + ctx.config.idleTimeoutMinutes * 60_000);
+  if (session.expires_at <= now || idleLimit <= now || session.disabled) {
+    await beforeSignIn(ctx, (db) => deleteSession(db, id));
+    throw new AppError('session_expired', session.disabled ? '账号已停用' : '登录已超时，请重新登录');
+  }
+  if (now.getTime() - session.last_seen_at.getTime() > 60_000) await beforeSignIn(ctx, (db) => touchSession(db, id, now));
+  const roles = await lookUpBeforeSignIn(ctx, (db) => listOwnRoles(db, session.user_id));
   return {
     actor: actorFromRoles({ id: session.user_id, username: session.username, displayName: session.display_name }, roles, {
       mustChangePassword: session.must_change_password,

@@ -3,7 +3,7 @@ import type { DivisionImportOptions, DivisionImportReport } from '@redgrid/contr
 import type { RequestContext, Scope } from '../../platform/context.ts';
 import { areasByDivisionCode, countryRoots, type AreaByCode } from '../../platform/cross-scope.repository.ts';
 import { AppError } from '../../platform/errors.ts';
-import { commonAncestorId, IssueList } from '../../platform/import-report.ts';
+import { commonAncestorId, issueTotals, IssueList } from '../../platform/import-report.ts';
 import { pathInScope } from '../../platform/scope.ts';
 import { write, type WriteUnit } from '../../platform/unit-of-work.ts';
 import { areaTreeWriter, type AreaTreeWriter, type NewArea } from '../area/index.ts';
@@ -238,12 +238,7 @@ export async function importDivisionsCsv(ctx: RequestContext, input: CsvInput, o
       kind: 'divisions',
       applied,
       dryRun,
-      total: file.total,
-      ok: Math.max(0, file.total - errors.positions.size),
-      errorCount: errors.count,
-      warningCount: warnings.count,
-      errors: errors.list(),
-      warnings: warnings.list(),
+      ...issueTotals(file.total, errors, warnings),
       changeId,
       durationMs: elapsed(started),
       message,

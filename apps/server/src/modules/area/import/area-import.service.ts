@@ -1,6 +1,6 @@
 import type { BoundaryImportReport, BoundaryImportRequest, CrsName } from '@redgrid/contracts';
 import type { RequestContext } from '../../../platform/context.ts';
-import { commonAncestorId, IssueList } from '../../../platform/import-report.ts';
+import { commonAncestorId, issueTotals, IssueList } from '../../../platform/import-report.ts';
 import { write } from '../../../platform/unit-of-work.ts';
 import { areaImportRepository, type AreaImportRepository, type BoundaryInput, type CrsFit, type CrsReading } from './area-import.repository.ts';
 import { checkBoundaryFeatures, describeValidity, otherReadings, suspectCrs, type BoundaryCandidate } from './boundary-features.ts';
@@ -125,12 +125,7 @@ export async function importBoundaries(ctx: RequestContext, request: BoundaryImp
       kind: 'boundaries',
       applied,
       dryRun: request.dryRun,
-      total,
-      ok: Math.max(0, total - errors.positions.size),
-      errorCount: errors.count,
-      warningCount: warnings.count,
-      errors: errors.list(),
-      warnings: warnings.list(),
+      ...issueTotals(total, errors, warnings),
       changeId,
       durationMs: elapsed(started),
       message,
