@@ -23,6 +23,9 @@ export interface Database {
 // bigint ids and counts come back as numbers on both engines; ids stay far below 2^53.
 const INT8_OID = 20;
 pg.types.setTypeParser(INT8_OID, (v) => Number(v));
+// A calendar date (birth date, visit date) stays the 'YYYY-MM-DD' it is: a JS Date would shift it by the zone.
+const DATE_OID = 1082;
+pg.types.setTypeParser(DATE_OID, (v) => v);
 
 export interface EmbeddedOptions {
   /** Directory of the data; omit for an in-memory database. */
@@ -36,7 +39,7 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Datab
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     extensions: { postgis },
-    parsers: { [INT8_OID]: (v: string) => Number(v) },
+    parsers: { [INT8_OID]: (v: string) => Number(v), [DATE_OID]: (v: string) => v },
   });
   const pool = new PGlitePool(pglite);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

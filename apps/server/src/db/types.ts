@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AreaLevel, Role } from '@redgrid/contracts';
+import type { BasedataTables } from './types-basedata.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp column with a database default. */
@@ -162,7 +163,7 @@ export interface PasswordHistoryTable {
   created_at: DefaultTimestamp;
 }
 
-export interface DB {
+export interface DB extends BasedataTables {
   areas: AreasTable;
   users: UsersTable;
   role_assignments: RoleAssignmentsTable;

@@ -38,6 +38,21 @@ export const OWNERS = {
   sessions: [{ axis: 'area', by: 'user', column: 'user_id' }],
   audit_log: [{ axis: 'area', by: 'id', column: 'area_id' }],
   password_history: [{ axis: 'area', by: 'user', column: 'user_id' }],
+  // Base data: each record sits in the deepest area it belongs to (unit, building or grid).
+  building_profiles: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  houses: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  rentals: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  rental_inspections: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  households: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  persons: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  person_tags: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  organisations: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  organisation_employees: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  city_components: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  record_history: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  person_duplicates: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  household_visits: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  record_proposals: [{ axis: 'area', by: 'id', column: 'area_id' }],
 } as const satisfies Record<string, readonly OwnerAxis[]>;
 
 export type OwnedTable = keyof typeof OWNERS;
