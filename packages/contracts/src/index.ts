@@ -11,3 +11,4 @@ export * from './area-import.ts';
 export * from './security.ts';
 export * from './area-proposal.ts';
 export * from './division.ts';
+export * from './basedata.ts';
