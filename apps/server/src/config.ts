@@ -1,12 +1,40 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_KEY_ID, KEY_ID_PATTERN, type DataKey, type KeyRing } from './platform/crypto.ts';
 
 /** Proxies in front of us whose X-Forwarded-For entries we believe: true = 1 hop, false = none, or a count. */
 const proxyHops = z.union([z.enum(['true', 'false']).transform((v) => (v === 'true' ? 1 : 0)), z.coerce.number().int().min(0).max(10)]);
 const seconds = (fallback: number) => z.coerce.number().int().min(1).max(3600).default(fallback);
 const hex32 = z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex characters (16 bytes)');
+const HEX64 = /^[0-9a-fA-F]{64}$/;
+const keyId = z.string().regex(KEY_ID_PATTERN, 'must be 1–16 letters, digits, _ or -');
+
+/** "k0:<32 hex>,k-old:<32 hex>" → data keys. Messages name the position, never the key. */
+const retiredDataKeys = z.string().transform((text, ctx): DataKey[] => {
+  const keys: DataKey[] = [];
+  text.split(',').map((p) => p.trim()).filter((p) => p.length > 0).forEach((pair, i) => {
+    const [id, hex, ...rest] = pair.split(':');
+    if (!id || !KEY_ID_PATTERN.test(id) || !hex || !/^[0-9a-fA-F]{32}$/.test(hex) || rest.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must be <id>:<32 hex characters> (id: 1–16 letters, digits, _ or -)` });
+      return;
+    }
+    keys.push({ id, key: Buffer.from(hex, 'hex') });
+  });
+  return keys;
+});
+
+/** "<64 hex>,<64 hex>" → blind-index keys. */
+const retiredIndexKeys = z.string().transform((text, ctx): Buffer[] => {
+  const keys: Buffer[] = [];
+  text.split(',').map((p) => p.trim()).filter((p) => p.length > 0).forEach((hex, i) => {
+    if (!HEX64.test(hex)) ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must be 64 hex characters (32 bytes)` });
+    else keys.push(Buffer.from(hex, 'hex'));
+  });
+  return keys;
+});
 
 const envSchema = z.object({
   REDGRID_MODE: z.enum(['demo', 'production']).default('demo'),
@@ -14,9 +42,21 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
   REDGRID_DATA_DIR: z.string().default('./data'),
+  /** Uploaded import files, error reports and exports in progress; default <data dir>/files (also in PostgreSQL mode). */
+  REDGRID_FILES_DIR: z.string().optional(),
+  /** Largest import file accepted (bytes); a 1,000,000-person CSV is about 200 MB. */
+  REDGRID_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(8 * 1024 * 1024 * 1024).default(512 * 1024 * 1024),
   REDGRID_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** SM4 key for identity numbers and phones at rest (16 bytes hex). */
+  /** SM4 key for identity numbers and phones at rest (16 bytes hex): new values are written under it. */
   REDGRID_DATA_KEY: hex32.optional(),
+  /** The id stored beside each value written under REDGRID_DATA_KEY; 'k1' is the pre-key-ring key. */
+  REDGRID_DATA_KEY_ID: keyId.default(DEFAULT_KEY_ID),
+  /** Earlier data keys that still decrypt until `data:rekey` has moved their values: "k1:<hex>,k0:<hex>". */
+  REDGRID_DATA_KEYS_RETIRED: retiredDataKeys.default([]),
+  /** HMAC-SM3 key of the blind indexes (32 bytes hex); unset = derived from the data key as before. */
+  REDGRID_INDEX_KEY: z.string().regex(HEX64, 'must be 64 hex characters (32 bytes)').optional(),
+  /** Earlier index keys, still searched until `data:rekey` has recomputed the indexes: "<hex>,<hex>". */
+  REDGRID_INDEX_KEYS_RETIRED: retiredIndexKeys.default([]),
   REDGRID_AUDIT_HASH: z.enum(['sm3', 'sha256']).default('sm3'),
   /** Key of the audit chain's HMACs and checkpoint signatures (32 bytes hex); never stored in the database. */
   REDGRID_AUDIT_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
@@ -59,8 +99,12 @@ export interface AppConfig {
   host: string;
   databaseUrl: string | null;
   dataDir: string;
+  /** Where import files and their error reports are kept (not in the database). */
+  filesDir: string;
+  importMaxBytes: number;
   sessionSecret: string;
-  dataKey: Buffer;
+  /** The data key ring: the current SM4 key (writes), retired ones (reads), the blind-index keys. */
+  dataKeys: KeyRing;
   auditHash: 'sm3' | 'sha256';
   auditKey: Buffer;
   passwordPolicy: { minLength: number; minClasses: number };
@@ -106,6 +150,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!e.REDGRID_DATA_KEY) problems.push('REDGRID_DATA_KEY: required in production mode (32 hex characters, the SM4 key for personal data)');
     if (!e.REDGRID_AUDIT_KEY) problems.push('REDGRID_AUDIT_KEY: required in production mode (64 hex characters, the audit chain key; keep it out of the database host)');
   }
+  for (const [i, k] of e.REDGRID_DATA_KEYS_RETIRED.entries()) {
+    if (k.id === e.REDGRID_DATA_KEY_ID) problems.push(`REDGRID_DATA_KEYS_RETIRED: entry ${i + 1} has the current key's id (${k.id}); give the new key a new REDGRID_DATA_KEY_ID`);
+    else if (e.REDGRID_DATA_KEYS_RETIRED.findIndex((o) => o.id === k.id) !== i) problems.push(`REDGRID_DATA_KEYS_RETIRED: key id ${k.id} appears twice`);
+  }
   if (e.REDGRID_HEADERS_TIMEOUT_SECONDS > e.REDGRID_REQUEST_TIMEOUT_SECONDS) problems.push('REDGRID_HEADERS_TIMEOUT_SECONDS: must not exceed REDGRID_REQUEST_TIMEOUT_SECONDS');
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -122,10 +170,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir,
+    filesDir: e.REDGRID_FILES_DIR ? path.resolve(env.INIT_CWD ?? process.cwd(), e.REDGRID_FILES_DIR) : path.join(dataDir, 'files'),
+    importMaxBytes: e.REDGRID_IMPORT_MAX_BYTES,
     sessionSecret: secrets.sessionSecret,
-    dataKey: Buffer.from(secrets.dataKey, 'hex'),
+    dataKeys: {
+      current: { id: e.REDGRID_DATA_KEY_ID, key: Buffer.from(secrets.dataKey, 'hex') },
+      retired: e.REDGRID_DATA_KEYS_RETIRED,
+      index: e.REDGRID_INDEX_KEY ? Buffer.from(e.REDGRID_INDEX_KEY, 'hex') : null,
+      retiredIndex: e.REDGRID_INDEX_KEYS_RETIRED,
+    },
     auditHash: e.REDGRID_AUDIT_HASH,
-    // Demo: derived from the data key, so existing demo-secrets.json files keep working unchanged.
+    // Demo: derived from the (current) data key, so existing demo-secrets.json files keep working
+    // unchanged. A deployment that rotates its data key sets REDGRID_AUDIT_KEY first (see README).
     auditKey: e.REDGRID_AUDIT_KEY ? Buffer.from(e.REDGRID_AUDIT_KEY, 'hex') : createHmac('sm3', Buffer.from(secrets.dataKey, 'hex')).update('redgrid:demo-audit-key').digest(),
     passwordPolicy: { minLength: e.REDGRID_PASSWORD_MIN_LENGTH, minClasses: e.REDGRID_PASSWORD_MIN_CLASSES },
     lockout: { attempts: e.REDGRID_LOCKOUT_ATTEMPTS, minutes: e.REDGRID_LOCKOUT_MINUTES },
@@ -170,8 +226,11 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     host: '127.0.0.1',
     databaseUrl: process.env.DATABASE_URL ?? null,
     dataDir: '',
+    // Per process: test files run in parallel, each job's files are named by a random id anyway.
+    filesDir: path.join(tmpdir(), `redgrid-test-files-${process.pid}`),
+    importMaxBytes: 512 * 1024 * 1024,
     sessionSecret: 'test-session-secret-test-session-secret',
-    dataKey: Buffer.from('00112233445566778899aabbccddeeff', 'hex'),
+    dataKeys: { current: { id: DEFAULT_KEY_ID, key: Buffer.from('00112233445566778899aabbccddeeff', 'hex') }, retired: [], index: null, retiredIndex: [] },
     auditHash: 'sm3',
     auditKey: Buffer.from('a0d1'.repeat(16), 'hex'),
     passwordPolicy: { minLength: 8, minClasses: 3 },
