@@ -158,7 +158,7 @@ async function run(label: string, database: Database): Promise<string[]> {
 
   // The HTTP request a phone makes: GET /api/areas/locate, session and all, injected in-process.
   const config = testConfig({ databaseUrl: null });
-  const app = await buildApp({ config, database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() }, { logger: false });
+  const app = await buildApp({ config, database, cipher: new FieldCipher(config.dataKeys), clock: () => new Date() }, { logger: false });
   const rootId = Number(rootPath.split('/').filter(Boolean)[0]);
   const user = await db.insertInto('users').values({ username: 'bench', display_name: '基准', password_hash: await hashPassword('Bench#2026x'), home_area_id: rootId }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('role_assignments').values({ user_id: user.id, role: 'area_admin', area_id: rootId }).execute();

@@ -95,7 +95,7 @@ async function nationalAdmin(database: Database): Promise<RequestContext> {
   const user = await db.insertInto('users').values({ username: 'bench', display_name: '基准', password_hash: '-', home_area_id: root.id }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('role_assignments').values({ user_id: user.id, role: 'system_admin', area_id: root.id }).execute();
   const config = testConfig({ databaseUrl: null });
-  const deps = { config, database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() };
+  const deps = { config, database, cipher: new FieldCipher(config.dataKeys), clock: () => new Date() };
   const roles: ActorRole[] = [{ role: 'system_admin', areaId: root.id, areaCode: '000000000000', areaName: '中华人民共和国', areaLevel: 'country', areaPath: root.path }];
   const actor = { id: user.id, username: 'bench', displayName: '基准', roles, permissions: new Set(permissionsOf(['system_admin'])), mustChangePassword: false, sessionId: null };
   return withActor(systemContext(deps, pino({ level: 'silent' })), actor, scopeFromRoles(roles));

@@ -23,7 +23,7 @@ export async function boot(config: AppConfig, options: BuildAppOptions = {}): Pr
   const opened = await openConfiguredDatabase(config);
   try {
     await anchorAuditChainAfterMigration(opened.database, config, await migrate(opened.database));
-    const deps: AppDeps = { config, database: opened.database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() };
+    const deps: AppDeps = { config, database: opened.database, cipher: new FieldCipher(config.dataKeys), clock: () => new Date() };
     const app = await buildApp(deps, options);
     let seeded = null;
     if (config.mode === 'demo' && !(await isSeeded(systemContext(deps, app.log)))) seeded = await seedDemo(systemContext(deps, app.log));

@@ -28,10 +28,10 @@ describe('loadConfig', () => {
     try {
       const first = loadConfig({ REDGRID_DATA_DIR: dir });
       const second = loadConfig({ REDGRID_DATA_DIR: dir });
-      expect(second.dataKey.equals(first.dataKey)).toBe(true);
+      expect(second.dataKeys.current.key.equals(first.dataKeys.current.key)).toBe(true);
       expect(second.sessionSecret).toBe(first.sessionSecret);
       expect(second.auditKey.equals(first.auditKey)).toBe(true);
-      expect(first.auditKey.equals(first.dataKey)).toBe(false);
+      expect(first.auditKey.equals(first.dataKeys.current.key)).toBe(false);
       expect(JSON.parse(readFileSync(path.join(dir, 'demo-secrets.json'), 'utf8'))).toHaveProperty('dataKey');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -69,5 +69,82 @@ describe('loadConfig', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('data key ring', () => {
+    const A = '00112233445566778899aabbccddeeff';
+    const B = 'ffeeddccbbaa99887766554433221100';
+    const C = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+
+    it('defaults to one key with id k1 and an index key derived from it, as before key rings', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'rg-config-'));
+      try {
+        const config = loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_DATA_KEY: A });
+        expect(config.dataKeys).toEqual({ current: { id: 'k1', key: Buffer.from(A, 'hex') }, retired: [], index: null, retiredIndex: [] });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('reads the current key id, retired keys and index keys', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'rg-config-'));
+      try {
+        const config = loadConfig({
+          REDGRID_DATA_DIR: dir,
+          REDGRID_DATA_KEY: B,
+          REDGRID_DATA_KEY_ID: 'k2',
+          REDGRID_DATA_KEYS_RETIRED: ` k1:${A}, k0:${C} `,
+          REDGRID_INDEX_KEY: 'ab'.repeat(32),
+          REDGRID_INDEX_KEYS_RETIRED: `${'cd'.repeat(32)}`,
+        });
+        expect(config.dataKeys.current).toEqual({ id: 'k2', key: Buffer.from(B, 'hex') });
+        expect(config.dataKeys.retired).toEqual([{ id: 'k1', key: Buffer.from(A, 'hex') }, { id: 'k0', key: Buffer.from(C, 'hex') }]);
+        expect(config.dataKeys.index?.toString('hex')).toBe('ab'.repeat(32));
+        expect(config.dataKeys.retiredIndex.map((k) => k.toString('hex'))).toEqual(['cd'.repeat(32)]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('names what is wrong with a key list without repeating key material', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'rg-config-'));
+      try {
+        const secret = 'ab'.repeat(15);
+        const problems = (env: Record<string, string>): string => {
+          try {
+            loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_DATA_KEY: B, ...env });
+          } catch (err) {
+            expect(err).toBeInstanceOf(ConfigError);
+            return (err as ConfigError).problems.join('\n');
+          }
+          return '';
+        };
+        const short = problems({ REDGRID_DATA_KEYS_RETIRED: `k1:${A},k0:${secret}` });
+        expect(short).toContain('REDGRID_DATA_KEYS_RETIRED');
+        expect(short).toContain('entry 2');
+        expect(short).not.toContain(secret);
+        expect(problems({ REDGRID_DATA_KEYS_RETIRED: A })).toContain('entry 1 must be <id>:<32 hex characters>');
+        expect(problems({ REDGRID_DATA_KEYS_RETIRED: `k1:${A}` })).toContain("has the current key's id (k1)");
+        expect(problems({ REDGRID_DATA_KEY_ID: 'k2', REDGRID_DATA_KEYS_RETIRED: `k1:${A},k1:${C}` })).toContain('k1 appears twice');
+        expect(problems({ REDGRID_DATA_KEY_ID: 'k:2' })).toContain('REDGRID_DATA_KEY_ID');
+        expect(problems({ REDGRID_INDEX_KEY: 'ab'.repeat(16) })).toContain('REDGRID_INDEX_KEY');
+        expect(problems({ REDGRID_INDEX_KEYS_RETIRED: `${'ab'.repeat(32)},xyz` })).toContain('entry 2 must be 64 hex characters');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('keeps the demo audit key when the demo data key is rotated', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'rg-config-'));
+      try {
+        const first = loadConfig({ REDGRID_DATA_DIR: dir });
+        const firstKey = first.dataKeys.current.key.toString('hex');
+        const rotated = loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_DATA_KEY: B, REDGRID_DATA_KEY_ID: 'k2', REDGRID_DATA_KEYS_RETIRED: `k1:${firstKey}` });
+        expect(rotated.dataKeys.current.key.toString('hex')).toBe(B);
+        expect(rotated.auditKey.equals(first.auditKey)).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -161,7 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // user typed `npm start` (npm's INIT_CWD), i.e. ./data at the repository root.
   const dataDir = path.resolve(env.INIT_CWD ?? process.cwd(), e.REDGRID_DATA_DIR);
   const secrets = e.REDGRID_SESSION_SECRET && e.REDGRID_DATA_KEY
-    ? { sessionSecret: e.REDGRID_SESSION_SECRET, dataKey: e.REDGRID_DATA_KEY }
+    ? { sessionSecret: e.REDGRID_SESSION_SECRET, dataKey: e.REDGRID_DATA_KEY, firstDataKey: e.REDGRID_DATA_KEY }
     : demoSecrets(dataDir, e.REDGRID_SESSION_SECRET, e.REDGRID_DATA_KEY);
 
   return {
@@ -180,9 +180,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retiredIndex: e.REDGRID_INDEX_KEYS_RETIRED,
     },
     auditHash: e.REDGRID_AUDIT_HASH,
-    // Demo: derived from the (current) data key, so existing demo-secrets.json files keep working
-    // unchanged. A deployment that rotates its data key sets REDGRID_AUDIT_KEY first (see README).
-    auditKey: e.REDGRID_AUDIT_KEY ? Buffer.from(e.REDGRID_AUDIT_KEY, 'hex') : createHmac('sm3', Buffer.from(secrets.dataKey, 'hex')).update('redgrid:demo-audit-key').digest(),
+    // Demo: derived from the data key demo-secrets.json keeps, so existing files keep working unchanged
+    // and a rotated REDGRID_DATA_KEY does not break the audit chain.
+    auditKey: e.REDGRID_AUDIT_KEY ? Buffer.from(e.REDGRID_AUDIT_KEY, 'hex') : createHmac('sm3', Buffer.from(secrets.firstDataKey, 'hex')).update('redgrid:demo-audit-key').digest(),
     passwordPolicy: { minLength: e.REDGRID_PASSWORD_MIN_LENGTH, minClasses: e.REDGRID_PASSWORD_MIN_CLASSES },
     lockout: { attempts: e.REDGRID_LOCKOUT_ATTEMPTS, minutes: e.REDGRID_LOCKOUT_MINUTES },
     idleTimeoutMinutes: e.REDGRID_IDLE_TIMEOUT_MINUTES,
@@ -207,7 +207,7 @@ function demoSecrets(dataDir: string, sessionSecret?: string, dataKey?: string) 
   const file = path.join(dataDir, 'demo-secrets.json');
   if (existsSync(file)) {
     const saved = z.object({ sessionSecret: z.string(), dataKey: hex32 }).parse(JSON.parse(readFileSync(file, 'utf8')));
-    return { sessionSecret: sessionSecret ?? saved.sessionSecret, dataKey: dataKey ?? saved.dataKey };
+    return { sessionSecret: sessionSecret ?? saved.sessionSecret, dataKey: dataKey ?? saved.dataKey, firstDataKey: saved.dataKey };
   }
   const generated = {
     sessionSecret: sessionSecret ?? randomBytes(32).toString('base64url'),
@@ -215,7 +215,7 @@ function demoSecrets(dataDir: string, sessionSecret?: string, dataKey?: string) 
   };
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
-  return generated;
+  return { ...generated, firstDataKey: generated.dataKey };
 }
 
 /** A config for tests: fixed secrets, nothing written to disk. */

@@ -59,7 +59,7 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, { seed =
   const database = await createTestDatabase();
   const clock = new TestClock();
   const config = testConfig(overrides);
-  const deps: AppDeps = { config, database, cipher: new FieldCipher(config.dataKey), clock: clock.read };
+  const deps: AppDeps = { config, database, cipher: new FieldCipher(config.dataKeys), clock: clock.read };
   // REDGRID_TEST_LOG=error shows server-side errors while debugging a test.
   const app = await buildApp(deps, { logger: process.env.REDGRID_TEST_LOG ? { level: process.env.REDGRID_TEST_LOG } : false });
   if (seed) await seedDemo(systemContext(deps, app.log), { editions });

@@ -59,7 +59,7 @@ const passwordHash = await hashPassword(password);
 const opened = await openConfiguredDatabase(config);
 try {
   await anchorAuditChainAfterMigration(opened.database, config, await migrate(opened.database));
-  const deps = { config, database: opened.database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() };
+  const deps = { config, database: opened.database, cipher: new FieldCipher(config.dataKeys), clock: () => new Date() };
   const ctx = systemContext(deps, pino({ level: 'warn' }));
   // An operator tool, like the migrations: it owns the database for its run, outside any request.
   const id = await opened.database.db.transaction().execute(async (tx) => {

@@ -31,7 +31,7 @@ const opened = await openConfiguredDatabase(config);
 try {
   if (values.anchor && (await sealAuditHead(opened.database.db, config))) console.error('audit:checkpoint: the head now carries its MAC (unkeyed rows before it trusted as they stand)');
   if (values.reanchor) {
-    const deps = { config, database: opened.database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() };
+    const deps = { config, database: opened.database, cipher: new FieldCipher(config.dataKeys), clock: () => new Date() };
     const moved = await reanchorAuditChain(opened.database, systemContext(deps, pino({ level: 'warn' })));
     const was = moved.before ? `${moved.before.rowCount} rows up to id ${moved.before.lastId}` : 'missing';
     console.error(`audit:checkpoint: head re-anchored (was ${was}; now ${moved.after.rowCount} rows up to id ${moved.after.lastId}, plus the row recording it)`);

@@ -354,7 +354,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('npm run audit:verify and aud
       const config = testConfig({ dataDir, databaseUrl: null });
       const opened = await openConfiguredDatabase(config);
       await anchorAuditChainAfterMigration(opened.database, config, await migrate(opened.database));
-      const deps = { config, database: opened.database, cipher: new FieldCipher(config.dataKey), clock: () => new Date() };
+      const deps = { config, database: opened.database, cipher: new FieldCipher(config.dataKeys), clock: () => new Date() };
       await seedDemo(systemContext(deps, t.app.log));
       await opened.close();
 
