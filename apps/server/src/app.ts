@@ -27,6 +27,7 @@ import { safeEqual } from './platform/crypto.ts';
 import { serverOptions } from './platform/server-options.ts';
 import { registerSecurityHeaders } from './platform/security-headers.ts';
 import { registerJsonBody } from './platform/json-body.ts';
+import { registerRefusalTrail } from './platform/refusals.ts';
 
 // Validation messages reach Chinese users as they are.
 z.config(z.locales.zhCN());
@@ -94,6 +95,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
 
   app.decorateRequest('ctx', null as unknown as RequestContext);
   app.decorateRequest('session', null);
+  registerRefusalTrail(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -121,12 +123,13 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
         throw new AppError('csrf_failed', '请求缺少有效的 CSRF 令牌，请刷新页面后重试');
       }
     }
+    // Known from here on, so a refusal below is recorded against the account (platform/refusals.ts).
+    request.ctx = withActor(ctx, resolved.actor, scopeFromRoles(resolved.actor.roles));
     if (resolved.actor.mustChangePassword && !routeConfig.allowBeforePasswordChange) {
       throw new AppError('forbidden', '请先修改初始密码', { mustChangePassword: true });
     }
     assertRoutePermission(resolved.actor, permission);
     request.session = { csrfToken: resolved.csrfToken, expiresAt: resolved.expiresAt };
-    request.ctx = withActor(ctx, resolved.actor, scopeFromRoles(resolved.actor.roles));
   });
 
   app.addHook('onResponse', async (request, reply) => {

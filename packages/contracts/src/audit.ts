@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { idSchema, pageOf, pageQuerySchema } from './common.ts';
 
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'read_sensitive', 'login', 'login_failed', 'logout', 'lock', 'assign_roles', 'reset_password', 'change_password', 'unlock', 'revoke_session', 'create_grid', 'split', 'merge', 'redraw', 'retire', 'import'] as const;
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'read_sensitive', 'login', 'login_failed', 'logout', 'lock', 'assign_roles', 'reset_password', 'change_password', 'unlock', 'revoke_session', 'create_grid', 'split', 'merge', 'redraw', 'retire', 'import', 'denied'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** What an audit row is about (`entity`): every value the server writes. `api` is a refused request (action `denied`). */
+export const AUDIT_ENTITIES = ['user', 'area', 'area_change', 'division_edition', 'demo_seed', 'audit_chain', 'api'] as const;
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 export const auditEntrySchema = z
   .object({
@@ -19,6 +23,9 @@ export const auditEntrySchema = z
     before: z.unknown().nullable(),
     after: z.unknown().nullable(),
     hash: z.string(),
+    /** The object's name and code as the trail records them (or, for accounts and areas, as they are named now). */
+    objectName: z.string().nullable(),
+    objectCode: z.string().nullable(),
   })
   .meta({ id: 'AuditEntry' });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
@@ -32,6 +39,11 @@ export const auditListQuerySchema = pageQuerySchema
   })
   .strict();
 export type AuditListQuery = z.infer<typeof auditListQuerySchema>;
+
+/** Everyone who appears as the actor of a row of the trail, for the actor picker. */
+export const auditActorSchema = z.object({ id: z.number().int(), name: z.string(), rows: z.number().int() }).meta({ id: 'AuditActor' });
+export type AuditActor = z.infer<typeof auditActorSchema>;
+export const auditActorListSchema = z.object({ items: z.array(auditActorSchema) }).meta({ id: 'AuditActorList' });
 
 /**
  * A signed statement of where the audit chain stood: "at `at`, the chain had `rowCount` rows and row

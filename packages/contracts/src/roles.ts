@@ -35,7 +35,9 @@ export type Permission = (typeof PERMISSIONS)[number];
 /** What each role may do, before data scope narrows it to their areas. */
 export const ROLE_PERMISSIONS = {
   system_admin: ['area.read', 'area.manage', 'division.manage', 'user.read', 'user.manage', 'dashboard.read'],
-  security_admin: ['area.read', 'security.manage', 'user.read'],
+  // The security admin's desk (sessions, locked accounts, login failures, probing) covers their work;
+  // account data is the system admin's (三权分立), so no user.read.
+  security_admin: ['area.read', 'security.manage'],
   // The auditor reads the audit trail and nothing else: no area, map, division or account data.
   audit_admin: ['audit.read'],
   area_admin: ['area.read', 'area.manage', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read'],

@@ -30,3 +30,34 @@ export const securitySettingsSchema = z
     lockedAccounts: z.array(z.object({ id: z.number().int(), username: z.string(), lockedUntil: z.string() })),
   })
   .meta({ id: 'SecuritySettings' });
+
+/** One failed sign-in (or the one that locked the account) of an account, from the audit trail. */
+export const loginFailureSchema = z
+  .object({ at: z.string(), ip: z.string().nullable(), locked: z.boolean(), failedAttempts: z.number().int().nullable() })
+  .meta({ id: 'LoginFailure' });
+export const loginFailureTrailSchema = z
+  .object({ userId: z.number().int(), username: z.string(), items: z.array(loginFailureSchema) })
+  .meta({ id: 'LoginFailureTrail' });
+export type LoginFailureTrail = z.infer<typeof loginFailureTrailSchema>;
+
+/**
+ * Refused requests (403, or 404 on a record the caller's scope hides) per signed-in account:
+ * in the last `windowMinutes` and the last 24 hours; `probing` when the window holds `threshold` or more.
+ */
+export const probingReportSchema = z
+  .object({
+    windowMinutes: z.number().int(),
+    threshold: z.number().int(),
+    items: z.array(
+      z.object({
+        userId: z.number().int(),
+        username: z.string(),
+        recent: z.number().int(),
+        day: z.number().int(),
+        lastAt: z.string(),
+        probing: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'ProbingReport' });
+export type ProbingReport = z.infer<typeof probingReportSchema>;

@@ -89,6 +89,41 @@ export async function listAuditTrail(db: Db, f: { entity?: string | undefined; a
   return { rows, total: count.n };
 }
 
+/**
+ * Everyone who appears as the actor of a row of the trail, with how many rows, for the audit admin's actor
+ * picker: the trail is the auditor's whole remit (三权分立), and it already names these actors on its rows.
+ * Called by the audit module (audit.service.ts).
+ */
+export function listAuditTrailActors(db: Db) {
+  return unrestricted(db)
+    .selectFrom('audit_log')
+    .select(['actor_id as id', sql<string>`max(actor_name)`.as('name'), sql<number>`count(*)::int`.as('rows')])
+    .where('actor_id', 'is not', null)
+    .groupBy('actor_id')
+    .orderBy('name')
+    .limit(1000)
+    .execute();
+}
+
+/**
+ * The names and codes of the accounts and areas that rows of the trail are about, for the audit admin
+ * reading those rows. Without them the auditor reads internal ids; the auditor holds no area or account
+ * permission, so only the display name and username of an account and the name and code of an area go
+ * back, nothing else of either. Called by the audit module (audit.service.ts) with ids taken from the
+ * rows of one page of the trail.
+ */
+export async function auditedObjectNames(db: Db, ids: { users: readonly number[]; areas: readonly number[] }) {
+  const full = unrestricted(db);
+  const [users, areas] = await Promise.all([
+    ids.users.length === 0 ? [] : full.selectFrom('users').select(['id', 'username', 'display_name as displayName']).where('id', 'in', [...ids.users]).execute(),
+    ids.areas.length === 0 ? [] : full.selectFrom('areas').select(['id', 'name', 'code']).where('id', 'in', [...ids.areas]).execute(),
+  ]);
+  return {
+    users: new Map(users.map((u) => [Number(u.id), { name: u.displayName, code: u.username }])),
+    areas: new Map(areas.map((a) => [Number(a.id), { name: a.name, code: a.code }])),
+  };
+}
+
 export interface AreaByCode {
   id: number;
   code: string;

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RawRe
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RequestContext } from './context.ts';
 import { AppError } from './errors.ts';
+import { refusalOf } from './refusals.ts';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -51,6 +52,7 @@ function body(request: FastifyRequest, code: ErrorBody['error']['code'], message
 export function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof AppError) {
     const status = ERROR_STATUS[error.code];
+    request.refusal = refusalOf(request, error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.status(status).send(body(request, error.code, error.message, error.details));
   }

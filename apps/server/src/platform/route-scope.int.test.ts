@@ -64,6 +64,7 @@ function probes(): Record<string, Entry> {
     'GET /api/auth/me': { exempt: "the caller's own account only" },
     'POST /api/auth/password': { exempt: "the caller's own password only" },
     'GET /api/audit': { exempt: 'the audit admin reads the whole trail (三权分立); no other role has audit.read' },
+    'GET /api/audit/actors': { exempt: 'who acted in the trail: the audit admin reads the whole trail (三权分立); no other role has audit.read' },
     'GET /api/audit/checkpoint': { exempt: 'the head of the chain: no record of any area' },
     'GET /api/security/settings': { exempt: 'settings in force: no record of any area' },
     'POST /api/divisions/editions': { exempt: 'national reference data, owned by no area (division.manage only)' },
@@ -123,6 +124,8 @@ function probes(): Record<string, Entry> {
     'GET /api/security/sessions': [{ query: `userId=${u}`, expect: 'filtered' }],
     'DELETE /api/security/sessions/{id}': [{ params: { id: outsideSession }, expect: 'hidden' }],
     'POST /api/security/users/{id}/unlock': [{ params: { id: u }, expect: 'hidden' }],
+    'GET /api/security/users/{id}/login-failures': [{ params: { id: u }, expect: 'hidden' }],
+    'GET /api/security/probing': [{ expect: 'filtered' }],
   };
 }
 

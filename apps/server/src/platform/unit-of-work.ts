@@ -123,6 +123,15 @@ export async function beforeSignIn<T>(ctx: RequestContext, work: (db: Db, audit:
   return databaseOf(ctx).db.transaction().execute((tx) => work(restricted(tx), (event) => appendAudit(tx, ctx, event)));
 }
 
+/**
+ * A refused request of a signed-in account (platform/refusals.ts), in a transaction of its own: the
+ * request's own work has rolled back by now, and the refusal must be recorded all the same.
+ */
+export async function recordRefusal(ctx: RequestContext, event: AuditEvent): Promise<void> {
+  if (!ctx.actor) return;
+  await databaseOf(ctx).db.transaction().execute((tx) => appendAudit(tx, ctx, event));
+}
+
 /** A read before anyone is known (the account a login names, the session a cookie names): no transaction. */
 export async function lookUpBeforeSignIn<T>(ctx: RequestContext, work: (db: Db) => Promise<T>): Promise<T> {
   return work(restricted(databaseOf(ctx).db));

@@ -1,6 +1,6 @@
-import { auditCheckpointSchema, auditListQuerySchema, auditPageSchema, errorBodySchema } from '@redgrid/contracts';
+import { auditActorListSchema, auditCheckpointSchema, auditListQuerySchema, auditPageSchema, errorBodySchema } from '@redgrid/contracts';
 import { ctxOf, type App } from '../../platform/http.ts';
-import { getAuditCheckpoint, listAuditEntries } from './audit.service.ts';
+import { getAuditCheckpoint, listAuditActors, listAuditEntries } from './audit.service.ts';
 
 export function registerAuditRoutes(app: App): void {
   app.get('/api/audit', {
@@ -12,6 +12,15 @@ export function registerAuditRoutes(app: App): void {
       response: { 200: auditPageSchema, 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema },
     },
   }, (req) => listAuditEntries(ctxOf(req), req.query));
+
+  app.get('/api/audit/actors', {
+    config: { permission: 'audit.read' },
+    schema: {
+      tags: ['audit'],
+      summary: '审计日志中出现过的操作人（供按姓名筛选）',
+      response: { 200: auditActorListSchema, 401: errorBodySchema, 403: errorBodySchema },
+    },
+  }, (req) => listAuditActors(ctxOf(req)));
 
   app.get('/api/audit/checkpoint', {
     config: { permission: 'audit.read' },

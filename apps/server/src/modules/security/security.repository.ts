@@ -64,6 +64,42 @@ export function securityRepository(db: Db, scope: Scope) {
         .executeTakeFirst();
     },
 
+    findAccount(userId: number) {
+      return scopedFrom(db, scope, 'users as u').select(['u.id', 'u.username']).where('u.id', '=', userId).executeTakeFirst();
+    },
+
+    /** Failed sign-ins of one account (and the one that locked it), newest first, from the audit trail. */
+    loginFailures(userId: number, limit: number) {
+      return scopedFrom(db, scope, 'audit_log as l')
+        .select(['l.at', 'l.ip', 'l.action', 'l.after'])
+        .where('l.entity', '=', 'user')
+        .where('l.entity_id', '=', String(userId))
+        .where('l.action', 'in', ['login_failed', 'lock'])
+        .orderBy('l.id', 'desc')
+        .limit(limit)
+        .execute();
+    },
+
+    /** Refused requests (audit action `denied`) per account since `daySince`, with how many since `windowSince`. */
+    refusalCounts(daySince: Date, windowSince: Date, limit: number) {
+      return scopedFrom(db, scope, 'audit_log as l')
+        .select([
+          'l.actor_id as userId',
+          sql<string>`max(l.actor_name)`.as('username'),
+          sql<number>`count(*) FILTER (WHERE l.at > ${windowSince})::int`.as('recent'),
+          sql<number>`count(*)::int`.as('day'),
+          sql<Date>`max(l.at)`.as('lastAt'),
+        ])
+        .where('l.action', '=', 'denied')
+        .where('l.at', '>', daySince)
+        .where('l.actor_id', 'is not', null)
+        .groupBy('l.actor_id')
+        .orderBy('recent', 'desc')
+        .orderBy('day', 'desc')
+        .limit(limit)
+        .execute();
+    },
+
     async unlock(userId: number): Promise<void> {
       await scopedUpdate(db, scope, 'users').set({ failed_logins: 0, locked_until: null }).where('id', '=', userId).execute();
     },

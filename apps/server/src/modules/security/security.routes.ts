@@ -1,7 +1,7 @@
-import { errorBodySchema, idParamsSchema, securitySettingsSchema, sessionIdParamsSchema, sessionListQuerySchema, sessionPageSchema } from '@redgrid/contracts';
+import { errorBodySchema, idParamsSchema, loginFailureTrailSchema, probingReportSchema, securitySettingsSchema, sessionIdParamsSchema, sessionListQuerySchema, sessionPageSchema } from '@redgrid/contracts';
 import { z } from 'zod';
 import { ctxOf, type App } from '../../platform/http.ts';
-import { listSessions, revokeSession, securitySettings, unlockAccount } from './security.service.ts';
+import { listSessions, loginFailureTrail, probingReport, revokeSession, securitySettings, unlockAccount } from './security.service.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 
@@ -31,4 +31,14 @@ export function registerSecurityRoutes(app: App): void {
     await unlockAccount(ctxOf(req), req.params.id);
     return reply.status(204).send(null);
   });
+
+  app.get('/api/security/users/:id/login-failures', {
+    config: { permission: 'security.manage' },
+    schema: { tags: ['security'], summary: '账号的登录失败记录（来自审计日志）', params: idParamsSchema, response: { 200: loginFailureTrailSchema, ...errors } },
+  }, (req) => loginFailureTrail(ctxOf(req), req.params.id));
+
+  app.get('/api/security/probing', {
+    config: { permission: 'security.manage' },
+    schema: { tags: ['security'], summary: '越权探测：被拒绝的访问按账号计数（近 10 分钟与 24 小时）', response: { 200: probingReportSchema, ...errors } },
+  }, (req) => probingReport(ctxOf(req)));
 }

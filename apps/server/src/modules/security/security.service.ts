@@ -1,3 +1,4 @@
+import type { LoginFailureTrail, ProbingReport } from '@redgrid/contracts';
 import type { RequestContext } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 import { read, write } from '../../platform/unit-of-work.ts';
@@ -60,5 +61,48 @@ export async function unlockAccount(ctx: RequestContext, userId: number): Promis
     if (!user) throw notFound('用户');
     await accounts.unlock(userId);
     await unit.audit({ action: 'unlock', entity: 'user', entityId: userId, areaId: user.homeAreaId, before: { lockedUntil: user.lockedUntil }, after: { lockedUntil: null } });
+  });
+}
+
+/** Repeated probing: this many refusals of one account within the window is flagged on the desk. */
+export const PROBING_THRESHOLD = 5;
+export const PROBING_WINDOW_MINUTES = 10;
+
+/** Accounts in scope whose requests were refused in the last 24 hours, the probing ones first. */
+export async function probingReport(ctx: RequestContext): Promise<ProbingReport> {
+  return read(ctx, 'security.manage', async (unit) => {
+    const now = ctx.clock().getTime();
+    const rows = await unit.use(securityRepository).refusalCounts(new Date(now - 24 * 3_600_000), new Date(now - PROBING_WINDOW_MINUTES * 60_000), 100);
+    return {
+      windowMinutes: PROBING_WINDOW_MINUTES,
+      threshold: PROBING_THRESHOLD,
+      items: rows.map((r) => ({
+        userId: Number(r.userId),
+        username: r.username,
+        recent: r.recent,
+        day: r.day,
+        lastAt: new Date(r.lastAt).toISOString(),
+        probing: r.recent >= PROBING_THRESHOLD,
+      })),
+    };
+  });
+}
+
+/** The failed sign-ins of one account in scope, from the audit trail (newest 100). */
+export async function loginFailureTrail(ctx: RequestContext, userId: number): Promise<LoginFailureTrail> {
+  return read(ctx, 'security.manage', async (unit) => {
+    const accounts = unit.use(securityRepository);
+    const user = await accounts.findAccount(userId);
+    if (!user) throw notFound('用户');
+    const rows = await accounts.loginFailures(userId, 100);
+    return {
+      userId: user.id,
+      username: user.username,
+      items: rows.map((r) => {
+        const after = r.after !== null && typeof r.after === 'object' && !Array.isArray(r.after) ? (r.after as Record<string, unknown>) : {};
+        const attempts = after['failedAttempts'];
+        return { at: new Date(r.at).toISOString(), ip: r.ip, locked: r.action === 'lock', failedAttempts: typeof attempts === 'number' ? attempts : null };
+      }),
+    };
   });
 }
