@@ -9,7 +9,7 @@ describe('menuFor', () => {
   it.each([
     [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users']],
     [['audit_admin'] as const, ['audit']],
-    [['security_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users']],
+    [['security_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'security']],
     [['grid_worker'] as const, ['dashboard', 'areas', 'map', 'divisions']],
     [['resident'] as const, ['dashboard']],
     [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users', 'audit']],

@@ -1,6 +1,6 @@
 import type { Permission } from '@redgrid/contracts';
 
-export type MenuKey = 'dashboard' | 'areas' | 'map' | 'divisions' | 'users' | 'audit';
+export type MenuKey = 'dashboard' | 'areas' | 'map' | 'divisions' | 'users' | 'audit' | 'security';
 
 export interface MenuEntry {
   key: MenuKey;
@@ -17,6 +17,7 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'divisions', path: '/divisions', permission: 'area.read' },
   { key: 'users', path: '/users', permission: 'user.read' },
   { key: 'audit', path: '/audit', permission: 'audit.read' },
+  { key: 'security', path: '/security', permission: 'security.manage' },
 ];
 
 /** The entries a user with these permissions may open. The server enforces the same rules. */

@@ -13,6 +13,7 @@ const MapPage = lazy(() => import('../features/map/map-page').then((m) => ({ def
 const DivisionsPage = lazy(() => import('../features/divisions/divisions-page').then((m) => ({ default: m.DivisionsPage })));
 const UsersPage = lazy(() => import('../features/users/users-page').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('../features/audit/audit-page').then((m) => ({ default: m.AuditPage })));
+const SecurityPage = lazy(() => import('../features/security/security-page').then((m) => ({ default: m.SecurityPage })));
 const ChangePasswordPage = lazy(() =>
   import('../features/auth/change-password-page').then((m) => ({ default: m.ChangePasswordPage })),
 );
@@ -70,6 +71,14 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="audit.read">
                 <AuditPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'security',
+            element: (
+              <RequirePermission permission="security.manage">
+                <SecurityPage />
               </RequirePermission>
             ),
           },

@@ -1,4 +1,4 @@
-import { ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, GlobalOutlined, MenuOutlined, TeamOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, GlobalOutlined, MenuOutlined, SafetyOutlined, TeamOutlined } from '@ant-design/icons';
 import { Button, Drawer, Grid, Layout, Menu, Tag } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,6 +17,7 @@ const ICONS: Record<MenuKey, ReactNode> = {
   divisions: <DatabaseOutlined />,
   users: <TeamOutlined />,
   audit: <AuditOutlined />,
+  security: <SafetyOutlined />,
 };
 
 export function Brand({ withSlogan = true }: { withSlogan?: boolean }) {

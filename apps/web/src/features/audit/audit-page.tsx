@@ -1,16 +1,20 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '@redgrid/contracts';
-import { Alert, Button, Col, Input, InputNumber, Row, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { AUDIT_ACTIONS, AUDIT_ENTITIES, type AuditAction, type AuditEntity, type AuditEntry } from '@redgrid/contracts';
+import { Alert, Button, Card, Col, Empty, Grid, Pagination, Row, Select, Space, Spin, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useDescribeError } from '../../shared/api/use-describe-error';
 import { formatDateTime, formatJson } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
-import { useAuditEntries } from './audit.api';
+import { useAuditActors, useAuditEntries } from './audit.api';
 
 function isAuditAction(value: string): value is AuditAction {
   return (AUDIT_ACTIONS as readonly string[]).includes(value);
+}
+
+function isAuditEntity(value: string): value is AuditEntity {
+  return (AUDIT_ENTITIES as readonly string[]).includes(value);
 }
 
 const ACTION_COLOR: Partial<Record<AuditAction, string>> = {
@@ -31,6 +35,7 @@ const ACTION_COLOR: Partial<Record<AuditAction, string>> = {
   retire: 'red',
   import: 'lime',
   revoke_session: 'magenta',
+  denied: 'red',
 };
 
 function positiveInt(value: string | null): number | undefined {
@@ -49,20 +54,104 @@ function Snapshot({ title, value }: { title: string; value: unknown }) {
   );
 }
 
+/** Who acted: the name the trail holds, the system in grey. */
+function ActorText({ entry }: { entry: AuditEntry }) {
+  const { t } = useTranslation();
+  if (entry.actorId === null) return <Typography.Text type="secondary">{entry.actorName ?? t('audit.system')}</Typography.Text>;
+  return <span>{entry.actorName ?? '—'}</span>;
+}
+
+/** What the row is about: its type in words, then its name and code (the internal id only when nothing else is known). */
+function ObjectText({ entry }: { entry: AuditEntry }) {
+  const { t } = useTranslation();
+  const type = isAuditEntity(entry.entity) ? t(`audit.entities.${entry.entity}`) : entry.entity;
+  const name = entry.objectName ?? (entry.entityId ? `#${entry.entityId}` : null);
+  return (
+    <Space size={4} wrap>
+      <Typography.Text type="secondary">{type}</Typography.Text>
+      {name ? <span className={entry.entity === 'api' ? 'rg-mono' : undefined}>{name}</span> : null}
+      {entry.objectCode ? (
+        <Typography.Text type="secondary" className="rg-mono">
+          {entry.objectCode}
+        </Typography.Text>
+      ) : null}
+      {entry.entity === 'api' && entry.entityId ? (
+        <Typography.Text type="secondary" className="rg-mono">
+          id={entry.entityId}
+        </Typography.Text>
+      ) : null}
+    </Space>
+  );
+}
+
+function Details({ entry }: { entry: AuditEntry }) {
+  const { t } = useTranslation();
+  return (
+    <Row gutter={[16, 8]}>
+      <Col xs={24} md={12}>
+        <Snapshot title={t('audit.before')} value={entry.before} />
+      </Col>
+      <Col xs={24} md={12}>
+        <Snapshot title={t('audit.after')} value={entry.after} />
+      </Col>
+      <Col span={24}>
+        <Typography.Text type="secondary" style={{ fontSize: 12, wordBreak: 'break-all' }}>
+          {t('audit.requestId')}：<span className="rg-mono">{entry.requestId ?? '—'}</span>
+          <br />
+          {t('audit.hash')}：<span className="rg-mono">{entry.hash}</span>
+        </Typography.Text>
+      </Col>
+    </Row>
+  );
+}
+
+/** One row of the trail as a card, for a phone. */
+function EntryCard({ entry }: { entry: AuditEntry }) {
+  const { t } = useTranslation();
+  const { language } = useLanguage();
+  const [open, setOpen] = useState(false);
+  return (
+    <Card size="small" className="rg-audit-item" data-testid="audit-card" style={{ marginBottom: 8 }}>
+      <Space direction="vertical" size={4} style={{ width: '100%' }}>
+        <Space size={8} wrap style={{ justifyContent: 'space-between', width: '100%' }}>
+          <ActionTag action={entry.action} />
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {formatDateTime(entry.at, language, true)}
+          </Typography.Text>
+        </Space>
+        <ObjectText entry={entry} />
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('audit.actor')}：<ActorText entry={entry} /> · {t('audit.ip')}：<span className="rg-mono">{entry.ip ?? '—'}</span>
+        </Typography.Text>
+        <Button size="small" type="link" style={{ padding: 0, alignSelf: 'flex-start' }} onClick={() => setOpen(!open)}>
+          {open ? t('audit.hideDetails') : t('audit.showDetails')}
+        </Button>
+        {open ? <Details entry={entry} /> : null}
+      </Space>
+    </Card>
+  );
+}
+
+function ActionTag({ action }: { action: string }) {
+  const { t } = useTranslation();
+  return <Tag color={isAuditAction(action) ? ACTION_COLOR[action] : undefined}>{isAuditAction(action) ? t(`audit.actions.${action}`) : action}</Tag>;
+}
+
 /** The tamper-evident trail, read-only, for the audit administrator (三权分立). */
 export function AuditPage() {
   const { t } = useTranslation();
   const { language } = useLanguage();
   const describe = useDescribeError();
+  const mobile = Grid.useBreakpoint().md === false;
   const [params, setParams] = useSearchParams();
   const page = positiveInt(params.get('page')) ?? 1;
   const pageSize = positiveInt(params.get('pageSize')) ?? 20;
   const entity = params.get('entity') ?? undefined;
   const action = params.get('action') ?? undefined;
   const actorId = positiveInt(params.get('actorId'));
-  const [entityText, setEntityText] = useState(entity ?? '');
 
   const entries = useAuditEntries({ page, pageSize, entity, action, actorId });
+  const actors = useAuditActors();
 
   const update = (changes: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
@@ -73,49 +162,16 @@ export function AuditPage() {
     setParams(next, { replace: true });
   };
 
-  const actionLabel = (value: string) => (isAuditAction(value) ? t(`audit.actions.${value}`) : value);
-
   const columns: TableColumnsType<AuditEntry> = [
     { title: t('audit.at'), dataIndex: 'at', width: 170, render: (v: string) => formatDateTime(v, language, true) },
-    {
-      title: t('audit.actor'),
-      key: 'actor',
-      width: 150,
-      render: (_, e) =>
-        e.actorId === null ? (
-          <Typography.Text type="secondary">{e.actorName ?? t('audit.system')}</Typography.Text>
-        ) : (
-          <Space size={4}>
-            <span>{e.actorName ?? '—'}</span>
-            <Typography.Text type="secondary" className="rg-mono">
-              #{e.actorId}
-            </Typography.Text>
-          </Space>
-        ),
-    },
-    {
-      title: t('audit.action'),
-      dataIndex: 'action',
-      width: 130,
-      render: (v: string) => <Tag color={isAuditAction(v) ? ACTION_COLOR[v] : undefined}>{actionLabel(v)}</Tag>,
-    },
-    { title: t('audit.entity'), dataIndex: 'entity', width: 110, render: (v: string) => <span className="rg-mono">{v}</span> },
-    { title: t('audit.entityId'), dataIndex: 'entityId', width: 110, render: (v: string | null) => <span className="rg-mono">{v ?? '—'}</span> },
+    { title: t('audit.actor'), key: 'actor', width: 130, render: (_, e) => <ActorText entry={e} /> },
+    { title: t('audit.action'), dataIndex: 'action', width: 120, render: (v: string) => <ActionTag action={v} /> },
+    { title: t('audit.object'), key: 'object', render: (_, e) => <ObjectText entry={e} /> },
     { title: t('audit.ip'), dataIndex: 'ip', width: 130, render: (v: string | null) => <span className="rg-mono">{v ?? '—'}</span> },
-    {
-      title: t('audit.requestId'),
-      dataIndex: 'requestId',
-      ellipsis: true,
-      render: (v: string | null) =>
-        v ? (
-          <Typography.Text className="rg-mono" copyable={{ text: v }}>
-            {v}
-          </Typography.Text>
-        ) : (
-          '—'
-        ),
-    },
   ];
+
+  const items = entries.data?.items ?? [];
+  const total = entries.data?.total ?? 0;
 
   return (
     <div data-testid="audit-page">
@@ -131,60 +187,72 @@ export function AuditPage() {
           onChange={(value) => update({ action: value, page: undefined })}
           options={AUDIT_ACTIONS.map((a) => ({ value: a, label: t(`audit.actions.${a}`) }))}
           style={{ width: 160 }}
+          data-testid="audit-action-filter"
         />
-        <Input.Search
+        <Select<string>
           allowClear
-          placeholder={t('audit.entityPlaceholder')}
-          value={entityText}
-          onChange={(e) => setEntityText(e.target.value)}
-          onSearch={(value) => update({ entity: value.trim(), page: undefined })}
-          style={{ width: 200 }}
-          maxLength={50}
+          placeholder={t('audit.entityAll')}
+          value={entity}
+          onChange={(value) => update({ entity: value, page: undefined })}
+          options={AUDIT_ENTITIES.map((e) => ({ value: e, label: t(`audit.entities.${e}`) }))}
+          style={{ width: 150 }}
+          data-testid="audit-entity-filter"
         />
-        <InputNumber<number>
-          placeholder={t('audit.actorId')}
-          min={1}
-          precision={0}
-          value={actorId ?? null}
+        <Select<number>
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          placeholder={t('audit.actorPlaceholder')}
+          value={actorId}
+          loading={actors.isLoading}
           onChange={(value) => update({ actorId: value ? String(value) : undefined, page: undefined })}
-          style={{ width: 140 }}
+          options={(actors.data?.items ?? []).map((a) => ({ value: a.id, label: a.name, rows: a.rows }))}
+          optionRender={(option) => (
+            <Space size={6}>
+              <span>{option.data.label}</span>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t('audit.actorRows', { n: option.data.rows })}
+              </Typography.Text>
+            </Space>
+          )}
+          style={{ width: 220 }}
+          data-testid="audit-actor-filter"
         />
       </div>
       {entries.isError ? <Alert type="error" showIcon title={describe(entries.error)} style={{ marginBottom: 16 }} /> : null}
-      <Table<AuditEntry>
-        rowKey="id"
-        size="middle"
-        columns={columns}
-        dataSource={entries.data?.items ?? []}
-        loading={entries.isFetching}
-        scroll={{ x: 1100 }}
-        expandable={{
-          expandedRowRender: (e) => (
-            <Row gutter={[16, 8]}>
-              <Col xs={24} md={12}>
-                <Snapshot title={t('audit.before')} value={e.before} />
-              </Col>
-              <Col xs={24} md={12}>
-                <Snapshot title={t('audit.after')} value={e.after} />
-              </Col>
-              <Col span={24}>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {t('audit.hash')}：<span className="rg-mono">{e.hash}</span>
-                </Typography.Text>
-              </Col>
-            </Row>
-          ),
-        }}
-        pagination={{
-          current: page,
-          pageSize,
-          total: entries.data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [20, 50, 100, 200],
-          showTotal: (n) => t('common.total', { total: n }),
-          onChange: (p, size) => update({ page: String(p), pageSize: String(size) }),
-        }}
-      />
+      {mobile ? (
+        <Spin spinning={entries.isFetching}>
+          {entries.data && items.length === 0 ? <Empty /> : null}
+          {items.map((e) => (
+            <EntryCard key={e.id} entry={e} />
+          ))}
+          <Pagination
+            simple
+            current={page}
+            pageSize={pageSize}
+            total={total}
+            onChange={(p, size) => update({ page: String(p), pageSize: String(size) })}
+            style={{ marginTop: 8, textAlign: 'center' }}
+          />
+        </Spin>
+      ) : (
+        <Table<AuditEntry>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={items}
+          loading={entries.isFetching}
+          expandable={{ expandedRowRender: (e) => <Details entry={e} /> }}
+          pagination={{
+            current: page,
+            pageSize,
+            total,
+            showSizeChanger: true,
+            pageSizeOptions: [20, 50, 100, 200],
+            showTotal: (n) => t('common.total', { total: n }),
+            onChange: (p, size) => update({ page: String(p), pageSize: String(size) }),
+          }}
+        />
+      )}
     </div>
   );
 }

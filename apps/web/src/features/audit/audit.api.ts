@@ -1,4 +1,4 @@
-import { auditPageSchema } from '@redgrid/contracts';
+import { auditActorListSchema, auditPageSchema } from '@redgrid/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from '../../shared/api/api-client';
 
@@ -18,4 +18,9 @@ export function useAuditEntries(filter: AuditFilter) {
     // The trail grows while you read it; a short stale time keeps it fresh without hammering.
     staleTime: 5_000,
   });
+}
+
+/** Everyone who acted in the trail, by name, for the actor picker. */
+export function useAuditActors() {
+  return useQuery({ queryKey: ['audit', 'actors'], queryFn: () => api.get('/api/audit/actors', auditActorListSchema), staleTime: 60_000 });
 }

@@ -1,4 +1,4 @@
-import type { AuditAction } from '@redgrid/contracts';
+import type { AuditAction, AuditEntity } from '@redgrid/contracts';
 
 /** 审计日志 (audit.*): the Chinese strings, the source of the keys. */
 export const auditZhCN = {
@@ -8,13 +8,17 @@ export const auditZhCN = {
   action: '动作',
   entity: '对象类型',
   entityId: '对象编号',
+  object: '对象',
+  actorPlaceholder: '操作人（可搜索姓名）',
+  actorRows: '{{n}} 条',
+  entityAll: '对象类型',
+  showDetails: '查看详情',
+  hideDetails: '收起详情',
   ip: 'IP 地址',
   requestId: '请求编号',
   before: '变更前',
   after: '变更后',
   hash: '校验哈希',
-  actorId: '操作人 ID',
-  entityPlaceholder: '对象类型，如 user',
   system: '系统',
   noChange: '无变更内容',
   actions: {
@@ -36,8 +40,18 @@ export const auditZhCN = {
     redraw: '调整边界',
     retire: '撤销网格',
     import: '导入数据',
-    revoke_session: '注销会话',
+    revoke_session: '强制下线',
+    denied: '越权访问被拒',
   } satisfies Record<AuditAction, string>,
+  entities: {
+    user: '账号',
+    area: '区域',
+    area_change: '区域变更',
+    division_edition: '区划版本',
+    demo_seed: '演示数据',
+    audit_chain: '审计链',
+    api: '接口访问',
+  } satisfies Record<AuditEntity, string>,
 };
 
 /** The English strings; the type keeps their keys in step with the Chinese. */
@@ -48,13 +62,17 @@ export const auditEnUS: typeof auditZhCN = {
   action: 'Action',
   entity: 'Entity',
   entityId: 'Entity ID',
+  object: 'Object',
+  actorPlaceholder: 'Actor (search by name)',
+  actorRows: '{{n}} rows',
+  entityAll: 'Entity',
+  showDetails: 'Details',
+  hideDetails: 'Hide details',
   ip: 'IP',
   requestId: 'Request ID',
   before: 'Before',
   after: 'After',
   hash: 'Hash',
-  actorId: 'Actor ID',
-  entityPlaceholder: 'Entity, e.g. user',
   system: 'System',
   noChange: 'No change recorded',
   actions: {
@@ -76,6 +94,16 @@ export const auditEnUS: typeof auditZhCN = {
     redraw: 'Redraw boundary',
     retire: 'Retire grid',
     import: 'Import data',
-    revoke_session: 'Revoke session',
+    revoke_session: 'Sign out a session',
+    denied: 'Access refused',
+  },
+  entities: {
+    user: 'Account',
+    area: 'Area',
+    area_change: 'Area change',
+    division_edition: 'Division edition',
+    demo_seed: 'Demo data',
+    audit_chain: 'Audit chain',
+    api: 'API request',
   },
 };

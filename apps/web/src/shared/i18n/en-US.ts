@@ -17,6 +17,7 @@ export const commonEnUS: CommonMessages = {
     divisions: 'Division codes',
     users: 'Users',
     audit: 'Audit log',
+    security: 'Security',
     changePassword: 'Change password',
     logout: 'Sign out',
     menu: 'Menu',

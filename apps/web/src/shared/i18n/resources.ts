@@ -3,6 +3,7 @@ import { auditEnUS, auditZhCN } from '../../features/audit/audit.i18n';
 import { dashboardEnUS, dashboardZhCN } from '../../features/dashboard/dashboard.i18n';
 import { divisionsEnUS, divisionsZhCN } from '../../features/divisions/divisions.i18n';
 import { mapEnUS, mapZhCN } from '../../features/map/map.i18n';
+import { securityEnUS, securityZhCN } from '../../features/security/security.i18n';
 import { usersEnUS, usersZhCN } from '../../features/users/users.i18n';
 import { commonEnUS } from './en-US';
 import { commonZhCN } from './zh-CN';
@@ -19,6 +20,7 @@ export const zhCN = {
   divisions: divisionsZhCN,
   users: usersZhCN,
   audit: auditZhCN,
+  security: securityZhCN,
 };
 
 /** The keys `t()` accepts (i18next.d.ts): a key missing in one language does not compile. */
@@ -32,6 +34,7 @@ export const enUS: Messages = {
   divisions: divisionsEnUS,
   users: usersEnUS,
   audit: auditEnUS,
+  security: securityEnUS,
 };
 
 export const resources = {

@@ -21,6 +21,7 @@ export const commonZhCN = {
     divisions: '区划代码库',
     users: '用户管理',
     audit: '审计日志',
+    security: '安全管理',
     changePassword: '修改密码',
     logout: '退出登录',
     menu: '菜单',
