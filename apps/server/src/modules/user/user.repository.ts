@@ -20,7 +20,8 @@ export interface UserRecord {
 
 export interface UserFilter {
   q?: string | undefined;
-  phoneIndex?: string | undefined;
+  /** Blind indexes of a searched phone (the current one and those of keys being rotated out). */
+  phoneIndexes?: string[] | undefined;
   areaPath?: string | undefined;
   role?: Role | undefined;
 }
@@ -71,7 +72,7 @@ export function userRepository(db: Db, scope: Scope) {
       const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query = query.where((eb) => {
         const ors = [eb('u.username', 'ilike', like), eb('u.display_name', 'like', like)];
-        if (f.phoneIndex) ors.push(eb('u.phone_bidx', '=', f.phoneIndex));
+        if (f.phoneIndexes && f.phoneIndexes.length > 0) ors.push(eb('u.phone_bidx', 'in', f.phoneIndexes));
         return eb.or(ors);
       });
     }

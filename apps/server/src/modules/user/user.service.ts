@@ -50,8 +50,9 @@ export async function listUsers(ctx: RequestContext, query: UserListQuery) {
       if (!area) throw notFound('区域');
       areaPath = area.path;
     }
-    const phone = query.q && cnMobileSchema.safeParse(query.q).success ? ctx.cipher.blindIndex(query.q) : undefined;
-    const { items, total } = await users.list({ q: query.q, phoneIndex: phone, areaPath, role: query.role }, query.page, query.pageSize);
+    // Every index the phone may carry: rows not yet moved by a key rotation are still found.
+    const phone = query.q && cnMobileSchema.safeParse(query.q).success ? ctx.cipher.blindIndexCandidates(query.q) : undefined;
+    const { items, total } = await users.list({ q: query.q, phoneIndexes: phone, areaPath, role: query.role }, query.page, query.pageSize);
     const roles = await use((db) => listRolesOfUsers(db, items.map((u) => u.id)));
     return { items: items.map((u) => present(actor, scope, u, roles, ctx.clock())), total, page: query.page, pageSize: query.pageSize };
   });
