@@ -10,8 +10,10 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import { z } from 'zod';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { areaModule } from './modules/area/index.ts';
+import { basedataModule } from './modules/basedata/index.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { divisionModule } from './modules/division/index.ts';
+import { exchangeModule } from './modules/exchange/index.ts';
 import { authModule, cookieOptions, resolveSession } from './modules/auth/index.ts';
 import { securityModule } from './modules/security/index.ts';
 import { systemModule } from './modules/system/index.ts';
@@ -105,9 +107,20 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     const url = request.routeOptions.url;
     // The API reference (/api/docs) is public like the OpenAPI document it renders.
     const permission = routePermission(url, routeConfig);
+    const token = request.cookies[SESSION_COOKIE];
+    if (permission === 'public' && routeConfig.readsSession && token) {
+      try {
+        const found = await resolveSession(ctx, token);
+        request.ctx = withActor(ctx, found.actor, scopeFromRoles(found.actor.roles));
+        request.session = { csrfToken: found.csrfToken, expiresAt: found.expiresAt };
+      } catch (err) {
+        if (!(err instanceof AppError) || (err.code !== 'unauthenticated' && err.code !== 'session_expired')) throw err;
+        if (err.code === 'session_expired') reply.clearCookie(SESSION_COOKIE, cookieOptions(config, request));
+      }
+      return;
+    }
     if (permission === undefined || permission === 'public') return;
 
-    const token = request.cookies[SESSION_COOKIE];
     if (!token) throw new AppError('unauthenticated', '请先登录');
     let resolved;
     try {
@@ -147,6 +160,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(divisionModule, modules);
   await app.register(auditModule, modules);
   await app.register(securityModule, modules);
+  await app.register(basedataModule, modules);
+  await app.register(exchangeModule, modules);
 
   const webDist = config.webDist ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
   const hasWeb = existsSync(`${webDist}/index.html`);

@@ -377,3 +377,74 @@ export async function neighbourGapM2(db: Db, areaId: number, parentId: number, g
      WHERE 2 * ST_Area(d.geom::geography) >= ${sliverWidthM} * ST_Perimeter(d.geom::geography)`.execute(unrestricted(db));
   return rows[0]?.m2 ?? 0;
 }
+
+export interface RecordPlaceRow {
+  areaId: number;
+  gridId: number | null;
+  gridName: string | null;
+  communityName: string | null;
+  /** Building and unit below the grid ('3幢 2单元'), when the record sits in one. */
+  placeName: string | null;
+  /** Path of the area itself, for scope-relative work by the caller. */
+  path: string;
+}
+
+/**
+ * Where base-data records sit, by name: for each area id (the caller loaded the records through its
+ * scope), its grid, community and building/unit. The community of a grid worker's grid lies above
+ * the worker's scope; like the breadcrumb (listAncestorNames) these are public division names.
+ */
+export async function recordPlaces(db: Db, areaIds: readonly number[]): Promise<Map<number, RecordPlaceRow>> {
+  const ids = [...new Set(areaIds)];
+  const out = new Map<number, RecordPlaceRow>();
+  if (ids.length === 0) return out;
+  const all = unrestricted(db);
+  const own = await all.selectFrom('areas').select(['id', 'path']).where('id', 'in', ids).execute();
+  const ancestorIds = new Set<number>();
+  for (const a of own) for (const id of a.path.split('/').filter(Boolean)) ancestorIds.add(Number(id));
+  const ancestors = await all
+    .selectFrom('areas')
+    .select(['id', 'name', 'level'])
+    .where('id', 'in', [...ancestorIds])
+    .where('level', 'in', ['community', 'grid', 'building', 'unit'])
+    .execute();
+  const byId = new Map(ancestors.map((a) => [a.id, a]));
+  for (const a of own) {
+    const chain = a.path.split('/').filter(Boolean).map((id) => byId.get(Number(id))).filter((x) => x !== undefined);
+    const grid = [...chain].reverse().find((c) => c.level === 'grid') ?? null;
+    const community = chain.find((c) => c.level === 'community') ?? null;
+    const below = chain.filter((c) => c.level === 'building' || c.level === 'unit').map((c) => c.name);
+    out.set(a.id, { areaId: a.id, gridId: grid?.id ?? null, gridName: grid?.name ?? null, communityName: community?.name ?? null, placeName: below.length ? below.join(' ') : null, path: a.path });
+  }
+  return out;
+}
+
+/**
+ * Other records of the same person (the same identity-number blind index), wherever they are
+ * registered: a resident entered in two grids or two communities must be found to be reviewed and
+ * merged (一人一档). Only ids and areas leave here; the reviewer sees the other record only if it
+ * lies in their own scope (a merge loads both records through the reviewer's scope).
+ */
+export function personsWithSameIdentity(db: Db, bidx: readonly string[], exceptId: number | null) {
+  if (bidx.length === 0) return Promise.resolve([]);
+  let q = unrestricted(db)
+    .selectFrom('persons as p')
+    .innerJoin('areas as a', 'a.id', 'p.area_id')
+    .select(['p.id', 'p.area_id as areaId', 'a.path'])
+    .where('p.id_bidx', 'in', [...bidx])
+    .where('p.merged_into', 'is', null)
+    .limit(20);
+  if (exceptId !== null) q = q.where('p.id', '<>', exceptId);
+  return q.execute();
+}
+
+/**
+ * Display names of the people who changed or visited records in view (history, visits): they may
+ * sit above the caller (a district admin correcting a record). Names only, nothing else of the account.
+ */
+export async function actorNames(db: Db, userIds: readonly number[]): Promise<Map<number, string>> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await unrestricted(db).selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}
