@@ -35,8 +35,22 @@ export const areaSchema = z
   .meta({ id: 'Area' });
 export type AreaView = z.infer<typeof areaSchema>;
 
+export const GRID_SUBTYPES = ['park', 'enterprise', 'school', 'market', 'hospital', 'office', 'other'] as const;
+export type GridSubtype = (typeof GRID_SUBTYPES)[number];
+
 export const areaDetailSchema = areaSchema
-  .extend({ ancestors: z.array(areaSchema.pick({ id: true, code: true, name: true, level: true })) })
+  .extend({
+    ancestors: z.array(areaSchema.pick({ id: true, code: true, name: true, level: true })),
+    /** 专属网格的类别 (grids only). */
+    gridSubtype: z.enum(GRID_SUBTYPES).nullable(),
+    /** The area's own household range for the grids below it (null: inherited). */
+    balanceMin: z.number().int().nullable(),
+    balanceMax: z.number().int().nullable(),
+    /** The range in force here: the area's own, else the nearest area above, else the system's. */
+    householdRange: z.object({ min: z.number().int(), max: z.number().int() }),
+    /** Where a building stands, WGS84 (null for other levels or when unknown). */
+    location: z.object({ lng: z.number(), lat: z.number() }).nullable(),
+  })
   .meta({ id: 'AreaDetail' });
 export type AreaDetail = z.infer<typeof areaDetailSchema>;
 
@@ -57,7 +71,7 @@ export const updateAreaSchema = z
     name: z.string().trim().min(1).max(60).optional(),
     households: z.number().int().min(0).max(1_000_000).nullable().optional(),
     gridType: z.enum(['comprehensive', 'dedicated']).optional(),
-    gridSubtype: z.enum(['park', 'enterprise', 'school', 'market', 'hospital', 'office', 'other']).nullable().optional(),
+    gridSubtype: z.enum(GRID_SUBTYPES).nullable().optional(),
     /** Target households per grid below this area (规模适度); null inherits from above. */
     balanceMin: z.number().int().min(0).max(100_000).nullable().optional(),
     balanceMax: z.number().int().min(1).max(100_000).nullable().optional(),

@@ -229,6 +229,18 @@ export function areaAdjustRepository(db: Db, scope: Scope) {
       await scopedUpdate(db, scope, 'areas').set({ households }).where('id', '=', id).execute();
     },
 
+    /** Names of the active grids under a parent, but for the given ones (those a change retires or keeps). */
+    async activeGridNames(parentId: number, except: number[]): Promise<Set<string>> {
+      const rows = await scopedFrom(db, scope, 'areas as a')
+        .select('a.name')
+        .where('a.parent_id', '=', parentId)
+        .where('a.level', '=', 'grid')
+        .where('a.status', '=', 'active')
+        .$if(except.length > 0, (q) => q.where('a.id', 'not in', except))
+        .execute();
+      return new Set(rows.map((r) => r.name));
+    },
+
     async rename(id: number, name: string, at: Date): Promise<void> {
       await scopedUpdate(db, scope, 'areas').set({ name, updated_at: at }).where('id', '=', id).execute();
     },

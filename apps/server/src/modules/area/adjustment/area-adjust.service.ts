@@ -1,5 +1,6 @@
 import { COVERAGE_MIN_AREA_M2, type AdjustmentResult, type AreaBrief, type CreateGrid, type MergeGrids, type RedrawBoundary, type RetireGrid, type SplitGrid } from '@redgrid/contracts';
 import type { RequestContext } from '../../../platform/context.ts';
+import { householdRangeSetting } from '../../../platform/cross-scope.repository.ts';
 import { AppError, notFound, pgErrorCode } from '../../../platform/errors.ts';
 import { write, type WriteUnit } from '../../../platform/unit-of-work.ts';
 import { convertGeometry, type ConvertibleGeometry } from '../../geo/index.ts';
@@ -106,6 +107,40 @@ export async function nextCodes(repo: AreaAdjustRepository, ctx: RequestContext,
   return codes;
 }
 
+/** The households-per-grid range in force at a path: the nearest area's setting (own or above), else the system's. */
+export async function rangeInForce(ctx: RequestContext, unit: Pick<WriteUnit, 'use'>, path: string): Promise<{ min: number; max: number }> {
+  const setting = await unit.use((db) => householdRangeSetting(db, path));
+  return { min: setting?.min ?? ctx.config.gridHouseholds.min, max: setting?.max ?? ctx.config.gridHouseholds.max };
+}
+
+/** One warning per grid whose households fall outside the range, as the balance report would flag it after the change. */
+export function rangeWarnings(grids: { name: string; households: number }[], range: { min: number; max: number }): string[] {
+  return grids.flatMap((g) =>
+    g.households < range.min
+      ? [`${g.name}约 ${g.households} 户，少于每格 ${range.min} 户的下限（每格 ${range.min}–${range.max} 户）`]
+      : g.households > range.max
+        ? [`${g.name}约 ${g.households} 户，超过每格 ${range.max} 户的上限（每格 ${range.min}–${range.max} 户）`]
+        : [],
+  );
+}
+
+/**
+ * Names the user gives new or merged grids: distinct among themselves and from the other active grids
+ * of the same community (the grids this change retires may pass their name on).
+ */
+export async function checkGridNames(repo: AreaAdjustRepository, parentId: number, names: { field: string; name: string }[], leaving: number[]): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const { field, name } of names) {
+    const earlier = seen.get(name);
+    if (earlier !== undefined) throw new AppError('validation_failed', `名称“${name}”重复`, { fields: { [field]: [`与 ${earlier} 重名`] } });
+    seen.set(name, field);
+  }
+  const taken = await repo.activeGridNames(parentId, leaving);
+  for (const { field, name } of names) {
+    if (taken.has(name)) throw new AppError('validation_failed', `本社区/村已有名为“${name}”的网格`, { fields: { [field]: ['已有同名网格'] } });
+  }
+}
+
 /** The change row and the audit row of an adjustment, in its unit of work. */
 export async function finish({ unit, repo }: Adjusting, kind: AdjustmentResult['kind'], ownerId: number, summary: Record<string, unknown>, at: Date): Promise<number> {
   const changeId = await repo.recordChange({ kind, at, actorId: unit.actor.id, areaId: ownerId, summary });
@@ -135,6 +170,9 @@ export function splitGrid(ctx: RequestContext, gridId: number, input: SplitGrid)
     if (input.names && input.names.length !== pieces.length) {
       throw new AppError('validation_failed', `拆分成 ${pieces.length} 块，但给了 ${input.names.length} 个名称`, { fields: { names: [`需要 ${pieces.length} 个名称`] } });
     }
+    if (input.names && grid.parentId !== null) {
+      await checkGridNames(repo, grid.parentId, input.names.map((name, i) => ({ field: `names.${i}`, name })), [grid.id]);
+    }
     // Pieces of a line split are numbered like grids (north to south, west to east), names included;
     // drawn polygons keep the order the user drew them in.
     const ordered = input.by.kind === 'line' ? orderNorthToSouth(pieces, 0.002) : pieces;
@@ -161,6 +199,8 @@ export function splitGrid(ctx: RequestContext, gridId: number, input: SplitGrid)
     await repo.recountHouseholds(created.map((c) => c.id));
     const counts = await repo.householdsOf(created.map((c) => c.id));
     const roles = await repo.roleAssignmentsOn([grid.id]);
+    const range = await rangeInForce(ctx, unit, parent.path);
+    const warnings = rangeWarnings(created.map((c) => ({ name: c.name, households: counts.get(c.id) ?? 0 })), range);
     const changeId = await finish({ unit, repo }, 'split', parentId, { from: grid.code, to: created.map((c) => c.code), movedBuildings: moves.length }, at);
     await repo.linkBoundariesToChange([grid.id, ...created.map((c) => c.id)], at, changeId);
     return {
@@ -172,7 +212,7 @@ export function splitGrid(ctx: RequestContext, gridId: number, input: SplitGrid)
       changed: [],
       moved: movedSummary(moves, 0),
       toReview: roles.map((r) => ({ kind: 'role_assignment', id: r.id, label: `${r.username}（${r.role}）仍挂在已撤销的${grid.name}上，请重新分配` })),
-      warnings: [],
+      warnings,
     };
   });
 }
@@ -190,6 +230,7 @@ export function mergeGrids(ctx: RequestContext, input: MergeGrids): Promise<Adju
     const keep = grids.find((g) => g.id === keepId);
     if (!keep) throw new AppError('validation_failed', '保留的网格须在合并列表中', { fields: { keepId: ['须在 gridIds 中'] } });
     const others = grids.filter((g) => g.id !== keep.id);
+    if (input.name && input.name !== keep.name && keep.parentId !== null) await checkGridNames(repo, keep.parentId, [{ field: 'name', name: input.name }], ids);
     const union = await repo.unionOf(ids);
     if (union.parts > 1 && union.parts >= union.inputParts) {
       throw new AppError('validation_failed', '这些网格互不相邻，合并后不连续', { fields: { gridIds: ['网格须相邻'] } });
@@ -213,6 +254,7 @@ export function mergeGrids(ctx: RequestContext, input: MergeGrids): Promise<Adju
     const changeId = await finish({ unit, repo }, 'merge', keep.parentId ?? keep.id, { into: keep.code, from: others.map((g) => g.code) }, at);
     await repo.openBoundary(keep.id, union.wkb, at, changeId);
     const households = (await repo.householdsOf([keep.id])).get(keep.id) ?? 0;
+    const range = await rangeInForce(ctx, unit, keep.path);
     return {
       applied: true,
       changeId,
@@ -222,7 +264,7 @@ export function mergeGrids(ctx: RequestContext, input: MergeGrids): Promise<Adju
       changed: [{ ...brief({ ...keep, name: input.name ?? keep.name }), geometry: await repo.boundaryGeoJson(union.wkb) }],
       moved: movedSummary(moves, movedRoles),
       toReview: [],
-      warnings: households > ctx.config.gridHouseholds.max ? [`合并后约 ${households} 户，超过每格 ${ctx.config.gridHouseholds.max} 户的上限`] : [],
+      warnings: rangeWarnings([{ name: `合并后的${input.name ?? keep.name}`, households }], range),
     };
   });
 }

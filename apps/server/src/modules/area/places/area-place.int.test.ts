@@ -32,6 +32,9 @@ describe('buildings and units', () => {
     expect(building.code).toMatch(new RegExp(`^${grid.code}\\d{5}$`));
     expect(building.ancestors.at(-1).id).toBe(grid.id);
     expect((await t.app.inject({ url: `/api/areas/${grid.id}`, headers: zbAdmin.headers })).json().households).toBe(before + 48);
+    // The detail gives the position back in WGS84, where the point was meant to be.
+    expect(building.location.lng).toBeCloseTo(inside[0], 5);
+    expect(building.location.lat).toBeCloseTo(inside[1], 5);
 
     const unit = await t.app.inject({ method: 'POST', url: '/api/areas/places', headers: zbAdmin.headers, payload: { parentId: building.id, level: 'unit', name: '1单元', households: 24 } });
     expect(unit.statusCode).toBe(201);
@@ -55,6 +58,9 @@ describe('area attributes', () => {
     const district = await areaIdByCode(t.database, '320412000000');
     const res = await t.app.inject({ method: 'PATCH', url: `/api/areas/${community}`, headers: zbAdmin.headers, payload: { balanceMin: 10, balanceMax: 20 } });
     expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ balanceMin: 10, balanceMax: 20, householdRange: { min: 10, max: 20 } });
+    // A grid below inherits the range in force; its own setting is still empty.
+    expect((await t.app.inject({ url: `/api/areas/${grid.id}`, headers: zbAdmin.headers })).json()).toMatchObject({ balanceMin: null, balanceMax: null, householdRange: { min: 10, max: 20 } });
     const admin = await loginAs(t.app, 'jk_admin');
     const report = (await t.app.inject({ url: `/api/areas/${district}/balance`, headers: admin.headers })).json();
     const own = report.outside.filter((g: { code: string }) => g.code.startsWith('320412001001'));
@@ -67,7 +73,7 @@ describe('area attributes', () => {
 
   it('renames a grid and audits it; another community stays out of reach', async () => {
     const res = await t.app.inject({ method: 'PATCH', url: `/api/areas/${grid.id}`, headers: zbAdmin.headers, payload: { name: '站北一网格', gridType: 'dedicated', gridSubtype: 'school' } });
-    expect(res.json()).toMatchObject({ name: '站北一网格', gridType: 'dedicated' });
+    expect(res.json()).toMatchObject({ name: '站北一网格', gridType: 'dedicated', gridSubtype: 'school', location: null });
     const row = await t.database.db.selectFrom('audit_log').selectAll().where('entity', '=', 'area').where('entity_id', '=', String(grid.id)).orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(row.after).toMatchObject({ name: '站北一网格', grid_subtype: 'school' });
     const other = await areaIdByCode(t.database, '320412002002');

@@ -39,7 +39,7 @@ export async function updateArea(ctx: RequestContext, id: number, input: UpdateA
     if (input.households !== undefined && area.level === 'building' && area.parentId !== null) await tree.recountHouseholds([area.parentId]);
     const after = await places.attributes(id);
     await unit.audit({ action: 'update', entity: 'area', entityId: id, areaId: id, before, after });
-    return loadAreaDetail(unit, id);
+    return loadAreaDetail(ctx, unit, id);
   });
 }
 
@@ -64,6 +64,6 @@ export async function createPlace(ctx: RequestContext, input: CreatePlace): Prom
     }
     if (input.level === 'building') await tree.recountHouseholds([parent.id]);
     await unit.audit({ action: 'create', entity: 'area', entityId: row.id, areaId: parent.id, after: { code, name: input.name, level: input.level, households: input.households } });
-    return loadAreaDetail(unit, row.id);
+    return loadAreaDetail(ctx, unit, row.id);
   });
 }

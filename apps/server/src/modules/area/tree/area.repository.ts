@@ -53,6 +53,20 @@ export function areaRepository(db: Db, scope: Scope) {
       return areas().where('a.id', '=', id).executeTakeFirst();
     },
 
+    /** What the detail page shows beyond the list row: grid subtype, own household range, a building's position (WGS84). */
+    settings(id: number) {
+      return scopedFrom(db, scope, 'areas as a')
+        .select([
+          'a.grid_subtype as gridSubtype',
+          'a.balance_min as balanceMin',
+          'a.balance_max as balanceMax',
+          sql<number | null>`ST_X(a.location)`.as('lng'),
+          sql<number | null>`ST_Y(a.location)`.as('lat'),
+        ])
+        .where('a.id', '=', id)
+        .executeTakeFirst();
+    },
+
     /** Households of an area above grid level: the sum over the active leaf grids below it (all in scope: they lie under it). */
     async sumHouseholds(path: string, level: AreaView['level']): Promise<number | null> {
       if (level === 'grid' || level === 'building' || level === 'unit') return null;

@@ -1,6 +1,6 @@
 import type { AreaDetail, AreaListQuery, AreaView } from '@redgrid/contracts';
 import type { RequestContext } from '../../../platform/context.ts';
-import { listAncestorNames } from '../../../platform/cross-scope.repository.ts';
+import { householdRangeSetting, listAncestorNames } from '../../../platform/cross-scope.repository.ts';
 import { notFound } from '../../../platform/errors.ts';
 import { read, type Unit } from '../../../platform/unit-of-work.ts';
 import { areaRepository } from './area.repository.ts';
@@ -20,14 +20,24 @@ export async function listAreas(ctx: RequestContext, query: AreaListQuery): Prom
 }
 
 export async function getArea(ctx: RequestContext, id: number): Promise<AreaDetail> {
-  return read(ctx, 'area.read', (unit) => loadAreaDetail(unit, id));
+  return read(ctx, 'area.read', (unit) => loadAreaDetail(ctx, unit, id));
 }
 
 /** The area with its households and breadcrumb, inside a unit that is already open (a read, or a write after its change). */
-export async function loadAreaDetail({ use }: Unit, id: number): Promise<AreaDetail> {
+export async function loadAreaDetail(ctx: RequestContext, { use }: Pick<Unit, 'use'>, id: number): Promise<AreaDetail> {
   const areas = use(areaRepository);
   const area = await areas.find(id);
-  if (!area) throw notFound('区域');
+  const settings = await areas.settings(id);
+  if (!area || !settings) throw notFound('区域');
   const households = area.households ?? (await areas.sumHouseholds(area.path, area.level));
-  return { ...area, households, ancestors: await use((db) => listAncestorNames(db, area.path)) };
+  const range = await use((db) => householdRangeSetting(db, area.path));
+  const { lng, lat, ...own } = settings;
+  return {
+    ...area,
+    households,
+    ancestors: await use((db) => listAncestorNames(db, area.path)),
+    ...own,
+    householdRange: { min: range?.min ?? ctx.config.gridHouseholds.min, max: range?.max ?? ctx.config.gridHouseholds.max },
+    location: lng !== null && lat !== null ? { lng, lat } : null,
+  };
 }
