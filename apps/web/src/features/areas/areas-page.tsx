@@ -1,4 +1,4 @@
-import { AimOutlined, GlobalOutlined } from '@ant-design/icons';
+import { AimOutlined, EditOutlined, GlobalOutlined, ImportOutlined, PlusOutlined } from '@ant-design/icons';
 import type { AreaDetail, AreaView } from '@redgrid/contracts';
 import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, Input, List, Row, Skeleton, Space, Table, Tag, Tree, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -7,8 +7,12 @@ import { Link, useSearchParams } from 'react-router';
 import { useDescribeError } from '../../shared/api/use-describe-error';
 import { areaLevelLabel } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
+import { useMe } from '../auth/auth.api';
+import { AreaEditForm } from './area-edit-form';
 import { AreaTitle } from './area-tree-select';
 import { useArea, useAreaChildren, useAreaSearch } from './areas.api';
+import { BoundaryImportModal } from './boundary-import';
+import { PlaceForm } from './place-form';
 import { useLazyAreaTree } from './area-tree';
 import { useSelectedArea } from './selected-area';
 
@@ -18,6 +22,13 @@ function AreaDetails({ area, onOpen }: { area: AreaDetail; onOpen: (id: number) 
   const { t } = useTranslation();
   const { language } = useLanguage();
   const { areaId, setAreaId } = useSelectedArea();
+  const me = useMe();
+  const canManage = me.permissions.includes('area.manage') && area.status === 'active';
+  const [editing, setEditing] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const canAddPlace = canManage && (area.level === 'grid' || area.level === 'building');
+  // A building's households count in its grid: the unit form needs no grid, the building form has it.
+  const gridForPlace = area.level === 'grid' ? area : undefined;
   const children = useAreaChildren(area.childCount > 0 ? area.id : undefined);
   const columns: TableColumnsType<AreaView> = [
     { title: t('areas.name'), dataIndex: 'name', render: (v: string, a) => <Button type="link" size="small" style={{ padding: 0 }} onClick={() => onOpen(a.id)}>{v}</Button> },
@@ -36,6 +47,25 @@ function AreaDetails({ area, onOpen }: { area: AreaDetail; onOpen: (id: number) 
           { key: 'code', label: t('areas.code'), children: <Typography.Text className="rg-mono" copyable>{area.code}</Typography.Text> },
           { key: 'level', label: t('areas.level'), children: <Tag color="red">{areaLevelLabel(area.level, language)}</Tag> },
           { key: 'childCount', label: t('areas.childCount'), children: area.childCount },
+          ...(area.households !== null ? [{ key: 'households', label: t('areas.households'), children: <span data-testid="area-households">{area.households}</span> }] : []),
+          ...(area.level === 'grid'
+            ? [
+                {
+                  key: 'gridType',
+                  label: t('areas.gridType'),
+                  children: (
+                    <>
+                      {t(`areas.gridTypes.${area.gridType ?? 'comprehensive'}`)}
+                      {area.gridSubtype ? ` · ${t(`areas.gridSubtypes.${area.gridSubtype}`)}` : ''}
+                    </>
+                  ),
+                },
+              ]
+            : []),
+          ...(area.level !== 'building' && area.level !== 'unit'
+            ? [{ key: 'range', label: t('areas.householdRange'), children: t('areas.rangeValue', { min: area.householdRange.min, max: area.householdRange.max }) }]
+            : []),
+          ...(area.location ? [{ key: 'location', label: t('areas.location'), children: <span className="rg-mono">{`${area.location.lng.toFixed(6)}, ${area.location.lat.toFixed(6)}`}</span> }] : []),
           {
             key: 'path',
             label: t('areas.path'),
@@ -52,6 +82,16 @@ function AreaDetails({ area, onOpen }: { area: AreaDetail; onOpen: (id: number) 
         ]}
       />
       <Space style={{ margin: '12px 0' }} wrap>
+        {canManage ? (
+          <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="area-edit">
+            {t('areas.actions.edit')}
+          </Button>
+        ) : null}
+        {canAddPlace ? (
+          <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="area-add-place">
+            {area.level === 'grid' ? t('areas.actions.newBuilding') : t('areas.actions.newUnit')}
+          </Button>
+        ) : null}
         <Button icon={<AimOutlined />} disabled={areaId === area.id} onClick={() => setAreaId(area.id)}>
           {t('areas.useAsFilter')}
         </Button>
@@ -61,6 +101,8 @@ function AreaDetails({ area, onOpen }: { area: AreaDetail; onOpen: (id: number) 
           </Link>
         ) : null}
       </Space>
+      {canManage ? <AreaEditForm area={area} open={editing} onClose={() => setEditing(false)} /> : null}
+      {canAddPlace ? <PlaceForm parent={area} grid={gridForPlace} open={adding} onClose={() => setAdding(false)} onCreated={() => undefined} /> : null}
       {area.childCount > 0 ? (
         <>
           <Typography.Title level={5}>{t('areas.children')}</Typography.Title>
@@ -91,6 +133,8 @@ export function AreasPage() {
   const search = useAreaSearch(q);
   const { treeData, roots, loadChildren } = useLazyAreaTree(renderTitle);
   const detail = useArea(selectedId);
+  const me = useMe();
+  const [importing, setImporting] = useState(false);
 
   const open = (id: number) => setParams({ id: String(id) }, { replace: false });
 
@@ -98,7 +142,13 @@ export function AreasPage() {
     <div data-testid="areas-page">
       <div className="rg-page-title">
         <Typography.Title level={3}>{t('areas.title')}</Typography.Title>
+        {me.permissions.includes('area.manage') ? (
+          <Button icon={<ImportOutlined />} onClick={() => setImporting(true)} data-testid="areas-import-boundaries">
+            {t('areas.actions.importBoundaries')}
+          </Button>
+        ) : null}
       </div>
+      <BoundaryImportModal open={importing} onClose={() => setImporting(false)} />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={9} xl={8}>
           <Card title={t('areas.tree')} size="small">

@@ -46,6 +46,15 @@ export function splitRequest(gridId: number, points: readonly LngLat[], grid: Ar
   return line ? { kind: 'split', gridId, body: { crs: 'wgs84', by: { kind: 'line', line } } } : null;
 }
 
+/**
+ * A split with the names the user gave its pieces in the preview (trimmed). Unchanged when there
+ * are none, or when it is not a split.
+ */
+export function withPieceNames(request: AdjustmentRequest, names: readonly string[] | undefined): AdjustmentRequest {
+  if (request.kind !== 'split' || !names || names.length === 0) return request;
+  return { ...request, body: { ...request.body, names: names.map((n) => n.trim()) } };
+}
+
 export function redrawRequest(areaId: number, polygons: OpenPolygons): AdjustmentRequest {
   return { kind: 'redraw', areaId, body: { crs: 'wgs84', geometry: fromOpenPolygons(polygons) } };
 }

@@ -21,6 +21,8 @@ export type EditSession =
 export interface PreviewState {
   request: AdjustmentRequest;
   result: AdjustmentResult;
+  /** A split's new grids as the user names them (the server's names to start with). */
+  names?: string[] | undefined;
 }
 
 export interface EditPanelProps {
@@ -45,6 +47,10 @@ export interface EditPanelProps {
   onConfirm: () => void;
   onBack: () => void;
   onCancel: () => void;
+  /** Renames a split's new grid in the preview. */
+  onRenamePiece: (index: number, name: string) => void;
+  /** Previews again with the names typed. */
+  onRefreshPreview: () => void;
 }
 
 /** The side panel while an adjustment is prepared, previewed and confirmed. */
@@ -230,13 +236,16 @@ function DrawingButtons({ points, min, pending, onUndoPoint, onFinish, onCancel 
   );
 }
 
-function AdjustmentPreview({ preview, siblings, range, commitPending, onConfirm, onBack, onCancel }: EditPanelProps & { preview: PreviewState }) {
+function AdjustmentPreview({ preview, siblings, range, commitPending, previewPending, onConfirm, onBack, onCancel, onRenamePiece, onRefreshPreview }: EditPanelProps & { preview: PreviewState }) {
   const { t } = useTranslation();
   const { result } = preview;
   const names = new Map<number, string>(siblings.map((s) => [s.id, s.name]));
   for (const a of [...result.created, ...result.changed, ...result.retired]) names.set(a.id, a.name);
   const nameOf = (id: number) => names.get(id) ?? `#${id}`;
   const pieces = [...result.created.map((c) => ({ ...c, households: c.households as number | null })), ...result.changed.map((c) => ({ ...c, households: null }))];
+  const pieceNames = preview.names;
+  const namesMissing = pieceNames?.some((n) => !n.trim()) ?? false;
+  const renamed = pieceNames !== undefined && pieceNames.some((n, i) => n.trim() !== result.created[i]?.name);
 
   return (
     <div data-testid="map-adjustment-preview">
@@ -251,7 +260,21 @@ function AdjustmentPreview({ preview, siblings, range, commitPending, onConfirm,
             <List.Item>
               <List.Item.Meta
                 avatar={<span className="rg-map-swatch rg-map-swatch-lg" style={{ background: previewColor(index) }} aria-hidden />}
-                title={piece.name}
+                title={
+                  pieceNames && index < pieceNames.length ? (
+                    <Input
+                      size="small"
+                      value={pieceNames[index]}
+                      maxLength={50}
+                      status={pieceNames[index]?.trim() ? undefined : 'error'}
+                      aria-label={t('map.edit.pieceName', { index: index + 1 })}
+                      onChange={(e) => onRenamePiece(index, e.target.value)}
+                      data-testid={`map-piece-name-${index}`}
+                    />
+                  ) : (
+                    piece.name
+                  )
+                }
                 description={<span className="rg-mono">{piece.code}</span>}
               />
               {piece.households !== null ? (
@@ -292,9 +315,19 @@ function AdjustmentPreview({ preview, siblings, range, commitPending, onConfirm,
           }
         />
       ) : null}
+      {pieceNames ? (
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 4 }}>
+          {t('map.edit.namesHint')}
+          {renamed ? (
+            <Button type="link" size="small" icon={<ReloadOutlined />} loading={previewPending} disabled={namesMissing} onClick={onRefreshPreview} data-testid="map-piece-names-refresh">
+              {t('map.edit.refreshPreview')}
+            </Button>
+          ) : null}
+        </Typography.Paragraph>
+      ) : null}
       <Divider style={{ margin: '12px 0 8px' }} />
       <Space wrap>
-        <Button type="primary" icon={<CheckOutlined />} loading={commitPending} onClick={onConfirm} data-testid="map-edit-confirm">
+        <Button type="primary" icon={<CheckOutlined />} loading={commitPending} disabled={namesMissing} onClick={onConfirm} data-testid="map-edit-confirm">
           {preview.request.kind === 'proposal' ? t('map.edit.proposal.confirm') : t('map.edit.confirm')}
         </Button>
         <Button onClick={onBack} disabled={commitPending}>

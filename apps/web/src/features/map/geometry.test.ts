@@ -109,3 +109,18 @@ describe('drawing input', () => {
     expect(polygonFromPoints([[0, 0], [1, 0], [1, 1], [1, 1]])).toEqual({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] });
   });
 });
+
+describe('accuracy circle', () => {
+  it('is a closed ring whose points lie the given metres from the centre', async () => {
+    const { circlePolygon } = await import('./geometry');
+    const circle = circlePolygon([119.97, 31.78], 50, 32);
+    const ring = circle.coordinates[0] ?? [];
+    expect(ring).toHaveLength(33);
+    expect(ring[0]).toEqual(ring[32]);
+    const north = ring[8] ?? [0, 0];
+    const east = ring[0] ?? [0, 0];
+    // 50 m north is about 0.00045° of latitude; east, more degrees of longitude at 31.8° N.
+    expect((north[1] - 31.78) * 111_320).toBeCloseTo(50, 0);
+    expect((east[0] - 119.97) * 111_320 * Math.cos((31.78 * Math.PI) / 180)).toBeCloseTo(50, 0);
+  });
+});

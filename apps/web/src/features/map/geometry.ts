@@ -267,3 +267,24 @@ export function polygonFromPoints(points: readonly LngLat[]): PolygonGeometry | 
   const start = rounded[0];
   return start ? { type: 'Polygon', coordinates: [[...rounded, start]] } : null;
 }
+
+/** Metres per degree of latitude on the WGS84 mean radius: plenty for an accuracy circle of a few hundred metres. */
+const METRES_PER_DEGREE = 111_320;
+
+/**
+ * A circle of `meters` around a point as a closed polygon ring (WGS84), for drawing a device
+ * position's accuracy; longitude degrees shrink with the cosine of the latitude.
+ */
+export function circlePolygon(center: LngLat, meters: number, steps = 64): PolygonGeometry {
+  const [lng, lat] = center;
+  const dLat = meters / METRES_PER_DEGREE;
+  const dLng = meters / (METRES_PER_DEGREE * Math.max(Math.cos((lat * Math.PI) / 180), 1e-6));
+  const ring: LngLat[] = [];
+  for (let i = 0; i < steps; i += 1) {
+    const a = (2 * Math.PI * i) / steps;
+    ring.push([round7(lng + dLng * Math.cos(a)), round7(lat + dLat * Math.sin(a))]);
+  }
+  const first = ring[0];
+  if (first) ring.push([first[0], first[1]]);
+  return { type: 'Polygon', coordinates: [ring] };
+}

@@ -1,4 +1,4 @@
-import { AimOutlined } from '@ant-design/icons';
+import { AimOutlined, EnvironmentOutlined } from '@ant-design/icons';
 import type { CrsName, LocateResult } from '@redgrid/contracts';
 import { Alert, Breadcrumb, Button, Form, Input, Result, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
@@ -8,6 +8,7 @@ import { formatDistance } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
 import { CRS_CHOICES, formatLngLat, parseCoordinates, type ParsedPoint } from './coordinates';
 import type { LocateInput } from './map.api';
+import type { DevicePosition, DeviceProblem } from './use-locate-flow';
 
 export interface LocatePanelProps {
   result: LocateResult | undefined;
@@ -17,13 +18,18 @@ export interface LocatePanelProps {
   error: unknown;
   onLocate: (input: LocateInput & { swapped: boolean }) => void;
   onSelect: (id: number) => void;
+  /** The device's own position when the last locate came from it (its accuracy is shown). */
+  device: DevicePosition | null;
+  deviceProblem: DeviceProblem | null;
+  devicePending: boolean;
+  onLocateDevice: () => void;
 }
 
 /**
  * 定位: which grid holds a coordinate. People paste what their phone or a web map shows, which is
  * usually GCJ-02; the server converts to WGS84 before matching.
  */
-export function LocatePanel({ result, asked, pending, error, onLocate, onSelect }: LocatePanelProps) {
+export function LocatePanel({ result, asked, pending, error, onLocate, onSelect, device, deviceProblem, devicePending, onLocateDevice }: LocatePanelProps) {
   const { t } = useTranslation();
   const { language } = useLanguage();
   const describe = useDescribeError();
@@ -44,6 +50,13 @@ export function LocatePanel({ result, asked, pending, error, onLocate, onSelect 
 
   return (
     <div className="rg-map-locate" data-testid="map-locate">
+      <Button icon={<EnvironmentOutlined />} block loading={devicePending} onClick={onLocateDevice} data-testid="map-locate-device" style={{ marginBottom: 8 }}>
+        {t('map.locate.useMyLocation')}
+      </Button>
+      {deviceProblem ? <Alert type="warning" showIcon title={t(`map.locate.device.${deviceProblem}`)} style={{ marginBottom: 8 }} data-testid="map-locate-device-problem" /> : null}
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 12 }}>
+        {t('map.locate.holdHint')}
+      </Typography.Paragraph>
       <Form layout="vertical" onFinish={submit} requiredMark={false}>
         <Form.Item label={t('map.locate.input')} validateStatus={problem ? 'error' : ''} help={problem ?? undefined} style={{ marginBottom: 12 }}>
           <Input
@@ -86,6 +99,11 @@ export function LocatePanel({ result, asked, pending, error, onLocate, onSelect 
                     {t('map.locate.point')}：{formatLngLat(result.wgs84[0], result.wgs84[1])}
                     {asked ? ` · ${t(`map.locate.crsShort.${asked.crs}`)}` : ''}
                   </Typography.Text>
+                  {device ? (
+                    <Typography.Text type="secondary" data-testid="map-locate-accuracy">
+                      {t('map.locate.accuracy', { meters: Math.round(device.accuracy) })}
+                    </Typography.Text>
+                  ) : null}
                 </Space>
               }
               extra={
@@ -110,6 +128,7 @@ export function LocatePanel({ result, asked, pending, error, onLocate, onSelect 
                   <Typography.Text type="secondary" className="rg-mono">
                     {t('map.locate.point')}：{formatLngLat(result.wgs84[0], result.wgs84[1])}
                   </Typography.Text>
+                  {device ? <Typography.Text type="secondary">{t('map.locate.accuracy', { meters: Math.round(device.accuracy) })}</Typography.Text> : null}
                 </Space>
               }
               extra={

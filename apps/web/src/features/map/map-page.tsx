@@ -170,6 +170,7 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
           draft={overlays.draftShapes}
           labels={overlays.labels}
           located={locate.result && !locate.error && tab === 'locate' ? locate.result.wgs84 : null}
+          accuracy={locate.device && tab === 'locate' ? { center: locate.device.center, meters: locate.device.accuracy } : null}
           muted={issues.length > 0 || session?.kind === 'proposal'}
           mode={mode}
           drawPoints={session?.kind === 'split' || session?.kind === 'create' ? session.points : []}
@@ -178,6 +179,12 @@ function MapWorkspace({ baseMapUrl, range }: { baseMapUrl: string | null; range:
           describeArea={describeArea}
           onPick={onPick}
           onLocate={(at) => locate.run({ lng: at[0], lat: at[1], crs: 'wgs84', swapped: false })}
+          onHold={(at) => {
+            if (session || preview) return;
+            setTab('locate');
+            showSheet(true);
+            locate.run({ lng: at[0], lat: at[1], crs: 'wgs84', swapped: false });
+          }}
           onDrawPoint={edit.addPoint}
           onDrawFinish={edit.finishDrawing}
           onEditChange={edit.editChange}

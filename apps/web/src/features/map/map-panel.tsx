@@ -71,6 +71,8 @@ export function MapPanel({ tab, onTab, range, canManage, treeVersion, selection,
         onConfirm={edit.confirm}
         onBack={edit.backToSession}
         onCancel={edit.cancelSession}
+        onRenamePiece={edit.renamePiece}
+        onRefreshPreview={edit.refreshPreview}
       />
     );
   }
@@ -107,7 +109,20 @@ export function MapPanel({ tab, onTab, range, canManage, treeVersion, selection,
           {
             key: 'locate',
             label: t('map.tabs.locate'),
-            children: <LocatePanel result={locate.result} asked={locate.asked} pending={locate.pending} error={locate.error} onLocate={locate.run} onSelect={pickFromPanel} />,
+            children: (
+              <LocatePanel
+                result={locate.result}
+                asked={locate.asked}
+                pending={locate.pending}
+                error={locate.error}
+                onLocate={locate.run}
+                onSelect={pickFromPanel}
+                device={locate.device}
+                deviceProblem={locate.deviceProblem}
+                devicePending={locate.devicePending}
+                onLocateDevice={locate.locateDevice}
+              />
+            ),
           },
           {
             key: 'analysis',
@@ -115,6 +130,9 @@ export function MapPanel({ tab, onTab, range, canManage, treeVersion, selection,
             children: (
               <AnalysisPanel
                 target={target}
+                targetUnbounded={analysis.targetUnbounded}
+                noBoundaries={analysis.noBoundaries}
+                startPending={analysis.startPending}
                 kind={analysis.kind}
                 onKind={analysis.setKind}
                 coverage={analysis.coverage}

@@ -65,6 +65,7 @@ export const MAP_COLORS = {
   draw: '#c8161d',
   edit: '#1677ff',
   draft: '#531dab',
+  accuracy: '#1677ff',
 } as const;
 
 /** Colours of the pieces in an adjustment preview, one per new grid. */
@@ -83,6 +84,8 @@ export const SOURCES = {
   draft: 'draft',
   draw: 'draw',
   edit: 'edit',
+  /** The circle of a device position's accuracy ("use my location"). */
+  accuracy: 'accuracy',
 } as const;
 
 export const LAYERS = {
@@ -108,6 +111,8 @@ export const LAYERS = {
   editLine: 'edit-line',
   editMidpoints: 'edit-midpoints',
   editVertices: 'edit-vertices',
+  accuracyFill: 'accuracy-fill',
+  accuracyLine: 'accuracy-line',
 } as const;
 
 /** The layers a click or hover reads areas from (fills, so the inside of an area counts). */
@@ -155,6 +160,7 @@ export function buildMapStyle({ tileUrl, baseMapUrl, range }: MapStyleOptions): 
     [SOURCES.draft]: { type: 'geojson', data: EMPTY },
     [SOURCES.draw]: { type: 'geojson', data: EMPTY },
     [SOURCES.edit]: { type: 'geojson', data: EMPTY },
+    [SOURCES.accuracy]: { type: 'geojson', data: EMPTY },
   };
   if (baseMapUrl) sources[SOURCES.base] = { type: 'raster', tiles: [baseMapUrl], tileSize: 256, maxzoom: 18 };
 
@@ -242,6 +248,8 @@ export function buildMapStyle({ tileUrl, baseMapUrl, range }: MapStyleOptions): 
       layout: { 'line-join': 'round' },
       paint: { 'line-color': MAP_COLORS.draft, 'line-width': 2.5 },
     },
+    { id: LAYERS.accuracyFill, type: 'fill', source: SOURCES.accuracy, paint: { 'fill-color': MAP_COLORS.accuracy, 'fill-opacity': 0.12 } },
+    { id: LAYERS.accuracyLine, type: 'line', source: SOURCES.accuracy, paint: { 'line-color': MAP_COLORS.accuracy, 'line-width': 1.5, 'line-opacity': 0.8 } },
     { id: LAYERS.drawFill, type: 'fill', source: SOURCES.draw, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': MAP_COLORS.draw, 'fill-opacity': 0.15 } },
     {
       id: LAYERS.drawLine,

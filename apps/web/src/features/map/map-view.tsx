@@ -11,6 +11,7 @@ import {
   type MapLayerMouseEvent,
   type MapLayerTouchEvent,
   type MapMouseEvent,
+  type MapTouchEvent,
   type VectorTileSource,
 } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -18,13 +19,17 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 // worker file Vite emits (stack-notes trap 3).
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { insertVertex, moveVertex, type LngLat, type OpenPolygons, type VertexRef } from './geometry';
+import { circlePolygon, insertVertex, moveVertex, type LngLat, type OpenPolygons, type VertexRef } from './geometry';
 import { visibleLabels, type LabelBox } from './labels';
 import { drawFeatures, editFeatures, lngLatOf, overlayFeatures, refOf, setData, smallest } from './map-features';
 import { areaTileUrl, balanceFillExpression, buildMapStyle, GRID_FILL_OPACITY, LAYERS, PICK_LAYERS, SOURCES, type HouseholdRange } from './map-style';
 import type { CameraRequest, MapLabel, MapMode, MapOverlay, MapPadding, PickedArea } from './map.types';
 
 setWorkerUrl(workerUrl);
+
+/** How long a touch must stay down, and how far it may wander (px), to count as tap-and-hold. */
+const HOLD_MS = 600;
+const HOLD_SLOP_PX = 10;
 
 export interface MapViewProps {
   baseMapUrl: string | null;
@@ -41,6 +46,8 @@ export interface MapViewProps {
   draft: readonly MapOverlay[];
   labels: readonly MapLabel[];
   located: LngLat | null;
+  /** The device position's accuracy, drawn as a circle around it ("use my location"). */
+  accuracy: { center: LngLat; meters: number } | null;
   muted: boolean;
   mode: MapMode;
   drawPoints: readonly LngLat[];
@@ -49,6 +56,8 @@ export interface MapViewProps {
   describeArea: (area: PickedArea) => string;
   onPick: (area: PickedArea | null, at: LngLat, additive: boolean) => void;
   onLocate: (at: LngLat) => void;
+  /** A touch held still on the map (phones) while browsing or locating: locate that point. */
+  onHold: (at: LngLat) => void;
   onDrawPoint: (at: LngLat) => void;
   onDrawFinish: () => void;
   onEditChange: (polygons: OpenPolygons, selected: VertexRef | null) => void;
@@ -161,9 +170,44 @@ export function MapView(props: MapViewProps) {
       else console.error('Map error', event.error);
     });
 
+    // Tap-and-hold: a phone has no right click and a tap already picks; holding still locates.
+    let hold: { timer: number; x: number; y: number } | null = null;
+    let heldAt = 0;
+    const cancelHold = () => {
+      if (hold) window.clearTimeout(hold.timer);
+      hold = null;
+    };
+    map.on('touchstart', (e: MapTouchEvent) => {
+      cancelHold();
+      const { mode } = latest.current;
+      if (e.points.length !== 1 || (mode !== 'browse' && mode !== 'locate')) return;
+      const at = lngLatOf(e);
+      hold = {
+        x: e.point.x,
+        y: e.point.y,
+        timer: window.setTimeout(() => {
+          hold = null;
+          heldAt = performance.now();
+          latest.current.onHold(at);
+        }, HOLD_MS),
+      };
+    });
+    map.on('touchmove', (e: MapTouchEvent) => {
+      if (hold && (e.points.length !== 1 || Math.hypot(e.point.x - hold.x, e.point.y - hold.y) > HOLD_SLOP_PX)) cancelHold();
+    });
+    map.on('touchend', cancelHold);
+    map.on('touchcancel', cancelHold);
+    map.on('movestart', cancelHold);
+    // A held touch opens the browser's context menu on some phones.
+    map.getCanvasContainer().addEventListener('contextmenu', (e) => {
+      if (performance.now() - heldAt < 1500) e.preventDefault();
+    });
+
     map.on('click', (e: MapMouseEvent) => {
       const current = latest.current;
       if (drag.current || performance.now() - dragEndedAt.current < 300) return;
+      // The touch that was held has already located its point.
+      if (performance.now() - heldAt < 800) return;
       switch (current.mode) {
         case 'browse':
           current.onPick(pickAt(e.point), lngLatOf(e), e.originalEvent.shiftKey || e.originalEvent.ctrlKey || e.originalEvent.metaKey);
@@ -293,6 +337,7 @@ export function MapView(props: MapViewProps) {
     const resize = new ResizeObserver(() => map.resize());
     resize.observe(container);
     return () => {
+      cancelHold();
       endDrag();
       resize.disconnect();
       mapRef.current = null;
@@ -302,7 +347,7 @@ export function MapView(props: MapViewProps) {
   }, []);
 
   const map = ready ? mapRef.current : null;
-  const { tileVersion, range, camera, padding, selection, multiIds, issues, preview, draft, labels, located, muted, mode, drawPoints, edit, selectedVertex } = props;
+  const { tileVersion, range, camera, padding, selection, multiIds, issues, preview, draft, labels, located, accuracy, muted, mode, drawPoints, edit, selectedVertex } = props;
 
   useEffect(() => {
     if (!map || tileVersion === 0) return;
@@ -435,6 +480,11 @@ export function MapView(props: MapViewProps) {
       marker.remove();
     };
   }, [map, located]);
+
+  useEffect(() => {
+    if (!map) return;
+    setData(map, SOURCES.accuracy, accuracy ? [{ type: 'Feature', geometry: circlePolygon(accuracy.center, accuracy.meters), properties: {} }] : []);
+  }, [map, accuracy]);
 
   if (failed) return <>{props.fallback}</>;
   return (

@@ -1,7 +1,7 @@
 import { App } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { createRequest, gridProposalBody, mergeRequest, proposalRequest, redrawRequest, retireRequest, splitRequest, type AdjustmentRequest } from './adjustment';
+import { createRequest, gridProposalBody, mergeRequest, proposalRequest, redrawRequest, retireRequest, splitRequest, withPieceNames, type AdjustmentRequest } from './adjustment';
 import type { EditTool } from './area-card';
 import type { EditSession, PreviewState } from './edit-panel';
 import { bboxOf, removeVertex, toOpenPolygons, unionBbox, type Bbox, type LngLat, type OpenPolygons, type VertexRef } from './geometry';
@@ -119,9 +119,9 @@ export function useEditFlow({ selection, fit, showSheet, onApplied }: EditFlowDe
     }
   };
 
-  const runPreview = (s: EditSession | null = session) => {
+  const runPreview = (s: EditSession | null = session, explicit?: AdjustmentRequest) => {
     if (!s) return;
-    const request = requestFor(s);
+    const request = explicit ?? requestFor(s);
     if (!request) {
       void message.warning(
         s.kind === 'split' ? t('map.edit.needLine') : s.kind === 'merge' ? t('map.edit.mergeNeedTwo') : s.kind === 'proposal' ? t('map.edit.proposal.needNames') : t('map.edit.needPolygon'),
@@ -131,7 +131,7 @@ export function useEditFlow({ selection, fit, showSheet, onApplied }: EditFlowDe
     commit.reset();
     previewMutation.mutate(request, {
       onSuccess: (result) => {
-        setPreview({ request, result });
+        setPreview({ request, result, names: request.kind === 'split' ? result.created.map((c) => c.name) : undefined });
         showSheet(true);
         const box = unionBbox([...result.created, ...result.changed].map((p) => {
           const g = asAreaGeometry(p.geometry);
@@ -198,11 +198,24 @@ export function useEditFlow({ selection, fit, showSheet, onApplied }: EditFlowDe
     commit.reset();
   };
 
+  /** The split's new grids renamed in the preview; the names go with the confirmation. */
+  const renamePiece = (index: number, name: string) => {
+    setPreview((current) => (current?.names ? { ...current, names: current.names.map((n, i) => (i === index ? name : n)) } : current));
+  };
+
+  /** The request as confirmed: a split carries the names given in its preview. */
+  const confirmedRequest = (p: PreviewState): AdjustmentRequest => withPieceNames(p.request, p.names);
+
+  /** Runs the preview again with the names typed, so the server checks them and its warnings use them. */
+  const refreshPreview = () => {
+    if (preview) runPreview(session, confirmedRequest(preview));
+  };
+
   const confirm = () => {
     if (!preview) return;
     const kind = preview.request.kind;
     const parentId = selected?.parentId ?? undefined;
-    commit.mutate(preview.request, {
+    commit.mutate(confirmedRequest(preview), {
       onSuccess: (result) => {
         void message.success(kind === 'proposal' ? t('map.edit.proposal.applied') : t('map.edit.applied', { kind: t(`map.edit.kinds.${kind}`) }));
         onApplied(result.changeId ?? Date.now());
@@ -264,6 +277,8 @@ export function useEditFlow({ selection, fit, showSheet, onApplied }: EditFlowDe
     deleteVertex,
     undoEdit,
     backToSession,
+    renamePiece,
+    refreshPreview,
     confirm,
   };
 }

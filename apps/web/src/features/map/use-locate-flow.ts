@@ -4,15 +4,41 @@ import { fetchBoundaries, useLocate, type LocateInput } from './map.api';
 
 export type LocateAsk = LocateInput & { swapped: boolean };
 
+/** Where the device says it is: WGS84, with the radius (metres) it is sure of. */
+export interface DevicePosition {
+  center: LngLat;
+  accuracy: number;
+}
+
+export type DeviceProblem = 'unsupported' | 'denied' | 'unavailable' | 'timeout';
+
+/** The browser's position, asked once; the promise fails with the reason in our terms. */
+export function currentDevicePosition(geolocation: Geolocation | undefined = globalThis.navigator?.geolocation): Promise<DevicePosition> {
+  return new Promise((resolve, reject: (problem: DeviceProblem) => void) => {
+    if (!geolocation) {
+      reject('unsupported');
+      return;
+    }
+    geolocation.getCurrentPosition(
+      (p) => resolve({ center: [p.coords.longitude, p.coords.latitude], accuracy: p.coords.accuracy }),
+      (e) => reject(e.code === e.PERMISSION_DENIED ? 'denied' : e.code === e.TIMEOUT ? 'timeout' : 'unavailable'),
+      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
+    );
+  });
+}
+
 /**
  * 定位: asks the server which grid holds a point, then selects that grid and centres the point;
  * a point outside every grid is shown together with the nearest grid, if there is one.
  */
 export function useLocateFlow({ select, fit, centerOn }: { select: (id: number | undefined, zoomToIt: boolean) => void; fit: (bbox: Bbox) => void; centerOn: (center: LngLat, minZoom: number) => void }) {
   const [asked, setAsked] = useState<LocateAsk | undefined>();
+  const [device, setDevice] = useState<DevicePosition | null>(null);
+  const [deviceProblem, setDeviceProblem] = useState<DeviceProblem | null>(null);
+  const [devicePending, setDevicePending] = useState(false);
   const locate = useLocate();
 
-  const run = useCallback(
+  const ask = useCallback(
     (input: LocateAsk) => {
       setAsked(input);
       locate.mutate(input, {
@@ -40,6 +66,32 @@ export function useLocateFlow({ select, fit, centerOn }: { select: (id: number |
     [locate, centerOn, select, fit],
   );
 
+  /** A point typed, clicked or held on the map: any accuracy circle from the device goes. */
+  const run = useCallback(
+    (input: LocateAsk) => {
+      setDevice(null);
+      setDeviceProblem(null);
+      ask(input);
+    },
+    [ask],
+  );
+
+  /** 使用我的位置: the browser's position is WGS84 whatever map the phone shows, sent as such. */
+  const locateDevice = useCallback(() => {
+    setDevicePending(true);
+    setDeviceProblem(null);
+    currentDevicePosition()
+      .then((position) => {
+        setDevice(position);
+        ask({ lng: position.center[0], lat: position.center[1], crs: 'wgs84', swapped: false });
+      })
+      .catch((problem: DeviceProblem) => {
+        setDevice(null);
+        setDeviceProblem(problem);
+      })
+      .finally(() => setDevicePending(false));
+  }, [ask]);
+
   return {
     /** What was asked last, to show its crs and a swapped-order note beside the answer. */
     asked,
@@ -47,6 +99,11 @@ export function useLocateFlow({ select, fit, centerOn }: { select: (id: number |
     pending: locate.isPending,
     error: locate.error,
     run,
+    /** The device's own position and its accuracy, when the last locate came from it. */
+    device,
+    deviceProblem,
+    devicePending,
+    locateDevice,
   };
 }
 
