@@ -12,3 +12,4 @@ export * from './security.ts';
 export * from './area-proposal.ts';
 export * from './division.ts';
 export * from './basedata.ts';
+export * from './exchange.ts';

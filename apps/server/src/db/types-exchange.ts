@@ -12,6 +12,7 @@ export interface ImportJobsTable {
   kind: string;
   area_id: number;
   created_by: number;
+  run_by: number | null;
   file_name: string;
   file_path: string;
   file_size: ColumnType<number, number, number>;

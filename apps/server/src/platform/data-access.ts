@@ -53,6 +53,8 @@ export const OWNERS = {
   person_duplicates: [{ axis: 'area', by: 'id', column: 'area_id' }],
   household_visits: [{ axis: 'area', by: 'id', column: 'area_id' }],
   record_proposals: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  // Import jobs belong to the area they import into (modules/exchange).
+  import_jobs: [{ axis: 'area', by: 'id', column: 'area_id' }],
 } as const satisfies Record<string, readonly OwnerAxis[]>;
 
 export type OwnedTable = keyof typeof OWNERS;

@@ -7,6 +7,8 @@ CREATE TABLE import_jobs (
   kind           text NOT NULL,
   area_id        bigint NOT NULL REFERENCES areas (id),
   created_by     bigint NOT NULL REFERENCES users (id),
+  -- Who started the running phase (dry run or apply): the background work acts as them.
+  run_by         bigint REFERENCES users (id),
   file_name      text NOT NULL,
   file_path      text NOT NULL,
   file_size      bigint NOT NULL,

@@ -186,7 +186,7 @@ async function* xlsxRows(file: string): AsyncGenerator<TableRow> {
   });
   let date1904 = false;
   // The workbook properties (1904 date system) arrive before the first sheet.
-  reader.on('workbook', (workbook: { properties?: { date1904?: boolean } }) => {
+  (reader as unknown as NodeJS.EventEmitter).on('workbook', (workbook: { properties?: { date1904?: boolean } }) => {
     date1904 = Boolean(workbook?.properties?.date1904);
   });
   for await (const sheet of reader as unknown as AsyncIterable<AsyncIterable<StreamRow>>) {
