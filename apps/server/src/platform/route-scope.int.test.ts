@@ -124,6 +124,20 @@ function probes(): Record<string, Entry> {
     'GET /api/security/sessions': [{ query: `userId=${u}`, expect: 'filtered' }],
     'DELETE /api/security/sessions/{id}': [{ params: { id: outsideSession }, expect: 'hidden' }],
     'POST /api/security/users/{id}/unlock': [{ params: { id: u }, expect: 'hidden' }],
+
+    // Imports: routes are signed_in, the kind's permission is checked by the use case (403), the
+    // target area and the job by scope (404). No kind is registered in this walk unless a module
+    // registers one (persons); either way the outside community and a foreign job stay unreachable.
+    'GET /api/imports/kinds/{kind}': { exempt: "a kind's column list: no record of any area" },
+    'GET /api/imports/kinds/{kind}/template': { exempt: 'a blank template with synthetic example rows: no record of any area' },
+    'POST /api/imports/kinds/{kind}/jobs': [{ params: { kind: 'persons' }, query: `areaId=${c}&fileName=probe.csv`, csv: '姓名,公民身份号码\n越界,110101199003070000\n', expect: 'refused' }],
+    'GET /api/imports/jobs': [{ query: `areaId=${c}`, expect: 'filtered' }],
+    'GET /api/imports/jobs/{id}': [{ params: { id: 2_000_000_001 }, expect: 'hidden' }],
+    'POST /api/imports/jobs/{id}/check': [{ params: { id: 2_000_000_001 }, body: {}, expect: 'hidden' }],
+    'POST /api/imports/jobs/{id}/apply': [{ params: { id: 2_000_000_001 }, body: {}, expect: 'hidden' }],
+    'POST /api/imports/jobs/{id}/cancel': [{ params: { id: 2_000_000_001 }, body: {}, expect: 'hidden' }],
+    'POST /api/imports/jobs/{id}/resume': [{ params: { id: 2_000_000_001 }, body: {}, expect: 'hidden' }],
+    'GET /api/imports/jobs/{id}/errors': [{ params: { id: 2_000_000_001 }, expect: 'hidden' }],
     'GET /api/security/users/{id}/login-failures': [{ params: { id: u }, expect: 'hidden' }],
     'GET /api/security/probing': [{ expect: 'filtered' }],
   };

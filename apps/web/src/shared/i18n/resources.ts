@@ -2,6 +2,7 @@ import { areasEnUS, areasZhCN } from '../../features/areas/areas.i18n';
 import { auditEnUS, auditZhCN } from '../../features/audit/audit.i18n';
 import { dashboardEnUS, dashboardZhCN } from '../../features/dashboard/dashboard.i18n';
 import { divisionsEnUS, divisionsZhCN } from '../../features/divisions/divisions.i18n';
+import { exchangeEnUS, exchangeZhCN } from '../../features/exchange/exchange.i18n';
 import { mapEnUS, mapZhCN } from '../../features/map/map.i18n';
 import { securityEnUS, securityZhCN } from '../../features/security/security.i18n';
 import { usersEnUS, usersZhCN } from '../../features/users/users.i18n';
@@ -21,6 +22,7 @@ export const zhCN = {
   users: usersZhCN,
   audit: auditZhCN,
   security: securityZhCN,
+  exchange: exchangeZhCN,
 };
 
 /** The keys `t()` accepts (i18next.d.ts): a key missing in one language does not compile. */
@@ -35,6 +37,7 @@ export const enUS: Messages = {
   users: usersEnUS,
   audit: auditEnUS,
   security: securityEnUS,
+  exchange: exchangeEnUS,
 };
 
 export const resources = {
