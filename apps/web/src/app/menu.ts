@@ -1,6 +1,6 @@
 import type { Permission } from '@redgrid/contracts';
 
-export type MenuKey = 'dashboard' | 'areas' | 'map' | 'divisions' | 'users' | 'audit' | 'security';
+export type MenuKey = 'dashboard' | 'areas' | 'map' | 'people' | 'households' | 'visits' | 'proposals' | 'divisions' | 'users' | 'audit' | 'security';
 
 export interface MenuEntry {
   key: MenuKey;
@@ -14,6 +14,10 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'dashboard', path: '/dashboard', permission: null },
   { key: 'areas', path: '/areas', permission: 'area.read' },
   { key: 'map', path: '/map', permission: 'area.read' },
+  { key: 'people', path: '/people', permission: 'basedata.read' },
+  { key: 'households', path: '/households', permission: 'basedata.read' },
+  { key: 'visits', path: '/visits/coverage', permission: 'basedata.read' },
+  { key: 'proposals', path: '/proposals', permission: 'basedata.verify' },
   { key: 'divisions', path: '/divisions', permission: 'area.read' },
   { key: 'users', path: '/users', permission: 'user.read' },
   { key: 'audit', path: '/audit', permission: 'audit.read' },

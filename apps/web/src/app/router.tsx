@@ -10,6 +10,15 @@ const DashboardPage = lazy(() => import('../features/dashboard/dashboard-page').
 const AreasPage = lazy(() => import('../features/areas/areas-page').then((m) => ({ default: m.AreasPage })));
 // The map page carries MapLibre (about 1 MB): it and its worker load only when the map is opened.
 const MapPage = lazy(() => import('../features/map/map-page').then((m) => ({ default: m.MapPage })));
+const PeoplePage = lazy(() => import('../features/basedata/people-page').then((m) => ({ default: m.PeoplePage })));
+const PersonPage = lazy(() => import('../features/basedata/person-page').then((m) => ({ default: m.PersonPage })));
+const HouseholdsPage = lazy(() => import('../features/basedata/households-page').then((m) => ({ default: m.HouseholdsPage })));
+const HouseholdPage = lazy(() => import('../features/basedata/household-page').then((m) => ({ default: m.HouseholdPage })));
+const BuildingBoardPage = lazy(() => import('../features/basedata/building-board-page').then((m) => ({ default: m.BuildingBoardPage })));
+const HousePage = lazy(() => import('../features/basedata/house-page').then((m) => ({ default: m.HousePage })));
+const VisitFormPage = lazy(() => import('../features/basedata/visit-form-page').then((m) => ({ default: m.VisitFormPage })));
+const CoveragePage = lazy(() => import('../features/basedata/coverage-page').then((m) => ({ default: m.CoveragePage })));
+const ProposalsPage = lazy(() => import('../features/basedata/proposals-page').then((m) => ({ default: m.ProposalsPage })));
 const DivisionsPage = lazy(() => import('../features/divisions/divisions-page').then((m) => ({ default: m.DivisionsPage })));
 const UsersPage = lazy(() => import('../features/users/users-page').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('../features/audit/audit-page').then((m) => ({ default: m.AuditPage })));
@@ -47,6 +56,78 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="area.read">
                 <MapPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'people',
+            element: (
+              <RequirePermission permission="basedata.read">
+                <PeoplePage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'people/:id',
+            element: (
+              <RequirePermission permission="basedata.read">
+                <PersonPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'households',
+            element: (
+              <RequirePermission permission="basedata.read">
+                <HouseholdsPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'households/:id',
+            element: (
+              <RequirePermission permission="basedata.read">
+                <HouseholdPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'buildings/:id',
+            element: (
+              <RequirePermission permission="basedata.read">
+                <BuildingBoardPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'houses/:id',
+            element: (
+              <RequirePermission permission="basedata.read">
+                <HousePage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'visits/new',
+            element: (
+              <RequirePermission permission="basedata.manage">
+                <VisitFormPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'visits/coverage',
+            element: (
+              <RequirePermission permission="basedata.read">
+                <CoveragePage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'proposals',
+            element: (
+              <RequirePermission permission="basedata.verify">
+                <ProposalsPage />
               </RequirePermission>
             ),
           },

@@ -1,4 +1,17 @@
-import { ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, GlobalOutlined, MenuOutlined, SafetyOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  CheckSquareOutlined,
+  DashboardOutlined,
+  DatabaseOutlined,
+  GlobalOutlined,
+  HomeOutlined,
+  IdcardOutlined,
+  MenuOutlined,
+  PieChartOutlined,
+  SafetyOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { Button, Drawer, Grid, Layout, Menu, Tag } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +27,10 @@ const ICONS: Record<MenuKey, ReactNode> = {
   dashboard: <DashboardOutlined />,
   areas: <ApartmentOutlined />,
   map: <GlobalOutlined />,
+  people: <IdcardOutlined />,
+  households: <HomeOutlined />,
+  visits: <PieChartOutlined />,
+  proposals: <CheckSquareOutlined />,
   divisions: <DatabaseOutlined />,
   users: <TeamOutlined />,
   audit: <AuditOutlined />,

@@ -1,5 +1,6 @@
 import { areasEnUS, areasZhCN } from '../../features/areas/areas.i18n';
 import { auditEnUS, auditZhCN } from '../../features/audit/audit.i18n';
+import { basedataEnUS, basedataZhCN } from '../../features/basedata/basedata.i18n';
 import { dashboardEnUS, dashboardZhCN } from '../../features/dashboard/dashboard.i18n';
 import { divisionsEnUS, divisionsZhCN } from '../../features/divisions/divisions.i18n';
 import { exchangeEnUS, exchangeZhCN } from '../../features/exchange/exchange.i18n';
@@ -23,6 +24,7 @@ export const zhCN = {
   audit: auditZhCN,
   security: securityZhCN,
   exchange: exchangeZhCN,
+  basedata: basedataZhCN,
 };
 
 /** The keys `t()` accepts (i18next.d.ts): a key missing in one language does not compile. */
@@ -38,6 +40,7 @@ export const enUS: Messages = {
   audit: auditEnUS,
   security: securityEnUS,
   exchange: exchangeEnUS,
+  basedata: basedataEnUS,
 };
 
 export const resources = {
