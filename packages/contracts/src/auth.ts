@@ -38,6 +38,10 @@ export const sessionResponseSchema = z
   .meta({ id: 'Session' });
 export type SessionResponse = z.infer<typeof sessionResponseSchema>;
 
+/** The console's session probe: the session, or null when nobody is signed in (200 either way). */
+export const sessionStateSchema = z.object({ session: sessionResponseSchema.nullable() }).meta({ id: 'SessionState' });
+export type SessionState = z.infer<typeof sessionStateSchema>;
+
 export const changePasswordSchema = z
   .object({ currentPassword: z.string().min(1).max(128), newPassword: z.string().min(1).max(128) })
   .strict();

@@ -150,6 +150,10 @@ export const coverageReportSchema = z
   .meta({ id: 'CoverageReport' });
 export type CoverageReport = z.infer<typeof coverageReportSchema>;
 
+/** Where analysis opens: the first area down from the top of the scope with a boundary; null when none has one. */
+export const analysisStartSchema = z.object({ area: areaBriefSchema.nullable() }).meta({ id: 'AnalysisStart' });
+export type AnalysisStart = z.infer<typeof analysisStartSchema>;
+
 export const balanceQuerySchema = z
   .object({ min: queryWholeNumber('下限').pipe(z.number().int().min(0)).optional(), max: queryWholeNumber('上限').pipe(z.number().int().min(1, '上限至少为 1')).optional() })
   .strict();
@@ -158,6 +162,8 @@ export const balanceReportSchema = z
     parent: areaBriefSchema,
     grids: z.number().int(),
     households: z.number().int(),
+    /** Buildings standing in those grids. */
+    buildings: z.number().int(),
     outside: z.array(
       areaBriefSchema.extend({ households: z.number().int(), min: z.number().int(), max: z.number().int(), status: z.enum(['under', 'over']) }),
     ),

@@ -9,8 +9,18 @@ describe('roles', () => {
   });
 
   it('unions permissions of several roles', () => {
-    expect(permissionsOf(['grid_worker', 'party_member'])).toEqual(['area.read', 'dashboard.read']);
+    expect(permissionsOf(['grid_worker', 'party_member'])).toEqual(permissionsOf(['grid_worker']));
     expect(permissionsOf(['resident'])).toEqual([]);
+  });
+
+  it('keeps the code library and the grid reports with those who work with them', () => {
+    for (const role of ['grid_worker', 'grid_leader', 'party_member', 'volunteer', 'security_admin', 'dept_staff'] as const) {
+      expect(permissionsOf([role])).not.toContain('division.read');
+    }
+    expect(permissionsOf(['area_admin'])).toContain('division.read');
+    expect(permissionsOf(['system_admin'])).toContain('division.read');
+    expect(permissionsOf(['party_member'])).not.toContain('area.report');
+    expect(permissionsOf(['grid_worker'])).toContain('area.report');
   });
 
   it('lets an area admin grant only roles at or below its own', () => {

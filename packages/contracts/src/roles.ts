@@ -20,7 +20,14 @@ export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
   'area.read',
+  /**
+   * The grid work on areas in scope: household counts across grids, coverage and balance reports, the
+   * area tree and map consoles. Party members and volunteers read their own community and grid, not this.
+   */
+  'area.report',
   'area.manage',
+  /** Browse, search and compare the national division code library (区划代码库): for those who keep codes. */
+  'division.read',
   /** Load and remove editions of the national division code library (reference data for every area). */
   'division.manage',
   'user.read',
@@ -34,16 +41,17 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 /** What each role may do, before data scope narrows it to their areas. */
 export const ROLE_PERMISSIONS = {
-  system_admin: ['area.read', 'area.manage', 'division.manage', 'user.read', 'user.manage', 'dashboard.read'],
+  system_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'division.manage', 'user.read', 'user.manage', 'dashboard.read'],
   // The security admin's desk (sessions, locked accounts, login failures, probing) covers their work;
   // account data is the system admin's (三权分立), so no user.read.
   security_admin: ['area.read', 'security.manage'],
   // The auditor reads the audit trail and nothing else: no area, map, division or account data.
   audit_admin: ['audit.read'],
-  area_admin: ['area.read', 'area.manage', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read'],
-  grid_leader: ['area.read', 'user.read', 'dashboard.read'],
-  grid_worker: ['area.read', 'dashboard.read'],
-  dept_staff: ['area.read', 'dashboard.read'],
+  area_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read'],
+  grid_leader: ['area.read', 'area.report', 'user.read', 'dashboard.read'],
+  grid_worker: ['area.read', 'area.report', 'dashboard.read'],
+  dept_staff: ['area.read', 'area.report', 'dashboard.read'],
+  // A party member and a volunteer see their own community and grid (names, not household figures).
   party_member: ['area.read'],
   volunteer: ['area.read'],
   resident: [],

@@ -15,6 +15,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Writes that a session may make before the forced password change. */
     allowBeforePasswordChange?: boolean;
+    /**
+     * A public route that reads the caller's session when there is a valid one (the console's session
+     * probe): no cookie, an unknown or an ended session leave it signed out instead of answering 401.
+     */
+    readsSession?: boolean;
   }
 }
 

@@ -46,7 +46,7 @@ export const router = createBrowserRouter([
           {
             path: 'areas',
             element: (
-              <RequirePermission permission="area.read">
+              <RequirePermission permission="area.report">
                 <AreasPage />
               </RequirePermission>
             ),
@@ -54,7 +54,7 @@ export const router = createBrowserRouter([
           {
             path: 'map',
             element: (
-              <RequirePermission permission="area.read">
+              <RequirePermission permission="area.report">
                 <MapPage />
               </RequirePermission>
             ),
@@ -134,7 +134,7 @@ export const router = createBrowserRouter([
           {
             path: 'divisions',
             element: (
-              <RequirePermission permission="area.read">
+              <RequirePermission permission="division.read">
                 <DivisionsPage />
               </RequirePermission>
             ),

@@ -99,6 +99,22 @@ describe('session', () => {
     expect(wrong.json().error.code).toBe('csrf_failed');
   });
 
+  it('answers the console\'s session probe with 200 whether or not anyone is signed in', async () => {
+    const nobody = await t.app.inject({ url: '/api/auth/session' });
+    expect(nobody.statusCode).toBe(200);
+    expect(nobody.json()).toEqual({ session: null });
+    const unknown = await t.app.inject({ url: '/api/auth/session', headers: { cookie: 'rg_session=not-a-session' } });
+    expect(unknown.statusCode).toBe(200);
+    expect(unknown.json()).toEqual({ session: null });
+    const s = await loginAs(t.app, 'zb_worker');
+    const signedIn = await t.app.inject({ url: '/api/auth/session', headers: { cookie: s.cookie } });
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.json().session.user.username).toBe('zb_worker');
+    expect(signedIn.json().session.csrfToken).toBe(s.body.csrfToken);
+    await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: s.headers });
+    expect((await t.app.inject({ url: '/api/auth/session', headers: { cookie: s.cookie } })).json()).toEqual({ session: null });
+  });
+
   it('logs out: the cookie no longer works', async () => {
     const s = await loginAs(t.app, 'zb_leader');
     expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: s.headers })).statusCode).toBe(204);

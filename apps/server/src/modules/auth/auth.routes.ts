@@ -1,4 +1,4 @@
-import { changePasswordSchema, errorBodySchema, loginRequestSchema, SESSION_COOKIE, sessionResponseSchema } from '@redgrid/contracts';
+import { changePasswordSchema, errorBodySchema, loginRequestSchema, SESSION_COOKIE, sessionResponseSchema, sessionStateSchema } from '@redgrid/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppConfig } from '../../config.ts';
@@ -44,6 +44,17 @@ export function registerAuthRoutes(app: App, config: AppConfig): void {
   }, (req) => {
     const actor = requireActor(ctxOf(req));
     return { user: toMe(actor), csrfToken: req.session?.csrfToken ?? '', expiresAt: req.session?.expiresAt.toISOString() ?? '' };
+  });
+
+  // The console asks this on every load, signed in or not: "nobody" is an answer, not an error, so the
+  // login page does not log a 401 to the browser console. API clients keep /api/auth/me and its 401.
+  app.get('/api/auth/session', {
+    config: { permission: 'public', readsSession: true },
+    schema: { tags: ['auth'], summary: '当前会话（未登录时 session 为 null，不报 401）', response: { 200: sessionStateSchema, ...errors } },
+  }, (req) => {
+    const actor = ctxOf(req).actor;
+    if (!actor || !req.session) return { session: null };
+    return { session: { user: toMe(actor), csrfToken: req.session.csrfToken, expiresAt: req.session.expiresAt.toISOString() } };
   });
 
   app.post('/api/auth/password', {

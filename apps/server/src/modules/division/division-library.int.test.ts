@@ -23,12 +23,14 @@ let t: TestApp;
 let admin: Session;
 let jkAdmin: Session;
 let zbWorker: Session;
+let zbAdmin: Session;
 
 beforeAll(async () => {
   t = await createTestApp();
   admin = await loginAs(t.app, 'admin');
   jkAdmin = await loginAs(t.app, 'jk_admin');
   zbWorker = await loginAs(t.app, 'zb_worker');
+  zbAdmin = await loginAs(t.app, 'zb_admin');
 });
 afterAll(async () => t?.close());
 
@@ -74,22 +76,22 @@ describe('division library: loading an edition', () => {
     const audit = await t.database.db.selectFrom('audit_log').select(['action', 'entity', 'entity_id']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
     expect(audit).toEqual({ action: 'import', entity: 'division_edition', entity_id: String(changzhou) });
 
-    const roots = divisionListSchema.parse((await get(zbWorker, `/api/divisions?edition=${changzhou}`)).json());
+    const roots = divisionListSchema.parse((await get(zbAdmin, `/api/divisions?edition=${changzhou}`)).json());
     expect(roots.items.map((d) => [d.code, d.name, d.hasChildren])).toEqual([['320000000000', '江苏省', true]]);
-    const districts = divisionListSchema.parse((await get(zbWorker, `/api/divisions?edition=${changzhou}&parent=320400000000`)).json());
+    const districts = divisionListSchema.parse((await get(zbAdmin, `/api/divisions?edition=${changzhou}&parent=320400000000`)).json());
     expect(districts.items.map((d) => d.name)).toContain('武进区');
     expect(districts.items.every((d) => d.level === 'district')).toBe(true);
   });
 
   it('finds divisions by code prefix or by name, with their ancestors', async () => {
-    const byName = divisionListSchema.parse((await get(zbWorker, `/api/divisions?edition=${changzhou}&q=${encodeURIComponent('站北社区')}`)).json());
+    const byName = divisionListSchema.parse((await get(zbAdmin, `/api/divisions?edition=${changzhou}&q=${encodeURIComponent('站北社区')}`)).json());
     const zb = byName.items.find((d) => d.code === '320412001001');
     expect(zb?.ancestors?.map((a) => a.name)).toEqual(['江苏省', '常州市', '武进区', '戚墅堰街道']);
-    const byCode = divisionListSchema.parse((await get(zbWorker, `/api/divisions?edition=${changzhou}&q=320412001&limit=5`)).json());
+    const byCode = divisionListSchema.parse((await get(zbAdmin, `/api/divisions?edition=${changzhou}&q=320412001&limit=5`)).json());
     expect(byCode.items[0]?.code).toBe('320412001000');
     expect(byCode.truncated).toBe(true);
     // A name with LIKE wildcards matches literally.
-    const none = divisionListSchema.parse((await get(zbWorker, `/api/divisions?edition=${changzhou}&q=${encodeURIComponent('%')}`)).json());
+    const none = divisionListSchema.parse((await get(zbAdmin, `/api/divisions?edition=${changzhou}&q=${encodeURIComponent('%')}`)).json());
     expect(none.items).toEqual([]);
   });
 
@@ -196,19 +198,21 @@ describe('division library: bad files are refused whole, row by row', () => {
     expect((await upload(admin, file, 'name=')).statusCode).toBe(400);
     expect((await upload(admin, file, 'name=a;drop')).statusCode).toBe(400);
     expect((await upload(admin, '{}', 'name=x', 'application/json')).statusCode).toBe(415);
-    const list = divisionEditionListSchema.parse((await get(zbWorker, '/api/divisions/editions')).json());
+    const list = divisionEditionListSchema.parse((await get(zbAdmin, '/api/divisions/editions')).json());
     const first = list.items[0];
     if (!first) throw new Error('no edition');
     expect((await t.app.inject({ method: 'DELETE', url: `/api/divisions/editions/${first.id}`, headers: jkAdmin.headers })).statusCode).toBe(403);
   });
 
-  it('the library is shared: a community worker sees every edition and who loaded it, though that account is outside their scope', async () => {
-    const list = divisionEditionListSchema.parse((await get(zbWorker, '/api/divisions/editions')).json());
+  it('the library is for those who keep codes: a grid worker is refused it; a community secretary sees every edition and who loaded it, though that account is outside their scope', async () => {
+    expect((await get(zbWorker, '/api/divisions/editions')).statusCode).toBe(403);
+    expect((await get(zbWorker, '/api/divisions?q=320412')).statusCode).toBe(403);
+    const list = divisionEditionListSchema.parse((await get(zbAdmin, '/api/divisions/editions')).json());
     expect(list.items.length).toBeGreaterThan(0);
     for (const e of list.items) expect(e.importedBy?.displayName).toBe('系统管理员');
     // The same account is not reachable through the worker's scope.
     const adminId = list.items[0]?.importedBy?.id ?? 0;
-    expect((await get(zbWorker, `/api/users/${adminId}`)).statusCode).not.toBe(200);
+    expect((await get(zbAdmin, `/api/users/${adminId}`)).statusCode).not.toBe(200);
   });
 });
 
@@ -224,7 +228,7 @@ describe('division library: against other editions and the area tree', () => {
   });
 
   it('compares two editions under one code: the levels both hold, added / removed / renamed', async () => {
-    const res = await get(zbWorker, `/api/divisions/compare?from=${e2021}&to=${e2023}&under=320400000000`);
+    const res = await get(zbAdmin, `/api/divisions/compare?from=${e2021}&to=${e2023}&under=320400000000`);
     expect(res.statusCode, res.body).toBe(200);
     const diff = divisionCompareSchema.parse(res.json());
     expect(diff.maxLevel).toBe('street');
@@ -250,8 +254,8 @@ describe('division library: against other editions and the area tree', () => {
 
     const zb = await areaIdByCode(t.database, '320412001001');
     const other = await areaIdByCode(t.database, '320412001002');
-    expect((await get(zbWorker, `/api/divisions/tree-diff?edition=${e2021}&area=${zb}`)).statusCode).toBe(200);
-    expect((await get(zbWorker, `/api/divisions/tree-diff?edition=${e2021}&area=${other}`)).statusCode).toBe(404);
+    expect((await get(zbAdmin, `/api/divisions/tree-diff?edition=${e2021}&area=${zb}`)).statusCode).toBe(200);
+    expect((await get(zbAdmin, `/api/divisions/tree-diff?edition=${e2021}&area=${other}`)).statusCode).toBe(404);
   });
 
   it('adopts a street from the edition into the tree: dry run first, then for real, then nothing left to do', async () => {

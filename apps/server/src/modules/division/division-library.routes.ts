@@ -52,7 +52,7 @@ export function registerDivisionLibraryRoutes(app: App): void {
   void app.register(async (scoped) => registerUploadRoute(scoped));
 
   app.get('/api/divisions/editions', {
-    config: { permission: 'area.read' },
+    config: { permission: 'division.read' },
     schema: { tags: ['divisions'], summary: '区划代码库的版本', response: { 200: divisionEditionListSchema, ...errors } },
   }, async (req) => listEditions(ctxOf(req)));
 
@@ -65,7 +65,7 @@ export function registerDivisionLibraryRoutes(app: App): void {
   });
 
   app.get('/api/divisions', {
-    config: { permission: 'area.read' },
+    config: { permission: 'division.read' },
     schema: {
       tags: ['divisions'],
       summary: '浏览或查找区划代码',
@@ -76,12 +76,12 @@ export function registerDivisionLibraryRoutes(app: App): void {
   }, async (req) => listDivisions(ctxOf(req), req.query));
 
   app.get('/api/divisions/compare', {
-    config: { permission: 'area.read' },
+    config: { permission: 'division.read' },
     schema: { tags: ['divisions'], summary: '比对两个版本：新增、撤销、更名', querystring: divisionCompareQuerySchema, response: { 200: divisionCompareSchema, ...errors } },
   }, async (req) => compareEditions(ctxOf(req), req.query));
 
   app.get('/api/divisions/tree-diff', {
-    config: { permission: 'area.read' },
+    config: { permission: 'division.read' },
     schema: { tags: ['divisions'], summary: '区域树与代码库版本比对', querystring: divisionTreeDiffQuerySchema, response: { 200: divisionTreeDiffSchema, ...errors } },
   }, async (req) => treeDiff(ctxOf(req), req.query));
 

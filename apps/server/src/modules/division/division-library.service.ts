@@ -317,7 +317,7 @@ export async function importEdition(ctx: RequestContext, upload: Uint8Array, que
 }
 
 export async function listEditions(ctx: RequestContext): Promise<{ items: DivisionEdition[] }> {
-  return read(ctx, 'area.read', async (unit) => ({ items: await presentEditions(unit, await unit.use(divisionLibraryRepository).listEditions()) }));
+  return read(ctx, 'division.read', async (unit) => ({ items: await presentEditions(unit, await unit.use(divisionLibraryRepository).listEditions()) }));
 }
 
 async function editionOrThrow(repo: DivisionLibraryRepository, id: number): Promise<EditionRow> {
@@ -346,7 +346,7 @@ function parseCode(code: string, shape: CodeShape, what = '区划代码'): numbe
 }
 
 export async function listDivisions(ctx: RequestContext, query: DivisionListQuery): Promise<DivisionList> {
-  return read(ctx, 'area.read', ({ use }) => browse(use(divisionLibraryRepository), query));
+  return read(ctx, 'division.read', ({ use }) => browse(use(divisionLibraryRepository), query));
 }
 
 async function browse(repo: DivisionLibraryRepository, query: DivisionListQuery): Promise<DivisionList> {
@@ -398,7 +398,7 @@ async function rangeUnder(repo: DivisionLibraryRepository, editionId: number, sh
 }
 
 export async function compareEditions(ctx: RequestContext, query: { from: number; to: number; under?: string | undefined; limit: number }): Promise<DivisionCompare> {
-  return read(ctx, 'area.read', ({ use }) => compare(use(divisionLibraryRepository), query));
+  return read(ctx, 'division.read', ({ use }) => compare(use(divisionLibraryRepository), query));
 }
 
 async function compare(repo: DivisionLibraryRepository, query: { from: number; to: number; under?: string | undefined; limit: number }): Promise<DivisionCompare> {
@@ -440,7 +440,7 @@ async function divisionArea(repo: DivisionLibraryRepository, areaId: number): Pr
 }
 
 export async function treeDiff(ctx: RequestContext, query: { edition: number; area: number; limit: number }): Promise<DivisionTreeDiff> {
-  return read(ctx, 'area.read', ({ use }) => diffTree(use(divisionLibraryRepository), query));
+  return read(ctx, 'division.read', ({ use }) => diffTree(use(divisionLibraryRepository), query));
 }
 
 async function diffTree(repo: DivisionLibraryRepository, query: { edition: number; area: number; limit: number }): Promise<DivisionTreeDiff> {

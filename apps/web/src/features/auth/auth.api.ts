@@ -1,6 +1,7 @@
 import {
   metaSchema,
   sessionResponseSchema,
+  sessionStateSchema,
   type LoginRequest,
   type Me,
   type Meta,
@@ -8,7 +9,6 @@ import {
 } from '@redgrid/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../shared/api/api-client';
-import { isApiError } from '../../shared/api/api-error';
 
 export const sessionKey = ['session'] as const;
 
@@ -24,19 +24,14 @@ export function lastSignedOutReason(): string | undefined {
 }
 export const metaKey = ['meta'] as const;
 
-/** The current session, or null when nobody is signed in. */
+/**
+ * The current session, or null when nobody is signed in. The probe answers 200 either way, so a
+ * visit to the login page leaves no 401 in the browser console.
+ */
 export async function fetchSession(): Promise<SessionResponse | null> {
-  try {
-    const session = await api.get('/api/auth/me', sessionResponseSchema, { skipAuthRedirect: true });
-    api.setCsrfToken(session.csrfToken);
-    return session;
-  } catch (error) {
-    if (isApiError(error) && error.status === 401) {
-      api.setCsrfToken(null);
-      return null;
-    }
-    throw error;
-  }
+  const { session } = await api.get('/api/auth/session', sessionStateSchema, { skipAuthRedirect: true });
+  api.setCsrfToken(session?.csrfToken ?? null);
+  return session;
 }
 
 export function useSession() {

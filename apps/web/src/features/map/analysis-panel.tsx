@@ -20,6 +20,12 @@ interface QueryState<T> {
 
 export interface AnalysisPanelProps {
   target: AreaBrief | undefined;
+  /** The target has no boundary: coverage cannot be analysed (balance can). */
+  targetUnbounded?: boolean;
+  /** Nothing chosen and no area of the scope has a boundary. */
+  noBoundaries?: boolean;
+  /** Still finding the area to open on. */
+  startPending?: boolean;
   kind: AnalysisKind;
   onKind: (kind: AnalysisKind) => void;
   coverage: QueryState<CoverageReport>;
@@ -36,7 +42,7 @@ export interface AnalysisPanelProps {
 }
 
 /** 覆盖分析 and 规模均衡 of the selected area (or the user's single top area). */
-export function AnalysisPanel({ target, kind, onKind, coverage, balance, names, range, pinned, selectedName, onUnpin, onZoomTo, onSelect }: AnalysisPanelProps) {
+export function AnalysisPanel({ target, targetUnbounded, noBoundaries, startPending, kind, onKind, coverage, balance, names, range, pinned, selectedName, onUnpin, onZoomTo, onSelect }: AnalysisPanelProps) {
   const { t } = useTranslation();
   return (
     <div className="rg-map-analysis" data-testid="map-analysis">
@@ -51,7 +57,13 @@ export function AnalysisPanel({ target, kind, onKind, coverage, balance, names, 
         style={{ marginBottom: 12 }}
       />
       {!target ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('map.analysis.pickTarget')} />
+        startPending ? (
+          <Skeleton active />
+        ) : noBoundaries ? (
+          <Alert type="info" showIcon title={t('map.analysis.noBoundaries')} description={t('map.analysis.noBoundariesHint')} data-testid="map-analysis-no-boundaries" />
+        ) : (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('map.analysis.pickTarget')} />
+        )
       ) : (
         <>
           <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
@@ -65,6 +77,8 @@ export function AnalysisPanel({ target, kind, onKind, coverage, balance, names, 
           {kind === 'coverage' ? (
             target.level === 'grid' ? (
               <Alert type="info" showIcon title={t('map.analysis.coverageGridHint')} />
+            ) : targetUnbounded ? (
+              <Alert type="info" showIcon title={t('map.analysis.targetUnbounded', { name: target.name })} description={t('map.analysis.targetUnboundedHint')} data-testid="map-analysis-unbounded" />
             ) : (
               <CoverageView query={coverage} names={names} onZoomTo={onZoomTo} />
             )

@@ -1,5 +1,6 @@
 import {
   adjustmentResultSchema,
+  analysisStartSchema,
   areaGeometrySchema,
   areaHistorySchema,
   areaSchema,
@@ -53,6 +54,7 @@ export const geoKeys = {
   boundaries: (filter: string) => ['geo', 'boundaries', filter] as const,
   coverage: (id: number) => ['geo', 'coverage', id] as const,
   balance: (id: number) => ['geo', 'balance', id] as const,
+  analysisStart: () => ['geo', 'analysis-start'] as const,
   history: (id: number) => ['geo', 'history', id] as const,
   locate: (lng: number, lat: number, crs: CrsName) => ['geo', 'locate', lng, lat, crs] as const,
 };
@@ -88,6 +90,16 @@ export function useCoverage(areaId: number | undefined) {
     // The server's default threshold (COVERAGE_MIN_AREA_M2) shows a 1 m² gap; do not raise it here.
     queryFn: () => api.get(`/api/areas/${areaId ?? 0}/coverage`, coverageReportSchema),
     enabled: areaId !== undefined,
+    staleTime: GEO_STALE_MS,
+  });
+}
+
+/** The first area of the user's scope that has a boundary: where analysis opens when nothing is chosen. */
+export function useAnalysisStart(enabled: boolean) {
+  return useQuery({
+    queryKey: geoKeys.analysisStart(),
+    queryFn: () => api.get('/api/areas/analysis-start', analysisStartSchema),
+    enabled,
     staleTime: GEO_STALE_MS,
   });
 }

@@ -1,7 +1,7 @@
 import type { AreaBrief } from '@redgrid/contracts';
 import { useMemo, useState } from 'react';
 import { ISSUE_COLORS, type AnalysisKind } from './analysis-panel';
-import { asAreaGeometry, useBalance, useCoverage } from './map.api';
+import { asAreaGeometry, useAnalysisStart, useBalance, useCoverage } from './map.api';
 import type { MapOverlay } from './map.types';
 import type { MapSelection } from './use-map-selection';
 
@@ -11,12 +11,17 @@ import type { MapSelection } from './use-map-selection';
  * the map.
  */
 export function useMapAnalysis({ shown, selection }: { shown: boolean; selection: MapSelection }) {
-  const { selected, selectedId, singleRoot, analysisPin } = selection;
+  const { selected, selectedId, analysisPin } = selection;
   const [kind, setKind] = useState<AnalysisKind>('coverage');
   // A grid's reports are its community's: coverage and balance compare siblings.
   const selectedForAnalysis: AreaBrief | undefined = selected?.level === 'grid' ? (selected.ancestors[selected.ancestors.length - 1] ?? selected) : selected;
-  const target: AreaBrief | undefined = analysisPin ?? selectedForAnalysis ?? (selectedId === undefined ? singleRoot : undefined);
-  const showCoverage = shown && kind === 'coverage' && target !== undefined && target.level !== 'grid';
+  // With nothing chosen, open on the first area of the scope that has a boundary: a province or city
+  // account's own top area usually has none, and coverage cannot be analysed without one.
+  const start = useAnalysisStart(shown && analysisPin === undefined && selectedId === undefined);
+  const target: AreaBrief | undefined = analysisPin ?? selectedForAnalysis ?? (selectedId === undefined ? (start.data?.area ?? undefined) : undefined);
+  /** The chosen area has no boundary (said plainly; coverage is not asked for). */
+  const targetUnbounded = target !== undefined && selected?.id === target.id && !selected.hasBoundary;
+  const showCoverage = shown && kind === 'coverage' && target !== undefined && target.level !== 'grid' && !targetUnbounded;
   const coverage = useCoverage(showCoverage ? target?.id : undefined);
   const balance = useBalance(shown && kind === 'balance' ? target?.id : undefined);
 
@@ -38,6 +43,11 @@ export function useMapAnalysis({ shown, selection }: { shown: boolean; selection
     setKind,
     /** The area the reports are about. */
     target,
+    targetUnbounded,
+    /** Nothing chosen, and no area of the scope has a boundary yet. */
+    noBoundaries: selectedId === undefined && analysisPin === undefined && start.data !== undefined && start.data.area === null,
+    /** Still finding where to open. */
+    startPending: selectedId === undefined && analysisPin === undefined && start.isPending && shown,
     /** The area the selection would report on, when the report is pinned elsewhere. */
     selectedForAnalysis,
     coverage,

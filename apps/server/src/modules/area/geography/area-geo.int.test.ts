@@ -120,6 +120,37 @@ describe('coverage and balance', () => {
     expect(report.outside.map((g: { code: string }) => g.code).sort()).toEqual([...planted].sort());
     const narrower = (await get(`/api/areas/${district}/balance?min=350&max=450`)).json();
     expect(narrower.outside.length).toBeGreaterThan(report.outside.length);
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM areas b JOIN areas g ON g.id = b.parent_id
+       WHERE b.level = 'building' AND b.status = 'active' AND g.level = 'grid' AND g.status = 'active' AND starts_with(b.path, (SELECT path FROM areas WHERE id = ${district}))`.execute(t.database.db);
+    expect(report.buildings).toBe(rows[0]?.n);
+    expect(report.buildings).toBeGreaterThan(0);
+  });
+
+  it('opens analysis on the first area with a boundary: the district for a province account, the community for its secretary', async () => {
+    const top = await loginAs(t.app, 'admin');
+    const start = (await get('/api/areas/analysis-start', top)).json();
+    expect(start.area).toMatchObject({ code: '320412000000', level: 'district' });
+    expect((await get('/api/areas/analysis-start', zbAdmin)).json().area).toMatchObject({ code: '320412001001', level: 'community' });
+    // Once no area has a boundary, the answer says so plainly (null), not an error.
+    const closed = await sql<{ id: number }>`
+      UPDATE area_boundaries SET valid_to = valid_from WHERE valid_to IS NULL
+         AND area_id IN (SELECT id FROM areas WHERE starts_with(path, (SELECT path FROM areas WHERE code = '320412001001'))) RETURNING id`.execute(t.database.db);
+    try {
+      expect((await get('/api/areas/analysis-start', zbAdmin)).json()).toEqual({ area: null });
+    } finally {
+      const ids = closed.rows.map((r) => r.id);
+      await sql`UPDATE area_boundaries SET valid_to = NULL WHERE id = ANY(${ids}::bigint[])`.execute(t.database.db);
+    }
+  });
+
+  it('keeps household reports from party members: their own community by name, no coverage or balance', async () => {
+    const member = await loginAs(t.app, 'dy_member');
+    const community = await areaIdByCode(t.database, '320412001001');
+    expect((await get(`/api/areas/${community}`, member)).statusCode).toBe(200);
+    expect((await get(`/api/areas/${community}/balance`, member)).statusCode).toBe(403);
+    expect((await get(`/api/areas/${community}/coverage`, member)).statusCode).toBe(403);
+    expect((await get(`/api/areas/${community}/balance`, zbWorker)).statusCode).toBe(200);
   });
 });
 

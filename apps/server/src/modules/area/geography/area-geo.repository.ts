@@ -142,10 +142,26 @@ async function listBoundaries(db: Db, scope: Scope, filter: { parentId?: number;
  * scope as `a.path LIKE ANY(prefixes)` on the joined area: no per-row sub-select on the hot paths
  * (locate, batch locate). The benchmark (bench/geo.bench.ts) measures these through the front door.
  */
+/**
+ * The first area down from the top of the scope that has a boundary in force (shallowest, then by
+ * path): where coverage analysis can start when the user's own top areas (a province, a city) were
+ * never drawn. Buildings and units are points, not boundaries.
+ */
+async function findFirstBounded(db: Db, scope: Scope): Promise<AreaBrief | undefined> {
+  const { rows } = await sql<AreaBrief>`
+    SELECT a.id, a.code, a.name, a.level
+      FROM area_boundaries b JOIN areas a ON a.id = b.area_id
+     WHERE b.valid_to IS NULL AND a.status = 'active' AND a.level NOT IN ('building', 'unit') AND ${areaPathInScope(scope, 'a.path')}
+     ORDER BY a.depth, a.path
+     LIMIT 1`.execute(db);
+  return rows[0];
+}
+
 export function areaGeoRepository(db: Db, scope: Scope) {
   return {
     findDeepestContaining: (lng: number, lat: number, at?: Date) => findDeepestContaining(db, scope, lng, lat, at),
     findNearestGrid: (lng: number, lat: number) => findNearestGrid(db, scope, lng, lat),
+    findFirstBounded: () => findFirstBounded(db, scope),
     locateMany: (lngs: number[], lats: number[], at?: Date) => locateMany(db, scope, lngs, lats, at),
     listBriefs: (ids: number[]) => listBriefs(db, scope, ids),
     listBoundaries: (filter: { parentId?: number; ids?: number[] }, at?: Date) => listBoundaries(db, scope, filter, at),

@@ -1,5 +1,6 @@
 import {
   adjustmentResultSchema,
+  analysisStartSchema,
   areaHistorySchema,
   balanceQuerySchema,
   balanceReportSchema,
@@ -22,7 +23,7 @@ import {
 import { z } from 'zod';
 import { ctxOf, type App } from '../../../platform/http.ts';
 import { createGrid, mergeGrids, redrawBoundary, retireGrid, splitGrid } from '../adjustment/area-adjust.service.ts';
-import { balanceReport, boundariesAsGeoJson, coverageReport, locatePoint, locatePoints, vectorTile } from './area-geo.service.ts';
+import { analysisStart, balanceReport, boundariesAsGeoJson, coverageReport, locatePoint, locatePoints, vectorTile } from './area-geo.service.ts';
 import { areaHistory } from './area-history.service.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
@@ -49,8 +50,17 @@ export function registerAreaGeoRoutes(app: App): void {
     schema: { tags: ['geography'], summary: '边界 GeoJSON（某区域的下级或指定 id）', querystring: boundaryQuerySchema, response: { 200: featureCollectionSchema, ...errors } },
   }, (req) => boundariesAsGeoJson(ctxOf(req), req.query));
 
+  app.get('/api/areas/analysis-start', {
+    config: { permission: 'area.report' },
+    schema: {
+      tags: ['geography'],
+      summary: '分析起点：管辖范围内自上而下第一个有边界的区域（都没有边界时为 null）',
+      response: { 200: analysisStartSchema, ...errors },
+    },
+  }, async (req) => analysisStart(ctxOf(req)));
+
   app.get('/api/areas/:id/coverage', {
-    config: { permission: 'area.read' },
+    config: { permission: 'area.report' },
     schema: {
       tags: ['geography'],
       summary: '覆盖分析：缝隙、重叠、越界',
@@ -61,7 +71,7 @@ export function registerAreaGeoRoutes(app: App): void {
   }, (req) => coverageReport(ctxOf(req), req.params.id, req.query.minAreaM2));
 
   app.get('/api/areas/:id/balance', {
-    config: { permission: 'area.read' },
+    config: { permission: 'area.report' },
     schema: { tags: ['geography'], summary: '规模均衡：每格户数与目标范围', params: idParamsSchema, querystring: balanceQuerySchema, response: { 200: balanceReportSchema, ...errors } },
   }, (req) => balanceReport(ctxOf(req), req.params.id, req.query));
 

@@ -1,4 +1,4 @@
-import { COVERAGE_MIN_AREA_M2, type AreaBrief, type BalanceReport, type CoverageReport, type CrsName, type LocateResult } from '@redgrid/contracts';
+import { COVERAGE_MIN_AREA_M2, type AnalysisStart, type AreaBrief, type BalanceReport, type CoverageReport, type CrsName, type LocateResult } from '@redgrid/contracts';
 import type { RequestContext } from '../../../platform/context.ts';
 import { AppError, notFound } from '../../../platform/errors.ts';
 import { listAncestorNames } from '../../../platform/cross-scope.repository.ts';
@@ -82,8 +82,16 @@ export async function boundariesAsGeoJson(ctx: RequestContext, query: { parentId
   });
 }
 
+/** Where the map's analysis opens when nothing is chosen: the first area of the scope with a boundary, or none. */
+export async function analysisStart(ctx: RequestContext): Promise<AnalysisStart> {
+  return read(ctx, 'area.report', async ({ use }) => {
+    const area = await use(areaGeoRepository).findFirstBounded();
+    return { area: area ? brief(area) : null };
+  });
+}
+
 export async function coverageReport(ctx: RequestContext, areaId: number, minAreaM2: number = COVERAGE_MIN_AREA_M2): Promise<CoverageReport> {
-  return read(ctx, 'area.read', async ({ use }) => {
+  return read(ctx, 'area.report', async ({ use }) => {
     const area = await use(areaRepository).find(areaId);
     if (!area) throw notFound('区域');
     if (!area.hasBoundary) throw new AppError('validation_failed', `${area.name}还没有边界，无法分析覆盖`, { fields: { id: ['该区域没有边界'] } });
@@ -104,7 +112,7 @@ export async function coverageReport(ctx: RequestContext, areaId: number, minAre
 }
 
 export async function balanceReport(ctx: RequestContext, areaId: number, override: { min?: number | undefined; max?: number | undefined }): Promise<BalanceReport> {
-  return read(ctx, 'area.read', async ({ use }) => {
+  return read(ctx, 'area.report', async ({ use }) => {
     const area = await use(areaRepository).find(areaId);
     if (!area) throw notFound('区域');
     const rows = await use(areaReportRepository).gridBalance(area.path);
@@ -120,6 +128,7 @@ export async function balanceReport(ctx: RequestContext, areaId: number, overrid
       parent: brief(area),
       grids: judged.length,
       households: counts.reduce((a, b) => a + b, 0),
+      buildings: rows.reduce((sum, r) => sum + r.buildings, 0),
       outside: judged.flatMap((r) => (r.status ? [{ ...r, status: r.status }] : [])),
       distribution: {
         min: counts[0] ?? 0,

@@ -61,6 +61,7 @@ async function coverageOf(db: Db, scope: Scope, parentId: number, minAreaM2: num
 
 export interface GridBalanceRow extends AreaBrief {
   households: number;
+  buildings: number;
   min: number | null;
   max: number | null;
 }
@@ -76,6 +77,7 @@ async function gridBalance(db: Db, scope: Scope, parentPath: string): Promise<Gr
            -- Buildings and sub-grids of a grid in scope are in scope. Only the household range is read
            -- from ancestors, which may lie above the scope: it is the setting that governs the grid.
            COALESCE((SELECT sum(b.households)::int FROM areas b WHERE b.parent_id = g.id AND b.level = 'building' AND b.status = 'active'), g.households, 0) AS households,
+           (SELECT count(*)::int FROM areas b WHERE b.parent_id = g.id AND b.level = 'building' AND b.status = 'active') AS buildings,
            r.balance_min AS min, r.balance_max AS max
       FROM areas g
       LEFT JOIN LATERAL (
