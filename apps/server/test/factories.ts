@@ -99,6 +99,8 @@ export interface OutsideDistrict {
   grid: BuiltArea;
   building: BuiltArea;
   user: BuiltUser;
+  /** Base data of the outside grid: a house with a rental, a household, a resident with a tag, a pending proposal. */
+  records: { house: number; rental: number; household: number; person: number; tag: number; proposal: number };
   /** A point inside the grid (WGS84). */
   point: [number, number];
   /** Strings that no response to anyone outside this district may contain. */
@@ -121,7 +123,9 @@ export async function buildOutsideDistrict(database: Database): Promise<OutsideD
   const building = await buildArea(database, { level: 'building', parentId: grid.id, households: 40, name: '外省探针楼' });
   await sql`UPDATE areas SET location = ST_SetSRID(ST_MakePoint(${at[0] + 0.005}::float8, ${at[1] + 0.005}::float8), 4326) WHERE id = ${building.id}`.execute(database.db);
   const user = await buildUser(database, { username: 'outsider_probe', homeAreaId: community.id, roles: ['grid_worker'], displayName: '外省探针' });
+  const records = await buildOutsideRecords(database, building.id, grid.id, user.id);
   return {
+    records,
     province,
     district,
     street,
@@ -132,4 +136,27 @@ export async function buildOutsideDistrict(database: Database): Promise<OutsideD
     point: [at[0] + 0.005, at[1] + 0.005],
     canaries: ['外省探针', '330102001001', 'outsider_probe'],
   };
+}
+
+/** Base-data rows of the outside district, written straight to the tables (the canaries are in their names). */
+async function buildOutsideRecords(database: Database, buildingId: number, gridId: number, userId: number) {
+  const db = database.db;
+  const house = await db.insertInto('houses').values({ area_id: buildingId, address_key: `outside|${buildingId}|101`, address: '外省探针楼 101室', floor: 1, room: '101', occupancy: 'rented' }).returning('id').executeTakeFirstOrThrow();
+  const rental = await db.insertInto('rentals').values({ house_id: house.id, area_id: buildingId, lessor_name: '外省探针房东', occupants: 2 }).returning('id').executeTakeFirstOrThrow();
+  const household = await db.insertInto('households').values({ area_id: buildingId, house_id: house.id, household_no: '330102999999' }).returning('id').executeTakeFirstOrThrow();
+  const person = await db
+    .insertInto('persons')
+    .values({ area_id: buildingId, household_id: household.id, name: '外省探针居民', name_pinyin: 'waishengtanzhenjumin', name_initials: 'wstzjm', id_bidx: 'outside-probe-bidx', id_masked: '3301**********0011', phone_bidx: 'outside-probe-phone', phone_masked: '170****0011', relation_to_head: 'head' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.updateTable('households').set({ head_person_id: person.id }).where('id', '=', household.id).execute();
+  const group = await db.selectFrom('person_groups').select('id').where('code', '=', 'elderly_alone').executeTakeFirstOrThrow();
+  const tag = await db.insertInto('person_tags').values({ person_id: person.id, area_id: buildingId, group_id: group.id, since: '2026-01-01', reason: '外省探针' }).returning('id').executeTakeFirstOrThrow();
+  const visit = await db.insertInto('household_visits').values({ household_id: household.id, area_id: buildingId, grid_id: gridId, visited_on: '2026-11-01', worker_id: userId, kind: 'routine', findings: '外省探针' }).returning('id').executeTakeFirstOrThrow();
+  const proposal = await db
+    .insertInto('record_proposals')
+    .values({ visit_id: visit.id, area_id: buildingId, record_type: 'person', record_id: person.id, changes: JSON.stringify({ occupation: '外省探针' }), proposed_by: userId, proposed_at: new Date('2026-11-01T02:00:00Z') })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { house: house.id, rental: rental.id, household: household.id, person: person.id, tag: tag.id, proposal: proposal.id };
 }

@@ -53,16 +53,18 @@ export interface TestApp {
 
 /**
  * The real app on a fresh database with the demo district seeded (deterministic). The library's demo
- * editions only when asked for: the division library's tests load their own under the same names.
+ * editions only when asked for: the division library's tests load their own under the same names; the
+ * demo residents (two communities of people, houses and visits) only when asked for, as they take a
+ * few seconds per file.
  */
-export async function createTestApp(overrides: Partial<AppConfig> = {}, { seed = true, editions = false } = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<AppConfig> = {}, { seed = true, editions = false, residents = false } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = new TestClock();
   const config = testConfig(overrides);
   const deps: AppDeps = { config, database, cipher: new FieldCipher(config.dataKeys), clock: clock.read };
   // REDGRID_TEST_LOG=error shows server-side errors while debugging a test.
   const app = await buildApp(deps, { logger: process.env.REDGRID_TEST_LOG ? { level: process.env.REDGRID_TEST_LOG } : false });
-  if (seed) await seedDemo(systemContext(deps, app.log), { editions });
+  if (seed) await seedDemo(systemContext(deps, app.log), { editions, residents });
   return {
     app,
     deps,
@@ -110,7 +112,7 @@ export async function userIdByName(database: Database, username: string): Promis
  *   const ctx = useTestApp();
  *   it('…', async () => { const res = await ctx.t.app.inject(…) });
  */
-export function useTestApp(overrides: Partial<AppConfig> = {}, options: { seed?: boolean; editions?: boolean } = {}): { readonly t: TestApp } {
+export function useTestApp(overrides: Partial<AppConfig> = {}, options: { seed?: boolean; editions?: boolean; residents?: boolean } = {}): { readonly t: TestApp } {
   let app: TestApp | undefined;
   beforeAll(async () => {
     app = await createTestApp(overrides, options);

@@ -54,6 +54,8 @@ function probes(): Record<string, Entry> {
   const g = out.grid.id;
   const c = out.community.id;
   const u = out.user.id;
+  const b = out.building.id;
+  const r = out.records;
   const [lng, lat] = out.point;
   const shape = square(lng - 0.002, lat - 0.002, 0.004);
   return {
@@ -142,6 +144,42 @@ function probes(): Record<string, Entry> {
     'GET /api/imports/jobs/{id}/errors': [{ params: { id: 2_000_000_001 }, expect: 'hidden' }],
     'GET /api/security/users/{id}/login-failures': [{ params: { id: u }, expect: 'hidden' }],
     'GET /api/security/probing': [{ expect: 'filtered' }],
+
+    'GET /api/basedata/overview': [{ query: `areaId=${c}`, expect: 'hidden' }],
+    'GET /api/basedata/persons': [
+      { expect: 'filtered' },
+      { query: `areaId=${c}`, expect: 'hidden' },
+      { query: `q=${encodeURIComponent('外省探针')}`, expect: 'filtered' },
+      { query: 'q=wstz', expect: 'filtered' },
+      { query: `householdId=${r.household}`, expect: 'filtered' },
+    ],
+    'POST /api/basedata/persons': [
+      { body: { name: '越界居民', areaId: b }, expect: 'refused' },
+      { body: { name: '越界居民', householdId: r.household }, expect: 'refused' },
+    ],
+    'POST /api/basedata/persons/merge': [{ body: { keepId: r.person, mergeId: r.person + 1_000_000, note: '越界合并' }, expect: 'refused' }],
+    'GET /api/basedata/persons/{id}': [{ params: { id: r.person }, expect: 'hidden' }],
+    'PATCH /api/basedata/persons/{id}': [{ params: { id: r.person }, body: { occupation: '被改' }, expect: 'hidden' }],
+    'POST /api/basedata/persons/{id}/reveal': [{ params: { id: r.person }, body: { field: 'idNumber', reason: '越界查看证号' }, expect: 'hidden' }],
+    'POST /api/basedata/persons/{id}/verify': [{ params: { id: r.person }, expect: 'hidden' }],
+    'GET /api/basedata/persons/{id}/history': [{ params: { id: r.person }, expect: 'hidden' }],
+    'POST /api/basedata/persons/{id}/tags': [{ params: { id: r.person }, body: { groupCode: 'veteran', since: '2026-01-01' }, expect: 'hidden' }],
+    'DELETE /api/basedata/persons/{id}/tags/{tagId}': [{ params: { id: r.person, tagId: r.tag }, expect: 'hidden' }],
+    'GET /api/basedata/groups': [{ expect: 'filtered' }, { query: `areaId=${c}`, expect: 'hidden' }],
+    'GET /api/basedata/households': [{ expect: 'filtered' }, { query: `areaId=${c}`, expect: 'hidden' }, { query: 'q=330102999999', expect: 'filtered' }],
+    'POST /api/basedata/households': [{ body: { houseId: r.house }, expect: 'refused' }, { body: { areaId: b }, expect: 'refused' }],
+    'GET /api/basedata/households/{id}': [{ params: { id: r.household }, expect: 'hidden' }],
+    'GET /api/basedata/households/{id}/visits': [{ params: { id: r.household }, expect: 'hidden' }],
+    'POST /api/basedata/visits': [{ body: { householdId: r.household, visitedOn: '2026-11-19', kind: 'routine' }, expect: 'refused' }],
+    'GET /api/basedata/visits/coverage': [{ query: `areaId=${c}&from=2026-11-01&to=2026-11-20`, expect: 'hidden' }],
+    'GET /api/basedata/proposals': [{ expect: 'filtered' }, { query: `areaId=${c}`, expect: 'hidden' }],
+    'POST /api/basedata/proposals/{id}/decision': [{ params: { id: r.proposal }, body: { decision: 'confirm' }, expect: 'hidden' }],
+    'GET /api/basedata/buildings/{id}/board': [{ params: { id: b }, expect: 'hidden' }],
+    'PUT /api/basedata/buildings/{id}/profile': [{ params: { id: b }, body: { hazard: true }, expect: 'hidden' }],
+    'POST /api/basedata/houses': [{ body: { areaId: b, room: '999' }, expect: 'refused' }],
+    'GET /api/basedata/houses/{id}': [{ params: { id: r.house }, expect: 'hidden' }],
+    'PUT /api/basedata/houses/{id}/rental': [{ params: { id: r.house }, body: { lessorName: '越界房东' }, expect: 'hidden' }],
+    'POST /api/basedata/rentals/{id}/inspections': [{ params: { id: r.rental }, body: { inspectedOn: '2026-11-19', hazardLevel: 'safe' }, expect: 'hidden' }],
   };
 }
 
@@ -170,6 +208,9 @@ async function fingerprint(): Promise<string> {
     sql`SELECT id, area_id, ST_AsText(geom) AS g, valid_from, valid_to FROM area_boundaries ORDER BY id`.execute(db).then((r) => r.rows),
     db.selectFrom('area_changes').select(['id', 'area_id']).orderBy('id').execute(),
     db.selectFrom('sessions').select('id').where('user_id', '=', out.user.id).execute(),
+    ...(['houses', 'rentals', 'households', 'persons', 'person_tags', 'household_visits', 'record_proposals', 'building_profiles', 'person_duplicates'] as const).map((table) =>
+      sql`SELECT * FROM ${sql.table(table)} t WHERE t.area_id IN (SELECT id FROM areas WHERE path LIKE ${`${out.district.path}%`}) ORDER BY 1`.execute(db).then((res) => res.rows),
+    ),
   ]);
   return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
 }

@@ -4,9 +4,11 @@ import type { AreaLevel } from '@redgrid/contracts';
 import { actorFromRoles, scopeFromRoles, type RequestContext } from '../platform/context.ts';
 import { listOwnRoles } from '../platform/cross-scope.repository.ts';
 import { maskPhone } from '../platform/crypto.ts';
+import { beijingDate } from '../platform/tabular/index.ts';
 import { hashPassword } from '../platform/password.ts';
 import { asSystem, withActor } from '../platform/unit-of-work.ts';
 import { seedDistrict } from '../modules/area/index.ts';
+import { seedDemoResidents, type ResidentSeedCounts } from '../modules/basedata/index.ts';
 import { importEdition, listEditions } from '../modules/division/index.ts';
 import { buildDemoGeography, DEMO_SEED, type DemoAreaInput } from '../modules/geo/index.ts';
 import { countAccounts, findAccount, seedAccounts } from '../modules/user/index.ts';
@@ -61,7 +63,17 @@ export async function isSeeded(ctx: RequestContext): Promise<boolean> {
   return (await asSystem(ctx, countAccounts)) > 0;
 }
 
+/**
+ * Communities whose every household is in the demo with its members (站北社区 of 戚墅堰街道 and
+ * 蓝山湖社区 of 丁堰街道, where the demo grid workers are); the rest of the district has buildings and
+ * household counts only.
+ */
+export const DEMO_RESIDENT_COMMUNITIES = ['320412001001', '320412002002'];
+/** The grid worker whose visits this month the demo shows. */
+const DEMO_RESIDENT_VISITOR = 'zb_worker';
+
 export interface DemoSeedCounts {
+  residents: ResidentSeedCounts;
   areas: number;
   users: number;
   grids: number;
@@ -77,8 +89,8 @@ export interface DemoSeedCounts {
  * start killed between the two keeps the district without editions (isSeeded counts accounts only):
  * 导入版本 on the 区划代码库 page loads the same files.
  */
-export async function seedDemo(ctx: RequestContext, { editions = true }: { editions?: boolean } = {}): Promise<DemoSeedCounts> {
-  const district = await seedDemoDistrict(ctx);
+export async function seedDemo(ctx: RequestContext, { editions = true, residents = true }: { editions?: boolean; residents?: boolean } = {}): Promise<DemoSeedCounts> {
+  const district = await seedDemoDistrict(ctx, residents);
   return { ...district, editions: editions ? await seedDemoEditions(ctx) : [] };
 }
 
@@ -121,7 +133,7 @@ async function demoAdminContext(ctx: RequestContext): Promise<RequestContext> {
  * the district, its townships and communities, 295 grids and their buildings (synthetic shapes around
  * the real location, drawn by buildDemoGeography), then the accounts and their roles, then one audit row.
  */
-async function seedDemoDistrict(ctx: RequestContext): Promise<Omit<DemoSeedCounts, 'editions'>> {
+async function seedDemoDistrict(ctx: RequestContext, withResidents: boolean): Promise<Omit<DemoSeedCounts, 'editions'>> {
   const divisions = jingkaiDivisions();
   const hashes = new Map<string, string>();
   for (const a of DEMO_ACCOUNTS) if (!hashes.has(a.password)) hashes.set(a.password, await hashPassword(a.password));
@@ -154,7 +166,11 @@ async function seedDemoDistrict(ctx: RequestContext): Promise<Omit<DemoSeedCount
       }),
     );
     const geography = { grids: geo.grids.length, buildings: buildings.length };
-    await unit.audit({ action: 'create', entity: 'demo_seed', after: { areas: divisions.length, ...geography, users: DEMO_ACCOUNTS.map((a) => a.username) } });
-    return { areas: divisions.length, users: DEMO_ACCOUNTS.length, ...geography };
+    const visitor = await findAccount(unit, DEMO_RESIDENT_VISITOR);
+    const residents = !withResidents
+      ? { houses: 0, households: 0, persons: 0, rentals: 0, tags: 0, visits: 0 }
+      : await seedDemoResidents(unit, { communityCodes: DEMO_RESIDENT_COMMUNITIES, cipher: ctx.cipher, today: beijingDate(ctx.clock()), seed: DEMO_SEED, visitorId: visitor?.id ?? null });
+    await unit.audit({ action: 'create', entity: 'demo_seed', after: { areas: divisions.length, ...geography, residents, users: DEMO_ACCOUNTS.map((a) => a.username) } });
+    return { areas: divisions.length, users: DEMO_ACCOUNTS.length, ...geography, residents };
   });
 }

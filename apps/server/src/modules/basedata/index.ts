@@ -7,3 +7,4 @@ import { defineModule } from '../../platform/module.ts';
 import { registerBasedataRoutes } from './basedata.routes.ts';
 
 export const basedataModule = defineModule('basedata', (app) => registerBasedataRoutes(app));
+export { seedDemoResidents, type ResidentSeedCounts } from './seed/demo-residents.ts';

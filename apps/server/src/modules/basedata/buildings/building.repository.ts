@@ -45,9 +45,8 @@ export function buildingRepository(db: Db, scope: Scope) {
         .execute();
     },
 
-    /** Houses of a building and its units, with households, residents, rental and attention counts. */
-    cells(buildingId: number, groupIds: readonly number[]) {
-      const groups = groupIds.length ? [...groupIds] : [0];
+    /** Houses of a building and its units, with their active rental. */
+    houses(buildingId: number) {
       return scopedFrom(db, scope, 'houses as ho')
         .innerJoin('areas as a', 'a.id', 'ho.area_id')
         .leftJoin('rentals as r', (j) => j.onRef('r.house_id', '=', 'ho.id').on('r.status', '=', 'active'))
@@ -64,29 +63,45 @@ export function buildingRepository(db: Db, scope: Scope) {
           'r.hazard_level as hazardLevel',
           'r.occupants',
           'r.occupant_limit as occupantLimit',
-          () => scopedFrom(db, scope, 'households as h').select(sql<number>`count(*)::int`.as('n')).where('h.house_id', '=', sql.ref<number>('ho.id')).as('households'),
-          () =>
-            scopedFrom(db, scope, 'persons as p')
-              .innerJoin('households as h2', 'h2.id', 'p.household_id')
-              .select(sql<number>`count(*)::int`.as('n'))
-              .where('h2.house_id', '=', sql.ref<number>('ho.id'))
-              .where('p.merged_into', 'is', null)
-              .where('p.deceased', '=', false)
-              .as('residents'),
-          () =>
-            scopedFrom(db, scope, 'person_tags as t')
-              .innerJoin('persons as p3', 'p3.id', 't.person_id')
-              .innerJoin('households as h3', 'h3.id', 'p3.household_id')
-              .select(sql<number>`count(DISTINCT t.person_id)::int`.as('n'))
-              .where('h3.house_id', '=', sql.ref<number>('ho.id'))
-              .where('t.ended_at', 'is', null)
-              .where('t.group_id', 'in', groups)
-              .as('attention'),
         ])
         .where((eb) => eb.or([eb('a.id', '=', buildingId), eb('a.parent_id', '=', buildingId)]))
         .orderBy('ho.floor', 'desc')
         .orderBy('ho.room')
         .execute();
+    },
+
+    /** Per house: households, residents and residents in the given groups (one grouped query each). */
+    async occupancy(houseIds: readonly number[], groupIds: readonly number[]) {
+      const out = new Map<number, { households: number; residents: number; attention: number }>();
+      if (houseIds.length === 0) return out;
+      const ids = [...houseIds];
+      const [households, residents, attention] = await Promise.all([
+        scopedFrom(db, scope, 'households as h').select(['h.house_id as houseId', sql<number>`count(*)::int`.as('n')]).where('h.house_id', 'in', ids).groupBy('h.house_id').execute(),
+        scopedFrom(db, scope, 'persons as p')
+          .innerJoin('households as h', 'h.id', 'p.household_id')
+          .select(['h.house_id as houseId', sql<number>`count(*)::int`.as('n')])
+          .where('h.house_id', 'in', ids)
+          .where('p.merged_into', 'is', null)
+          .where('p.deceased', '=', false)
+          .groupBy('h.house_id')
+          .execute(),
+        groupIds.length === 0
+          ? Promise.resolve([])
+          : scopedFrom(db, scope, 'person_tags as t')
+              .innerJoin('persons as p', 'p.id', 't.person_id')
+              .innerJoin('households as h', 'h.id', 'p.household_id')
+              .select(['h.house_id as houseId', sql<number>`count(DISTINCT t.person_id)::int`.as('n')])
+              .where('h.house_id', 'in', ids)
+              .where('t.ended_at', 'is', null)
+              .where('t.group_id', 'in', [...groupIds])
+              .groupBy('h.house_id')
+              .execute(),
+      ]);
+      for (const id of ids) out.set(id, { households: 0, residents: 0, attention: 0 });
+      for (const r of households) if (r.houseId !== null) out.get(r.houseId)!.households = r.n;
+      for (const r of residents) if (r.houseId !== null) out.get(r.houseId)!.residents = r.n;
+      for (const r of attention) if (r.houseId !== null) out.get(r.houseId)!.attention = r.n;
+      return out;
     },
 
     house(id: number, forUpdate = false) {

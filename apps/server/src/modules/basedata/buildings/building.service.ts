@@ -23,7 +23,9 @@ async function loadBoard(unit: Unit, id: number): Promise<Board> {
   const b = await buildings.building(id);
   if (!b || b.level !== 'building') throw notFound('楼栋');
   const groups = await visibleGroups(unit, unit.actor);
-  const [units, cells, places] = await Promise.all([buildings.units(id), buildings.cells(id, groups.map((g) => g.id)), loadPlaces(unit, [id])]);
+  const [units, houses, places] = await Promise.all([buildings.units(id), buildings.houses(id), loadPlaces(unit, [id])]);
+  const counts = await buildings.occupancy(houses.map((h) => h.id), groups.map((g) => g.id));
+  const cells = houses.map((h) => ({ ...h, ...counts.get(h.id)! }));
   const byFloor = new Map<number | null, Board['floors'][number]['houses']>();
   for (const c of cells) {
     const list = byFloor.get(c.floor) ?? [];

@@ -333,7 +333,11 @@ export async function updatePerson(ctx: RequestContext, id: number, input: Updat
         areaId = household.areaId;
       }
     }
-    if (input.areaId !== undefined && input.householdId === undefined) areaId = (await placeArea(unit, input.areaId)).id;
+    if (input.areaId !== undefined) {
+      // A person in a household lives where the household does; one without may be placed anywhere in scope.
+      if (householdId !== null) throw validationFailed({ areaId: ['户内成员随户居住：请先移出该户或改选户'] });
+      areaId = (await placeArea(unit, input.areaId)).id;
+    }
     const sealed = sealedColumns(ctx, input as Partial<CreatePerson>, { idType: before.id_type, birthDate: before.birth_date, sex: before.sex });
     const patch: PersonPatch = { ...plainColumns(input as Partial<CreatePerson>), ...sealed, area_id: areaId, household_id: householdId, updated_at: ctx.clock() };
     await persons.update(id, patch);
