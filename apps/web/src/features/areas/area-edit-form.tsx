@@ -155,7 +155,9 @@ export function AreaEditForm({ area, open, onClose }: { area: AreaDetail; open: 
         ) : null}
         {setsRange(area) ? (
           <>
-            <Typography.Text strong>{area.level === 'grid' ? t('areas.edit.rangeOwn') : t('areas.edit.rangeBelow')}</Typography.Text>
+            <div>
+              <Typography.Text strong>{area.level === 'grid' ? t('areas.edit.rangeOwn') : t('areas.edit.rangeBelow')}</Typography.Text>
+            </div>
             <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }}>
               {t('areas.edit.rangeInForce', { min: area.householdRange.min, max: area.householdRange.max })}
             </Typography.Paragraph>
