@@ -36,6 +36,18 @@ export const PERMISSIONS = [
   'audit.read',
   'security.manage',
   'dashboard.read',
+  /** Base data (实有人口/房屋/单位/部件): read records in scope, protected fields masked. */
+  'basedata.read',
+  /** Enter and edit records, record household visits. */
+  'basedata.manage',
+  /** Verify records, confirm what visits found, review duplicates and merge them. */
+  'basedata.verify',
+  /** Show a full ID number or phone (with a reason, audited). */
+  'basedata.reveal',
+  /** Import records from CSV/XLSX files. */
+  'basedata.import',
+  /** Export records to CSV/XLSX (watermarked, audited). */
+  'basedata.export',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -47,10 +59,10 @@ export const ROLE_PERMISSIONS = {
   security_admin: ['area.read', 'security.manage'],
   // The auditor reads the audit trail and nothing else: no area, map, division or account data.
   audit_admin: ['audit.read'],
-  area_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read'],
-  grid_leader: ['area.read', 'area.report', 'user.read', 'dashboard.read'],
-  grid_worker: ['area.read', 'area.report', 'dashboard.read'],
-  dept_staff: ['area.read', 'area.report', 'dashboard.read'],
+  area_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read', 'basedata.read', 'basedata.manage', 'basedata.verify', 'basedata.reveal', 'basedata.import', 'basedata.export'],
+  grid_leader: ['area.read', 'area.report', 'user.read', 'dashboard.read', 'basedata.read', 'basedata.manage', 'basedata.verify', 'basedata.reveal'],
+  grid_worker: ['area.read', 'area.report', 'dashboard.read', 'basedata.read', 'basedata.manage'],
+  dept_staff: ['area.read', 'area.report', 'dashboard.read', 'basedata.read', 'basedata.reveal'],
   // A party member and a volunteer see their own community and grid (names, not household figures).
   party_member: ['area.read'],
   volunteer: ['area.read'],
