@@ -93,6 +93,22 @@ describe.skipIf(!inE2eRun)('login journey (embedded engine, built console, Chrom
     expect(await theirs.json()).toEqual([]);
   });
 
+  it('the login page leaves the browser console clean: the session probe is a 200, not a 401', async () => {
+    const { page } = await journey.open();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    const probe = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/session');
+    await page.goto('/');
+    await page.waitForURL(/\/login(\?|$)/);
+    expect((await probe).status()).toBe(200);
+    await shown(page.getByText('账号登录'));
+    await page.reload();
+    await shown(page.getByText('账号登录'));
+    expect(errors, 'console errors on the login page').toEqual([]);
+  });
+
   it('a wrong password shows an error and stays on the login page', async () => {
     const { page } = await journey.open();
 

@@ -75,6 +75,9 @@ export function ConsoleLayout() {
   const mobile = screens.md === false;
   const [drawerOpen, setDrawerOpen] = useState(false);
 
+  // The area picker steers the grid work (dashboard figures, tree, map); a member or an admin of
+  // other duties has nothing it would change.
+  const picksAreas = me.permissions.includes('area.report');
   const selectedKey = menuKeyForPath(location.pathname);
   const items = menuFor(me.permissions).map((entry) => ({
     key: entry.key,
@@ -106,11 +109,11 @@ export function ConsoleLayout() {
         <Brand withSlogan={!mobile} />
         <DemoTag short={mobile} />
         <div className="rg-header-spacer" />
-        {mobile ? null : <HeaderAreaPicker />}
+        {mobile || !picksAreas ? null : <HeaderAreaPicker />}
         <LanguageSwitch compact={mobile} className="rg-header-button" />
         <UserMenu compact={mobile} />
       </Layout.Header>
-      {mobile ? (
+      {mobile && picksAreas ? (
         <div className="rg-subbar">
           <HeaderAreaPicker block />
         </div>
