@@ -112,7 +112,7 @@ function EntryCard({ entry }: { entry: AuditEntry }) {
   const [open, setOpen] = useState(false);
   return (
     <Card size="small" className="rg-audit-item" data-testid="audit-card" style={{ marginBottom: 8 }}>
-      <Space direction="vertical" size={4} style={{ width: '100%' }}>
+      <Space orientation="vertical" size={4} style={{ width: '100%' }}>
         <Space size={8} wrap style={{ justifyContent: 'space-between', width: '100%' }}>
           <ActionTag action={entry.action} />
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>

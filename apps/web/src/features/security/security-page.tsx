@@ -163,7 +163,7 @@ function SessionsCard({ mobile, onFailures }: { mobile: boolean; onFailures: (a:
       title: t('security.sessions.from'),
       key: 'from',
       render: (_, s) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <span className="rg-mono">{s.ip ?? '—'}</span>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             <AgentText ua={s.userAgent} />
@@ -212,7 +212,7 @@ function SessionsCard({ mobile, onFailures }: { mobile: boolean; onFailures: (a:
           pagination={pagination}
           renderItem={(s) => (
             <List.Item className="rg-session-item">
-              <Space direction="vertical" size={2} style={{ width: '100%' }}>
+              <Space orientation="vertical" size={2} style={{ width: '100%' }}>
                 {who(s)}
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   <span className="rg-mono">{s.ip ?? '—'}</span> · <AgentText ua={s.userAgent} />
@@ -275,7 +275,7 @@ function FailuresDrawer({ account, onClose, mobile }: { account: Account | null;
         dataSource={trail.data?.items ?? []}
         renderItem={(f) => (
           <List.Item>
-            <Space direction="vertical" size={0}>
+            <Space orientation="vertical" size={0}>
               <span>{formatDateTime(f.at, language, true)}</span>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {t('security.failures.ip')} <span className="rg-mono">{f.ip ?? '—'}</span>
@@ -300,7 +300,7 @@ export function SecurityPage() {
         <Typography.Title level={3}>{t('security.title')}</Typography.Title>
       </div>
       <Typography.Paragraph type="secondary">{t('security.intro')}</Typography.Paragraph>
-      <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <Space orientation="vertical" size={16} style={{ width: '100%' }}>
         <ProbingCard onFailures={setFailuresOf} />
         <LockedCard onFailures={setFailuresOf} />
         <SessionsCard mobile={mobile} onFailures={setFailuresOf} />
