@@ -1,4 +1,4 @@
-import { AimOutlined, EditOutlined, GlobalOutlined, ImportOutlined, PlusOutlined } from '@ant-design/icons';
+import { AimOutlined, AppstoreOutlined, EditOutlined, GlobalOutlined, ImportOutlined, PlusOutlined } from '@ant-design/icons';
 import type { AreaDetail, AreaView } from '@redgrid/contracts';
 import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, Input, List, Row, Skeleton, Space, Table, Tag, Tree, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -98,6 +98,11 @@ function AreaDetails({ area, onOpen }: { area: AreaDetail; onOpen: (id: number) 
         {area.hasBoundary ? (
           <Link to={`/map?id=${area.id}`}>
             <Button icon={<GlobalOutlined />}>{t('areas.showOnMap')}</Button>
+          </Link>
+        ) : null}
+        {area.level === 'building' && me.permissions.includes('basedata.read') ? (
+          <Link to={`/buildings/${area.id}`}>
+            <Button icon={<AppstoreOutlined />}>{t('basedata.board.openBoard')}</Button>
           </Link>
         ) : null}
       </Space>

@@ -49,8 +49,9 @@ export const basedataKeys = {
 
 const PAGE = 50;
 
-export function useOverview(areaId: number | undefined, enabled = true) {
-  return useQuery({ queryKey: basedataKeys.overview(areaId), queryFn: () => api.get(`${BASE}/overview`, basedataOverviewSchema, { query: { areaId } }), enabled });
+/** Counts for one area (the server needs one: the dashboard passes its focus, else the user's first area). */
+export function useOverview(areaId: number | undefined) {
+  return useQuery({ queryKey: basedataKeys.overview(areaId), queryFn: () => api.get(`${BASE}/overview`, basedataOverviewSchema, { query: { areaId } }), enabled: areaId !== undefined });
 }
 
 /** Persons page by page (keyset): `fetchNextPage` passes the last page's `next` as `after`. */

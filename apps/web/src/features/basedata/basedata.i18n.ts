@@ -37,7 +37,7 @@ export const basedataZhCN = {
     matchedHow: { all: '全部', name: '姓名', pinyin: '拼音', initials: '首字母', id_number: '身份证号', phone: '手机号' },
     empty: '没有符合条件的人员',
     create: '登记人员',
-    importNote: '批量导入、导出在“数据交换”中（组件就绪后挂在此页）',
+    import: '批量导入',
   },
   person: {
     name: '姓名',
@@ -320,7 +320,7 @@ export const basedataEnUS: typeof basedataZhCN = {
     matchedHow: { all: 'all', name: 'name', pinyin: 'pinyin', initials: 'initials', id_number: 'ID number', phone: 'phone' },
     empty: 'No matching residents',
     create: 'Add resident',
-    importNote: 'Bulk import and export live under data exchange (mounted here once ready)',
+    import: 'Import',
   },
   person: {
     name: 'Name',

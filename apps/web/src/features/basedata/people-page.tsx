@@ -1,6 +1,6 @@
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { POPULATION_TYPES, RESIDENCE_STATUSES, type PersonSummary } from '@redgrid/contracts';
-import { Alert, Button, Card, Empty, Grid, Input, Select, Space, Spin, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Drawer, Empty, Grid, Input, Select, Space, Spin, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -8,6 +8,8 @@ import { useDescribeError } from '../../shared/api/use-describe-error';
 import { AreaTreeSelect } from '../areas/area-tree-select';
 import { useSelectedArea } from '../areas/selected-area';
 import { useMe } from '../auth/auth.api';
+import { ExportButton } from '../exchange/export-button';
+import { ImportWizard } from '../exchange/import-wizard';
 import { useGroups, usePersonSearch, type PersonFilter } from './basedata.api';
 import { Muted, placeText, ProvenanceTag } from './basedata-ui';
 import { PersonCreateDrawer } from './person-form';
@@ -47,6 +49,7 @@ export function PeoplePage() {
   const q = params.get('q') ?? '';
   const [searchText, setSearchText] = useState(q);
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
   const areaId = positiveId(params.get('areaId')) ?? header.areaId;
   const filter: PersonFilter = {
     q: q || undefined,
@@ -56,6 +59,8 @@ export function PeoplePage() {
     group: params.get('group') ?? undefined,
   };
   const search = usePersonSearch(filter);
+  // Imported rows land in the chosen area, else the user's first one.
+  const importArea = areaId ?? me.roles[0]?.areaId;
   const groups = useGroups(areaId);
   const persons = search.data?.pages.flatMap((page) => page.items) ?? [];
   const matchedBy = search.data?.pages[0]?.matchedBy;
@@ -99,6 +104,12 @@ export function PeoplePage() {
         <Typography.Title level={3}>{t('basedata.people.title')}</Typography.Title>
         <Space>
           <Button icon={<ReloadOutlined />} onClick={() => void search.refetch()} aria-label={t('common.refresh')} />
+          {me.permissions.includes('basedata.export') ? <ExportButton path="/api/basedata/persons/export" query={{ ...filter }} /> : null}
+          {me.permissions.includes('basedata.import') && importArea !== undefined ? (
+            <Button icon={<CloudUploadOutlined />} onClick={() => setImporting(true)}>
+              {t('basedata.people.import')}
+            </Button>
+          ) : null}
           {me.permissions.includes('basedata.manage') ? (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
               {t('basedata.people.create')}
@@ -224,6 +235,9 @@ export function PeoplePage() {
         </div>
       ) : null}
 
+      <Drawer open={importing} onClose={() => setImporting(false)} title={t('basedata.people.import')} size={mobile ? '100%' : 760} destroyOnHidden>
+        {importArea !== undefined ? <ImportWizard kind="persons" areaId={importArea} onApplied={() => void search.refetch()} /> : null}
+      </Drawer>
       <PersonCreateDrawer open={creating} onClose={() => setCreating(false)} defaultAreaId={areaId} mobile={mobile} />
     </div>
   );

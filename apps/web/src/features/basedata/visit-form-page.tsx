@@ -1,6 +1,6 @@
 import { AimOutlined, ArrowLeftOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { VISIT_KINDS, dateOnlySchema } from '@redgrid/contracts';
-import { Alert, App, Button, Card, Form, Input, Result, Segmented, Select, Skeleton, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Radio, Result, Select, Skeleton, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -159,7 +159,8 @@ function VisitForm({ householdId }: { householdId: number }) {
           <Input type="date" />
         </Form.Item>
         <Form.Item name="kind" label={t('basedata.visit.kind')}>
-          <Segmented block={false} options={VISIT_KINDS.map((k) => ({ value: k, label: t(`basedata.visitKind.${k}`) }))} style={{ flexWrap: 'wrap', display: 'flex', height: 'auto' }} />
+          {/* Buttons that wrap: five kinds do not fit one line of a 375 px phone. */}
+          <Radio.Group optionType="button" buttonStyle="solid" options={VISIT_KINDS.map((k) => ({ value: k, label: t(`basedata.visitKind.${k}`) }))} style={{ display: 'flex', flexWrap: 'wrap', rowGap: 8 }} />
         </Form.Item>
         <Form.Item name="findings" label={t('basedata.visit.findings')}>
           <Input.TextArea rows={4} maxLength={2000} showCount placeholder={t('basedata.visit.findingsPlaceholder')} />
