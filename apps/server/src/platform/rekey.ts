@@ -10,7 +10,8 @@ import { asSystem } from './unit-of-work.ts';
  * blind index under the current index key. Each batch is one transaction that also stores the
  * target's cursor in `maintenance_jobs`, so a crash loses at most the batch in flight and the next
  * run continues after the last committed one; a run after a finished one walks again and rewrites
- * nothing. Rows are locked while their batch is rewritten, so the live app may keep writing.
+ * nothing. A row is rewritten only if it still holds what the batch read (compare-and-set), so the
+ * live app may keep writing meanwhile: what it writes is under the current keys already.
  */
 
 /** An encrypted column ("sm4:…" values or null) and the blind-index column computed from the same value. */
@@ -119,32 +120,52 @@ const targetRepository = (target: RekeyTarget) => (db: Db, scope: Scope) => {
       const after = cursor === null ? sql`true` : sql`${idRef} > ${cursor}`;
       const { rows } = await sql<Record<string, string | null>>`SELECT ${idRef}::text AS id, ${sql.join(columns)}
         FROM ${table} AS t WHERE ${scopeOf(scope, target.table)} AND ${after}
-        ORDER BY ${idRef} LIMIT ${size} FOR UPDATE OF t`.execute(db);
+        ORDER BY ${idRef} LIMIT ${size}`.execute(db);
       return rows;
     },
-    async rewrite(idType: string, rows: { id: string; values: (string | null)[]; indexes: (string | null)[] }[]) {
-      if (rows.length === 0) return;
+    /**
+     * Writes the new values where each row still holds what was read (compare-and-set): a value the
+     * app changed meanwhile was written under the current keys already and is left alone.
+     */
+    async rewrite(idType: string, rows: Resealed[]): Promise<number> {
+      if (rows.length === 0) return 0;
       const sets = target.fields.flatMap((f, i) => [
         sql`${sql.ref(f.encrypted)} = ${sql.ref(`v.e${i}`)}`,
         ...(f.blindIndex ? [sql`${sql.ref(f.blindIndex)} = ${sql.ref(`v.b${i}`)}`] : []),
       ]);
-      const arrays = target.fields.flatMap((_, i) => [sql`${rows.map((r) => r.values[i] ?? null)}::text[]`, sql`${rows.map((r) => r.indexes[i] ?? null)}::text[]`]);
-      const names = target.fields.flatMap((_, i) => [sql.ref(`e${i}`), sql.ref(`b${i}`)]);
-      await sql`UPDATE ${table} AS t SET ${sql.join(sets)}
+      const arrays = target.fields.flatMap((_, i) => [
+        sql`${rows.map((r) => r.values[i] ?? null)}::text[]`,
+        sql`${rows.map((r) => r.indexes[i] ?? null)}::text[]`,
+        sql`${rows.map((r) => r.read[i] ?? null)}::text[]`,
+      ]);
+      const names = target.fields.flatMap((_, i) => [sql.ref(`e${i}`), sql.ref(`b${i}`), sql.ref(`o${i}`)]);
+      const unchanged = target.fields.map((f, i) => sql`${sql.ref(`t.${f.encrypted}`)} IS NOT DISTINCT FROM ${sql.ref(`v.o${i}`)}`);
+      const result = await sql`UPDATE ${table} AS t SET ${sql.join(sets)}
         FROM unnest(${rows.map((r) => r.id)}::${sql.raw(idType)}[], ${sql.join(arrays)}) AS v(id, ${sql.join(names)})
-        WHERE ${idRef} = v.id AND ${scopeOf(scope, target.table)}`.execute(db);
+        WHERE ${idRef} = v.id AND ${sql.join(unchanged, sql` AND `)} AND ${scopeOf(scope, target.table)}`.execute(db);
+      return Number(result.numAffectedRows ?? 0);
     },
   };
 };
 
+interface Resealed {
+  id: string;
+  /** Per field: the value to write, its blind index, and the value read (the compare-and-set guard). */
+  values: (string | null)[];
+  indexes: (string | null)[];
+  read: (string | null)[];
+}
+
 /** One row's values under the current keys; null when nothing changes. Errors name the row, never a value. */
-function resealed(cipher: FieldCipher, target: RekeyTarget, row: Record<string, string | null>) {
+function resealed(cipher: FieldCipher, target: RekeyTarget, row: Record<string, string | null>): Resealed | null {
+  const read: (string | null)[] = [];
   const values: (string | null)[] = [];
   const indexes: (string | null)[] = [];
   let changed = false;
   target.fields.forEach((f, i) => {
     const stored = row[`e${i}`] ?? null;
     const index = row[`b${i}`] ?? null;
+    read.push(stored);
     if (stored === null) {
       values.push(null);
       indexes.push(index);
@@ -162,7 +183,7 @@ function resealed(cipher: FieldCipher, target: RekeyTarget, row: Record<string, 
     values.push(value);
     indexes.push(nextIndex);
   });
-  return changed ? { id: row.id ?? '', values, indexes } : null;
+  return changed ? { id: row.id ?? '', values, indexes, read } : null;
 }
 
 /**
@@ -215,11 +236,11 @@ export async function rekey(ctx: RequestContext, targets: readonly RekeyTarget[]
         idTypes.set(target.table, idType);
         const rows = await repo.batchAfter(current.cursor, batchSize);
         const changed = rows.map((r) => resealed(cipher, target, r)).filter((r) => r !== null);
-        await repo.rewrite(idType, changed);
+        const rewritten = await repo.rewrite(idType, changed);
         const updated: RekeyTargetState = {
           cursor: rows.at(-1)?.id ?? current.cursor,
           scanned: current.scanned + rows.length,
-          rewritten: current.rewritten + changed.length,
+          rewritten: current.rewritten + rewritten,
           done: rows.length < batchSize,
         };
         const nextAll = { ...all, [target.table]: updated };
