@@ -1,4 +1,5 @@
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { testConfig } from '../config.ts';
@@ -139,6 +140,36 @@ describe('rekey: rotating the data key and the blind-index key', () => {
     const audit = await database.db.selectFrom('audit_log').select(['action', 'after']).where('entity', '=', 'maintenance_job').orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['rekey_start', 'rekey_finish', 'rekey_start', 'rekey_finish']);
     expect(JSON.stringify(audit)).not.toMatch(/139\d{8}/);
+  });
+
+  it('handles several fields, a field without index, nulls, a text id and a table no area owns', async () => {
+    const { database, app } = ctx.t;
+    await sql`CREATE TABLE rekey_probe (code text PRIMARY KEY, id_enc text, id_bidx text, note_enc text)`.execute(database.db);
+    const a = new FieldCipher(KEY_A);
+    const rows = Array.from({ length: 7 }, (_, i) => ({
+      code: `c-${String.fromCharCode(97 + i)}`,
+      id: `32041219900101${String(1000 + i)}`,
+      note: i % 3 === 0 ? null : `备注${i}`,
+    }));
+    for (const r of rows) {
+      await sql`INSERT INTO rekey_probe VALUES (${r.code}, ${a.encrypt(r.id)}, ${a.blindIndex(r.id)}, ${r.note === null ? null : a.encrypt(r.note)})`.execute(database.db);
+    }
+    const target: RekeyTarget = { table: 'rekey_probe', id: 'code', fields: [{ encrypted: 'id_enc', blindIndex: 'id_bidx' }, { encrypted: 'note_enc' }] };
+    const system = systemContext(depsUnder(rotating), app.log);
+    const stop = new AbortController();
+    const first = await rekey(system, [target], { job: 'probe', batchSize: 2, signal: stop.signal, onBatch: () => stop.abort() });
+    expect(first).toMatchObject({ finished: false, targets: { rekey_probe: { cursor: 'c-b', scanned: 2, rewritten: 2 } } });
+    const done = await rekey(system, [target], { job: 'probe', batchSize: 2 });
+    expect(done).toMatchObject({ finished: true, resumed: true, targets: { rekey_probe: { scanned: 7, rewritten: 7, done: true } } });
+
+    const onlyB = new FieldCipher(rotated);
+    const { rows: stored } = await sql<{ code: string; id_enc: string; id_bidx: string; note_enc: string | null }>`SELECT * FROM rekey_probe ORDER BY code`.execute(database.db);
+    for (const [i, r] of stored.entries()) {
+      expect(onlyB.decrypt(r.id_enc)).toBe(rows[i]!.id);
+      expect(r.id_bidx).toBe(onlyB.blindIndex(rows[i]!.id));
+      expect(r.note_enc === null ? null : onlyB.decrypt(r.note_enc)).toBe(rows[i]!.note);
+    }
+    expect((await rekey(system, [target], { job: 'probe' })).targets.rekey_probe).toMatchObject({ scanned: 7, rewritten: 0 });
   });
 
   it('is refused on a context that came from a request', async () => {
