@@ -8,6 +8,7 @@ import { useDescribeError } from '../../shared/api/use-describe-error';
 import { areaLevelLabel, countByLevel } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
 import { useArea } from '../areas/areas.api';
+import { PopulationCard } from '../basedata/population-card';
 import { useUsers } from '../users/users.api';
 import { useBalanceSummary } from './dashboard.api';
 
@@ -215,6 +216,7 @@ export const DASHBOARD_CARDS: readonly DashboardCard[] = [
   { key: 'households', permission: 'area.report', appliesTo: ({ focusId }) => focusId !== undefined, Component: HouseholdsCard },
   { key: 'grids', permission: 'area.report', appliesTo: ({ focus }) => focus?.level === 'community' || focus?.level === 'grid', Component: GridsCard },
   { key: 'subareas', permission: 'area.report', appliesTo: ({ focus }) => focus?.level !== 'community' && focus?.level !== 'grid', Component: SubareasCard },
+  { key: 'population', permission: 'basedata.read', Component: PopulationCard },
   { key: 'users', permission: 'user.read', Component: UsersCard },
 ];
 
