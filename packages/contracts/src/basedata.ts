@@ -174,16 +174,14 @@ export const createPersonSchema = z
     householdId: idSchema.optional(),
   })
   .strict()
-  .refine((v) => v.areaId !== undefined || v.householdId !== undefined, { message: '请选择所在网格或户', path: ['areaId'] })
-  .meta({ id: 'CreatePerson' });
+  .refine((v) => v.areaId !== undefined || v.householdId !== undefined, { message: '请选择所在网格或户', path: ['areaId'] });
 export type CreatePerson = z.infer<typeof createPersonSchema>;
 
 export const updatePersonSchema = z
   .object({ ...personFields, areaId: idSchema, householdId: idSchema.nullable() })
   .partial()
   .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的字段' })
-  .meta({ id: 'UpdatePerson' });
+  .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的字段' });
 export type UpdatePerson = z.infer<typeof updatePersonSchema>;
 
 export const REVEAL_FIELDS = ['idNumber', 'phone'] as const;
@@ -192,8 +190,7 @@ export const revealRequestSchema = z
     field: z.enum(REVEAL_FIELDS),
     reason: z.string().trim().min(4, '请写明查看原因（至少 4 个字）').max(200),
   })
-  .strict()
-  .meta({ id: 'RevealRequest' });
+  .strict();
 export const revealedValueSchema = z.object({ field: z.enum(REVEAL_FIELDS), value: z.string().nullable() }).meta({ id: 'RevealedValue' });
 
 export const historyEntrySchema = z
@@ -259,8 +256,7 @@ export const createHouseholdSchema = z
     homePhone: optionalText(30),
   })
   .strict()
-  .refine((v) => v.houseId !== undefined || v.areaId !== undefined, { message: '请选择房屋或所在网格', path: ['houseId'] })
-  .meta({ id: 'CreateHousehold' });
+  .refine((v) => v.houseId !== undefined || v.areaId !== undefined, { message: '请选择房屋或所在网格', path: ['houseId'] });
 export type CreateHousehold = z.infer<typeof createHouseholdSchema>;
 
 // ---- buildings and houses ----
@@ -279,8 +275,7 @@ export const buildingProfileSchema = z
     hazard: z.boolean().optional(),
     hazardNote: optionalText(500),
   })
-  .strict()
-  .meta({ id: 'BuildingProfileInput' });
+  .strict();
 export type BuildingProfileInput = z.infer<typeof buildingProfileSchema>;
 
 export const houseCellSchema = z.object({
@@ -347,8 +342,7 @@ const houseFields = {
 };
 export const createHouseSchema = z
   .object({ areaId: idSchema, address: optionalText(200), ...houseFields })
-  .strict()
-  .meta({ id: 'CreateHouse' });
+  .strict();
 export type CreateHouse = z.infer<typeof createHouseSchema>;
 
 export const houseViewSchema = z
@@ -395,8 +389,7 @@ export const rentalInputSchema = z
     hazardLevel: z.enum(HAZARD_LEVELS).default('safe'),
   })
   .strict()
-  .refine((v) => !v.leaseFrom || !v.leaseTo || v.leaseTo >= v.leaseFrom, { message: '租期结束不能早于开始', path: ['leaseTo'] })
-  .meta({ id: 'RentalInput' });
+  .refine((v) => !v.leaseFrom || !v.leaseTo || v.leaseTo >= v.leaseFrom, { message: '租期结束不能早于开始', path: ['leaseTo'] });
 export type RentalInput = z.infer<typeof rentalInputSchema>;
 
 export const rentalViewSchema = z
@@ -428,8 +421,7 @@ export type RentalView = z.infer<typeof rentalViewSchema>;
 
 export const inspectionInputSchema = z
   .object({ inspectedOn: dateOnlySchema, hazardLevel: z.enum(HAZARD_LEVELS), findings: optionalText(1000) })
-  .strict()
-  .meta({ id: 'InspectionInput' });
+  .strict();
 
 // ---- visits ----
 export const visitInputSchema = z
@@ -456,8 +448,7 @@ export const visitInputSchema = z
     /** A phone's retry of the same submission carries the same key and changes nothing. */
     clientKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
   })
-  .strict()
-  .meta({ id: 'VisitInput' });
+  .strict();
 export type VisitInput = z.infer<typeof visitInputSchema>;
 
 export const visitViewSchema = z
@@ -532,15 +523,13 @@ export const tagInputSchema = z
     guardianPhone: optionalText(30),
   })
   .strict()
-  .refine((v) => !v.validUntil || v.validUntil >= v.since, { message: '截止日期不能早于开始日期', path: ['validUntil'] })
-  .meta({ id: 'TagInput' });
+  .refine((v) => !v.validUntil || v.validUntil >= v.since, { message: '截止日期不能早于开始日期', path: ['validUntil'] });
 export type TagInput = z.infer<typeof tagInputSchema>;
 
 export const mergePersonsSchema = z
   .object({ keepId: idSchema, mergeId: idSchema, note: z.string().trim().min(2, '请写明合并依据').max(500) })
   .strict()
-  .refine((v) => v.keepId !== v.mergeId, { message: '不能与自己合并', path: ['mergeId'] })
-  .meta({ id: 'MergePersons' });
+  .refine((v) => v.keepId !== v.mergeId, { message: '不能与自己合并', path: ['mergeId'] });
 
 export const verifyRecordSchema = z.object({ note: optionalText(200) }).strict();
 

@@ -70,6 +70,7 @@ function probes(): Record<string, Entry> {
     'GET /api/audit/actors': { exempt: 'who acted in the trail: the audit admin reads the whole trail (三权分立); no other role has audit.read' },
     'GET /api/audit/checkpoint': { exempt: 'the head of the chain: no record of any area' },
     'GET /api/security/settings': { exempt: 'settings in force: no record of any area' },
+    'PUT /api/security/policy': { exempt: 'the system-wide password and lockout policy: no record of any area (security.manage only)' },
     'POST /api/divisions/editions': { exempt: 'national reference data, owned by no area (division.manage only)' },
     'GET /api/divisions/editions': { exempt: 'national reference data, owned by no area' },
     'DELETE /api/divisions/editions/{id}': { exempt: 'national reference data, owned by no area (division.manage only)' },
@@ -156,6 +157,10 @@ function probes(): Record<string, Entry> {
     'POST /api/basedata/persons': [
       { body: { name: '越界居民', areaId: b }, expect: 'refused' },
       { body: { name: '越界居民', householdId: r.household }, expect: 'refused' },
+    ],
+    'GET /api/basedata/persons/export': [
+      { query: `areaId=${c}&format=csv`, expect: 'hidden' },
+      { query: `format=csv&q=${encodeURIComponent('外省探针')}`, expect: 'filtered' },
     ],
     'POST /api/basedata/persons/merge': [{ body: { keepId: r.person, mergeId: r.person + 1_000_000, note: '越界合并' }, expect: 'refused' }],
     'GET /api/basedata/persons/{id}': [{ params: { id: r.person }, expect: 'hidden' }],

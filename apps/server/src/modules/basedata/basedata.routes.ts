@@ -33,6 +33,8 @@ import {
 } from '@redgrid/contracts';
 import { z } from 'zod';
 import { ctxOf, type App } from '../../platform/http.ts';
+import { sendFile } from '../exchange/index.ts';
+import { exportPersons } from './persons/person-export.ts';
 import { addInspection, buildingBoard, createHouse, getHouse, saveBuildingProfile, saveRental } from './buildings/building.service.ts';
 import { createHousehold, getHousehold, listHouseholds } from './households/household.service.ts';
 import { createPerson, getPerson, listGroups, mergePersons, personHistory, revealPerson, searchPersons, tagPerson, untagPerson, updatePerson, verifyPerson } from './persons/person.service.ts';
@@ -55,6 +57,22 @@ export function registerBasedataRoutes(app: App): void {
     config: { permission: 'basedata.read' },
     schema: { tags, summary: '查询实有人口（姓名、拼音、首字母、身份证号、手机号）', querystring: personSearchQuerySchema, response: { 200: personPageSchema, ...errors } },
   }, (req) => searchPersons(ctxOf(req), req.query));
+
+  app.get('/api/basedata/persons/export', {
+    config: { permission: 'basedata.export' },
+    schema: {
+      tags,
+      summary: '导出实有人口（CSV/XLSX，带导出人水印，记入审计；默认脱敏）',
+      querystring: personSearchQuerySchema
+        .omit({ after: true, limit: true })
+        .extend({ format: z.enum(['csv', 'xlsx']).default('xlsx'), unmaskReason: z.string().trim().min(4, '请写明不脱敏导出的原因（至少 4 个字）').max(200).optional() }),
+      response: { 200: z.any(), ...errors },
+    },
+  }, async (req, reply) => {
+    const { format, unmaskReason, ...query } = req.query;
+    const file = await exportPersons(ctxOf(req), query, format, unmaskReason ? { reason: unmaskReason } : null);
+    return sendFile(reply, file);
+  });
 
   app.post('/api/basedata/persons', {
     config: { permission: 'basedata.manage' },

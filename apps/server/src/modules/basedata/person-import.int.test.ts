@@ -1,0 +1,100 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportJob } from '@redgrid/contracts';
+import { areaIdByCode, loginAs, useTestApp, type Session } from '../../../test/harness.ts';
+import { syntheticIdentityNumber } from '../../platform/identity-number.ts';
+import { importRunners } from '../exchange/index.ts';
+
+/** 实有人口 through the import engine: a file with bad rows, the report, the apply, a re-import, an export. */
+
+const filesDir = await mkdtemp(path.join(tmpdir(), 'person-import-'));
+const ctx = useTestApp({ filesDir });
+afterAll(async () => rm(filesDir, { recursive: true, force: true }));
+let secretary: Session;
+let worker: Session;
+let grid: { id: number; code: string };
+
+beforeAll(async () => {
+  secretary = await loginAs(ctx.t.app, 'zb_admin');
+  worker = await loginAs(ctx.t.app, 'zb_worker');
+  const row = await ctx.t.database.db.selectFrom('areas').select(['id', 'code']).where('code', 'like', '320412001001%').where('level', '=', 'grid').orderBy('code').executeTakeFirstOrThrow();
+  grid = row;
+});
+
+const id = (n: number, sex: 'male' | 'female' = n % 2 ? 'male' : 'female') => syntheticIdentityNumber({ regionCode: '320412', birthDate: `19${60 + (n % 40)}-0${1 + (n % 9)}-1${n % 10}`, sex, sequence: n % 500 });
+
+function csv(rows: string[][]): Buffer {
+  return Buffer.from(`\uFEFF${rows.map((r) => r.join(',')).join('\n')}\n`, 'utf8');
+}
+
+async function importFile(file: Buffer, session = secretary): Promise<ImportJob> {
+  const community = await areaIdByCode(ctx.t.database, '320412001001');
+  const up = await ctx.t.app.inject({ method: 'POST', url: `/api/imports/kinds/persons/jobs?areaId=${community}&fileName=people.csv`, headers: { ...session.headers, 'content-type': 'application/octet-stream' }, payload: file });
+  expect(up.statusCode, up.body).toBe(201);
+  const job = up.json<ImportJob>();
+  expect((await ctx.t.app.inject({ method: 'POST', url: `/api/imports/jobs/${job.id}/check`, headers: session.headers, payload: {} })).statusCode).toBe(200);
+  await importRunners.get(ctx.t.deps)!.idle();
+  return (await ctx.t.app.inject({ url: `/api/imports/jobs/${job.id}`, headers: session.headers })).json<ImportJob>();
+}
+
+async function apply(job: ImportJob): Promise<ImportJob> {
+  const res = await ctx.t.app.inject({ method: 'POST', url: `/api/imports/jobs/${job.id}/apply`, headers: secretary.headers, payload: {} });
+  expect(res.statusCode, res.body).toBe(200);
+  await importRunners.get(ctx.t.deps)!.idle();
+  return (await ctx.t.app.inject({ url: `/api/imports/jobs/${job.id}`, headers: secretary.headers })).json<ImportJob>();
+}
+
+describe('importing 实有人口', () => {
+  const header = ['姓名', '身份证号', '手机号', '网格编码', '户号', '与户主关系', '人口类型', '现住址'];
+  const good = Array.from({ length: 30 }, (_, i) => [`导入${i}号`, id(i + 1), i % 3 ? '' : `1700000${String(1000 + i)}`, '', `HH${Math.floor(i / 3)}`, i % 3 === 0 ? '户主' : '子女', i % 5 === 0 ? '流动人口' : '户籍人口', `站北社区 ${i}号`]);
+  const bad = [
+    ['坏号码', `${id(99).slice(0, 17)}${id(99)[17] === '1' ? '2' : '1'}`, '', '', '', '', '', ''],
+    ['未来人', '320412209901010011', '', '', '', '', '', ''],
+    ['错电话', id(98), '12345', '', '', '', '', ''],
+    ['错类型', id(97), '', '', '', '', '外星人口', ''],
+    ['外区网格', id(96), '', '330102001001001', '', '', '', ''],
+  ];
+
+  it('reports every bad row with its row number, column and reason, and imports the good ones', async () => {
+    const file = csv([header, ...good.slice(0, 10), ...bad, ...good.slice(10)].map((r, i) => (i > 0 && r[3] === '' ? [r[0]!, r[1]!, r[2]!, grid.code, ...r.slice(4)] : r)));
+    const checked = await importFile(file);
+    expect(checked.status).toBe('checked');
+    expect(checked.counts).toMatchObject({ total: 35, good: 30, bad: 5 });
+    const report = await ctx.t.app.inject({ url: `/api/imports/jobs/${checked.id}/errors`, headers: secretary.headers });
+    const lines = report.body.split('\n').filter((l) => /^\d/.test(l));
+    expect(lines.map((l) => l.split(',')[0])).toEqual(['12', '13', '14', '15', '16']);
+    expect(report.body).toContain('校验');
+    expect(report.body).toContain('外星人口');
+    expect(report.body).toContain('330102001001001');
+    const done = await apply(checked);
+    expect(done.status).toBe('applied');
+    expect(done.counts).toMatchObject({ created: 30, updated: 0 });
+    const found = await ctx.t.app.inject({ url: `/api/basedata/persons?q=${id(1)}`, headers: worker.headers });
+    expect(found.json<{ items: { name: string; idMasked: string; householdId: number }[] }>().items).toEqual([expect.objectContaining({ name: '导入0号', idMasked: expect.stringMatching(/^3204\*{10}/) })]);
+  });
+
+  it('a second import of the same people updates them and creates no duplicate', async () => {
+    const changed = good.map((r) => [r[0]!, r[1]!, r[2]!, grid.code, r[4]!, r[5]!, r[6]!, `${r[7]!}（新）`]);
+    const job = await apply(await importFile(csv([header, ...changed])));
+    expect(job.counts).toMatchObject({ created: 0, updated: 30 });
+    const count = await ctx.t.database.db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).where('name', 'like', '导入%').executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(30);
+    const households = await ctx.t.database.db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).where('household_no', 'like', 'HH%').executeTakeFirstOrThrow();
+    expect(Number(households.n)).toBe(10);
+  });
+
+  it('a grid worker may not import; the export is masked and watermarked', async () => {
+    const community = await areaIdByCode(ctx.t.database, '320412001001');
+    const refused = await ctx.t.app.inject({ method: 'POST', url: `/api/imports/kinds/persons/jobs?areaId=${community}&fileName=p.csv`, headers: { ...worker.headers, 'content-type': 'application/octet-stream' }, payload: csv([header]) });
+    expect(refused.statusCode).toBe(403);
+    const exported = await ctx.t.app.inject({ url: `/api/basedata/persons/export?format=csv&q=${encodeURIComponent('导入')}`, headers: secretary.headers });
+    expect(exported.statusCode).toBe(200);
+    expect(exported.body).toContain('导出人');
+    expect(exported.body).toContain('张秀英');
+    expect(exported.body).toContain('导入0号');
+    expect(exported.body).not.toContain(id(1));
+    expect(exported.body).toMatch(/3204\*{10}/);
+  });
+});
