@@ -25,6 +25,11 @@ export async function boot(config: AppConfig, options: BuildAppOptions = {}): Pr
     await anchorAuditChainAfterMigration(opened.database, config, await migrate(opened.database));
     const deps: AppDeps = { config, database: opened.database, cipher: new FieldCipher(config.dataKeys), clock: () => new Date() };
     const app = await buildApp(deps, options);
+    // Key ids only, never key material: a reminder that a rotation is under way until data:rekey is done.
+    const retired = config.dataKeys.retired.map((k) => k.id);
+    if (retired.length > 0 || config.dataKeys.retiredIndex.length > 0) {
+      app.log.warn({ dataKey: config.dataKeys.current.id, retiredDataKeys: retired, retiredIndexKeys: config.dataKeys.retiredIndex.length }, 'retired keys configured: run `npm run data:rekey`, then remove them');
+    }
     let seeded = null;
     if (config.mode === 'demo' && !(await isSeeded(systemContext(deps, app.log)))) seeded = await seedDemo(systemContext(deps, app.log));
     return {
