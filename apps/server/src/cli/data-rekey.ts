@@ -4,6 +4,7 @@ import { systemContext } from '../boot.ts';
 import { loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
+import { rekeyTargets as basedataRekeyTargets } from '../modules/basedata/index.ts';
 import { rekeyTargets as userRekeyTargets } from '../modules/user/index.ts';
 import { anchorAuditChainAfterMigration } from '../platform/audit.ts';
 import { FieldCipher } from '../platform/crypto.ts';
@@ -26,7 +27,7 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
 }
 
 /** Every module's encrypted columns, from their front doors. */
-const targets: RekeyTarget[] = [...userRekeyTargets];
+const targets: RekeyTarget[] = [...userRekeyTargets, ...basedataRekeyTargets];
 
 const config = loadConfig();
 const opened = await openConfiguredDatabase(config);
