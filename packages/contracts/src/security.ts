@@ -27,6 +27,8 @@ export const securitySettingsSchema = z
     idleTimeoutMinutes: z.number().int(),
     sessionMaxHours: z.number().int(),
     auditHash: z.enum(['sm3', 'sha256']),
+    /** When the security admin last set the policy; null while the deployment's defaults hold. */
+    policySetAt: z.string().nullable(),
     lockedAccounts: z.array(z.object({ id: z.number().int(), username: z.string(), lockedUntil: z.string() })),
   })
   .meta({ id: 'SecuritySettings' });
@@ -61,3 +63,26 @@ export const probingReportSchema = z
   })
   .meta({ id: 'ProbingReport' });
 export type ProbingReport = z.infer<typeof probingReportSchema>;
+
+/**
+ * The password and lockout policy the security admin sets (the same bounds as the deployment's
+ * REDGRID_PASSWORD_MIN_LENGTH 8–64, _MIN_CLASSES 1–4, REDGRID_LOCKOUT_ATTEMPTS 1–100, _MINUTES 1–1440).
+ */
+export const securityPolicyInputSchema = z
+  .object({
+    passwordPolicy: z
+      .object({
+        minLength: z.number().int().min(8, '密码最短长度不能少于 8 位').max(64, '密码最短长度不能超过 64 位'),
+        minClasses: z.number().int().min(1, '字符类别至少 1 类').max(4, '字符类别最多 4 类'),
+      })
+      .strict(),
+    lockout: z
+      .object({
+        attempts: z.number().int().min(1, '失败次数至少 1 次').max(100, '失败次数最多 100 次'),
+        minutes: z.number().int().min(1, '锁定时长至少 1 分钟').max(1440, '锁定时长最多 1440 分钟'),
+      })
+      .strict(),
+  })
+  .strict()
+  .meta({ id: 'SecurityPolicyInput' });
+export type SecurityPolicyInput = z.infer<typeof securityPolicyInputSchema>;

@@ -163,12 +163,24 @@ export interface PasswordHistoryTable {
   created_at: DefaultTimestamp;
 }
 
+/** The security admin's password and lockout policy (one row or none); see 0008_security_policy.sql. */
+export interface SecurityPolicyTable {
+  id: Generated<number>;
+  password_min_length: number;
+  password_min_classes: number;
+  lockout_attempts: number;
+  lockout_minutes: number;
+  updated_at: DefaultTimestamp;
+  updated_by: number | null;
+}
+
 export interface DB extends BasedataTables {
   areas: AreasTable;
   users: UsersTable;
   role_assignments: RoleAssignmentsTable;
   sessions: SessionsTable;
   password_history: PasswordHistoryTable;
+  security_policy: SecurityPolicyTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   schema_migrations: SchemaMigrationsTable;

@@ -16,6 +16,7 @@ import {
 import { hashHex, randomToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { assertPasswordPolicy, hashPassword, matchesAnyHash, verifyAgainstDummy, verifyPassword } from '../../platform/password.ts';
+import { securityPolicyRepository } from '../../platform/security-policy.ts';
 import { beforeSignIn, lookUpBeforeSignIn, read, write } from '../../platform/unit-of-work.ts';
 import { maskTypedName, unknownNamesOf } from './unknown-names.ts';
 
@@ -31,7 +32,8 @@ export interface LoginResult {
 
 export async function login(ctx: RequestContext, input: { username: string; password: string; userAgent: string | null }): Promise<LoginResult> {
   const now = ctx.clock();
-  const { lockout } = ctx.config;
+  // The security admin's lockout (or the deployment's default): read before anyone is known.
+  const { lockout } = await lookUpBeforeSignIn(ctx, (db) => securityPolicyRepository(db).inForce(ctx.config));
   const user = await lookUpBeforeSignIn(ctx, (db) => findAccountForLogin(db, input.username));
   // An unknown name gets the same answers as a real one: same message, same lock after N failures.
   if (!user) {
@@ -155,7 +157,8 @@ export async function changeOwnPassword(ctx: RequestContext, input: { currentPas
   const generations = Math.max(ctx.config.passwordHistory, 1);
   // Checked on the read connection: the slow hash comparisons hold no transaction.
   const current = await read(ctx, 'signed_in', async (unit) => {
-    assertPasswordPolicy(input.newPassword, ctx.config.passwordPolicy, unit.actor.username, 'newPassword');
+    const { passwordPolicy } = await unit.use(securityPolicyRepository).inForce(ctx.config);
+    assertPasswordPolicy(input.newPassword, passwordPolicy, unit.actor.username, 'newPassword');
     if (input.newPassword === input.currentPassword) {
       throw new AppError('weak_password', '新密码不能与当前密码相同', { fields: { newPassword: ['新密码不能与当前密码相同'] } });
     }

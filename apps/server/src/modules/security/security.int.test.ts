@@ -40,3 +40,31 @@ describe('security admin', () => {
     }
   });
 });
+
+describe('password and lockout policy', () => {
+  it('is set by the security admin within the deployment bounds, and holds from the next login and password on', async () => {
+    const sec = await loginAs(t.app, 'secadmin');
+    const bad = await t.app.inject({ method: 'PUT', url: '/api/security/policy', headers: sec.headers, payload: { passwordPolicy: { minLength: 7, minClasses: 3 }, lockout: { attempts: 3, minutes: 15 } } });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json().error.details.fields)).toEqual(['passwordPolicy.minLength']);
+    const admin = await loginAs(t.app, 'admin');
+    const policy = { passwordPolicy: { minLength: 12, minClasses: 3 }, lockout: { attempts: 3, minutes: 30 } };
+    expect((await t.app.inject({ method: 'PUT', url: '/api/security/policy', headers: admin.headers, payload: policy })).statusCode).toBe(403);
+
+    const res = await t.app.inject({ method: 'PUT', url: '/api/security/policy', headers: sec.headers, payload: policy });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ ...policy, policySetAt: expect.any(String) });
+
+    // Three failures lock now, for 30 minutes.
+    for (let i = 0; i < 3; i += 1) await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'dy_member', password: 'Wrong#pass1' } });
+    const locked = (await t.app.inject({ url: '/api/security/settings', headers: sec.headers })).json();
+    expect(locked.lockedAccounts.map((u: { username: string }) => u.username)).toContain('dy_member');
+
+    // An 11-character password is too short now.
+    const id = await userIdByName(t.database, 'zb_worker');
+    const reset = await t.app.inject({ method: 'POST', url: `/api/users/${id}/reset-password`, headers: admin.headers, payload: { newPassword: 'Short#Pass1' } });
+    expect(reset.statusCode).toBe(400);
+    const audit = await t.database.db.selectFrom('audit_log').select(['actor_name', 'after']).where('entity', '=', 'security_policy').executeTakeFirstOrThrow();
+    expect(audit.actor_name).toBe('secadmin');
+  });
+});

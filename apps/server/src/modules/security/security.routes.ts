@@ -1,7 +1,7 @@
-import { errorBodySchema, idParamsSchema, loginFailureTrailSchema, probingReportSchema, securitySettingsSchema, sessionIdParamsSchema, sessionListQuerySchema, sessionPageSchema } from '@redgrid/contracts';
+import { errorBodySchema, idParamsSchema, loginFailureTrailSchema, probingReportSchema, securityPolicyInputSchema, securitySettingsSchema, sessionIdParamsSchema, sessionListQuerySchema, sessionPageSchema } from '@redgrid/contracts';
 import { z } from 'zod';
 import { ctxOf, type App } from '../../platform/http.ts';
-import { listSessions, loginFailureTrail, probingReport, revokeSession, securitySettings, unlockAccount } from './security.service.ts';
+import { listSessions, loginFailureTrail, probingReport, revokeSession, securitySettings, unlockAccount, updateSecurityPolicy } from './security.service.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 
@@ -10,6 +10,11 @@ export function registerSecurityRoutes(app: App): void {
     config: { permission: 'security.manage' },
     schema: { tags: ['security'], summary: '安全设置与被锁定账号（安全管理员）', response: { 200: securitySettingsSchema, ...errors } },
   }, (req) => securitySettings(ctxOf(req)));
+
+  app.put('/api/security/policy', {
+    config: { permission: 'security.manage' },
+    schema: { tags: ['security'], summary: '设置密码与锁定策略（安全管理员）', body: securityPolicyInputSchema, response: { 200: securitySettingsSchema, ...errors } },
+  }, (req) => updateSecurityPolicy(ctxOf(req), req.body));
 
   app.get('/api/security/sessions', {
     config: { permission: 'security.manage' },

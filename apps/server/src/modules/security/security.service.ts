@@ -1,7 +1,8 @@
-import type { LoginFailureTrail, ProbingReport } from '@redgrid/contracts';
+import type { LoginFailureTrail, ProbingReport, SecurityPolicyInput } from '@redgrid/contracts';
 import type { RequestContext } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
-import { read, write } from '../../platform/unit-of-work.ts';
+import { securityPolicyRepository } from '../../platform/security-policy.ts';
+import { read, write, type Unit } from '../../platform/unit-of-work.ts';
 import { securityRepository } from './security.repository.ts';
 
 /**
@@ -40,18 +41,38 @@ export async function revokeSession(ctx: RequestContext, id: string): Promise<vo
 }
 
 export async function securitySettings(ctx: RequestContext) {
-  return read(ctx, 'security.manage', async (unit) => {
-    const locked = await unit.use(securityRepository).lockedAccounts(ctx.clock(), 200);
-    const c = ctx.config;
-    return {
-      passwordPolicy: c.passwordPolicy,
-      lockout: c.lockout,
-      idleTimeoutMinutes: c.idleTimeoutMinutes,
-      sessionMaxHours: c.sessionMaxHours,
-      auditHash: c.auditHash,
-      lockedAccounts: locked.map((u) => ({ id: u.id, username: u.username, lockedUntil: u.lockedUntil?.toISOString() ?? '' })),
-    };
+  return read(ctx, 'security.manage', (unit) => settingsView(ctx, unit));
+}
+
+/** The security admin sets the password and lockout policy; it holds from the next login or password on. */
+export async function updateSecurityPolicy(ctx: RequestContext, input: SecurityPolicyInput) {
+  await write(ctx, 'security.manage', async (unit) => {
+    const policies = unit.use(securityPolicyRepository);
+    const before = await policies.inForce(ctx.config);
+    await policies.save(input, ctx.clock(), unit.actor.id);
+    await unit.audit({
+      action: 'update',
+      entity: 'security_policy',
+      before: { name: '密码与锁定策略', passwordPolicy: before.passwordPolicy, lockout: before.lockout },
+      after: { name: '密码与锁定策略', passwordPolicy: input.passwordPolicy, lockout: input.lockout },
+    });
   });
+  return securitySettings(ctx);
+}
+
+async function settingsView(ctx: RequestContext, unit: Unit) {
+  const locked = await unit.use(securityRepository).lockedAccounts(ctx.clock(), 200);
+  const policy = await unit.use(securityPolicyRepository).inForce(ctx.config);
+  const c = ctx.config;
+  return {
+    passwordPolicy: policy.passwordPolicy,
+    lockout: policy.lockout,
+    policySetAt: policy.setAt ? new Date(policy.setAt).toISOString() : null,
+    idleTimeoutMinutes: c.idleTimeoutMinutes,
+    sessionMaxHours: c.sessionMaxHours,
+    auditHash: c.auditHash,
+    lockedAccounts: locked.map((u) => ({ id: u.id, username: u.username, lockedUntil: u.lockedUntil?.toISOString() ?? '' })),
+  };
 }
 
 export async function unlockAccount(ctx: RequestContext, userId: number): Promise<void> {

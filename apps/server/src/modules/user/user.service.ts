@@ -5,6 +5,7 @@ import { listRolesOfUsers, usernameTaken, type RoleOfUser } from '../../platform
 import { maskPhone, type FieldCipher } from '../../platform/crypto.ts';
 import { AppError, forbidden, notFound, pgErrorCode } from '../../platform/errors.ts';
 import { assertPasswordPolicy, hashPassword } from '../../platform/password.ts';
+import { securityPolicyRepository } from '../../platform/security-policy.ts';
 import { read, write, type Unit } from '../../platform/unit-of-work.ts';
 import { abilitiesFor, canAssignRole, canManageUser, canRevealPhone } from './user.policy.ts';
 import { userRepository, type UserRecord } from './user.repository.ts';
@@ -90,7 +91,8 @@ const usernameInUse = () => new AppError('conflict', '用户名已被使用', { 
 const homeOutOfScope = () => new AppError('validation_failed', '所属区域不在您的管辖范围内', { fields: { homeAreaId: ['区域不存在或不在您的管辖范围内'] } });
 
 export async function createUser(ctx: RequestContext, input: CreateUser): Promise<UserView> {
-  assertPasswordPolicy(input.password, ctx.config.passwordPolicy, input.username);
+  const { passwordPolicy } = await read(ctx, 'user.manage', (unit) => unit.use(securityPolicyRepository).inForce(ctx.config));
+  assertPasswordPolicy(input.password, passwordPolicy, input.username);
   const passwordHash = await hashPassword(input.password);
   return write(ctx, 'user.manage', async (unit) => {
     const users = unit.use(userRepository);
@@ -189,7 +191,7 @@ export async function resetUserPassword(ctx: RequestContext, id: number, newPass
     const users = unit.use(userRepository);
     const { user } = await loadManageable(unit, id);
     if (unit.actor.id === id) throw new AppError('forbidden', '请在“修改密码”中修改自己的密码');
-    assertPasswordPolicy(newPassword, ctx.config.passwordPolicy, user.username, 'newPassword');
+    assertPasswordPolicy(newPassword, (await unit.use(securityPolicyRepository).inForce(ctx.config)).passwordPolicy, user.username, 'newPassword');
     // The replaced password joins the account's history: its owner may not bring it back.
     await users.rememberPassword(id, Math.max(ctx.config.passwordHistory, 1) - 1, ctx.clock());
     await users.update(id, { passwordHash, mustChangePassword: true, at: ctx.clock() });

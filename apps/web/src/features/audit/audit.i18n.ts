@@ -50,6 +50,7 @@ export const auditZhCN = {
     division_edition: '区划版本',
     demo_seed: '演示数据',
     audit_chain: '审计链',
+    security_policy: '密码与锁定策略',
     api: '接口访问',
   } satisfies Record<AuditEntity, string>,
 };
@@ -104,6 +105,7 @@ export const auditEnUS: typeof auditZhCN = {
     division_edition: 'Division edition',
     demo_seed: 'Demo data',
     audit_chain: 'Audit chain',
+    security_policy: 'Password and lockout policy',
     api: 'API request',
   },
 };

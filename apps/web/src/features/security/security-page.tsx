@@ -1,12 +1,14 @@
-import { LogoutOutlined, ReloadOutlined, UnlockOutlined } from '@ant-design/icons';
-import type { SessionView } from '@redgrid/contracts';
-import { Alert, App, Button, Card, Descriptions, Drawer, Empty, Grid, List, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { EditOutlined, LogoutOutlined, ReloadOutlined, UnlockOutlined } from '@ant-design/icons';
+import { securityPolicyInputSchema, type SecurityPolicyInput, type SessionView } from '@redgrid/contracts';
+import { Alert, App, Button, Card, Descriptions, Drawer, Empty, Form, Grid, InputNumber, List, Modal, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDescribeError } from '../../shared/api/use-describe-error';
+import { schemaRule } from '../../shared/forms/form-rules';
+import { useSubmitError } from '../../shared/forms/use-submit-error';
 import { formatDateTime } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
-import { useLoginFailures, useProbing, useRevokeSession, useSecuritySettings, useSessions, useUnlockAccount } from './security.api';
+import { useLoginFailures, useProbing, useRevokeSession, useSecuritySettings, useSessions, useUnlockAccount, useUpdatePolicy } from './security.api';
 import { describeUserAgent } from './user-agent';
 
 interface Account {
@@ -237,12 +239,72 @@ function SessionsCard({ mobile, onFailures }: { mobile: boolean; onFailures: (a:
   );
 }
 
+const POLICY = securityPolicyInputSchema.shape;
+const POLICY_FIELDS = ['passwordPolicy', 'lockout'] as const;
+
+/** The policy form: the contract's bounds checked as the user types, the server's answer under the fields. */
+function PolicyModal({ open, initial, onClose }: { open: boolean; initial: SecurityPolicyInput | undefined; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<SecurityPolicyInput>();
+  const update = useUpdatePolicy();
+  const onError = useSubmitError(form, POLICY_FIELDS);
+  const number = (name: [string, string], label: string, rule: Parameters<typeof schemaRule>[0], addon: string) => (
+    <Form.Item name={name} label={label} rules={[{ required: true, message: t('security.policy.required') }, schemaRule(rule)]}>
+      <InputNumber<number> precision={0} style={{ width: '100%' }} suffix={addon} />
+    </Form.Item>
+  );
+  return (
+    <Modal
+      open={open}
+      title={t('security.policy.edit')}
+      onCancel={onClose}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={update.isPending}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <Form<SecurityPolicyInput>
+        form={form}
+        layout="vertical"
+        initialValues={initial}
+        onFinish={(values) =>
+          update.mutateAsync(values).then(() => {
+            void message.success(t('security.policy.saved'));
+            onClose();
+          }, onError)
+        }
+      >
+        {number(['passwordPolicy', 'minLength'], t('security.policy.minLength'), POLICY.passwordPolicy.shape.minLength, t('security.policy.charsUnit'))}
+        {number(['passwordPolicy', 'minClasses'], t('security.policy.minClasses'), POLICY.passwordPolicy.shape.minClasses, t('security.policy.classesUnit'))}
+        {number(['lockout', 'attempts'], t('security.policy.attempts'), POLICY.lockout.shape.attempts, t('security.policy.attemptsUnit'))}
+        {number(['lockout', 'minutes'], t('security.policy.lockMinutes'), POLICY.lockout.shape.minutes, t('security.policy.minutesUnit'))}
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 0 }}>
+          {t('security.policy.editNote')}
+        </Typography.Paragraph>
+      </Form>
+    </Modal>
+  );
+}
+
 function PolicyCard() {
   const { t } = useTranslation();
+  const { language } = useLanguage();
   const settings = useSecuritySettings();
+  const [editing, setEditing] = useState(false);
   const s = settings.data;
   return (
-    <Card size="small" title={t('security.policy.title')} data-testid="security-policy">
+    <Card
+      size="small"
+      title={t('security.policy.title')}
+      data-testid="security-policy"
+      extra={
+        <Button size="small" icon={<EditOutlined />} disabled={!s} onClick={() => setEditing(true)}>
+          {t('security.policy.edit')}
+        </Button>
+      }
+    >
       {s ? (
         <Descriptions size="small" column={1} bordered>
           <Descriptions.Item label={t('security.policy.minLength')}>{t('security.policy.chars', { n: s.passwordPolicy.minLength })}</Descriptions.Item>
@@ -254,8 +316,9 @@ function PolicyCard() {
         </Descriptions>
       ) : null}
       <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8, marginBottom: 0 }}>
-        {t('security.policy.note')}
+        {s?.policySetAt ? t('security.policy.setAt', { at: formatDateTime(s.policySetAt, language) }) : t('security.policy.note')}
       </Typography.Paragraph>
+      <PolicyModal open={editing} initial={s ? { passwordPolicy: s.passwordPolicy, lockout: s.lockout } : undefined} onClose={() => setEditing(false)} />
     </Card>
   );
 }

@@ -1,4 +1,4 @@
-import { loginFailureTrailSchema, probingReportSchema, securitySettingsSchema, sessionPageSchema } from '@redgrid/contracts';
+import { loginFailureTrailSchema, probingReportSchema, securitySettingsSchema, sessionPageSchema, type SecurityPolicyInput } from '@redgrid/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../shared/api/api-client';
 
@@ -48,4 +48,13 @@ export function useRevokeSession() {
 
 export function useUnlockAccount() {
   return useSecurityMutation((userId: number) => api.send('POST', `/api/security/users/${userId}/unlock`));
+}
+
+/** Sets the password and lockout policy; answers the settings now in force. */
+export function useUpdatePolicy() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: SecurityPolicyInput) => api.put('/api/security/policy', securitySettingsSchema, input),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: securityKeys.all }),
+  });
 }
