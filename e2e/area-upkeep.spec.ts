@@ -82,6 +82,11 @@ describe.skipIf(!inE2eRun)('area upkeep journey (embedded engine, built console,
     await place.getByLabel('楼栋名称').fill('测试9幢');
     await place.getByLabel('户数').fill('36');
     await shown(place.getByTestId('place-total'));
+    // A position typed as a web map gives it (GCJ-02, the default), far outside the grid: refused under the input.
+    await place.getByLabel('经度').fill('120.3');
+    await place.getByLabel('纬度').fill('31.9');
+    await okButton(page, 'place-save').click();
+    await shown(place.getByText(/位置不在.*内/));
     await place.getByTestId('place-pick').click();
     const picker = await shown(page.locator('[data-testid="point-picker"][data-ready="true"]'), 60_000);
     const box = await picker.boundingBox();
@@ -106,6 +111,16 @@ describe.skipIf(!inE2eRun)('area upkeep journey (embedded engine, built console,
     await shown(page.getByText(/已新建单元 1单元/));
     const units = await getJson<Array<{ name: string; households: number }>>(page, `/api/areas?parentId=${building.id}`);
     expect(units).toEqual([expect.objectContaining({ name: '1单元', households: 18 })]);
+
+    // Editing the building's households warns when its grid would leave the range.
+    await (await shown(page.getByTestId('area-edit'))).click();
+    const buildingForm = await shown(page.getByTestId('area-edit-form'));
+    await buildingForm.getByLabel('户数').fill('300');
+    expect(await (await shown(page.getByTestId('area-edit-warning'))).innerText()).toContain(`${newName}将有`);
+    await buildingForm.getByLabel('户数').fill('40');
+    await okButton(page, 'area-edit-save').click();
+    await shown(page.getByText('已保存'));
+    expect((await getJson<{ households: number }>(page, `/api/areas/${building.id}`)).households).toBe(40);
 
     // Boundary import: the grid's boundary as a Chinese web map exports it (GCJ-02), with a feature
     // whose code is no area of ours. The dry run names that feature; the corrected file goes in.

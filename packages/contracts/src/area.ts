@@ -65,6 +65,11 @@ export const areaListQuerySchema = z
   .strict();
 export type AreaListQuery = z.infer<typeof areaListQuerySchema>;
 
+/** Where a building stands, in the crs the coordinates were taken in (stored as WGS84). */
+export const placeLocationSchema = z
+  .object({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84') })
+  .strict();
+
 /** Editable attributes of an area; geometry changes go through the adjustment endpoints. */
 export const updateAreaSchema = z
   .object({
@@ -75,6 +80,8 @@ export const updateAreaSchema = z
     /** Target households per grid below this area (规模适度); null inherits from above. */
     balanceMin: z.number().int().min(0).max(100_000).nullable().optional(),
     balanceMax: z.number().int().min(1).max(100_000).nullable().optional(),
+    /** A building moved to where it really stands (buildings only; within its grid). */
+    location: placeLocationSchema.optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的字段' })
@@ -90,7 +97,7 @@ export const createPlaceSchema = z
     name: z.string().trim().min(1).max(60),
     households: z.number().int().min(0).max(10_000),
     /** Where the building stands (buildings only); units share their building's position. */
-    location: z.object({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84') }).strict().optional(),
+    location: placeLocationSchema.optional(),
   })
   .strict()
   .meta({ id: 'CreatePlace' });

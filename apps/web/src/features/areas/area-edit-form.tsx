@@ -1,11 +1,13 @@
-import { GRID_SUBTYPES, updateAreaSchema, type AreaDetail, type GridSubtype, type UpdateArea } from '@redgrid/contracts';
+import { GRID_SUBTYPES, updateAreaSchema, type AreaDetail, type CrsName, type GridSubtype, type UpdateArea } from '@redgrid/contracts';
 import { Alert, App, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isApiError } from '../../shared/api/api-error';
 import { schemaRule } from '../../shared/forms/form-rules';
 import { useSubmitError } from '../../shared/forms/use-submit-error';
 import { householdsWarning, rangeInvalid } from './area-upkeep';
 import { useArea, useBalancePreview, useUpdateArea } from './areas.api';
+import { PlacePositionFields } from './place-form';
 
 interface EditValues {
   name: string;
@@ -14,9 +16,13 @@ interface EditValues {
   gridSubtype: GridSubtype | null;
   balanceMin: number | null;
   balanceMax: number | null;
+  /** A building's position, as shown (WGS84) or as retyped in another crs. */
+  lng: number | null;
+  lat: number | null;
+  crs: CrsName;
 }
 
-const FIELDS = ['name', 'households', 'gridType', 'gridSubtype', 'balanceMin', 'balanceMax'] as const;
+const FIELDS = ['name', 'households', 'gridType', 'gridSubtype', 'balanceMin', 'balanceMax', 'lng', 'lat', 'crs'] as const;
 const nameRule = schemaRule(updateAreaSchema.shape.name.unwrap());
 
 /** Levels whose own household figure is kept (above a grid it is the sum of the grids). */
@@ -41,6 +47,10 @@ export function changesOf(area: AreaDetail, v: EditValues): UpdateArea {
   if (setsRange(area)) {
     if (v.balanceMin !== area.balanceMin) changes.balanceMin = v.balanceMin;
     if (v.balanceMax !== area.balanceMax) changes.balanceMax = v.balanceMax;
+  }
+  if (area.level === 'building' && v.lng !== null && v.lat !== null) {
+    const same = v.crs === 'wgs84' && area.location !== null && Math.abs(v.lng - area.location.lng) < 1e-7 && Math.abs(v.lat - area.location.lat) < 1e-7;
+    if (!same) changes.location = { lng: v.lng, lat: v.lat, crs: v.crs };
   }
   return changes;
 }
@@ -68,6 +78,9 @@ export function AreaEditForm({ area, open, onClose }: { area: AreaDetail; open: 
       gridSubtype: area.gridSubtype,
       balanceMin: area.balanceMin,
       balanceMax: area.balanceMax,
+      lng: area.location ? round7(area.location.lng) : null,
+      lat: area.location ? round7(area.location.lat) : null,
+      crs: 'wgs84',
     });
   }, [open, area, form]);
 
@@ -100,7 +113,12 @@ export function AreaEditForm({ area, open, onClose }: { area: AreaDetail; open: 
           void message.success(t('areas.edit.saved'));
           onClose();
         },
-        onError,
+        onError: (error) => {
+          // The server names the position `location`; the inputs are lng and lat.
+          const location = isApiError(error) ? Object.entries(error.fieldErrors).filter(([path]) => path.startsWith('location')).flatMap(([, messages]) => messages) : [];
+          if (location.length > 0) form.setFields([{ name: 'lng', errors: location }]);
+          else onError(error);
+        },
       },
     );
   };
@@ -116,7 +134,7 @@ export function AreaEditForm({ area, open, onClose }: { area: AreaDetail; open: 
       confirmLoading={update.isPending}
       okButtonProps={{ disabled: badRange, id: 'area-edit-save' }}
       destroyOnHidden
-      width={560}
+      width={area.level === 'building' ? 720 : 560}
     >
       <Form<EditValues> form={form} layout="vertical" onFinish={submit} requiredMark={false} data-testid="area-edit-form">
         <Form.Item name="name" label={t('areas.name')} rules={[{ required: true, whitespace: true, message: t('areas.edit.nameRequired') }, nameRule]}>
@@ -153,6 +171,7 @@ export function AreaEditForm({ area, open, onClose }: { area: AreaDetail; open: 
             </Form.Item>
           </Space>
         ) : null}
+        {area.level === 'building' && area.parentId !== null ? <PlacePositionFields form={form} gridId={area.parentId} range={area.householdRange} /> : null}
         {setsRange(area) ? (
           <>
             <div>
@@ -198,4 +217,8 @@ export function AreaEditForm({ area, open, onClose }: { area: AreaDetail; open: 
       </Form>
     </Modal>
   );
+}
+
+function round7(v: number): number {
+  return Math.round(v * 1e7) / 1e7;
 }

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { bboxOf, unionBbox, type Bbox, type LngLat } from './geometry';
+import { bboxOf, circlePolygon, unionBbox, type Bbox, type LngLat } from './geometry';
 import { fetchBoundaries, useLocate, type LocateInput } from './map.api';
 
 export type LocateAsk = LocateInput & { swapped: boolean };
@@ -9,6 +9,9 @@ export interface DevicePosition {
   center: LngLat;
   accuracy: number;
 }
+
+/** Beyond this radius (m) the camera fits the whole accuracy circle instead of zooming to the point. */
+const WIDE_ACCURACY_M = 150;
 
 export type DeviceProblem = 'unsupported' | 'denied' | 'unavailable' | 'timeout';
 
@@ -39,12 +42,14 @@ export function useLocateFlow({ select, fit, centerOn }: { select: (id: number |
   const locate = useLocate();
 
   const ask = useCallback(
-    (input: LocateAsk) => {
+    (input: LocateAsk, around?: Bbox) => {
       setAsked(input);
       locate.mutate(input, {
         onSuccess: (result) => {
           if (result.area) {
-            centerOn(result.wgs84, 15);
+            // A wide accuracy circle is shown whole; otherwise the point, close up.
+            if (around) fit(around);
+            else centerOn(result.wgs84, 15);
             select(result.area.id, false);
             return;
           }
@@ -83,7 +88,8 @@ export function useLocateFlow({ select, fit, centerOn }: { select: (id: number |
     currentDevicePosition()
       .then((position) => {
         setDevice(position);
-        ask({ lng: position.center[0], lat: position.center[1], crs: 'wgs84', swapped: false });
+        const around = position.accuracy > WIDE_ACCURACY_M ? bboxOf(circlePolygon(position.center, position.accuracy)) : null;
+        ask({ lng: position.center[0], lat: position.center[1], crs: 'wgs84', swapped: false }, around ?? undefined);
       })
       .catch((problem: DeviceProblem) => {
         setDevice(null);

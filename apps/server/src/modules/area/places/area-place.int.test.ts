@@ -39,6 +39,20 @@ describe('buildings and units', () => {
     const unit = await t.app.inject({ method: 'POST', url: '/api/areas/places', headers: zbAdmin.headers, payload: { parentId: building.id, level: 'unit', name: '1单元', households: 24 } });
     expect(unit.statusCode).toBe(201);
     expect(unit.json().code).toBe(`${building.code}01`);
+
+    // Moved to where it really stands (typed from a web map, GCJ-02), within its grid; not out of it.
+    const there: [number, number] = [inside[0] + 0.0001, inside[1] + 0.0001];
+    const [gLng, gLat] = fromWgs84(there[0], there[1], 'gcj02');
+    const moved = await t.app.inject({ method: 'PATCH', url: `/api/areas/${building.id}`, headers: zbAdmin.headers, payload: { location: { lng: gLng, lat: gLat, crs: 'gcj02' } } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().location.lng).toBeCloseTo(there[0], 5);
+    expect(moved.json().location.lat).toBeCloseTo(there[1], 5);
+    const away = await t.app.inject({ method: 'PATCH', url: `/api/areas/${building.id}`, headers: zbAdmin.headers, payload: { location: { lng: 120.3, lat: 31.9 } } });
+    expect(away.statusCode).toBe(400);
+    expect(away.json().error.details.fields).toHaveProperty('location');
+    expect((await t.app.inject({ url: `/api/areas/${building.id}`, headers: zbAdmin.headers })).json().location.lng).toBeCloseTo(there[0], 5);
+    const onGrid = await t.app.inject({ method: 'PATCH', url: `/api/areas/${grid.id}`, headers: zbAdmin.headers, payload: { location: { lng: there[0], lat: there[1] } } });
+    expect(onGrid.statusCode).toBe(400);
   });
 
   it('refuses a building outside its grid, a unit under a grid, and a grid worker', async () => {

@@ -60,6 +60,24 @@ export function areaPlaceRepository(db: Db, scope: Scope) {
         .execute();
     },
 
+    /** Moves a building to a WGS84 point; `inside` tells whether it lies in its grid's current boundary (null: the grid has none). */
+    async setLocation(id: number, parentId: number, point: [number, number], at: Date): Promise<boolean | null> {
+      const row = await scopedUpdate(db, scope, 'areas')
+        .set({ location: sql`ST_SetSRID(ST_MakePoint(${point[0]}::float8, ${point[1]}::float8), 4326)`, updated_at: at })
+        .where('id', '=', id)
+        .returning((eb) => [
+          // The boundary of the building's grid, which the caller loaded through the scope.
+          eb
+            .selectFrom('area_boundaries as b')
+            .select(sql<boolean | null>`ST_Intersects(b.geom, areas.location)`.as('inside'))
+            .where('b.area_id', '=', parentId)
+            .where('b.valid_to', 'is', null)
+            .as('inside'),
+        ])
+        .executeTakeFirst();
+      return row?.inside ?? null;
+    },
+
     /**
      * Inserts a building or unit under a parent already locked in scope; `inside` tells whether the
      * position lies in the parent's current boundary (null: no position, or the parent has no boundary).

@@ -22,6 +22,9 @@ export async function updateArea(ctx: RequestContext, id: number, input: UpdateA
     if ((input.gridType !== undefined || input.gridSubtype !== undefined) && area.level !== 'grid') {
       throw new AppError('validation_failed', '只有网格有网格类型', { fields: { gridType: ['只有网格有网格类型'] } });
     }
+    if (input.location !== undefined && (area.level !== 'building' || area.parentId === null)) {
+      throw new AppError('validation_failed', '只有楼栋有位置', { fields: { location: ['只有楼栋有位置'] } });
+    }
     const before = await places.attributes(id);
     if (!before) throw notFound('区域');
     const min = input.balanceMin === undefined ? before.balance_min : input.balanceMin;
@@ -36,9 +39,20 @@ export async function updateArea(ctx: RequestContext, id: number, input: UpdateA
       ...(input.balanceMax !== undefined ? { balanceMax: input.balanceMax } : {}),
       at: ctx.clock(),
     });
+    let moved: { lng: number; lat: number } | undefined;
+    if (input.location !== undefined && area.parentId !== null) {
+      const point = pointToWgs84(input.location.lng, input.location.lat, input.location.crs, 'location.lng');
+      // A building moves within its grid; moving it to another grid is a boundary matter (adjustments).
+      if ((await places.setLocation(id, area.parentId, point, ctx.clock())) === false) {
+        const [grid] = await tree.lockAreas([area.parentId]);
+        const name = grid?.name ?? '所在网格';
+        throw new AppError('validation_failed', `该位置不在${name}内`, { fields: { location: [`位置不在${name}内`] } });
+      }
+      moved = { lng: point[0], lat: point[1] };
+    }
     if (input.households !== undefined && area.level === 'building' && area.parentId !== null) await tree.recountHouseholds([area.parentId]);
     const after = await places.attributes(id);
-    await unit.audit({ action: 'update', entity: 'area', entityId: id, areaId: id, before, after });
+    await unit.audit({ action: 'update', entity: 'area', entityId: id, areaId: id, before, after: moved ? { ...after, location: moved } : after });
     return loadAreaDetail(ctx, unit, id);
   });
 }
