@@ -13,3 +13,4 @@ export * from './area-proposal.ts';
 export * from './division.ts';
 export * from './basedata.ts';
 export * from './exchange.ts';
+export * from './basedata-org.ts';

@@ -38,6 +38,7 @@ import { exportPersons } from './persons/person-export.ts';
 import { addInspection, buildingBoard, createHouse, getHouse, saveBuildingProfile, saveRental } from './buildings/building.service.ts';
 import { createHousehold, getHousehold, listHouseholds } from './households/household.service.ts';
 import { createPerson, getPerson, listGroups, mergePersons, personHistory, revealPerson, searchPersons, tagPerson, untagPerson, updatePerson, verifyPerson } from './persons/person.service.ts';
+import { registerOrgComponentRoutes } from './org-component.routes.ts';
 import { basedataOverview } from './shared/overview.ts';
 import { decideProposal, householdVisits, listProposals, recordVisit, visitCoverage } from './visits/visit.service.ts';
 
@@ -47,6 +48,7 @@ const areaQuery = z.object({ areaId: idSchema }).strict();
 const optionalAreaQuery = z.object({ areaId: idSchema.optional() }).strict();
 
 export function registerBasedataRoutes(app: App): void {
+  registerOrgComponentRoutes(app);
   app.get('/api/basedata/overview', {
     config: { permission: 'basedata.read' },
     schema: { tags, summary: '基础数据概况（人口、户、房屋、出租屋）', querystring: areaQuery, response: { 200: basedataOverviewSchema, ...errors } },

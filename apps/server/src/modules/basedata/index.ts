@@ -30,4 +30,5 @@ export const rekeyTargets: readonly RekeyTarget[] = [
   { table: 'households', id: 'id', fields: [{ encrypted: 'home_phone_enc' }] },
   { table: 'building_profiles', id: 'area_id', fields: [{ encrypted: 'property_phone_enc' }, { encrypted: 'head_phone_enc' }] },
   { table: 'person_tags', id: 'id', fields: [{ encrypted: 'guardian_phone_enc' }] },
+  { table: 'organisations', id: 'id', fields: [{ encrypted: 'legal_rep_phone_enc' }] },
 ];
