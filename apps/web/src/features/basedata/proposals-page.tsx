@@ -18,16 +18,28 @@ type Proposal = NonNullable<ReturnType<typeof useProposals>['data']>[number];
 const recordLink = (p: Proposal) =>
   p.recordId === null ? null : p.recordType === 'person' ? `/people/${p.recordId}` : p.recordType === 'household' ? `/households/${p.recordId}` : `/houses/${p.recordId}`;
 
+/** A proposed value as the reviewer reads it: a phone arrives sealed, with its masked form only. */
+function showValue(value: unknown): string {
+  if (value === true) return '✓';
+  if (value === false) return '✗';
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'object') {
+    const masked = (value as { masked?: unknown }).masked;
+    return typeof masked === 'string' ? masked : JSON.stringify(value);
+  }
+  return String(value);
+}
+
 function ChangeList({ changes }: { changes: Record<string, unknown> }) {
   const { t } = useTranslation();
   return (
     <Space orientation="vertical" size={0}>
       {Object.entries(changes).map(([field, value]) => {
-        const label = t(`basedata.visit.proposalFields.${field}` as 'basedata.visit.proposalFields.note', { defaultValue: field });
+        const label = t(`basedata.visit.proposalFields.${field}` as 'basedata.visit.proposalFields.phone', { defaultValue: field });
         return (
           <span key={field}>
             <Muted>{label}：</Muted>
-            {value === true ? '✓' : value === null || value === undefined ? '—' : String(value)}
+            {showValue(value)}
           </span>
         );
       })}

@@ -46,16 +46,19 @@ describe('visit draft', () => {
     expect(() => saveDraft(broken, emptyDraft(1))).not.toThrow();
   });
 
-  it('sends only the changes that say something', () => {
+  it('sends only the changes that say something, a move-out dated by the visit', () => {
     expect(
-      toProposals([
-        { recordType: 'person', recordId: 3, field: 'movedOut', value: '', note: '' },
-        { recordType: 'person', recordId: 4, field: 'phone', value: ' 13800001111 ', note: '' },
-        { recordType: 'household', recordId: 9, field: 'phone', value: '', note: '' },
-      ]),
+      toProposals(
+        [
+          { recordType: 'person', recordId: 3, field: 'movedOut', value: '', note: '' },
+          { recordType: 'person', recordId: 4, field: 'phone', value: ' 13800001111 ', note: '换了新号' },
+          { recordType: 'household', recordId: 9, field: 'homePhone', value: '', note: '' },
+        ],
+        '2026-12-07',
+      ),
     ).toEqual([
-      { recordType: 'person', recordId: 3, changes: { movedOut: true }, note: null },
-      { recordType: 'person', recordId: 4, changes: { phone: '13800001111' }, note: null },
+      { recordType: 'person', recordId: 3, changes: { movedOutOn: '2026-12-07' }, note: null },
+      { recordType: 'person', recordId: 4, changes: { phone: '13800001111' }, note: '换了新号' },
     ]);
   });
 });

@@ -80,14 +80,30 @@ export function clearDraft(storage: Pick<Storage, 'removeItem'> | undefined, hou
   }
 }
 
+/**
+ * What a visit may propose, per record (the server's list: anything else is refused). "Moved out"
+ * becomes the visit's date as the moving-out date; "deceased" a yes; the rest carry the typed value.
+ */
+export const PROPOSAL_FIELDS = {
+  person: ['movedOut', 'deceased', 'phone', 'currentAddress', 'residenceStatus', 'occupation', 'workUnit'],
+  household: ['homePhone', 'registrationAddress'],
+} as const;
+const FLAGS = new Set(['movedOut', 'deceased']);
+
+export function isFlagField(field: string): boolean {
+  return FLAGS.has(field);
+}
+
 /** The proposals as the contract takes them: one change per line, the empty ones dropped. */
-export function toProposals(drafts: readonly DraftProposal[]): { recordType: 'household' | 'person'; recordId: number | null; changes: Record<string, string | boolean>; note: string | null }[] {
+export function toProposals(
+  drafts: readonly DraftProposal[],
+  visitedOn: string,
+): { recordType: 'household' | 'person'; recordId: number | null; changes: Record<string, string | boolean>; note: string | null }[] {
   return drafts
-    .filter((p) => p.field !== '' && (p.value.trim() !== '' || p.field === 'movedOut' || p.field === 'deceased' || p.note.trim() !== ''))
-    .map((p) => ({
-      recordType: p.recordType,
-      recordId: p.recordId,
-      changes: { [p.field]: p.field === 'movedOut' || p.field === 'deceased' ? true : p.value.trim() },
-      note: p.note.trim() || null,
-    }));
+    .filter((p) => p.field !== '' && (isFlagField(p.field) || p.value.trim() !== ''))
+    .map((p) => {
+      const changes: Record<string, string | boolean> =
+        p.field === 'movedOut' ? { movedOutOn: visitedOn } : p.field === 'deceased' ? { deceased: true } : { [p.field]: p.value.trim() };
+      return { recordType: p.recordType, recordId: p.recordId, changes, note: p.note.trim() || null };
+    });
 }

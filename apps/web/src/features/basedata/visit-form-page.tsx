@@ -1,5 +1,5 @@
 import { AimOutlined, ArrowLeftOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { VISIT_KINDS, dateOnlySchema } from '@redgrid/contracts';
+import { RESIDENCE_STATUSES, VISIT_KINDS, dateOnlySchema } from '@redgrid/contracts';
 import { Alert, App, Button, Card, Form, Input, Radio, Result, Select, Skeleton, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,9 +10,8 @@ import { useSubmitError } from '../../shared/forms/use-submit-error';
 import { useHousehold, useRecordVisit } from './basedata.api';
 import { Muted } from './basedata-ui';
 import { positiveId } from './query-params';
-import { clearDraft, emptyDraft, loadDraft, saveDraft, toProposals, type DraftProposal, type VisitDraft } from './visit-draft';
+import { clearDraft, emptyDraft, isFlagField, loadDraft, PROPOSAL_FIELDS, saveDraft, toProposals, type DraftProposal, type VisitDraft } from './visit-draft';
 
-const PROPOSAL_FIELDS = ['movedOut', 'phone', 'currentAddress', 'deceased', 'headName', 'note'] as const;
 const storage = (): Storage | undefined => {
   try {
     return globalThis.localStorage;
@@ -98,7 +97,7 @@ function VisitForm({ householdId }: { householdId: number }) {
         findings: draft.findings.trim() || null,
         followUp: draft.followUp.trim() || null,
         location: draft.location,
-        proposals: toProposals(draft.proposals),
+        proposals: toProposals(draft.proposals, draft.visitedOn),
         clientKey: draft.clientKey,
       },
       {
@@ -199,16 +198,26 @@ function VisitForm({ householdId }: { householdId: number }) {
                   <Form.Item name={[field.name, 'target']} label={t('basedata.visit.proposalRecord')} style={{ marginBottom: 8 }}>
                     <Select options={targets} />
                   </Form.Item>
-                  <Form.Item name={[field.name, 'field']} label={t('basedata.visit.proposalField')} style={{ marginBottom: 8 }}>
-                    <Select options={PROPOSAL_FIELDS.map((f) => ({ value: f, label: t(`basedata.visit.proposalFields.${f}`) }))} />
-                  </Form.Item>
                   <Form.Item noStyle shouldUpdate>
                     {({ getFieldValue }) => {
+                      const target = (getFieldValue(['proposals', field.name, 'target']) as string | undefined) ?? '';
                       const kind = getFieldValue(['proposals', field.name, 'field']) as string | undefined;
-                      return kind === 'movedOut' || kind === 'deceased' ? null : (
-                        <Form.Item name={[field.name, 'value']} label={t('basedata.visit.proposalValue')} style={{ marginBottom: 8 }}>
-                          <Input maxLength={200} inputMode={kind === 'phone' ? 'tel' : undefined} />
-                        </Form.Item>
+                      const fieldsOf = PROPOSAL_FIELDS[fromTarget(target).recordType];
+                      return (
+                        <>
+                          <Form.Item name={[field.name, 'field']} label={t('basedata.visit.proposalField')} style={{ marginBottom: 8 }}>
+                            <Select options={fieldsOf.map((f) => ({ value: f, label: t(`basedata.visit.proposalFields.${f}`) }))} />
+                          </Form.Item>
+                          {kind === undefined || isFlagField(kind) ? null : kind === 'residenceStatus' ? (
+                            <Form.Item name={[field.name, 'value']} label={t('basedata.visit.proposalValue')} style={{ marginBottom: 8 }}>
+                              <Select options={RESIDENCE_STATUSES.map((v) => ({ value: v, label: t(`basedata.residenceStatus.${v}`) }))} />
+                            </Form.Item>
+                          ) : (
+                            <Form.Item name={[field.name, 'value']} label={t('basedata.visit.proposalValue')} style={{ marginBottom: 8 }}>
+                              <Input maxLength={200} inputMode={kind === 'phone' || kind === 'homePhone' ? 'tel' : undefined} />
+                            </Form.Item>
+                          )}
+                        </>
                       );
                     }}
                   </Form.Item>
@@ -222,7 +231,7 @@ function VisitForm({ householdId }: { householdId: number }) {
                 block
                 icon={<PlusOutlined />}
                 disabled={fields.length >= 20}
-                onClick={() => add({ recordType: 'household', recordId: householdId, target: `household:${householdId}`, field: 'note', value: '', note: '' })}
+                onClick={() => add({ recordType: 'household', recordId: householdId, target: `household:${householdId}`, field: 'homePhone', value: '', note: '' })}
               >
                 {t('basedata.visit.addProposal')}
               </Button>
