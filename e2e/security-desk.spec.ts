@@ -66,6 +66,17 @@ describe.skipIf(!inE2eRun)('security desk and audit log journey (三权分立)',
     await shown(page.getByText('已让 zb_worker 下线'));
     expect((await worker.api.get('/api/auth/me')).status()).toBe(401);
     await screenshot(page, 'security-desk-after-desktop');
+
+    // The policy, with the contract's bounds checked as the user types.
+    const policy = page.getByTestId('security-policy');
+    await policy.getByRole('button', { name: '修改策略' }).click();
+    const attempts = page.getByLabel('连续失败次数（达到即锁定）');
+    await attempts.fill('0');
+    await shown(page.getByText('失败次数至少 1 次'));
+    await attempts.fill('4');
+    await page.getByRole('button', { name: /^保\s*存$/ }).click();
+    await shown(page.getByText('策略已保存'));
+    await shown(policy.getByText('连续失败 4 次锁定 15 分钟'));
     await Promise.all([worker.api.dispose(), staff.api.dispose()]);
   });
 

@@ -53,8 +53,8 @@ export async function updateSecurityPolicy(ctx: RequestContext, input: SecurityP
     await unit.audit({
       action: 'update',
       entity: 'security_policy',
-      before: { name: '密码与锁定策略', passwordPolicy: before.passwordPolicy, lockout: before.lockout },
-      after: { name: '密码与锁定策略', passwordPolicy: input.passwordPolicy, lockout: input.lockout },
+      before: { passwordPolicy: before.passwordPolicy, lockout: before.lockout },
+      after: { passwordPolicy: input.passwordPolicy, lockout: input.lockout },
     });
   });
   return securitySettings(ctx);
