@@ -6,9 +6,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportJob } from '@redgrid/contracts';
 import { buildApp } from '../../app.ts';
-import { scopedFrom } from '../../platform/data-access.ts';
+import { actorFromRoles, scopeFromRoles } from '../../platform/context.ts';
+import { listOwnRoles } from '../../platform/cross-scope.repository.ts';
+import { restricted, scopedFrom } from '../../platform/data-access.ts';
+import { systemContext, withActor } from '../../platform/unit-of-work.ts';
 import { loginAs, useTestApp, type Session } from '../../../test/harness.ts';
-import { importRunners, registerImportKind, type ParsedRow, type RowIssue } from './index.ts';
+import { exportTable, importRunners, registerImportKind, type ParsedRow, type RowIssue } from './index.ts';
 
 /**
  * The import engine end to end, with a test-only kind that upserts into a table of its own
@@ -362,6 +365,36 @@ describe('scope and cancel', () => {
     const cancelled = await post(`/api/imports/jobs/${id}/cancel`);
     expect(cancelled.json().status).toBe('cancelled');
     expect((await post(`/api/imports/jobs/${id}/check`)).statusCode).toBe(409);
+  });
+});
+
+describe('exportTable', () => {
+  it('streams rows with the exporter watermark and records who exported what in the audit trail', async () => {
+    const { t } = ctx;
+    const user = await t.database.db.selectFrom('users').select(['id', 'username', 'display_name']).where('username', '=', 'zb_admin').executeTakeFirstOrThrow();
+    const roles = await listOwnRoles(restricted(t.database.db), user.id);
+    const actor = actorFromRoles({ id: user.id, username: user.username, displayName: user.display_name }, roles, { mustChangePassword: false, sessionId: null });
+    const asAdmin = withActor(systemContext(t.deps, t.app.log), actor, scopeFromRoles(roles));
+    async function* rows() {
+      yield ['G00001', '张三'];
+      yield ['G00002', '=cmd|calc'];
+    }
+    const file = await exportTable(asAdmin, { kind: 'test_things', label: '测试物件', permission: 'area.manage', format: 'csv', headers: ['编码', '名称'], filter: { q: 'G' }, areaId: zhanbei, rows: rows() });
+    const chunks: Buffer[] = [];
+    for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+    expect(await file.done).toBe(2);
+    expect(file.fileName).toMatch(/^测试物件-\d{8}-\d{4}\.csv$/);
+    const lines = Buffer.concat(chunks).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('\uFEFF导出人：张秀英（zb_admin） 导出时间：2026-11-20 10:00（北京时间） 仅限工作使用，不得外传');
+    expect(lines.slice(1, 4)).toEqual(['编码,名称', 'G00001,张三', "G00002,'=cmd|calc"]);
+    const audit = await t.database.db.selectFrom('audit_log').select(['actor_name', 'after']).where('action', '=', 'export').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(audit.actor_name).toBe('zb_admin');
+    expect(audit.after).toEqual({ format: 'csv', rows: 2, filter: { q: 'G' }, complete: true });
+    // Without the permission, nothing is written at all.
+    const worker = await t.database.db.selectFrom('users').select(['id', 'username', 'display_name']).where('username', '=', 'zb_worker').executeTakeFirstOrThrow();
+    const workerRoles = await listOwnRoles(restricted(t.database.db), worker.id);
+    const asWorker = withActor(systemContext(t.deps, t.app.log), actorFromRoles({ id: worker.id, username: worker.username, displayName: worker.display_name }, workerRoles, { mustChangePassword: false, sessionId: null }), scopeFromRoles(workerRoles));
+    await expect(exportTable(asWorker, { kind: 'test_things', label: '测试物件', permission: 'area.manage', format: 'csv', headers: ['编码'], filter: {}, rows: rows() })).rejects.toThrow(/权限/);
   });
 });
 

@@ -308,9 +308,14 @@ export async function exportTable(ctx: RequestContext, spec: ExportSpec): Promis
   const sink = tableWriter(spec.format, stream, { headers: spec.headers, watermark: { exporter: exporterName(ctx), at }, sheetName: spec.label, title: `${spec.label}导出` });
   const done = (async () => {
     let failed = false;
+    let aborted = false;
     try {
       for await (const cells of spec.rows) {
-        if (stream.destroyed) break;
+        // The client went away: stop reading rows; the trail says the export is incomplete.
+        if (stream.destroyed) {
+          aborted = true;
+          break;
+        }
         await sink.row(cells);
       }
       await sink.close();
@@ -319,7 +324,7 @@ export async function exportTable(ctx: RequestContext, spec: ExportSpec): Promis
       stream.destroy(err as Error);
     } finally {
       await write(ctx, spec.permission, (unit) =>
-        unit.audit({ action: 'export', entity: spec.kind, areaId: spec.areaId ?? null, after: { format: spec.format, rows: sink.count, filter: spec.filter, complete: !failed && !stream.destroyed } }),
+        unit.audit({ action: 'export', entity: spec.kind, areaId: spec.areaId ?? null, after: { format: spec.format, rows: sink.count, filter: spec.filter, complete: !failed && !aborted } }),
       ).catch((err: unknown) => ctx.log.error({ err }, 'export audit failed'));
     }
     return sink.count;

@@ -258,10 +258,12 @@ function ApplyStep({ job, onRestart }: { job: ImportJob; onRestart: () => void }
         status="success"
         title={t('exchange.apply.done')}
         subTitle={t('exchange.apply.summary', { created: c.created, updated: c.updated, unchanged: Math.max(0, c.applied - c.created - c.updated), skipped: c.skipped })}
-        extra={[
-          job.hasErrorReport ? <DownloadLink key="report" href={errorReportUrl(job.id)}>{t('exchange.check.report')}</DownloadLink> : null,
-          <Button key="again" type="primary" onClick={onRestart}>{t('exchange.apply.another')}</Button>,
-        ]}
+        extra={
+          <Flex gap={8} wrap justify="center">
+            {job.hasErrorReport && <DownloadLink href={errorReportUrl(job.id)}>{t('exchange.check.report')}</DownloadLink>}
+            <Button type="primary" onClick={onRestart}>{t('exchange.apply.another')}</Button>
+          </Flex>
+        }
         data-testid="import-applied"
       />
     );
