@@ -143,12 +143,19 @@ function importRepository(db: Db, scope: Scope) {
         .returning(['id', 'household_no as householdNo'])
         .execute();
     },
+    /**
+     * In slices of 1,000 rows (25,000 parameters): PGlite answers a statement of 32,768 parameters or
+     * more with no rows and no error (nothing inserted), and a batch of 2,000 persons has 50,000.
+     */
     async insertPersons(rows: readonly Record<string, unknown>[]) {
-      if (rows.length === 0) return [];
-      return ownedInsert(db, scope, 'persons')
-        .values(rows as never)
-        .returning(['id', 'id_bidx as bidx'])
-        .execute();
+      const out: { id: number; bidx: string | null }[] = [];
+      for (let i = 0; i < rows.length; i += 1000) {
+        out.push(...(await ownedInsert(db, scope, 'persons')
+          .values(rows.slice(i, i + 1000) as never)
+          .returning(['id', 'id_bidx as bidx'])
+          .execute()));
+      }
+      return out;
     },
     /** One UPDATE for the whole batch, from arrays of the new values. */
     async updatePersons(rows: readonly { id: number; cols: Record<string, unknown> }[], columns: readonly string[], at: Date) {
@@ -158,7 +165,7 @@ function importRepository(db: Db, scope: Scope) {
       for (const c of columns) set[c] = c === 'household_id' || c === 'area_id' ? sql`v.${sql.ref(c)}::bigint` : c === 'birth_date' ? sql`v.${sql.ref(c)}::date` : sql`v.${sql.ref(c)}`;
       await scopedUpdate(db, scope, 'persons')
         .set(set as never)
-        .from(sql`(SELECT unnest(${rows.map((r) => r.id)}::bigint[]) AS id, ${sql.join(arrays)}) AS v`.as('v'))
+        .from(sql`(SELECT unnest(${rows.map((r) => r.id)}::bigint[]) AS id, ${sql.join(arrays)})`.as('v'))
         .whereRef('persons.id', '=', sql.ref('v.id'))
         .execute();
     },
