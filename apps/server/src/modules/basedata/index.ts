@@ -17,9 +17,6 @@ export { seedDemoResidents, type ResidentSeedCounts } from './seed/demo-resident
 /** For the synthetic-resident generator (npm run data:generate) and the benchmarks. */
 export { PERSON_IMPORT_FIELDS } from './persons/person-import.ts';
 export { namePinyin } from './shared/names.ts';
-/** For the synthetic-resident generator (npm run data:generate) and the benchmarks. */
-export { PERSON_IMPORT_FIELDS } from './persons/person-import.ts';
-export { namePinyin } from './shared/names.ts';
 
 /**
  * Every sealed column of the base data, for the key-rotation job (npm run data:rekey). Proposals from
