@@ -126,6 +126,8 @@ export const personSearchQuerySchema = z
     populationType: z.enum(POPULATION_TYPES).optional(),
     residenceStatus: z.enum(RESIDENCE_STATUSES).optional(),
     group: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/).optional(),
+    /** Only persons with a tag (of a group this user may see) that ends within its group's reminder days, or has ended: 到期提醒. */
+    expiring: z.enum(['1', 'true']).optional(),
     /** Keyset cursor from the previous page (opaque). */
     after: z.string().regex(/^[0-9A-Za-z_-]{1,200}$/).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),

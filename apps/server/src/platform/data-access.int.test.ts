@@ -52,7 +52,7 @@ describe('scoped repositories', () => {
 
   it('see only the rows owned inside the scope', async () => {
     const zb = await people({ ...EMPTY_SCOPE, areas: [zbPath] })(app.t.database.db as never);
-    expect(zb.map((u) => u.username).sort()).toEqual(['dy_member', 'zb_admin', 'zb_leader', 'zb_worker']);
+    expect(zb.map((u) => u.username).sort()).toEqual(['dy_member', 'zb_admin', 'zb_g1_worker', 'zb_leader', 'zb_worker']);
     const both = await people({ ...EMPTY_SCOPE, areas: [zbPath, lshPath] })(app.t.database.db as never);
     expect(both.map((u) => u.username)).toContain('lsh_worker');
     expect(both.map((u) => u.username)).not.toContain('admin');

@@ -64,8 +64,8 @@ describe('a grid worker of 站北社区', () => {
 describe('the admin of 站北社区', () => {
   it('lists only accounts whose home is in 站北社区', async () => {
     const page = (await t.app.inject({ url: '/api/users?pageSize=100', headers: zbAdmin.headers })).json();
-    expect(page.items.map((u: { username: string }) => u.username).sort()).toEqual(['dy_member', 'zb_admin', 'zb_leader', 'zb_worker']);
-    expect(page.total).toBe(4);
+    expect(page.items.map((u: { username: string }) => u.username).sort()).toEqual(['dy_member', 'zb_admin', 'zb_g1_worker', 'zb_leader', 'zb_worker']);
+    expect(page.total).toBe(5);
     const filtered = await t.app.inject({ url: `/api/users?areaId=${ids.lsh}`, headers: zbAdmin.headers });
     expect(filtered.statusCode).toBe(404);
   });

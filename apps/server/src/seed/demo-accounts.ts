@@ -23,6 +23,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'zb_admin', password: DEMO_PASSWORD, displayName: '张秀英', description: '社区管理员（书记）：站北社区', phone: '13915000012', areaCode: '320412001001', roles: ['area_admin'] },
   { username: 'zb_leader', password: DEMO_PASSWORD, displayName: '陈志强', description: '网格长：站北社区', phone: '13915000013', areaCode: '320412001001', roles: ['grid_leader', 'party_member'] },
   { username: 'zb_worker', password: DEMO_PASSWORD, displayName: '刘芳', description: '网格员：站北社区', phone: '13915000014', areaCode: '320412001001', roles: ['grid_worker'] },
+  { username: 'zb_g1_worker', password: DEMO_PASSWORD, displayName: '吴敏', description: '网格员：站北社区第1网格', phone: '13915000018', areaCode: '320412001001001', roles: ['grid_worker'] },
   { username: 'lsh_worker', password: DEMO_PASSWORD, displayName: '赵磊', description: '网格员：丁堰街道蓝山湖社区', phone: '13915000015', areaCode: '320412002002', roles: ['grid_worker'] },
   { username: 'pcs_staff', password: DEMO_PASSWORD, displayName: '孙警官', description: '部门人员：戚墅堰派出所', phone: '13915000016', areaCode: '320412001000', roles: ['dept_staff'] },
   { username: 'dy_member', password: DEMO_PASSWORD, displayName: '周文', description: '党员（双报到）：站北社区', phone: '13915000017', areaCode: '320412001001', roles: ['party_member', 'volunteer'] },

@@ -5,7 +5,6 @@ import { syntheticIdentityNumber } from '../../platform/identity-number.ts';
 
 const ctx = useTestApp({}, { residents: true });
 const ZHANBEI = '320412001001';
-const LANSHANHU = '320412002002';
 const MASKED_ID = /^\d{4}\*{10}[\dX]{4}$/;
 
 let secretary: Session;
@@ -234,4 +233,29 @@ describe('buildings and houses', () => {
   });
 });
 
-void LANSHANHU;
+
+describe('a grid worker of one grid', () => {
+  it('sees only the residents of that grid', async () => {
+    const g1 = await loginAs(ctx.t.app, 'zb_g1_worker');
+    const gridId = await areaIdByCode(ctx.t.database, '320412001001001');
+    const page = await get<PersonPage>(g1, '/api/basedata/persons?limit=200');
+    expect(page.body.items.length).toBeGreaterThan(0);
+    expect(new Set(page.body.items.map((p) => p.place.gridId))).toEqual(new Set([gridId]));
+    const coverage = await get<{ grids: { gridId: number }[] }>(secretary, `/api/basedata/visits/coverage?areaId=${zhanbei}&from=2026-11-01&to=2026-11-20`);
+    const otherGrid = coverage.body.grids.find((g) => g.gridId !== gridId)!.gridId;
+    const neighbour = (await get<PersonPage>(secretary, `/api/basedata/persons?areaId=${otherGrid}&limit=1`)).body.items[0]!;
+    expect((await get(g1, `/api/basedata/persons/${neighbour.id}`)).status).toBe(404);
+  });
+});
+
+describe('tags with end dates', () => {
+  it('lists the persons whose tag ends within its reminder days (到期提醒)', async () => {
+    const page = await get<PersonPage>(secretary, `/api/basedata/persons?areaId=${zhanbei}&expiring=1&limit=20`);
+    expect(page.status).toBe(200);
+    expect(page.body.items.length).toBeGreaterThan(0);
+    for (const p of page.body.items.slice(0, 5)) {
+      const detail = await get<{ tagsDetail: { expiring: boolean }[] }>(secretary, `/api/basedata/persons/${p.id}`);
+      expect(detail.body.tagsDetail.some((t) => t.expiring)).toBe(true);
+    }
+  });
+});

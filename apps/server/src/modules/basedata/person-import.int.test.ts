@@ -78,6 +78,7 @@ describe('importing 实有人口', () => {
   it('a second import of the same people updates them and creates no duplicate', async () => {
     const changed = good.map((r) => [r[0]!, r[1]!, r[2]!, grid.code, r[4]!, r[5]!, r[6]!, `${r[7]!}（新）`]);
     const job = await apply(await importFile(csv([header, ...changed])));
+    expect(job.status, JSON.stringify(job)).toBe('applied');
     expect(job.counts).toMatchObject({ created: 0, updated: 30 });
     const count = await ctx.t.database.db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).where('name', 'like', '导入%').executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(30);

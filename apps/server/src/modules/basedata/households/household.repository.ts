@@ -5,6 +5,10 @@ import { ownedInsert, scopedFrom, scopedUpdate, type Db } from '../../../platfor
 /** Households (户) in scope, with what lists and the household view need. */
 export function householdRepository(db: Db, scope: Scope) {
   return {
+    async update(id: number, patch: { registration_address?: string | null; home_phone_enc?: string | null; home_phone_masked?: string | null; updated_at: Date }): Promise<void> {
+      await scopedUpdate(db, scope, 'households').set(patch).where('id', '=', id).execute();
+    },
+
     async setHead(householdId: number, personId: number): Promise<void> {
       await scopedUpdate(db, scope, 'households').set({ head_person_id: personId }).where('id', '=', householdId).execute();
     },

@@ -24,11 +24,13 @@ const EXPORT_LIMIT = 200_000;
 export async function exportPersons(ctx: RequestContext, query: Omit<PersonSearchQuery, 'limit' | 'after'>, format: TableFormat, unmasked: { reason: string } | null) {
   if (unmasked && !ctx.actor?.permissions.has('basedata.reveal')) throw forbidden('您不能导出未脱敏的证件号和电话');
   if (unmasked) await write(ctx, 'basedata.reveal', (unit) => unit.audit({ action: 'reveal', entity: 'person_export', entityId: null, areaId: query.areaId ?? null, after: { reason: unmasked.reason, filter: query } }));
+  // The first page before any byte is sent: an area outside scope is a 404, not a broken download.
+  const first = await searchPersons(ctx, { ...query, limit: 200 });
   async function* rows(): AsyncGenerator<readonly Cell[]> {
     let after: string | undefined;
     let sent = 0;
     for (;;) {
-      const page = await searchPersons(ctx, { ...query, limit: 200, ...(after ? { after } : {}) });
+      const page = after === undefined ? first : await searchPersons(ctx, { ...query, limit: 200, after });
       const full = unmasked
         ? await read(ctx, 'basedata.reveal', async (unit) => {
             const repo = unit.use(personRepository);

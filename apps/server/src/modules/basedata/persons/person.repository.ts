@@ -19,6 +19,8 @@ export interface PersonFilter {
   populationType?: string;
   residenceStatus?: string;
   groupId?: number;
+  /** Tags ending by today + their group's reminder days, among these groups. */
+  expiring?: { today: string; groupIds: readonly number[] };
   after?: number;
   limit: number;
 }
@@ -94,6 +96,20 @@ export function personRepository(db: Db, scope: Scope) {
         const groupId = f.groupId;
         q = q.where(({ exists }) =>
           exists(scopedFrom(db, scope, 'person_tags as t').select(sql`1`.as('one')).where('t.person_id', '=', sql.ref<number>('p.id')).where('t.group_id', '=', groupId).where('t.ended_at', 'is', null)),
+        );
+      }
+      if (f.expiring) {
+        const { today, groupIds } = f.expiring;
+        q = q.where(({ exists }) =>
+          exists(
+            scopedFrom(db, scope, 'person_tags as te')
+              .innerJoin('person_groups as ge', 'ge.id', 'te.group_id')
+              .select(sql`1`.as('one'))
+              .where('te.person_id', '=', sql.ref<number>('p.id'))
+              .where('te.ended_at', 'is', null)
+              .where('te.group_id', 'in', groupIds.length ? [...groupIds] : [0])
+              .where(sql<boolean>`te.valid_until <= ${today}::date + ge.remind_days`),
+          ),
         );
       }
       if (f.after !== undefined) q = q.where('p.id', '>', f.after);

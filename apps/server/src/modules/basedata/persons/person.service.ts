@@ -245,6 +245,7 @@ export async function searchPersons(ctx: RequestContext, query: PersonSearchQuer
       ...(query.populationType ? { populationType: query.populationType } : {}),
       ...(query.residenceStatus ? { residenceStatus: query.residenceStatus } : {}),
       ...(groupId !== undefined ? { groupId } : {}),
+      ...(query.expiring ? { expiring: { today: beijingToday(ctx.clock()), groupIds: groups.map((g) => g.id) } } : {}),
       ...(query.after ? { after: Number(query.after) } : {}),
       limit: query.limit + 1,
     };

@@ -218,6 +218,21 @@ export async function decideProposal(ctx: RequestContext, id: number, decision: 
         const readable = readableChanges(changes);
         const beforeShape = Object.fromEntries(Object.keys(readable).map((k) => [k, k === 'phone' ? before.phone_masked : (before as Record<string, unknown>)[PROPOSABLE.person[k]!]]));
         await unit.use(historyRepository).append([{ recordType: 'person', recordId: p.recordId, areaId: before.area_id, action: 'update', source: 'visit', actorId: unit.actor.id, at: now, changes: diff(beforeShape, readable) }]);
+      } else if (p.recordType === 'household') {
+        const households = unit.use(householdRepository);
+        const before = await households.find(p.recordId);
+        if (!before) throw notFound('户');
+        const patch: { registration_address?: string | null; home_phone_enc?: string | null; home_phone_masked?: string | null; updated_at: Date } = { updated_at: now };
+        if ('registrationAddress' in changes) patch.registration_address = (changes.registrationAddress as string | null) ?? null;
+        if ('homePhone' in changes) {
+          const s = changes.homePhone as SealedChange | null;
+          patch.home_phone_enc = s?.enc ?? null;
+          patch.home_phone_masked = s?.masked ?? null;
+        }
+        await households.update(p.recordId, patch);
+        const readable = readableChanges(changes);
+        const beforeShape = { registrationAddress: before.registrationAddress, homePhone: before.homePhoneMasked };
+        await unit.use(historyRepository).append([{ recordType: 'household', recordId: p.recordId, areaId: before.areaId, action: 'update', source: 'visit', actorId: unit.actor.id, at: now, changes: diff(Object.fromEntries(Object.keys(readable).map((k) => [k, beforeShape[k as keyof typeof beforeShape] ?? null])), readable) }]);
       }
     }
     await visits.decide(id, decision === 'confirm' ? 'confirmed' : 'rejected', unit.actor.id, now, note);
