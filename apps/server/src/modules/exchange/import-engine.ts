@@ -129,6 +129,7 @@ export async function runCheck(ctx: RequestContext, jobId: number, signal: RunSi
     });
   }
 
+  let stopped = false;
   try {
     let batch: Judged<unknown>[] = [];
     for await (const row of table.rows) {
@@ -139,16 +140,20 @@ export async function runCheck(ctx: RequestContext, jobId: number, signal: RunSi
           break;
         }
         batch = [];
-        if (signal.stopping()) return;
+        // The server is closing: the dry run starts again from the top when it comes back.
+        if (signal.stopping()) {
+          stopped = true;
+          break;
+        }
         await yieldToLoop();
       }
     }
-    if (!cancelled && batch.length > 0) cancelled = !(await flush(batch));
+    if (!cancelled && !stopped && batch.length > 0) cancelled = !(await flush(batch));
   } finally {
     await table.close();
     await report.close();
   }
-  if (cancelled) {
+  if (cancelled || stopped) {
     await removeFile(reportPath);
     return;
   }
@@ -194,6 +199,8 @@ export async function runApply(ctx: RequestContext, jobId: number, signal: RunSi
       const jobs = unit.use(importJobRepository);
       const now = await jobs.lock(jobId);
       if (!now || now.status !== 'applying') return false;
+      // Another runner (a second server on the same database) committed this batch already.
+      if (now.cursor_row >= last) return true;
       let parsed = parsedOf(batch);
       if (kind.check && parsed.length > 0) {
         await addChecks(kind, await kind.check(unit, parsed, info), batch);

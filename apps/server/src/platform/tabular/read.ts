@@ -66,11 +66,27 @@ async function sampleOf(file: string): Promise<Uint8Array> {
   }
 }
 
-/** Sniffs a stored file: its format and, for CSV, its encoding. */
-export async function sniffTable(file: string): Promise<{ format: TableFormat; encoding: TextEncoding | null }> {
+export type Delimiter = ',' | '\t' | ';';
+
+/**
+ * The delimiter of a text table, from its first line with content: comma for CSV, tab for what
+ * Excel saves as "Unicode text" (UTF-16, tab-separated), semicolon for European-locale CSV.
+ */
+export function detectDelimiter(text: string): Delimiter {
+  const line = text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  const outside = line.replace(/"[^"]*"/g, '');
+  const count = (d: string) => outside.split(d).length - 1;
+  const candidates: Delimiter[] = [',', '\t', ';'];
+  return candidates.reduce((best, d) => (count(d) > count(best) ? d : best), ',' as Delimiter);
+}
+
+/** Sniffs a stored file: its format and, for CSV, its encoding and delimiter. */
+export async function sniffTable(file: string): Promise<{ format: TableFormat; encoding: TextEncoding | null; delimiter: Delimiter }> {
   const sample = await sampleOf(file);
-  if (isZip(sample)) return { format: 'xlsx', encoding: null };
-  return { format: 'csv', encoding: detectEncoding(sample) };
+  if (isZip(sample)) return { format: 'xlsx', encoding: null, delimiter: ',' };
+  const encoding = detectEncoding(sample);
+  const text = new TextDecoder(encoding).decode(sample, { stream: true });
+  return { format: 'csv', encoding, delimiter: detectDelimiter(text) };
 }
 
 async function* decoded(file: string, encoding: TextEncoding): AsyncGenerator<string> {
@@ -88,9 +104,9 @@ async function* decoded(file: string, encoding: TextEncoding): AsyncGenerator<st
   }
 }
 
-async function* csvRows(file: string, encoding: TextEncoding): AsyncGenerator<TableRow> {
+async function* csvRows(file: string, encoding: TextEncoding, delimiter: Delimiter): AsyncGenerator<TableRow> {
   const parser = Readable.from(decoded(file, encoding)).pipe(
-    parse({ relax_column_count: true, relax_quotes: true, max_record_size: MAX_RECORD_CHARS, bom: true }),
+    parse({ delimiter, relax_column_count: true, relax_quotes: true, max_record_size: MAX_RECORD_CHARS, bom: true }),
   );
   let rowNumber = 0;
   try {
@@ -214,8 +230,8 @@ function isEmpty(row: TableRow): boolean {
  * watermark, so an exported file imports again as it is) and hands back the rest as a stream.
  */
 export async function openTable(file: string): Promise<OpenedTable> {
-  const { format, encoding } = await sniffTable(file);
-  const source = format === 'xlsx' ? xlsxRows(file) : csvRows(file, encoding!);
+  const { format, encoding, delimiter } = await sniffTable(file);
+  const source = format === 'xlsx' ? xlsxRows(file) : csvRows(file, encoding!, delimiter);
   let header: TableRow | undefined;
   for (;;) {
     const next = await source.next();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectEncoding, isWatermarkLine, mapColumns, normaliseHeader, openTable, writeTable, ISSUE_FORMULA_WITHOUT_RESULT, ISSUE_NUMBER_LOST_DIGITS, errorReportWriter, csvSafe, type TableRow } from './index.ts';
+import { detectDelimiter, detectEncoding, isWatermarkLine, mapColumns, normaliseHeader, openTable, writeTable, ISSUE_FORMULA_WITHOUT_RESULT, ISSUE_NUMBER_LOST_DIGITS, errorReportWriter, csvSafe, type TableRow } from './index.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -56,6 +56,16 @@ describe('reading CSV', () => {
     expect(t.headers).toEqual(['姓名', '备注']);
     expect(t.headerRow).toBe(2);
     expect(t.rows[0]!.cells).toEqual(['李四', '第一行\n第二行']);
+  });
+
+  it('reads what Excel saves as "Unicode text": UTF-16LE, tab-separated', async () => {
+    const file = path.join(dir, 'unicode.txt');
+    await writeFile(file, Buffer.from('\uFEFF姓名\t身份证号\t备注\r\n张三\t320102199005171234\t"a,b"\r\n', 'utf16le'));
+    const t = await all(file);
+    expect(t.headers).toEqual(['姓名', '身份证号', '备注']);
+    expect(t.rows[0]!.cells).toEqual(['张三', '320102199005171234', 'a,b']);
+    expect(detectDelimiter('a;b;c\n1;2;3')).toBe(';');
+    expect(detectDelimiter('"x,y",b\n')).toBe(',');
   });
 
   it('refuses a file that is not a table', async () => {
