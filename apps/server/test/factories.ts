@@ -100,7 +100,7 @@ export interface OutsideDistrict {
   building: BuiltArea;
   user: BuiltUser;
   /** Base data of the outside grid: a house with a rental, a household, a resident with a tag, a pending proposal. */
-  records: { house: number; rental: number; household: number; person: number; tag: number; proposal: number };
+  records: { house: number; rental: number; household: number; person: number; tag: number; proposal: number; organisation: number; component: number };
   /** A point inside the grid (WGS84). */
   point: [number, number];
   /** Strings that no response to anyone outside this district may contain. */
@@ -138,6 +138,9 @@ export async function buildOutsideDistrict(database: Database): Promise<OutsideD
   };
 }
 
+/** A valid 统一社会信用代码 (check character included) of the outside district's organisation. */
+export const OUTSIDE_CREDIT_CODE = '91330102MA2H00001L';
+
 /** Base-data rows of the outside district, written straight to the tables (the canaries are in their names). */
 async function buildOutsideRecords(database: Database, buildingId: number, gridId: number, userId: number) {
   const db = database.db;
@@ -158,5 +161,16 @@ async function buildOutsideRecords(database: Database, buildingId: number, gridI
     .values({ visit_id: visit.id, area_id: buildingId, record_type: 'person', record_id: person.id, changes: JSON.stringify({ occupation: '外省探针' }), proposed_by: userId, proposed_at: new Date('2026-11-01T02:00:00Z') })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { house: house.id, rental: rental.id, household: household.id, person: person.id, tag: tag.id, proposal: proposal.id };
+  const organisation = await db
+    .insertInto('organisations')
+    .values({ area_id: gridId, name: '外省探针有限公司', credit_code: OUTSIDE_CREDIT_CODE, legal_rep_name: '外省探针法人', key_unit: true })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('organisation_employees').values({ organisation_id: organisation.id, person_id: person.id, area_id: gridId, position: '外省探针岗位' }).execute();
+  const component = await db
+    .insertInto('city_components')
+    .values({ area_id: gridId, identifier: '3301020101000001', class_code: '01', subclass_code: '01', name: '外省探针井盖', location: sql<string>`ST_SetSRID(ST_MakePoint(120.165, 30.245), 4326)` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { house: house.id, rental: rental.id, household: household.id, person: person.id, tag: tag.id, proposal: proposal.id, organisation: organisation.id, component: component.id };
 }

@@ -188,6 +188,7 @@ export const organisationEmployeeInputSchema = z
 export type OrganisationEmployeeInput = z.infer<typeof organisationEmployeeInputSchema>;
 
 export const organisationHistorySchema = historySchema;
+export type RecordHistory = z.infer<typeof historySchema>;
 
 // ---- city components ----
 export const componentViewSchema = z

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionsOf, type Permission, type Role } from '@redgrid/contracts';
 import { DEMO_ACCOUNTS } from '../seed/demo-accounts.ts';
-import { buildOutsideDistrict, square, type OutsideDistrict } from '../../test/factories.ts';
+import { buildOutsideDistrict, OUTSIDE_CREDIT_CODE, square, type OutsideDistrict } from '../../test/factories.ts';
 import { createTestApp, loginAs, type Session, type TestApp } from '../../test/harness.ts';
 
 /**
@@ -185,6 +185,37 @@ function probes(): Record<string, Entry> {
     'GET /api/basedata/houses/{id}': [{ params: { id: r.house }, expect: 'hidden' }],
     'PUT /api/basedata/houses/{id}/rental': [{ params: { id: r.house }, body: { lessorName: '越界房东' }, expect: 'hidden' }],
     'POST /api/basedata/rentals/{id}/inspections': [{ params: { id: r.rental }, body: { inspectedOn: '2026-11-19', hazardLevel: 'safe' }, expect: 'hidden' }],
+    'GET /api/basedata/organisations': [
+      { expect: 'filtered' },
+      { query: `areaId=${c}`, expect: 'hidden' },
+      { query: `q=${encodeURIComponent('外省探针')}`, expect: 'filtered' },
+      { query: `q=${OUTSIDE_CREDIT_CODE}`, expect: 'filtered' },
+      { query: 'keyUnit=true', expect: 'filtered' },
+    ],
+    'POST /api/basedata/organisations': [
+      { body: { name: '越界单位', areaId: g }, expect: 'refused' },
+      { body: { name: '越界单位', areaId: b }, expect: 'refused' },
+    ],
+    'GET /api/basedata/organisations/{id}': [{ params: { id: r.organisation }, expect: 'hidden' }],
+    'PATCH /api/basedata/organisations/{id}': [{ params: { id: r.organisation }, body: { keyUnit: false }, expect: 'hidden' }],
+    'GET /api/basedata/organisations/{id}/history': [{ params: { id: r.organisation }, expect: 'hidden' }],
+    'POST /api/basedata/organisations/{id}/employees': [{ params: { id: r.organisation }, body: { personId: r.person, position: '越界' }, expect: 'hidden' }],
+    'DELETE /api/basedata/organisations/{id}/employees/{personId}': [{ params: { id: r.organisation, personId: r.person }, expect: 'hidden' }],
+    'GET /api/basedata/components': [
+      { expect: 'filtered' },
+      { query: `areaId=${c}`, expect: 'hidden' },
+      { query: `q=${encodeURIComponent('外省探针')}`, expect: 'filtered' },
+      { query: 'q=3301020101000001', expect: 'filtered' },
+      { query: 'classCode=01&subclassCode=01', expect: 'filtered' },
+    ],
+    'GET /api/basedata/components/geojson': [{ expect: 'filtered' }, { query: `areaId=${c}`, expect: 'hidden' }],
+    'POST /api/basedata/components': [
+      { body: { classCode: '01', subclassCode: '01', name: '越界井盖', location: { lng, lat } }, expect: 'refused' },
+      { body: { classCode: '01', subclassCode: '01', name: '越界井盖', location: { lng, lat }, areaId: g }, expect: 'refused' },
+    ],
+    'GET /api/basedata/components/{id}': [{ params: { id: r.component }, expect: 'hidden' }],
+    'PATCH /api/basedata/components/{id}': [{ params: { id: r.component }, body: { state: 'missing' }, expect: 'hidden' }],
+    'GET /api/basedata/components/{id}/history': [{ params: { id: r.component }, expect: 'hidden' }],
   };
 }
 
@@ -213,7 +244,7 @@ async function fingerprint(): Promise<string> {
     sql`SELECT id, area_id, ST_AsText(geom) AS g, valid_from, valid_to FROM area_boundaries ORDER BY id`.execute(db).then((r) => r.rows),
     db.selectFrom('area_changes').select(['id', 'area_id']).orderBy('id').execute(),
     db.selectFrom('sessions').select('id').where('user_id', '=', out.user.id).execute(),
-    ...(['houses', 'rentals', 'households', 'persons', 'person_tags', 'household_visits', 'record_proposals', 'building_profiles', 'person_duplicates'] as const).map((table) =>
+    ...(['houses', 'rentals', 'households', 'persons', 'person_tags', 'household_visits', 'record_proposals', 'building_profiles', 'person_duplicates', 'organisations', 'organisation_employees', 'city_components'] as const).map((table) =>
       sql`SELECT * FROM ${sql.table(table)} t WHERE t.area_id IN (SELECT id FROM areas WHERE path LIKE ${`${out.district.path}%`}) ORDER BY 1`.execute(db).then((res) => res.rows),
     ),
   ]);
