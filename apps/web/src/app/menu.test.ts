@@ -8,16 +8,16 @@ describe('menuFor', () => {
 
   it.each([
     [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users']],
-    [['area_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'visits', 'proposals', 'divisions', 'users']],
+    [['area_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users']],
     [['audit_admin'] as const, ['audit']],
     [['security_admin'] as const, ['dashboard', 'security']],
-    [['grid_leader'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'visits', 'proposals', 'users']],
-    [['grid_worker'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'visits']],
-    [['dept_staff'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'visits']],
+    [['grid_leader'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'users']],
+    [['grid_worker'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits']],
+    [['dept_staff'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits']],
     [['party_member'] as const, ['dashboard']],
     [['volunteer'] as const, ['dashboard']],
     [['resident'] as const, ['dashboard']],
-    [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'visits', 'proposals', 'divisions', 'users', 'audit']],
+    [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'audit']],
   ])('%j sees %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
   });

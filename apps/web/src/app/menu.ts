@@ -1,6 +1,6 @@
 import type { Permission } from '@redgrid/contracts';
 
-export type MenuKey = 'dashboard' | 'areas' | 'map' | 'people' | 'households' | 'visits' | 'proposals' | 'divisions' | 'users' | 'audit' | 'security';
+export type MenuKey = 'dashboard' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'audit' | 'security';
 
 export interface MenuEntry {
   key: MenuKey;
@@ -21,6 +21,8 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'map', path: '/map', permission: 'area.report' },
   { key: 'people', path: '/people', permission: 'basedata.read' },
   { key: 'households', path: '/households', permission: 'basedata.read' },
+  { key: 'organisations', path: '/organisations', permission: 'basedata.read' },
+  { key: 'components', path: '/components', permission: 'basedata.read' },
   { key: 'visits', path: '/visits/coverage', permission: 'basedata.read' },
   { key: 'proposals', path: '/proposals', permission: 'basedata.verify' },
   { key: 'divisions', path: '/divisions', permission: 'division.read' },

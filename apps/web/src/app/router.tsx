@@ -18,6 +18,8 @@ const BuildingBoardPage = lazy(() => import('../features/basedata/building-board
 const HousePage = lazy(() => import('../features/basedata/house-page').then((m) => ({ default: m.HousePage })));
 const VisitFormPage = lazy(() => import('../features/basedata/visit-form-page').then((m) => ({ default: m.VisitFormPage })));
 const CoveragePage = lazy(() => import('../features/basedata/coverage-page').then((m) => ({ default: m.CoveragePage })));
+const OrganisationsPage = lazy(() => import('../features/basedata/organisations-page').then((m) => ({ default: m.OrganisationsPage })));
+const ComponentsPage = lazy(() => import('../features/basedata/components-page').then((m) => ({ default: m.ComponentsPage })));
 const ProposalsPage = lazy(() => import('../features/basedata/proposals-page').then((m) => ({ default: m.ProposalsPage })));
 const DivisionsPage = lazy(() => import('../features/divisions/divisions-page').then((m) => ({ default: m.DivisionsPage })));
 const UsersPage = lazy(() => import('../features/users/users-page').then((m) => ({ default: m.UsersPage })));
@@ -120,6 +122,22 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="basedata.read">
                 <CoveragePage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'organisations',
+            element: (
+              <RequirePermission permission="basedata.read">
+                <OrganisationsPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'components',
+            element: (
+              <RequirePermission permission="basedata.read">
+                <ComponentsPage />
               </RequirePermission>
             ),
           },

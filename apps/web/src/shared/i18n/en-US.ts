@@ -20,6 +20,8 @@ export const commonEnUS: CommonMessages = {
     security: 'Security',
     people: 'Residents',
     households: 'Households',
+    organisations: 'Organisations',
+    components: 'City components',
     visits: 'Visit coverage',
     proposals: 'Findings review',
     changePassword: 'Change password',

@@ -24,6 +24,8 @@ export const commonZhCN = {
     security: '安全管理',
     people: '实有人口',
     households: '户与走访',
+    organisations: '实有单位',
+    components: '城市部件',
     visits: '走访覆盖',
     proposals: '变更审核',
     changePassword: '修改密码',
