@@ -1,4 +1,4 @@
-import { CSRF_HEADER, importJobSchema, importKindInfoSchema, sessionResponseSchema, type ImportJob, type TableFormat } from '@redgrid/contracts';
+import { CSRF_HEADER, importJobListSchema, importJobSchema, importKindInfoSchema, sessionResponseSchema, type ImportJob, type TableFormat } from '@redgrid/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, buildUrl, type Query } from '../../shared/api/api-client';
 import { ApiError, parseErrorBody } from '../../shared/api/api-error';
@@ -22,6 +22,15 @@ export function useImportJob(id: number | null) {
     queryFn: () => api.get(`/api/imports/jobs/${id ?? 0}`, importJobSchema),
     enabled: id !== null,
     refetchInterval: (query) => (query.state.data && RUNNING.has(query.state.data.status) ? 1000 : false),
+  });
+}
+
+/** The caller's latest job of a kind (the wizard reopens it if it is still under way). */
+export function useLatestImportJob(kind: string) {
+  return useQuery({
+    queryKey: ['imports', 'latest', kind] as const,
+    queryFn: async () => (await api.get('/api/imports/jobs', importJobListSchema, { query: { kind, mine: 'true', limit: 1 } })).items[0] ?? null,
+    staleTime: Infinity,
   });
 }
 

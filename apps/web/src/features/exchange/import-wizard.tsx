@@ -7,8 +7,9 @@ import { useTranslation } from 'react-i18next';
 import { useDescribeError } from '../../shared/api/use-describe-error';
 import { formatBytes } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
-import { errorReportUrl, exchangeKeys, templateUrl, uploadImportFile, useCancelImport, useImportJob, useImportKind, useResumeImport, useStartApply, useStartCheck } from './exchange.api';
+import { errorReportUrl, exchangeKeys, templateUrl, uploadImportFile, useCancelImport, useImportJob, useImportKind, useLatestImportJob, useResumeImport, useStartApply, useStartCheck } from './exchange.api';
 
+const UNFINISHED = new Set<ImportJob['status']>(['uploaded', 'checking', 'checked', 'applying']);
 const ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export interface ImportWizardProps {
@@ -307,6 +308,16 @@ export function ImportWizard({ kind, areaId, maxBytes = 512 * 1024 * 1024, onApp
   const { t } = useTranslation();
   const info = useImportKind(kind);
   const [jobId, setJobId] = useState<number | null>(null);
+  // A job of the caller's still under way (the page was left while it ran) is shown again, once.
+  const latest = useLatestImportJob(kind);
+  const adopted = useRef(false);
+  useEffect(() => {
+    if (adopted.current || latest.data === undefined) return;
+    adopted.current = true;
+    if (jobId !== null) return;
+    const open = latest.data && (UNFINISHED.has(latest.data.status) || latest.data.abilities.resume);
+    if (open && latest.data) setJobId(latest.data.id);
+  }, [latest.data, jobId]);
   const job = useImportJob(jobId);
   const current = jobId === null ? undefined : job.data;
   const queryClient = useQueryClient();
