@@ -247,7 +247,17 @@ export function personImportKind(cipher: FieldCipher, clock: () => Date): Import
       for (const h of created) households.set(h.householdNo!, { id: h.id, householdNo: h.householdNo, areaId: resolved.get(list.find((r) => r.row.householdNo === h.householdNo)!.rowNumber)!, headId: null });
 
       const now = clock();
+      // Each row sealed once: the insert or update and the history row read the same columns.
+      const built = new Map<ParsedRow<PersonImportRow>, ReturnType<typeof build>>();
       const columnsOf = (r: ParsedRow<PersonImportRow>) => {
+        let cols = built.get(r);
+        if (!cols) {
+          cols = build(r);
+          built.set(r, cols);
+        }
+        return cols;
+      };
+      const build = (r: ParsedRow<PersonImportRow>) => {
         const household = r.row.householdNo ? households.get(r.row.householdNo) : undefined;
         const { full, initials } = namePinyin(r.row.name);
         return {
