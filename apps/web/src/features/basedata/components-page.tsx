@@ -133,7 +133,7 @@ function ComponentCreateDrawer({ open, onClose, onCreated }: { open: boolean; on
           <PointInput />
         </Form.Item>
         <Form.Item name="areaId" label={t('basedata.comp.grid')} extra={t('basedata.comp.gridHint')}>
-          <AreaTreeSelect placeholder={t('basedata.comp.gridHint')} />
+          <AreaTreeSelect />
         </Form.Item>
         <Form.Item name="ownerDept" label={t('basedata.comp.ownerDept')}>
           <Input maxLength={100} />

@@ -8,6 +8,7 @@ import type { SystemUnit } from '../../../platform/unit-of-work.ts';
 import { seededRandom } from '../../geo/index.ts';
 import { houseAddressKey } from '../buildings/building.service.ts';
 import { addDays, namePinyin } from '../shared/names.ts';
+import { seedDemoOrganisations } from './demo-organisations.ts';
 
 /**
  * Synthetic residents for the demo: every household of the chosen communities with its members —
@@ -314,5 +315,6 @@ export async function seedDemoResidents(unit: SystemUnit, options: ResidentSeedO
     });
     await repo.insertMany('household_visits', visits, false);
   }
+  await seedDemoOrganisations(unit, { communityCodes: options.communityCodes, cipher, seed: options.seed });
   return { houses: houseIds.length, households: householdIds.length, persons: personIds.length, rentals: rentals.length, tags: personTags.length, visits: visits.length };
 }
