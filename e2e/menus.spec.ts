@@ -19,7 +19,7 @@ interface Role {
 }
 
 const ROLES: Role[] = [
-  { username: 'admin', menu: ['工作台', '区域', '地图', '区划代码库', '用户管理'], notInMenu: ['审计日志'], cards: ['households', 'subareas', 'users'], notCards: ['my-place'], text: ['户数超出范围的网格'] },
+  { username: 'admin', menu: ['工作台', '区域', '地图', '区划代码库', '用户管理'], notInMenu: ['审计日志'], cards: ['households', 'subareas', 'users'], notCards: ['my-place'], text: ['户数超范围网格'] },
   { username: 'zb_admin', menu: ['工作台', '区域', '地图', '区划代码库', '用户管理'], notInMenu: ['审计日志', '安全管理'], cards: ['households', 'grids', 'users'], notCards: ['my-place', 'subareas'], text: ['站北社区', '本社区网格'] },
   { username: 'zb_worker', menu: ['工作台', '区域', '地图'], notInMenu: ['区划代码库', '用户管理', '审计日志'], cards: ['households', 'grids'], notCards: ['my-place', 'users'], text: ['站北社区', '本社区网格'] },
   { username: 'dy_member', menu: ['工作台'], notInMenu: ['区域', '地图', '区划代码库', '用户管理'], cards: ['my-place'], notCards: ['households', 'grids', 'subareas', 'users'], text: ['我所在的社区与网格', '站北社区'] },
