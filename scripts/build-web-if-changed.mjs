@@ -1,17 +1,18 @@
 // Builds the console (apps/web/dist) only when what goes into it changed since the last build:
 // `npm start` runs this first, so a restart with nothing changed starts the server at once.
-// The stamp (apps/web/dist/.source-hash) is a SHA-256 over the console's sources, the contracts it
-// imports, the lockfile and the build configuration; a fresh clone has no dist and builds.
+// The stamp is a SHA-256 over the console's sources, the contracts it imports, the lockfile and the
+// build configuration, kept in node_modules/.cache (not in dist, which the server serves); a fresh clone
+// has no dist and no stamp, and builds.
 // `--force` builds regardless.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'apps/web/dist');
-const stamp = join(dist, '.source-hash');
+const stamp = join(root, 'node_modules/.cache/redgrid/web-build.sha256');
 
 /** What the build reads: directories walked in full (tests included: cheap, and never wrong). */
 const INPUTS = ['apps/web/src', 'apps/web/public', 'apps/web/index.html', 'apps/web/vite.config.ts', 'apps/web/tsconfig.json', 'apps/web/package.json', 'packages/contracts/src', 'packages/contracts/package.json', 'package-lock.json'];
@@ -49,4 +50,5 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const result = spawnSync(npm, ['run', 'build', '--workspace', 'apps/web'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
 if (result.status !== 0) process.exit(result.status ?? 1);
 // Hash again: the stamp names what was actually built, even if a file changed during the build.
+mkdirSync(dirname(stamp), { recursive: true });
 writeFileSync(stamp, `${sourceHash() === current ? current : 'changed-during-build'}\n`);
