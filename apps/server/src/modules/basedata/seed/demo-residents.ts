@@ -108,6 +108,11 @@ function seedRepository(db: Db, scope: Scope) {
   };
 }
 
+/** 站北社区居民委员会 → 站北社区, 某某村村民委员会 → 某某村: how residents write their address. */
+function shortCommunity(name: string): string {
+  return name.replace(/居民委员会$/, '').replace(/村民委员会$/, '');
+}
+
 function pick<T>(rand: () => number, list: readonly T[]): T {
   return list[Math.floor(rand() * list.length)]!;
 }
@@ -194,7 +199,7 @@ export async function seedDemoResidents(unit: SystemUnit, options: ResidentSeedO
         const r = rand();
         const kind = made >= wanted ? 'vacant' : r < 0.05 ? 'vacant' : r < 0.17 ? 'tenants' : r < 0.23 ? 'alone' : 'family';
         if (kind !== 'vacant') made += 1;
-        const address = `${b.community} ${b.name} ${room}室`;
+        const address = `${shortCommunity(b.community)} ${b.name} ${room}室`;
         houseRows.push({
           area_id: b.id,
           address_key: houseAddressKey(b.code, floor, room),
