@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     '',
     `  红网格 redgrid ${config.mode === 'demo' ? '[DEMO 演示模式]' : '[production]'} — ${url}`,
     `  engine: ${booted.deps.database.kind}${booted.deps.database.kind === 'embedded' ? ` (${config.dataDir})` : ''}; API docs: ${url}/api/docs`,
-    `  ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s${booted.seeded ? `; seeded demo district: ${booted.seeded.areas} divisions, ${booted.seeded.grids} grids, ${booted.seeded.buildings} buildings, ${booted.seeded.users} accounts` : ''}`,
+    `  ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s${booted.seeded ? `; seeded demo district: ${booted.seeded.areas} divisions, ${booted.seeded.grids} grids, ${booted.seeded.buildings} buildings, ${booted.seeded.residents.persons} residents in ${booted.seeded.residents.households} households, ${booted.seeded.users} accounts` : ''}`,
   ];
   if (config.mode === 'demo') {
     lines.push('', '  Demo accounts (password for all: Redgrid@2026):');
