@@ -27,7 +27,6 @@ function filesUnder(path) {
 
 export function sourceHash() {
   const hash = createHash('sha256');
-  hash.update(`node ${process.versions.node.split('.')[0]}\n`);
   const files = INPUTS.flatMap((input) => filesUnder(join(root, input))).sort();
   for (const file of files) {
     hash.update(relative(root, file).split(sep).join('/'));
