@@ -12,7 +12,7 @@ import type { App } from './platform/http.ts';
 export interface Booted {
   app: App;
   deps: AppDeps;
-  seeded: { areas: number; users: number; grids: number; buildings: number } | null;
+  seeded: { areas: number; users: number; grids: number; buildings: number; residents: { persons: number; households: number } } | null;
   close(): Promise<void>;
 }
 
