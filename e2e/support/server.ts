@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const WEB_INDEX = path.join(REPO_ROOT, 'apps/web/dist/index.html');
 
-const READY_TIMEOUT_MS = 120_000;
+// A cold start seeds the demo (district, accounts, residents): about a minute on an idle 2-core machine, several on a loaded one.
+const READY_TIMEOUT_MS = 300_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 export interface RunningServer {
