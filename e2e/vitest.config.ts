@@ -11,7 +11,7 @@ export default defineConfig({
     include: ['e2e/**/*.spec.ts'],
     environment: 'node',
     testTimeout: 120_000,
-    hookTimeout: 180_000,
+    hookTimeout: 360_000,
     fileParallelism: false,
     maxWorkers: 1,
     pool: 'forks',
