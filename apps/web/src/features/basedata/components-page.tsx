@@ -207,7 +207,7 @@ function ComponentDetailDrawer({ id, onClose }: { id: number | undefined; onClos
             <Descriptions.Item label={t('basedata.comp.changedOn')}>{orDash(c.changedOn)}</Descriptions.Item>
             <Descriptions.Item label={t('basedata.comp.source')}>{orDash(c.source)}</Descriptions.Item>
           </Descriptions>
-          <HistoryTimeline history={history.data} loading={history.isLoading} />
+          <HistoryTimeline history={history.data} loading={history.isLoading} prefix="basedata.comp" />
         </Space>
       ) : null}
     </Drawer>

@@ -7,9 +7,22 @@ import { Muted } from './basedata-ui';
 
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
-/** A record's change history (organisation or component): who, when, field before → after. */
-export function HistoryTimeline({ history, loading }: { history: RecordHistory | undefined; loading: boolean }) {
-  const { t } = useTranslation();
+/**
+ * A record's change history (organisation or component): who, when, field before → after. `prefix` is
+ * the strings section whose keys name the fields (basedata.org / basedata.comp); a field without a
+ * string shows as sent.
+ */
+export function HistoryTimeline({ history, loading, prefix }: { history: RecordHistory | undefined; loading: boolean; prefix: 'basedata.org' | 'basedata.comp' }) {
+  const { t, i18n } = useTranslation();
+  const fieldLabel = (field: string) => (i18n.exists(`${prefix}.${field}`) ? t(`${prefix}.${field}` as never) : field);
+  const valueLabel = (field: string, v: unknown) => {
+    if (typeof v === 'boolean') return v ? t('basedata.org.yes') : t('basedata.org.no');
+    if (field === 'state' && typeof v === 'string' && i18n.exists(`basedata.comp.states.${v}`)) return t(`basedata.comp.states.${v}` as never);
+    if (field === 'kind' && typeof v === 'string' && i18n.exists(`basedata.org.kinds.${v}`)) return t(`basedata.org.kinds.${v}` as never);
+    if (field === 'fireSafetyLevel' && typeof v === 'string' && i18n.exists(`basedata.org.fireLevels.${v}`)) return t(`basedata.org.fireLevels.${v}` as never);
+    if (field === 'location' && v && typeof v === 'object' && 'lng' in v && 'lat' in v) return `${Number(v.lng).toFixed(6)}, ${Number(v.lat).toFixed(6)}`;
+    return show(v);
+  };
   const { language } = useLanguage();
   return (
     <Card size="small" title={t('basedata.person.history')}>
@@ -27,11 +40,11 @@ export function HistoryTimeline({ history, loading }: { history: RecordHistory |
               </div>
               {Object.entries(entry.changes).map(([field, [before, after]]) => (
                 <div key={field} style={{ fontSize: 12, wordBreak: 'break-all' }}>
-                  <Typography.Text type="secondary">{field}：</Typography.Text>
+                  <Typography.Text type="secondary">{fieldLabel(field)}：</Typography.Text>
                   <Typography.Text delete type="secondary">
-                    {show(before)}
+                    {valueLabel(field, before)}
                   </Typography.Text>{' '}
-                  → {show(after)}
+                  → {valueLabel(field, after)}
                 </div>
               ))}
             </div>

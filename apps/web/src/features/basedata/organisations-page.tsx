@@ -135,7 +135,7 @@ function OrganisationFormDrawer({ open, editing, defaultAreaId, onClose, onCreat
         <Form.Item name="kind" label={t('basedata.org.kind')} rules={[{ required: true }]}>
           <Select options={ORG_KINDS.map((k) => ({ value: k, label: t(`basedata.org.kinds.${k}`) }))} />
         </Form.Item>
-        <Form.Item name="areaId" label={t('basedata.org.place')} rules={[{ required: true, message: t('basedata.person.areaRequired') }]}>
+        <Form.Item name="areaId" label={t('basedata.org.place')} rules={[{ required: true, message: t('basedata.org.areaRequired') }]}>
           <AreaTreeSelect />
         </Form.Item>
         <Form.Item name="address" label={t('basedata.org.address')}>
@@ -283,7 +283,7 @@ function OrganisationDetailDrawer({ id, onClose, onEdit }: { id: number | undefi
               </div>
             ) : null}
           </Card>
-          <HistoryTimeline history={history.data} loading={history.isLoading} />
+          <HistoryTimeline history={history.data} loading={history.isLoading} prefix="basedata.org" />
         </Space>
       ) : null}
     </Drawer>
