@@ -75,11 +75,14 @@ export async function launchBrowser(options: { baseURL: string; viewport?: { wid
   };
 }
 
-/** Saves a full-page screenshot to e2e/.artifacts/<name>.png and returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a screenshot to e2e/.artifacts/<name>.png and returns its path: the full page, or only the
+ * viewport (`fullPage: false`, for a drawer or dialog over a long list).
+ */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   await mkdir(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? true, animations: 'disabled' });
   return file;
 }
 

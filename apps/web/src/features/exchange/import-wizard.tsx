@@ -11,6 +11,8 @@ import { errorReportUrl, exchangeKeys, templateUrl, uploadImportFile, useCancelI
 
 const UNFINISHED = new Set<ImportJob['status']>(['uploaded', 'checking', 'checked', 'applying']);
 const ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** The server's decoder names, as a user knows them (the file hint says "UTF-8 或 GBK"). */
+const ENCODING_LABELS: Record<string, string> = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'utf-16be': 'UTF-16', gb18030: 'GBK' };
 
 export interface ImportWizardProps {
   /** The registered import kind (persons, houses …). */
@@ -35,10 +37,20 @@ function DownloadLink({ href, children, testId }: { href: string; children: Reac
 export function TemplateButton({ kind }: { kind: string }) {
   const { t } = useTranslation();
   const formats: TableFormat[] = ['xlsx', 'csv'];
+  // The whole menu row downloads (a link label reacts only on its text), like the export button.
+  const download = (format: TableFormat) => {
+    const a = document.createElement('a');
+    a.href = templateUrl(kind, format);
+    a.download = '';
+    document.body.append(a);
+    a.click();
+    a.remove();
+  };
   return (
     <Dropdown
       menu={{
-        items: formats.map((f) => ({ key: f, label: <a href={templateUrl(kind, f)} download>{t(f === 'xlsx' ? 'exchange.file.templateXlsx' : 'exchange.file.templateCsv')}</a> })),
+        items: formats.map((f) => ({ key: f, label: t(f === 'xlsx' ? 'exchange.file.templateXlsx' : 'exchange.file.templateCsv') })),
+        onClick: ({ key }) => download(key as TableFormat),
       }}
     >
       <Button icon={<DownloadOutlined />} data-testid="import-template">{t('exchange.file.template')}</Button>
@@ -127,7 +139,7 @@ function MappingStep({ job, onRestart }: { job: ImportJob; onRestart: () => void
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="import-mapping">
       <Typography.Text type="secondary">
-        {t('exchange.mapping.fileInfo', { name: job.fileName, format: job.format.toUpperCase(), encoding: job.encoding ?? formatBytes(job.fileSize, language) })}
+        {t('exchange.mapping.fileInfo', { name: job.fileName, format: job.format.toUpperCase(), encoding: job.encoding ? (ENCODING_LABELS[job.encoding] ?? job.encoding) : formatBytes(job.fileSize, language) })}
       </Typography.Text>
       <Typography.Paragraph style={{ marginBottom: 0 }}>{t('exchange.mapping.intro')}</Typography.Paragraph>
       <Table
