@@ -10,11 +10,18 @@ describe('dashboardCardsFor', () => {
     [['area_admin'] as Role[], ['households', 'grids', 'subareas', 'users']],
     [['grid_worker'] as Role[], ['households', 'grids', 'subareas']],
     [['dept_staff'] as Role[], ['households', 'grids', 'subareas']],
+  ])('%j gets the grid-work cards %j (and those of modules it reads), not the member card', (roles, expected) => {
+    const keys = keysFor(...roles);
+    for (const key of expected) expect(keys).toContain(key);
+    expect(keys).not.toContain('my-place');
+  });
+
+  it.each([
     // A member sees where they belong, by name: no household figures, no accounts.
     [['party_member', 'volunteer'] as Role[], ['my-place']],
     [['security_admin'] as Role[], ['my-place']],
     [['resident'] as Role[], ['my-place']],
-  ])('%j gets %j', (roles, expected) => {
+  ])('%j gets only %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
   });
 
