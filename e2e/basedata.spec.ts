@@ -64,7 +64,8 @@ function gbk(text: string): Buffer {
 async function openMenu(page: Page, trigger: ReturnType<Page['getByTestId']>, item: string) {
   await trigger.hover();
   const entry = await shown(page.getByRole('menuitem', { name: item }));
-  await page.waitForFunction(`(() => { const m = document.querySelector('.ant-dropdown:not(.ant-dropdown-hidden)'); return m !== null && !/-(appear|enter)/.test(m.className); })()`);
+  const menu = page.locator('.ant-dropdown:not(.ant-dropdown-hidden)').filter({ has: entry });
+  await expect.poll(async () => (await menu.getAttribute('class')) ?? '-appear', { timeout: 10_000 }).not.toMatch(/-(appear|enter)/);
   return entry;
 }
 
