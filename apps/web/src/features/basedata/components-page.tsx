@@ -283,34 +283,36 @@ export function ComponentsPage() {
           maxLength={60}
         />
         <AreaTreeSelect value={filter.areaId} onChange={(id) => update({ areaId: id === undefined ? undefined : String(id) })} placeholder={t('basedata.people.area')} style={{ width: mobile ? '100%' : 200 }} />
-        <Select
-          allowClear
-          aria-label={t('basedata.comp.cls')}
-          placeholder={t('basedata.comp.cls')}
-          value={filter.classCode}
-          onChange={(v: string | undefined) => update({ classCode: v, subclassCode: undefined })}
-          options={COMPONENT_CLASSES.map((c) => ({ value: c.code, label: `${c.code} ${c[language]}` }))}
-          style={{ width: mobile ? 'calc(50% - 4px)' : 150 }}
-        />
-        <Select
-          allowClear
-          aria-label={t('basedata.comp.subclass')}
-          placeholder={t('basedata.comp.subclass')}
-          disabled={!cls}
-          value={filter.subclassCode}
-          onChange={(v: string | undefined) => update({ subclassCode: v })}
-          options={(cls?.subclasses ?? []).map((s) => ({ value: s.code, label: `${s.code} ${s[language]}` }))}
-          style={{ width: mobile ? 'calc(50% - 4px)' : 170 }}
-        />
-        <Select
-          allowClear
-          aria-label={t('basedata.comp.state')}
-          placeholder={t('basedata.comp.state')}
-          value={filter.state}
-          onChange={(v: string | undefined) => update({ state: v })}
-          options={COMPONENT_STATES.map((s) => ({ value: s, label: t(`basedata.comp.states.${s}`) }))}
-          style={{ width: mobile ? '100%' : 110 }}
-        />
+        <div style={{ display: 'flex', gap: 8 }}>
+          <Select
+            allowClear
+            aria-label={t('basedata.comp.cls')}
+            placeholder={t('basedata.comp.cls')}
+            value={filter.classCode}
+            onChange={(v: string | undefined) => update({ classCode: v, subclassCode: undefined })}
+            options={COMPONENT_CLASSES.map((c) => ({ value: c.code, label: `${c.code} ${c[language]}` }))}
+            style={mobile ? { flex: 1, minWidth: 0 } : { width: 150 }}
+          />
+          <Select
+            allowClear
+            aria-label={t('basedata.comp.subclass')}
+            placeholder={t('basedata.comp.subclass')}
+            disabled={!cls}
+            value={filter.subclassCode}
+            onChange={(v: string | undefined) => update({ subclassCode: v })}
+            options={(cls?.subclasses ?? []).map((s) => ({ value: s.code, label: `${s.code} ${s[language]}` }))}
+            style={mobile ? { flex: 1, minWidth: 0 } : { width: 170 }}
+          />
+          <Select
+            allowClear
+            aria-label={t('basedata.comp.state')}
+            placeholder={t('basedata.comp.state')}
+            value={filter.state}
+            onChange={(v: string | undefined) => update({ state: v })}
+            options={COMPONENT_STATES.map((s) => ({ value: s, label: t(`basedata.comp.states.${s}`) }))}
+            style={mobile ? { flex: 1, minWidth: 0 } : { width: 110 }}
+          />
+        </div>
       </div>
       {list.isError ? <Alert type="error" showIcon title={describe(list.error)} style={{ marginBottom: 16 }} /> : null}
       {mobile ? (
