@@ -448,3 +448,14 @@ export async function actorNames(db: Db, userIds: readonly number[]): Promise<Ma
   const rows = await unrestricted(db).selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r.display_name]));
 }
+
+/**
+ * Which unified social credit codes are already registered, anywhere: a code is unique nationally
+ * (like a username here), so an import must not register a second organisation under it, nor
+ * overwrite another area's record. Only the codes leave here, nothing else of the record.
+ */
+export async function organisationCodesTaken(db: Db, codes: readonly string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const rows = await unrestricted(db).selectFrom('organisations').select('credit_code').where('credit_code', 'in', [...codes]).execute();
+  return new Set(rows.map((r) => r.credit_code).filter((c): c is string => c !== null));
+}

@@ -7,10 +7,13 @@ import { defineModule } from '../../platform/module.ts';
 import type { RekeyTarget } from '../../platform/rekey.ts';
 import { registerImportKind } from '../exchange/index.ts';
 import { registerBasedataRoutes } from './basedata.routes.ts';
+import { houseImportKind, organisationImportKind } from './imports/record-imports.ts';
 import { personImportKind } from './persons/person-import.ts';
 
 export const basedataModule = defineModule('basedata', (app, { deps }) => {
   registerImportKind(personImportKind(deps.cipher, deps.clock));
+  registerImportKind(houseImportKind(deps.cipher, deps.clock));
+  registerImportKind(organisationImportKind(deps.cipher, deps.clock));
   registerBasedataRoutes(app);
 });
 export { seedDemoResidents, type ResidentSeedCounts } from './seed/demo-residents.ts';
