@@ -1,4 +1,4 @@
-import { DeleteOutlined, EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, DeleteOutlined, EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { FIRE_SAFETY_LEVELS, ORG_KINDS, type CreateOrganisation, type OrganisationView } from '@redgrid/contracts';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Drawer, Empty, Form, Grid, Input, InputNumber, Popconfirm, Select, Space, Spin, Switch, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
@@ -9,6 +9,7 @@ import { useSubmitError } from '../../shared/forms/use-submit-error';
 import { useMe } from '../auth/auth.api';
 import { AreaTreeSelect } from '../areas/area-tree-select';
 import { useSelectedArea } from '../areas/selected-area';
+import { ImportWizard } from '../exchange/import-wizard';
 import { Muted, placeText, ProvenanceTag } from './basedata-ui';
 import { useAddEmployee, useCreateOrganisation, useOrganisation, useOrganisationHistory, useOrganisations, usePersonLookup, useRemoveEmployee, useUpdateOrganisation, type OrganisationFilter } from './org.api';
 import { HistoryTimeline, PointInput, pointOf, type PointValue } from './org-ui';
@@ -302,8 +303,10 @@ export function OrganisationsPage() {
   const [searchText, setSearchText] = useState(q);
   const [formOpen, setFormOpen] = useState(false);
   const [editing, setEditing] = useState<OrganisationView | null>(null);
+  const [importing, setImporting] = useState(false);
   const filter: OrganisationFilter = { areaId: positiveId(params.get('areaId')) ?? header.areaId, q: q || undefined, keyUnit: params.get('keyUnit') === 'true' ? 'true' : undefined };
   const openId = positiveId(params.get('id'));
+  const importArea = filter.areaId ?? me.roles[0]?.areaId;
   const list = useOrganisations(filter);
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
   const update = (changes: Record<string, string | undefined>) => {
@@ -330,6 +333,11 @@ export function OrganisationsPage() {
       <div className="rg-page-title">
         <Typography.Title level={3}>{t('basedata.org.title')}</Typography.Title>
         <Space>
+          {me.permissions.includes('basedata.import') && importArea !== undefined ? (
+            <Button icon={<CloudUploadOutlined />} onClick={() => setImporting(true)}>
+              {t('basedata.people.import')}
+            </Button>
+          ) : null}
           {me.permissions.includes('basedata.manage') ? (
             <Button
               type="primary"
@@ -405,6 +413,9 @@ export function OrganisationsPage() {
         }}
       />
       <OrganisationFormDrawer open={formOpen} editing={editing} defaultAreaId={filter.areaId} onClose={() => setFormOpen(false)} onCreated={(id) => open(id)} />
+      <Drawer open={importing} onClose={() => setImporting(false)} title={t('basedata.people.import')} size={mobile ? '100%' : 760} destroyOnHidden>
+        {importArea !== undefined ? <ImportWizard kind="organisations" areaId={importArea} onApplied={() => void list.refetch()} /> : null}
+      </Drawer>
     </div>
   );
 }
