@@ -30,8 +30,8 @@ const code = (n: number) => {
   return `${first17}${creditCodeCheckChar(first17)}`;
 };
 
-async function run(kind: string, file: Buffer): Promise<ImportJob> {
-  const up = await ctx.t.app.inject({ method: 'POST', url: `/api/imports/kinds/${kind}/jobs?areaId=${community}&fileName=f.csv`, headers: { ...secretary.headers, 'content-type': 'application/octet-stream' }, payload: file });
+async function run(kind: string, file: Buffer, areaId = community): Promise<ImportJob> {
+  const up = await ctx.t.app.inject({ method: 'POST', url: `/api/imports/kinds/${kind}/jobs?areaId=${areaId}&fileName=f.csv`, headers: { ...secretary.headers, 'content-type': 'application/octet-stream' }, payload: file });
   expect(up.statusCode, up.body).toBe(201);
   const id = up.json<ImportJob>().id;
   expect((await ctx.t.app.inject({ method: 'POST', url: `/api/imports/jobs/${id}/check`, headers: secretary.headers, payload: {} })).statusCode).toBe(200);
@@ -53,6 +53,9 @@ describe('importing 实有房屋', () => {
     const board = (await ctx.t.app.inject({ url: `/api/basedata/buildings/${building.id}/board`, headers: secretary.headers })).json<{ floors: { floor: number; houses: { room: string; occupancy: string; dangerous: boolean }[] }[] }>();
     const top = board.floors.find((f) => f.floor === 31)!;
     expect(top.houses.map((h) => [h.room, h.occupancy, h.dangerous])).toEqual([['3101', 'rented', false], ['3102', 'rented', true]]);
+    // From the building's 楼盘表 the building code may be left out: the rows go to that building.
+    const fromBoard = await run('houses', csv([['楼层', '房号', '使用方式'], ['31', '3101', '空置'], ['32', '3201', '自住']]), building.id);
+    expect(fromBoard.counts).toMatchObject({ total: 2, good: 2, created: 1, updated: 1 });
   });
 });
 

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, EditOutlined, WarningOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, CloudUploadOutlined, EditOutlined, WarningOutlined } from '@ant-design/icons';
 import { BUILDING_USES, type BuildingBoard, type BuildingProfileInput, type HouseCell } from '@redgrid/contracts';
 import { App, Button, Card, Col, Descriptions, Drawer, Empty, Form, Grid, Input, InputNumber, Result, Row, Select, Skeleton, Space, Switch, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useState } from 'react';
@@ -7,6 +7,8 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { isApiError } from '../../shared/api/api-error';
 import { useDescribeError } from '../../shared/api/use-describe-error';
 import { useSubmitError } from '../../shared/forms/use-submit-error';
+import { useMe } from '../auth/auth.api';
+import { ImportWizard } from '../exchange/import-wizard';
 import { useBuildingBoard, useUpdateBuildingProfile } from './basedata.api';
 import { Muted, placeText, ProvenanceTag } from './basedata-ui';
 import { boardRows, cellStyle, LEGEND } from './board-cell';
@@ -239,6 +241,8 @@ export function BuildingBoardPage() {
   const openHouse = positiveId(params.get('house'));
   const board = useBuildingBoard(id);
   const [editing, setEditing] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const me = useMe();
 
   if (board.isLoading) return <Skeleton active />;
   if (board.isError || !board.data) {
@@ -273,11 +277,18 @@ export function BuildingBoardPage() {
             </Tag>
           ) : null}
         </Space>
-        {b.abilities.update ? (
-          <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
-            {t('basedata.board.editProfile')}
-          </Button>
-        ) : null}
+        <Space wrap>
+          {me.permissions.includes('basedata.import') ? (
+            <Button icon={<CloudUploadOutlined />} onClick={() => setImporting(true)}>
+              {t('basedata.people.import')}
+            </Button>
+          ) : null}
+          {b.abilities.update ? (
+            <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
+              {t('basedata.board.editProfile')}
+            </Button>
+          ) : null}
+        </Space>
       </div>
       <Typography.Paragraph type="secondary">
         {placeText(b.place)} · <span className="rg-mono">{b.code}</span>
@@ -340,6 +351,9 @@ export function BuildingBoardPage() {
         ) : null}
       </Drawer>
       <ProfileDrawer board={b} open={editing} onClose={() => setEditing(false)} mobile={mobile} />
+      <Drawer open={importing} onClose={() => setImporting(false)} title={t('basedata.people.import')} size={mobile ? '100%' : 760} destroyOnHidden>
+        <ImportWizard kind="houses" areaId={b.buildingId} onApplied={() => void board.refetch()} />
+      </Drawer>
     </div>
   );
 }

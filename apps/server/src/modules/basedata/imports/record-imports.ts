@@ -42,6 +42,9 @@ function integer(value: string, field: string, min: number, max: number, issues:
 
 function areaRepository(db: Db, scope: Scope) {
   return {
+    byId(id: number) {
+      return scopedFrom(db, scope, 'areas as a').select(['a.id', 'a.code', 'a.level', 'a.status']).where('a.id', '=', id).executeTakeFirst();
+    },
     byCode(codes: readonly string[]) {
       if (codes.length === 0) return Promise.resolve([]);
       return scopedFrom(db, scope, 'areas as a').select(['a.id', 'a.code', 'a.level', 'a.status']).where('a.code', 'in', [...codes]).execute();
@@ -49,15 +52,18 @@ function areaRepository(db: Db, scope: Scope) {
   };
 }
 
-/** Each row's area by its code: a grid, building or unit in the importer's scope, in use. */
-async function resolveCodes<R extends { areaCode: string }>(unit: Unit, rows: readonly ParsedRow<R>[]) {
-  const found = new Map((await unit.use(areaRepository).byCode([...new Set(rows.map((r) => r.row.areaCode))])).map((a) => [a.code, a]));
+/** Each row's area by its code (or, left empty, the job's own area): a grid, building or unit in the importer's scope, in use. */
+async function resolveCodes<R extends { areaCode: string | null }>(unit: Unit, rows: readonly ParsedRow<R>[], job: ImportJobInfo) {
+  const repo = unit.use(areaRepository);
+  const found = new Map((await repo.byCode([...new Set(rows.map((r) => r.row.areaCode).filter((c): c is string => c !== null))])).map((a) => [a.code, a]));
+  const jobArea = rows.some((r) => r.row.areaCode === null) ? await repo.byId(job.areaId) : undefined;
   const resolved = new Map<number, { id: number; code: string }>();
   const problems: { rowNumber: number; issues: RowIssue[] }[] = [];
   for (const r of rows) {
-    const a = found.get(r.row.areaCode);
-    if (!a) problems.push({ rowNumber: r.rowNumber, issues: [{ field: 'areaCode', reason: `编码 ${r.row.areaCode} 不存在或不在您的管辖范围内` }] });
-    else if (!PLACE_LEVELS.has(a.level) || a.status !== 'active') problems.push({ rowNumber: r.rowNumber, issues: [{ field: 'areaCode', reason: `编码 ${r.row.areaCode} 不是在用的网格、楼栋或单元` }] });
+    const a = r.row.areaCode === null ? jobArea : found.get(r.row.areaCode);
+    const named = r.row.areaCode ?? '（导入到的区域）';
+    if (!a) problems.push({ rowNumber: r.rowNumber, issues: [{ field: 'areaCode', reason: `编码 ${named} 不存在或不在您的管辖范围内` }] });
+    else if (!PLACE_LEVELS.has(a.level) || a.status !== 'active') problems.push({ rowNumber: r.rowNumber, issues: [{ field: 'areaCode', reason: r.row.areaCode ? `编码 ${r.row.areaCode} 不是在用的网格、楼栋或单元` : '请填写楼栋（或网格）编码，或从楼栋的楼盘表导入' }] });
     else resolved.set(r.rowNumber, { id: a.id, code: a.code });
   }
   return { resolved, problems };
@@ -69,7 +75,8 @@ const USE_LABELS: Record<string, (typeof HOUSE_USES)[number]> = { 住宅: 'resid
 const OCCUPANCY_LABELS: Record<string, (typeof HOUSE_OCCUPANCIES)[number]> = { 自住: 'owner', 出租: 'rented', 空置: 'vacant', 借住: 'lent', 其他: 'other' };
 
 export interface HouseImportRow {
-  areaCode: string;
+  /** Null: the job's own area (an import started from a building's 楼盘表). */
+  areaCode: string | null;
   floor: number | null;
   room: string;
   floorArea: number | null;
@@ -86,8 +93,9 @@ export interface HouseImportRow {
 
 export function parseHouseRow(cells: Readonly<Record<string, string>>, today: Date): ParseResult<HouseImportRow> {
   const issues: RowIssue[] = [];
-  const areaCode = (cells.areaCode ?? '').trim();
-  if (!/^[0-9A-Za-z]{1,32}$/.test(areaCode)) issues.push({ field: 'areaCode', reason: '请填写楼栋、单元或网格的编码' });
+  const areaCodeText = (cells.areaCode ?? '').trim();
+  if (areaCodeText !== '' && !/^[0-9A-Za-z]{1,32}$/.test(areaCodeText)) issues.push({ field: 'areaCode', reason: '楼栋编码只含字母和数字' });
+  const areaCode = areaCodeText === '' ? null : areaCodeText;
   const room = (cells.room ?? '').normalize('NFKC').trim();
   if (room === '' || room.length > 20) issues.push({ field: 'room', reason: '房号为 1–20 个字' });
   const floor = integer(cells.floor ?? '', 'floor', -20, 200, issues);
@@ -173,7 +181,7 @@ export function houseImportKind(cipher: FieldCipher, clock: () => Date): ImportK
     label: '实有房屋',
     permission: 'basedata.import',
     fields: [
-      { key: 'areaCode', label: '楼栋编码', aliases: ['单元编码', '所在区域编码', '网格编码'], required: true, hint: '楼栋、单元（或平房所在网格）的编码' },
+      { key: 'areaCode', label: '楼栋编码', aliases: ['单元编码', '所在区域编码', '网格编码'], hint: '楼栋、单元（或平房所在网格）的编码；从楼盘表导入时可不填' },
       { key: 'floor', label: '楼层', aliases: ['所在楼层', '层'], hint: '整数，地下为负数' },
       { key: 'room', label: '房号', aliases: ['室号', '门牌号'], required: true, hint: '如 501' },
       { key: 'floorArea', label: '建筑面积', aliases: ['面积', '建筑面积（㎡）'], hint: '平方米' },
@@ -189,11 +197,11 @@ export function houseImportKind(cipher: FieldCipher, clock: () => Date): ImportK
     ],
     templateRows: [{ areaCode: '32041200100100100001', floor: '5', room: '501', floorArea: '89.5', use: '住宅', occupancy: '自住', ownerName: '张三', ownerId: '', ownerPhone: '', propertyCertNo: '', builtYear: '2008', dangerous: '否', address: '' }],
     parse: (cells) => parseHouseRow(cells, clock()),
-    async check(unit, rows) {
-      return (await resolveCodes(unit, rows)).problems;
+    async check(unit, rows, job) {
+      return (await resolveCodes(unit, rows, job)).problems;
     },
-    async applyBatch(unit: WriteUnit, rows) {
-      const { resolved } = await resolveCodes(unit, rows);
+    async applyBatch(unit: WriteUnit, rows, job) {
+      const { resolved } = await resolveCodes(unit, rows, job);
       const repo = unit.use(houseImportRepository);
       const good = rows.filter((r) => resolved.has(r.rowNumber));
       const names = new Map((await repo.placeNames([...new Set(good.map((r) => resolved.get(r.rowNumber)!.id))])).map((a) => [a.id, a]));
@@ -202,7 +210,7 @@ export function houseImportKind(cipher: FieldCipher, clock: () => Date): ImportK
       for (const r of good) {
         const area = resolved.get(r.rowNumber)!;
         const n = names.get(area.id);
-        const place = n ? (n.level === 'unit' ? `${n.parentName} ${n.name}` : n.name) : r.row.areaCode;
+        const place = n ? (n.level === 'unit' ? `${n.parentName} ${n.name}` : n.name) : area.code;
         const key = houseAddressKey(area.code, r.row.floor, r.row.room);
         byKey.set(key, {
           area_id: area.id,
@@ -327,11 +335,11 @@ export function organisationImportKind(cipher: FieldCipher, clock: () => Date): 
     ],
     templateRows: [{ name: '示例商贸有限公司', creditCode: '91320412MA1XXXXXXX', areaCode: '320412001001001', kind: '企业', address: '', legalRepName: '', legalRepPhone: '', keyUnit: '否', employees: '12', industry: '批发和零售业' }],
     parse: (cells) => parseOrganisationRow(cells),
-    async check(unit, rows: readonly ParsedRow<OrganisationImportRow>[], _job: ImportJobInfo) {
-      return [...(await resolveCodes(unit, rows)).problems, ...(await codesElsewhere(unit, rows))];
+    async check(unit, rows: readonly ParsedRow<OrganisationImportRow>[], job: ImportJobInfo) {
+      return [...(await resolveCodes(unit, rows, job)).problems, ...(await codesElsewhere(unit, rows))];
     },
-    async applyBatch(unit: WriteUnit, rows) {
-      const { resolved } = await resolveCodes(unit, rows);
+    async applyBatch(unit: WriteUnit, rows, job) {
+      const { resolved } = await resolveCodes(unit, rows, job);
       const elsewhere = new Set((await codesElsewhere(unit, rows)).map((p) => p.rowNumber));
       const repo = unit.use(organisationImportRepository);
       const good = rows.filter((r) => resolved.has(r.rowNumber) && !elsewhere.has(r.rowNumber));
