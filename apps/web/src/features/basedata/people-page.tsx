@@ -102,7 +102,7 @@ export function PeoplePage() {
     <div data-testid="people-page">
       <div className="rg-page-title">
         <Typography.Title level={3}>{t('basedata.people.title')}</Typography.Title>
-        <Space>
+        <Space wrap>
           <Button icon={<ReloadOutlined />} onClick={() => void search.refetch()} aria-label={t('common.refresh')} />
           {me.permissions.includes('basedata.export') ? <ExportButton path="/api/basedata/persons/export" query={{ ...filter }} /> : null}
           {me.permissions.includes('basedata.import') && importArea !== undefined ? (

@@ -1,6 +1,6 @@
 import { CloudUploadOutlined, DownloadOutlined, InboxOutlined, ReloadOutlined } from '@ant-design/icons';
 import type { ImportJob, TableFormat } from '@redgrid/contracts';
-import { Alert, App, Button, Dropdown, Flex, Popconfirm, Progress, Result, Select, Space, Statistic, Steps, Table, Typography, Upload } from 'antd';
+import { Alert, App, Button, Dropdown, Flex, Grid, Popconfirm, Progress, Result, Select, Space, Statistic, Steps, Table, Typography, Upload } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -347,6 +347,7 @@ export function ImportWizard({ kind, areaId, maxBytes = 512 * 1024 * 1024, onApp
   };
   const restart = () => setJobId(null);
   const step = stepOf(current);
+  const narrow = Grid.useBreakpoint().sm === false;
 
   return (
     <div data-testid="import-wizard">
@@ -354,7 +355,9 @@ export function ImportWizard({ kind, areaId, maxBytes = 512 * 1024 * 1024, onApp
       <Steps
         size="small"
         current={step}
-        responsive
+        // On a phone the four short steps stay in one row, titles under the dots, so the file drop stays in view.
+        responsive={false}
+        titlePlacement={narrow ? 'vertical' : 'horizontal'}
         style={{ marginBottom: 16 }}
         items={[{ title: t('exchange.steps.file') }, { title: t('exchange.steps.mapping') }, { title: t('exchange.steps.check') }, { title: t('exchange.steps.apply') }]}
       />
