@@ -549,3 +549,42 @@ export const basedataOverviewSchema = z
   })
   .meta({ id: 'BasedataOverview' });
 export type BasedataOverview = z.infer<typeof basedataOverviewSchema>;
+
+// ---- group configuration (system admin) ----
+export const groupConfigSchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    kind: z.enum(['care', 'key']),
+    sensitive: z.boolean(),
+    visibleRoles: z.array(z.string()),
+    withDangerLevel: z.boolean(),
+    remindDays: z.number().int(),
+    sortOrder: z.number().int(),
+    active: z.boolean(),
+  })
+  .meta({ id: 'GroupConfig' });
+export type GroupConfig = z.infer<typeof groupConfigSchema>;
+
+/** Roles whose members may be granted sight of a group (the admins of 三权分立 never). */
+export const GROUP_VIEWER_ROLES = ['area_admin', 'grid_leader', 'grid_worker', 'dept_staff', 'party_member', 'volunteer'] as const;
+
+const groupFields = {
+  name: z.string().trim().min(2, '名称至少 2 个字').max(30),
+  sensitive: z.boolean(),
+  visibleRoles: z.array(z.enum(GROUP_VIEWER_ROLES)).min(1, '至少选择一个可见角色').max(GROUP_VIEWER_ROLES.length),
+  withDangerLevel: z.boolean(),
+  remindDays: z.number().int().min(0).max(365),
+  sortOrder: z.number().int().min(0).max(10000),
+  active: z.boolean(),
+};
+export const createGroupSchema = z
+  .object({ code: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/, '代码为小写字母开头的字母、数字、下划线'), kind: z.enum(['care', 'key']), ...groupFields })
+  .strict();
+export type CreateGroup = z.infer<typeof createGroupSchema>;
+export const updateGroupSchema = z
+  .object(groupFields)
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的字段' });
+export type UpdateGroup = z.infer<typeof updateGroupSchema>;

@@ -48,12 +48,14 @@ export const PERMISSIONS = [
   'basedata.import',
   /** Export records to CSV/XLSX (watermarked, audited). */
   'basedata.export',
+  /** Configure care groups and key-population categories: names, reminder days, which roles may see them. */
+  'basedata.configure',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** What each role may do, before data scope narrows it to their areas. */
 export const ROLE_PERMISSIONS = {
-  system_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'division.manage', 'user.read', 'user.manage', 'dashboard.read'],
+  system_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'division.manage', 'user.read', 'user.manage', 'dashboard.read', 'basedata.configure'],
   // The security admin's desk (sessions, locked accounts, login failures, probing) covers their work;
   // account data is the system admin's (三权分立), so no user.read.
   security_admin: ['area.read', 'security.manage'],

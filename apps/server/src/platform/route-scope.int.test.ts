@@ -146,6 +146,9 @@ function probes(): Record<string, Entry> {
     'GET /api/security/users/{id}/login-failures': [{ params: { id: u }, expect: 'hidden' }],
     'GET /api/security/probing': [{ expect: 'filtered' }],
 
+    'GET /api/basedata/group-config': { exempt: 'configuration of care groups and key-population categories: no record of any area (system admin)' },
+    'POST /api/basedata/group-config': { exempt: 'configuration of care groups and key-population categories: no record of any area (system admin)' },
+    'PATCH /api/basedata/group-config/{code}': { exempt: 'configuration of care groups and key-population categories: no record of any area (system admin)' },
     'GET /api/basedata/overview': [{ query: `areaId=${c}`, expect: 'hidden' }],
     'GET /api/basedata/persons': [
       { expect: 'filtered' },

@@ -259,3 +259,21 @@ describe('tags with end dates', () => {
     }
   });
 });
+
+describe('configuring the groups (system admin)', () => {
+  it('grants a role sight of a category, and only the system admin may', async () => {
+    const admin = await loginAs(ctx.t.app, 'admin');
+    expect((await get(secretary, '/api/basedata/group-config')).status).toBe(403);
+    const list = await get<{ code: string; visibleRoles: string[] }[]>(admin, '/api/basedata/group-config');
+    const correction = list.body.find((g) => g.code === 'community_correction')!;
+    expect(correction.visibleRoles).not.toContain('grid_worker');
+    expect((await get(worker, '/api/basedata/persons?group=community_correction')).status).toBe(403);
+    const changed = await send(admin, 'PATCH', '/api/basedata/group-config/community_correction', { visibleRoles: [...correction.visibleRoles, 'grid_worker'] });
+    expect(changed.status).toBe(200);
+    expect((await get(worker, '/api/basedata/persons?group=community_correction')).status).toBe(200);
+    expect((await send(admin, 'PATCH', '/api/basedata/group-config/community_correction', { visibleRoles: ['system_admin'] })).status).toBe(400);
+    const created = await send<{ code: string }[]>(admin, 'POST', '/api/basedata/group-config', { code: 'pregnant', kind: 'care', name: '孕产妇', sensitive: true, visibleRoles: ['area_admin', 'grid_worker'], withDangerLevel: false, remindDays: 30, sortOrder: 80, active: true });
+    expect(created.body.map((g) => g.code)).toContain('pregnant');
+    expect((await get<{ code: string }[]>(worker, '/api/basedata/groups')).body.map((g) => g.code)).toContain('pregnant');
+  });
+});

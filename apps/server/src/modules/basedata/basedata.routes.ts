@@ -3,7 +3,10 @@ import {
   buildingBoardSchema,
   buildingProfileSchema,
   createHouseholdSchema,
+  createGroupSchema,
   createHouseSchema,
+  groupConfigSchema,
+  updateGroupSchema,
   createPersonSchema,
   errorBodySchema,
   historySchema,
@@ -39,6 +42,7 @@ import { addInspection, buildingBoard, createHouse, getHouse, saveBuildingProfil
 import { createHousehold, getHousehold, listHouseholds } from './households/household.service.ts';
 import { createPerson, getPerson, listGroups, mergePersons, personHistory, revealPerson, searchPersons, tagPerson, untagPerson, updatePerson, verifyPerson } from './persons/person.service.ts';
 import { registerOrgComponentRoutes } from './org-component.routes.ts';
+import { createGroup, listGroupConfig, updateGroup } from './shared/group-config.service.ts';
 import { basedataOverview } from './shared/overview.ts';
 import { decideProposal, householdVisits, listProposals, recordVisit, visitCoverage } from './visits/visit.service.ts';
 
@@ -120,6 +124,21 @@ export function registerBasedataRoutes(app: App): void {
     config: { permission: 'basedata.manage' },
     schema: { tags, summary: '移出类别', params: z.object({ id: idSchema, tagId: idSchema }).strict(), response: { 200: personDetailSchema, ...errors } },
   }, (req) => untagPerson(ctxOf(req), req.params.id, req.params.tagId));
+
+  app.get('/api/basedata/group-config', {
+    config: { permission: 'basedata.configure' },
+    schema: { tags, summary: '关爱对象与重点人群类别设置（系统管理员）', response: { 200: z.array(groupConfigSchema), ...errors } },
+  }, (req) => listGroupConfig(ctxOf(req)));
+
+  app.post('/api/basedata/group-config', {
+    config: { permission: 'basedata.configure' },
+    schema: { tags, summary: '新增类别', body: createGroupSchema, response: { 200: z.array(groupConfigSchema), ...errors } },
+  }, (req) => createGroup(ctxOf(req), req.body));
+
+  app.patch('/api/basedata/group-config/:code', {
+    config: { permission: 'basedata.configure' },
+    schema: { tags, summary: '修改类别（名称、可见角色、提醒天数、停用）', params: z.object({ code: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/) }).strict(), body: updateGroupSchema, response: { 200: z.array(groupConfigSchema), ...errors } },
+  }, (req) => updateGroup(ctxOf(req), req.params.code, req.body));
 
   app.get('/api/basedata/groups', {
     config: { permission: 'basedata.read' },
