@@ -147,7 +147,8 @@ function MappingStep({ job, onRestart }: { job: ImportJob; onRestart: () => void
         pagination={false}
         rowKey="key"
         dataSource={job.fields}
-        scroll={{ x: 'max-content' }}
+        // No sideways scroll: on a phone the hints wrap and the column picker stays in view.
+        tableLayout="fixed"
         columns={[
           {
             title: t('exchange.mapping.field'),
@@ -163,9 +164,10 @@ function MappingStep({ job, onRestart }: { job: ImportJob; onRestart: () => void
           {
             title: t('exchange.mapping.column'),
             key: 'column',
+            width: '45%',
             render: (_v, f) => (
               <Select
-                style={{ minWidth: 160, width: '100%' }}
+                style={{ width: '100%' }}
                 value={mapping[f.key] ?? -1}
                 options={columnOptions}
                 status={f.required && mapping[f.key] === null ? 'error' : undefined}
@@ -231,11 +233,11 @@ function CheckStep({ job, onRestart }: { job: ImportJob; onRestart: () => void }
             pagination={false}
             rowKey={(r) => `${r.row}-${r.column}-${r.reason}`}
             dataSource={job.preview}
-            scroll={{ x: 'max-content' }}
+            tableLayout="fixed"
             data-testid="import-issues"
             columns={[
-              { title: t('exchange.check.row'), dataIndex: 'row', width: 72 },
-              { title: t('exchange.check.column'), dataIndex: 'column', width: 120 },
+              { title: t('exchange.check.row'), dataIndex: 'row', width: 64 },
+              { title: t('exchange.check.column'), dataIndex: 'column', width: 112 },
               { title: t('exchange.check.reason'), dataIndex: 'reason' },
             ]}
           />
