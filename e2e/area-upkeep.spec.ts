@@ -4,6 +4,10 @@ import { fromWgs84 } from '../apps/server/src/modules/geo/crs.ts';
 import { fillLogin, screenshot, shown } from './support/browser.ts';
 import { useJourney } from './support/journey.ts';
 
+// Browser globals inside page callbacks (the e2e files are typed without the DOM library).
+declare const localStorage: { setItem(key: string, value: string): void };
+declare const window: unknown;
+
 /** Only under e2e/vitest.config.ts (which sets it): never as part of a unit-test run that has no server. */
 const inE2eRun = process.env.REDGRID_E2E === '1';
 

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { fillLogin, screenshot, shown } from './support/browser.ts';
 import { useJourney } from './support/journey.ts';
 
+// A browser global inside a page callback (the e2e files are typed without the DOM library).
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+
 /** Only under e2e/vitest.config.ts (which sets it): never as part of a unit-test run that has no server. */
 const inE2eRun = process.env.REDGRID_E2E === '1';
 const PASSWORD = 'Redgrid@2026';
