@@ -7,7 +7,7 @@ describe('menuFor', () => {
   const keysFor = (...roles: Parameters<typeof permissionsOf>[0]) => menuFor(permissionsOf(roles)).map((e) => e.key);
 
   it.each([
-    [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users']],
+    [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users', 'groupConfig']],
     [['area_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users']],
     [['audit_admin'] as const, ['audit']],
     [['security_admin'] as const, ['dashboard', 'security']],

@@ -1,6 +1,6 @@
 import type { Permission } from '@redgrid/contracts';
 
-export type MenuKey = 'dashboard' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'audit' | 'security';
+export type MenuKey = 'dashboard' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'groupConfig' | 'audit' | 'security';
 
 export interface MenuEntry {
   key: MenuKey;
@@ -27,6 +27,7 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'proposals', path: '/proposals', permission: 'basedata.verify' },
   { key: 'divisions', path: '/divisions', permission: 'division.read' },
   { key: 'users', path: '/users', permission: 'user.read' },
+  { key: 'groupConfig', path: '/settings/groups', permission: 'basedata.configure' },
   { key: 'audit', path: '/audit', permission: 'audit.read' },
   { key: 'security', path: '/security', permission: 'security.manage' },
 ];

@@ -20,6 +20,7 @@ const VisitFormPage = lazy(() => import('../features/basedata/visit-form-page').
 const CoveragePage = lazy(() => import('../features/basedata/coverage-page').then((m) => ({ default: m.CoveragePage })));
 const OrganisationsPage = lazy(() => import('../features/basedata/organisations-page').then((m) => ({ default: m.OrganisationsPage })));
 const ComponentsPage = lazy(() => import('../features/basedata/components-page').then((m) => ({ default: m.ComponentsPage })));
+const GroupConfigPage = lazy(() => import('../features/basedata/group-config-page').then((m) => ({ default: m.GroupConfigPage })));
 const ProposalsPage = lazy(() => import('../features/basedata/proposals-page').then((m) => ({ default: m.ProposalsPage })));
 const DivisionsPage = lazy(() => import('../features/divisions/divisions-page').then((m) => ({ default: m.DivisionsPage })));
 const UsersPage = lazy(() => import('../features/users/users-page').then((m) => ({ default: m.UsersPage })));
@@ -58,6 +59,14 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="area.report">
                 <MapPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'settings/groups',
+            element: (
+              <RequirePermission permission="basedata.configure">
+                <GroupConfigPage />
               </RequirePermission>
             ),
           },

@@ -11,6 +11,7 @@ export const commonEnUS: CommonMessages = {
     language: 'Language',
   },
   nav: {
+    groupConfig: 'Group settings',
     dashboard: 'Dashboard',
     areas: 'Areas',
     map: 'Map',

@@ -15,6 +15,7 @@ export const commonZhCN = {
     language: '语言',
   },
   nav: {
+    groupConfig: '人群类别设置',
     dashboard: '工作台',
     areas: '区域',
     map: '地图',
