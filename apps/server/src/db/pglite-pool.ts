@@ -32,6 +32,9 @@ export class PGlitePool implements PostgresPool {
         const loaded = await pg.query(pgliteCopyStatement(sql), [], { blob: new Blob([copy.bytes]) });
         return { command: 'SELECT', rowCount: 1, rows: [{ rows: loaded.affectedRows ?? 0 } as R] };
       }
+      // PGlite answers a statement of 32,768 parameters or more with no rows and no error, having done
+      // nothing (an INSERT inserts nothing): refuse it loudly. PostgreSQL's own limit is 65,535.
+      if (parameters.length > 32_767) throw new Error(`the embedded engine cannot bind ${parameters.length} parameters in one statement (at most 32,767): send the rows in slices or as arrays`);
       const result = await pg.query<R>(sql, parameters as unknown[]);
       const command = (/^\s*(\w+)/.exec(sql)?.[1] ?? 'SELECT').toUpperCase() as PostgresQueryResult<R>['command'];
       return { command, rowCount: result.affectedRows ?? result.rows.length, rows: result.rows };
