@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../boot.ts';
 import { verifyAuditChain } from '../platform/audit.ts';
 import { createTestApp, loginAs, type Session, type TestApp } from '../../test/harness.ts';
+import { DEMO_ACCOUNTS } from './demo-accounts.ts';
 import { DEMO_EDITIONS, jingkaiDivisions, seedDemo, seedDemoEditions, type DemoSeedCounts } from './demo.ts';
 
 /** Data rows of a bundled file (its header excluded). */
@@ -33,7 +34,7 @@ async function libraryFigures() {
 
 describe('demo seed', () => {
   it('seeds the district, its grids and accounts', () => {
-    expect(seeded).toMatchObject({ areas: jingkaiDivisions().length, users: 11, grids: 295 });
+    expect(seeded).toMatchObject({ areas: jingkaiDivisions().length, users: DEMO_ACCOUNTS.length, grids: 295 });
     expect(seeded.buildings).toBeGreaterThan(0);
   });
 
