@@ -31,7 +31,12 @@ export async function boot(config: AppConfig, options: BuildAppOptions = {}): Pr
       app.log.warn({ dataKey: config.dataKeys.current.id, retiredDataKeys: retired, retiredIndexKeys: config.dataKeys.retiredIndex.length }, 'retired keys configured: run `npm run data:rekey`, then remove them');
     }
     let seeded = null;
-    if (config.mode === 'demo' && !(await isSeeded(systemContext(deps, app.log)))) seeded = await seedDemo(systemContext(deps, app.log));
+    if (config.mode === 'demo' && !(await isSeeded(systemContext(deps, app.log)))) {
+      seeded = await seedDemo(systemContext(deps, app.log));
+      // The embedded engine has no autovacuum: without statistics on the fresh tables, a district-wide
+      // search can pick a plan hundreds of times slower (measured in bench/person-search).
+      await opened.database.execScript('ANALYZE');
+    }
     return {
       app,
       deps,
