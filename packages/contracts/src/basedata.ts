@@ -588,3 +588,10 @@ export const updateGroupSchema = z
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的字段' });
 export type UpdateGroup = z.infer<typeof updateGroupSchema>;
+
+/** A house's protected values: its owner's and (when let) its lessor's ID number and phone. */
+export const HOUSE_REVEAL_FIELDS = ['ownerIdNumber', 'ownerPhone', 'lessorIdNumber', 'lessorPhone'] as const;
+export const houseRevealRequestSchema = z
+  .object({ field: z.enum(HOUSE_REVEAL_FIELDS), reason: z.string().trim().min(4, '请写明查看原因（至少 4 个字）').max(200) })
+  .strict();
+export const houseRevealedValueSchema = z.object({ field: z.enum(HOUSE_REVEAL_FIELDS), value: z.string().nullable() }).meta({ id: 'HouseRevealedValue' });

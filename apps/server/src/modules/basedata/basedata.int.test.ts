@@ -277,3 +277,20 @@ describe('configuring the groups (system admin)', () => {
     expect((await get<{ code: string }[]>(worker, '/api/basedata/groups')).body.map((g) => g.code)).toContain('pregnant');
   });
 });
+
+describe('houses and households: verify and reveal', () => {
+  it('a secretary verifies a household and a house; a lessor phone shows only with a reason', async () => {
+    const household = (await get<{ items: { id: number }[] }>(secretary, `/api/basedata/households?areaId=${zhanbei}&limit=1`)).body.items[0]!;
+    expect((await send(worker, 'POST', `/api/basedata/households/${household.id}/verify`)).status).toBe(403);
+    const verified = await send<{ provenance: string }>(secretary, 'POST', `/api/basedata/households/${household.id}/verify`);
+    expect(verified.body.provenance).toBe('verified');
+    const houseId = (await get<{ houseId: number }>(secretary, `/api/basedata/households/${household.id}`)).body.houseId;
+    const let_ = await send<{ rental: { lessorPhoneMasked: string } }>(secretary, 'PUT', `/api/basedata/houses/${houseId}/rental`, { lessorName: '房东甲', lessorPhone: '171 2345 6789', occupants: 2, occupantLimit: 3 });
+    expect(let_.status).toBe(200);
+    expect(let_.body.rental.lessorPhoneMasked).toBe('171****6789');
+    expect((await send(worker, 'POST', `/api/basedata/houses/${houseId}/reveal`, { field: 'lessorPhone', reason: '联系房东核实' })).status).toBe(403);
+    const shown = await send<{ value: string }>(secretary, 'POST', `/api/basedata/houses/${houseId}/reveal`, { field: 'lessorPhone', reason: '联系房东核实' });
+    expect(shown.body.value).toBe('17123456789');
+    expect((await send<{ provenance: string }>(secretary, 'POST', `/api/basedata/houses/${houseId}/verify`)).body.provenance).toBe('verified');
+  });
+});

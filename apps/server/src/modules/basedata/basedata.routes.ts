@@ -13,6 +13,8 @@ import {
   householdListQuerySchema,
   householdPageSchema,
   householdViewSchema,
+  houseRevealedValueSchema,
+  houseRevealRequestSchema,
   houseViewSchema,
   idParamsSchema,
   idSchema,
@@ -38,8 +40,8 @@ import { z } from 'zod';
 import { ctxOf, type App } from '../../platform/http.ts';
 import { sendFile } from '../exchange/index.ts';
 import { exportPersons } from './persons/person-export.ts';
-import { addInspection, buildingBoard, createHouse, getHouse, saveBuildingProfile, saveRental } from './buildings/building.service.ts';
-import { createHousehold, getHousehold, listHouseholds } from './households/household.service.ts';
+import { addInspection, buildingBoard, createHouse, getHouse, revealHouse, saveBuildingProfile, saveRental, verifyHouse } from './buildings/building.service.ts';
+import { createHousehold, getHousehold, listHouseholds, verifyHousehold } from './households/household.service.ts';
 import { createPerson, getPerson, listGroups, mergePersons, personHistory, revealPerson, searchPersons, tagPerson, untagPerson, updatePerson, verifyPerson } from './persons/person.service.ts';
 import { registerOrgComponentRoutes } from './org-component.routes.ts';
 import { createGroup, listGroupConfig, updateGroup } from './shared/group-config.service.ts';
@@ -212,6 +214,21 @@ export function registerBasedataRoutes(app: App): void {
     config: { permission: 'basedata.read' },
     schema: { tags, summary: '房屋详情（住户、出租信息）', params: idParamsSchema, response: { 200: houseViewSchema, ...errors } },
   }, (req) => getHouse(ctxOf(req), req.params.id));
+
+  app.post('/api/basedata/houses/:id/reveal', {
+    config: { permission: 'basedata.reveal' },
+    schema: { tags, summary: '查看产权人或出租人的完整证件号、电话（须写明原因，记入审计）', params: idParamsSchema, body: houseRevealRequestSchema, response: { 200: houseRevealedValueSchema, ...errors } },
+  }, (req) => revealHouse(ctxOf(req), req.params.id, req.body.field, req.body.reason));
+
+  app.post('/api/basedata/houses/:id/verify', {
+    config: { permission: 'basedata.verify' },
+    schema: { tags, summary: '核实房屋信息', params: idParamsSchema, response: { 200: houseViewSchema, ...errors } },
+  }, (req) => verifyHouse(ctxOf(req), req.params.id));
+
+  app.post('/api/basedata/households/:id/verify', {
+    config: { permission: 'basedata.verify' },
+    schema: { tags, summary: '核实户信息', params: idParamsSchema, response: { 200: householdViewSchema, ...errors } },
+  }, (req) => verifyHousehold(ctxOf(req), req.params.id));
 
   app.put('/api/basedata/houses/:id/rental', {
     config: { permission: 'basedata.manage' },

@@ -316,3 +316,32 @@ export async function addInspection(ctx: RequestContext, rentalId: number, input
     return loadHouse(unit, rental.house_id);
   });
 }
+
+/** An owner's or lessor's full ID number or phone, for this view only: a reason is required and audited. */
+export async function revealHouse(ctx: RequestContext, id: number, field: 'ownerIdNumber' | 'ownerPhone' | 'lessorIdNumber' | 'lessorPhone', reason: string) {
+  return write(ctx, 'basedata.reveal', async (unit) => {
+    const buildings = unit.use(buildingRepository);
+    const house = await buildings.house(id);
+    if (!house) throw notFound('房屋');
+    const rental = field.startsWith('lessor') ? await buildings.rentalOfHouse(id) : undefined;
+    const stored = field === 'ownerIdNumber' ? house.owner_id_enc : field === 'ownerPhone' ? house.owner_phone_enc : field === 'lessorIdNumber' ? (rental?.lessor_id_enc ?? null) : (rental?.lessor_phone_enc ?? null);
+    const masked = field === 'ownerIdNumber' ? house.owner_id_masked : field === 'ownerPhone' ? house.owner_phone_masked : field === 'lessorIdNumber' ? (rental?.lessor_id_masked ?? null) : (rental?.lessor_phone_masked ?? null);
+    const value = stored ? ctx.cipher.decrypt(stored) : null;
+    await unit.audit({ action: 'reveal', entity: 'house', entityId: id, areaId: house.area_id, after: { field, reason, masked } });
+    return { field, value };
+  });
+}
+
+/** 已核实: a house checked on the spot (who and when kept), with history. */
+export async function verifyHouse(ctx: RequestContext, id: number) {
+  return write(ctx, 'basedata.verify', async (unit) => {
+    const buildings = unit.use(buildingRepository);
+    const house = await buildings.house(id, true);
+    if (!house) throw notFound('房屋');
+    const now = ctx.clock();
+    await buildings.verifyHouse(id, unit.actor.id, now);
+    await unit.use(historyRepository).append([{ recordType: 'house', recordId: id, areaId: house.area_id, action: 'verify', actorId: unit.actor.id, at: now, changes: { provenance: [house.provenance, 'verified'] } }]);
+    await unit.audit({ action: 'verify', entity: 'house', entityId: id, areaId: house.area_id, before: { provenance: house.provenance }, after: { provenance: 'verified' } });
+    return loadHouse(unit, id);
+  });
+}

@@ -9,6 +9,10 @@ export function householdRepository(db: Db, scope: Scope) {
       await scopedUpdate(db, scope, 'households').set(patch).where('id', '=', id).execute();
     },
 
+    async verify(id: number, by: number, at: Date): Promise<void> {
+      await scopedUpdate(db, scope, 'households').set({ provenance: 'verified', verified_by: by, verified_at: at, updated_at: at }).where('id', '=', id).execute();
+    },
+
     async setHead(householdId: number, personId: number): Promise<void> {
       await scopedUpdate(db, scope, 'households').set({ head_person_id: personId }).where('id', '=', householdId).execute();
     },

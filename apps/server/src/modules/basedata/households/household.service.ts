@@ -93,3 +93,17 @@ export async function createHousehold(ctx: RequestContext, input: CreateHousehol
     return loadHousehold(unit, ctx, id);
   });
 }
+
+/** 已核实: a household checked on a visit (who and when kept), with history. */
+export async function verifyHousehold(ctx: RequestContext, id: number): Promise<HouseholdView> {
+  return write(ctx, 'basedata.verify', async (unit) => {
+    const households = unit.use(householdRepository);
+    const h = await households.find(id);
+    if (!h) throw notFound('户');
+    const now = ctx.clock();
+    await households.verify(id, unit.actor.id, now);
+    await unit.use(historyRepository).append([{ recordType: 'household', recordId: id, areaId: h.areaId, action: 'verify', actorId: unit.actor.id, at: now, changes: { provenance: [h.provenance, 'verified'] } }]);
+    await unit.audit({ action: 'verify', entity: 'household', entityId: id, areaId: h.areaId, before: { provenance: h.provenance }, after: { provenance: 'verified' } });
+    return loadHousehold(unit, ctx, id);
+  });
+}
