@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDescribeError } from '../../shared/api/use-describe-error';
 import { schemaRule } from '../../shared/forms/form-rules';
-import { useReveal } from './basedata.api';
+import { useHouseReveal, useReveal } from './basedata.api';
 
 const PROVENANCE_COLOR: Record<Provenance, string> = { entered: 'default', claimed: 'blue', verified: 'green' };
 
@@ -44,35 +44,79 @@ export function RevealableValue({
   canReveal: boolean;
 }) {
   const { t } = useTranslation();
+  const reveal = useReveal(personId);
+  return (
+    <RevealValue
+      masked={masked}
+      canReveal={canReveal}
+      label={t(`basedata.person.${field}`)}
+      testId={`person-${field}`}
+      resetKey={`${personId}:${field}`}
+      pending={reveal.isPending}
+      onReveal={async (reason) => {
+        try {
+          return (await reveal.mutateAsync({ field, reason })).value;
+        } finally {
+          reveal.reset();
+        }
+      }}
+    />
+  );
+}
+
+/** A house owner's or lessor's ID number or phone, masked, with 显示 behind a reason. */
+export function HouseRevealableValue({ houseId, field, masked, canReveal, label }: { houseId: number; field: 'ownerIdNumber' | 'ownerPhone' | 'lessorIdNumber' | 'lessorPhone'; masked: string | null; canReveal: boolean; label: string }) {
+  const reveal = useHouseReveal(houseId);
+  return (
+    <RevealValue
+      masked={masked}
+      canReveal={canReveal}
+      label={label}
+      testId={`house-${field}`}
+      resetKey={`${houseId}:${field}`}
+      pending={reveal.isPending}
+      onReveal={async (reason) => {
+        try {
+          return (await reveal.mutateAsync({ field, reason })).value;
+        } finally {
+          reveal.reset();
+        }
+      }}
+    />
+  );
+}
+
+/**
+ * A masked value with 显示: asks for a reason, shows the full value for this view only (never cached),
+ * forgets it when the record or field changes.
+ */
+function RevealValue({ masked, canReveal, label, testId, resetKey, pending, onReveal }: { masked: string | null; canReveal: boolean; label: string; testId: string; resetKey: string; pending: boolean; onReveal: (reason: string) => Promise<string | null> }) {
+  const { t } = useTranslation();
   const { message } = App.useApp();
   const describe = useDescribeError();
-  const reveal = useReveal(personId);
   const [asking, setAsking] = useState(false);
   const [value, setValue] = useState<string | null>(null);
   const [form] = Form.useForm<{ reason: string }>();
-  const label = t(`basedata.person.${field}`);
 
-  // Another person on the same page (a route change keeps the component): forget the shown value.
-  useEffect(() => setValue(null), [personId, field]);
+  // Another record on the same page (a route change keeps the component): forget the shown value.
+  useEffect(() => setValue(null), [resetKey]);
 
   if (!masked) return <Muted>—</Muted>;
 
   const submit = async ({ reason }: { reason: string }) => {
     try {
-      const result = await reveal.mutateAsync({ field, reason });
-      setValue(result.value ?? masked);
+      const result = await onReveal(reason);
+      setValue(result ?? masked);
       setAsking(false);
       form.resetFields();
     } catch (error) {
       void message.error(describe(error));
-    } finally {
-      reveal.reset();
     }
   };
 
   return (
     <Space size={4} wrap={false}>
-      <span className="rg-mono" data-testid={`person-${field}`}>
+      <span className="rg-mono" data-testid={testId}>
         {value ?? masked}
       </span>
       {canReveal ? (
@@ -92,7 +136,7 @@ export function RevealableValue({
         onCancel={() => setAsking(false)}
         onOk={() => form.submit()}
         okText={t('basedata.person.reveal')}
-        confirmLoading={reveal.isPending}
+        confirmLoading={pending}
         destroyOnHidden
       >
         <Typography.Paragraph type="secondary">{t('basedata.person.revealHint')}</Typography.Paragraph>

@@ -1,4 +1,5 @@
 import {
+  houseRevealedValueSchema,
   basedataOverviewSchema,
   buildingBoardSchema,
   historySchema,
@@ -106,6 +107,13 @@ export function useMergePersons() {
  * The full ID number or phone, asked for with a reason (the server audits it). A plain mutation, never
  * a query: the value must not land in the query cache, where it would outlive the page.
  */
+export function useHouseReveal(id: number) {
+  return useMutation({
+    mutationFn: (input: { field: 'ownerIdNumber' | 'ownerPhone' | 'lessorIdNumber' | 'lessorPhone'; reason: string }) => api.post(`${BASE}/houses/${id}/reveal`, houseRevealedValueSchema, input),
+    gcTime: 0,
+  });
+}
+
 export function useReveal(id: number) {
   return useMutation({
     mutationFn: (input: { field: 'idNumber' | 'phone'; reason: string }) => api.post(`${BASE}/persons/${id}/reveal`, revealedValueSchema, input),

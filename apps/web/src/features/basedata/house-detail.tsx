@@ -9,7 +9,7 @@ import { schemaRule } from '../../shared/forms/form-rules';
 import { useSubmitError } from '../../shared/forms/use-submit-error';
 import { useMe } from '../auth/auth.api';
 import { useAddInspection, useHouse } from './basedata.api';
-import { Muted, placeText, ProvenanceTag } from './basedata-ui';
+import { HouseRevealableValue, Muted, placeText, ProvenanceTag } from './basedata-ui';
 import { todayInBeijing } from './visit-draft';
 
 export const HAZARD_COLOR = { serious: 'red', general: 'orange', safe: 'green' } as const;
@@ -56,6 +56,7 @@ export function HouseDetail({ houseId }: { houseId: number }) {
   const h = house.data;
   const yesNo = (v: boolean | null) => (v === null ? <Muted>—</Muted> : v ? t('basedata.house.yes') : t('basedata.house.no'));
   const r = h.rental;
+  const canReveal = me.permissions.includes('basedata.reveal');
 
   return (
     <div data-testid="house-detail">
@@ -75,8 +76,8 @@ export function HouseDetail({ houseId }: { houseId: number }) {
           { key: 'room', label: t('basedata.house.room'), children: h.room ?? <Muted>—</Muted> },
           { key: 'area', label: t('basedata.house.floorArea'), children: h.floorArea !== null ? t('basedata.house.floorAreaValue', { area: h.floorArea }) : <Muted>—</Muted> },
           { key: 'owner', label: t('basedata.house.owner'), children: h.ownerName ?? <Muted>—</Muted> },
-          { key: 'ownerId', label: t('basedata.house.ownerId'), children: h.ownerIdMasked ? <span className="rg-mono">{h.ownerIdMasked}</span> : <Muted>—</Muted> },
-          { key: 'ownerPhone', label: t('basedata.house.ownerPhone'), children: h.ownerPhoneMasked ? <span className="rg-mono">{h.ownerPhoneMasked}</span> : <Muted>—</Muted> },
+          { key: 'ownerId', label: t('basedata.house.ownerId'), children: <HouseRevealableValue houseId={h.id} field="ownerIdNumber" masked={h.ownerIdMasked} canReveal={canReveal} label={t('basedata.house.ownerId')} /> },
+          { key: 'ownerPhone', label: t('basedata.house.ownerPhone'), children: <HouseRevealableValue houseId={h.id} field="ownerPhone" masked={h.ownerPhoneMasked} canReveal={canReveal} label={t('basedata.house.ownerPhone')} /> },
           { key: 'cert', label: t('basedata.house.propertyCertNo'), children: h.propertyCertNo ?? <Muted>—</Muted> },
           { key: 'land', label: t('basedata.house.landCertNo'), children: h.landCertNo ?? <Muted>—</Muted> },
           { key: 'built', label: t('basedata.house.builtYear'), children: h.builtYear ?? <Muted>—</Muted> },
@@ -110,7 +111,7 @@ export function HouseDetail({ houseId }: { houseId: number }) {
             column={1}
             items={[
               { key: 'lessor', label: t('basedata.house.lessor'), children: r.lessorName },
-              { key: 'lessorPhone', label: t('basedata.house.lessorPhone'), children: r.lessorPhoneMasked ? <span className="rg-mono">{r.lessorPhoneMasked}</span> : <Muted>—</Muted> },
+              { key: 'lessorPhone', label: t('basedata.house.lessorPhone'), children: <HouseRevealableValue houseId={h.id} field="lessorPhone" masked={r.lessorPhoneMasked} canReveal={canReveal} label={t('basedata.house.lessorPhone')} /> },
               { key: 'filing', label: t('basedata.house.filingNo'), children: r.filingNo ? `${r.filingNo}${r.filedOn ? `（${r.filedOn}）` : ''}` : <Muted>—</Muted> },
               { key: 'lease', label: t('basedata.house.lease'), children: r.leaseFrom || r.leaseTo ? `${r.leaseFrom ?? '…'} ~ ${r.leaseTo ?? '…'}` : <Muted>—</Muted> },
               { key: 'use', label: t('basedata.house.rentalUse'), children: t(`basedata.rentalUse.${r.use}`) },
