@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_KEY_ID, KEY_ID_PATTERN, type DataKey, type KeyRing } from './platform/crypto.ts';
+import { DEFAULT_KEY_ID, KEY_ID_PATTERN, type DataKey, type KeyRing } from './key-ring.ts';
 
 /** Proxies in front of us whose X-Forwarded-For entries we believe: true = 1 hop, false = none, or a count. */
 const proxyHops = z.union([z.enum(['true', 'false']).transform((v) => (v === 'true' ? 1 : 0)), z.coerce.number().int().min(0).max(10)]);
