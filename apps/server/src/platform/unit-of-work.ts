@@ -132,6 +132,17 @@ export async function recordRefusal(ctx: RequestContext, event: AuditEvent): Pro
   await databaseOf(ctx).db.transaction().execute((tx) => appendAudit(tx, ctx, event));
 }
 
+/**
+ * Fresh planner statistics for tables a bulk write has just filled (an import's apply). PostgreSQL's
+ * autovacuum gets there on its own; the embedded engine runs none, and a search planned without
+ * statistics can be hundreds of times slower. Outside any transaction; names checked, never from input.
+ */
+export async function refreshStatistics(ctx: RequestContext, tables: readonly string[]): Promise<void> {
+  if (tables.length === 0) return;
+  if (!tables.every((t) => /^[a-z][a-z0-9_]{0,62}$/.test(t))) throw new Error('refreshStatistics: table names are lower-case identifiers');
+  await databaseOf(ctx).execScript(`ANALYZE ${tables.join(', ')}`);
+}
+
 /** A read before anyone is known (the account a login names, the session a cookie names): no transaction. */
 export async function lookUpBeforeSignIn<T>(ctx: RequestContext, work: (db: Db) => Promise<T>): Promise<T> {
   return work(restricted(databaseOf(ctx).db));

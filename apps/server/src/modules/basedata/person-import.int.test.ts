@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportJob } from '@redgrid/contracts';
 import { areaIdByCode, loginAs, useTestApp, type Session } from '../../../test/harness.ts';
@@ -71,6 +72,9 @@ describe('importing 实有人口', () => {
     const done = await apply(checked);
     expect(done.status).toBe('applied');
     expect(done.counts).toMatchObject({ created: 30, updated: 0 });
+    // The apply leaves the planner statistics fresh (the embedded engine runs no autovacuum).
+    const stats = await sql<{ reltuples: number }>`SELECT reltuples::float8 AS reltuples FROM pg_class WHERE relname = 'persons'`.execute(ctx.t.database.db);
+    expect(Number(stats.rows[0]!.reltuples)).toBeGreaterThanOrEqual(30);
     const found = await ctx.t.app.inject({ url: `/api/basedata/persons?q=${id(1)}`, headers: worker.headers });
     expect(found.json<{ items: { name: string; idMasked: string; householdId: number }[] }>().items).toEqual([expect.objectContaining({ name: '导入0号', idMasked: expect.stringMatching(/^3204\*{10}/) })]);
   });

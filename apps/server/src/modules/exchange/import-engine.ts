@@ -5,7 +5,7 @@ import type { ImportIssuePreview } from '@redgrid/contracts';
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { errorReportWriter, openTable, pickFields, type ColumnMapping, type TableRow } from '../../platform/tabular/index.ts';
-import { read, write } from '../../platform/unit-of-work.ts';
+import { read, refreshStatistics, write } from '../../platform/unit-of-work.ts';
 import { importJobRepository, type ImportJobRow } from './exchange.repository.ts';
 import { importsDir, newFileName, removeFile } from './exchange-files.ts';
 import { DEFAULT_BATCH_SIZE, fieldLabel, findImportKind, type ImportJobInfo, type ImportKind, type ParsedRow } from './import-kinds.ts';
@@ -258,4 +258,5 @@ export async function runApply(ctx: RequestContext, jobId: number, signal: RunSi
   });
   // The records hold the data now: the uploaded copy (personal data) is not kept.
   if (finished) await removeFile(job.file_path);
+  if (finished && kind.tables) await refreshStatistics(ctx, kind.tables).catch((err: unknown) => ctx.log.warn({ err, jobId }, 'statistics not refreshed after an import'));
 }

@@ -72,6 +72,8 @@ export interface ImportKind<R> {
   applyBatch(unit: WriteUnit, rows: readonly ParsedRow<R>[], job: ImportJobInfo): Promise<BatchCounts>;
   /** Rows per batch (default 2,000). */
   batchSize?: number;
+  /** Tables the apply fills: their planner statistics are refreshed when a job has been applied. */
+  tables?: readonly string[];
 }
 
 // Kinds hold functions of any row type; the engine only passes rows from a kind's parse back to it.

@@ -180,6 +180,7 @@ export function houseImportKind(cipher: FieldCipher, clock: () => Date): ImportK
     kind: 'houses',
     label: '实有房屋',
     permission: 'basedata.import',
+    tables: ['houses'],
     fields: [
       { key: 'areaCode', label: '楼栋编码', aliases: ['单元编码', '所在区域编码', '网格编码'], hint: '楼栋、单元（或平房所在网格）的编码；从楼盘表导入时可不填' },
       { key: 'floor', label: '楼层', aliases: ['所在楼层', '层'], hint: '整数，地下为负数' },
@@ -321,6 +322,7 @@ export function organisationImportKind(cipher: FieldCipher, clock: () => Date): 
     kind: 'organisations',
     label: '实有单位',
     permission: 'basedata.import',
+    tables: ['organisations'],
     fields: [
       { key: 'name', label: '单位名称', aliases: ['名称', '企业名称'], required: true },
       { key: 'creditCode', label: '统一社会信用代码', aliases: ['信用代码', '社会信用代码'], required: true, hint: '18 位，含校验位' },

@@ -208,6 +208,7 @@ export function personImportKind(cipher: FieldCipher, clock: () => Date): Import
       { name: '李四', idNumber: '34122119920315002X', phone: '', areaCode: '', householdNo: '', relation: '', populationType: '流动人口', residenceStatus: '人在户不在', ethnicity: '汉族', education: '高中', occupation: '快递员', workUnit: '', currentAddress: '示例社区 1幢 102室', registrationAddress: '安徽省阜阳市临泉县' },
     ],
     batchSize: 2000,
+    tables: ['persons', 'households', 'record_history'],
     parse: (cells) => parsePersonRow(cells, clock()),
     async check(unit, rows, job) {
       const { problems } = await resolveAreas(unit, rows, job);
