@@ -294,3 +294,14 @@ describe('houses and households: verify and reveal', () => {
     expect((await send<{ provenance: string }>(secretary, 'POST', `/api/basedata/houses/${houseId}/verify`)).body.provenance).toBe('verified');
   });
 });
+
+describe('what a visit may propose', () => {
+  it('refuses a value the record would refuse (before anyone confirms it)', async () => {
+    const household = (await get<{ items: { id: number }[] }>(worker, '/api/basedata/households?limit=1')).body.items[0]!;
+    const member = (await get<{ members: { id: number }[] }>(worker, `/api/basedata/households/${household.id}`)).body.members[0]!;
+    const today = ctx.t.clock.now.toISOString().slice(0, 10);
+    const bad = await send<{ error: { details: { fields: Record<string, string[]> } } }>(worker, 'POST', '/api/basedata/visits', { householdId: household.id, visitedOn: today, kind: 'info_check', proposals: [{ recordType: 'person', recordId: member.id, changes: { residenceStatus: '不知道' } }] });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.details.fields)[0]).toMatch(/^proposals\.0\.changes\.residenceStatus/);
+  });
+});

@@ -1,4 +1,5 @@
-import type { VisitInput, VisitView } from '@redgrid/contracts';
+import { updatePersonSchema, type VisitInput, type VisitView } from '@redgrid/contracts';
+import { z } from 'zod';
 import type { RequestContext } from '../../../platform/context.ts';
 import { actorNames } from '../../../platform/cross-scope.repository.ts';
 import { AppError, notFound, validationFailed } from '../../../platform/errors.ts';
@@ -13,6 +14,8 @@ import { visitRepository } from './visit.repository.ts';
 
 /** How far back a visit may be recorded (a worker catching up on last week's notes, not last year's). */
 const BACKDATE_DAYS = 31;
+
+const householdChangesSchema = z.object({ homePhone: z.string().max(30).nullable(), registrationAddress: z.string().trim().max(200, '最多 200 个字').nullable() }).partial().strict();
 
 /** What a visit may propose to change, per record type, and the column each lands in. */
 const PROPOSABLE: Record<'person' | 'household', Record<string, string>> = {
@@ -41,6 +44,9 @@ function sealProposal(ctx: RequestContext, type: 'person' | 'household', changes
   const allowed = PROPOSABLE[type];
   const out: Record<string, unknown> = {};
   const fields: Record<string, string[]> = {};
+  // Values are checked as the record's own edit form checks them, so a confirmation never meets a bad value.
+  const shape = type === 'person' ? updatePersonSchema.safeParse(Object.fromEntries(Object.entries(changes).filter(([k]) => k in allowed))) : householdChangesSchema.safeParse(Object.fromEntries(Object.entries(changes).filter(([k]) => k in allowed)));
+  if (!shape.success) for (const issue of shape.error.issues) fields[`proposals.${index}.changes.${issue.path.join('.') || 'value'}`] = [issue.message];
   for (const [key, value] of Object.entries(changes)) {
     if (!(key in allowed)) {
       fields[`proposals.${index}.changes.${key}`] = ['走访不能直接提议修改这一项'];
@@ -120,9 +126,11 @@ export async function recordVisit(ctx: RequestContext, input: VisitInput): Promi
       clientKey: input.clientKey ?? null,
     });
     if (id === null) {
-      // The same key won a race with this request: answer with that visit.
+      // The same key won a race with this request: answer with that visit — unless the key is someone
+      // else's (a visit outside this scope holds it), which is a refusal, not a retry.
       const seen = await visits.byClientKey(input.clientKey!);
-      return loadVisit(unit, seen!.id);
+      if (!seen) throw new AppError('conflict', '这个提交编号已被使用，请重新打开走访表单再提交');
+      return loadVisit(unit, seen.id);
     }
     const now = ctx.clock();
     await visits.propose(
