@@ -35,3 +35,4 @@ export const rekeyTargets: readonly RekeyTarget[] = [
   { table: 'person_tags', id: 'id', fields: [{ encrypted: 'guardian_phone_enc' }] },
   { table: 'organisations', id: 'id', fields: [{ encrypted: 'legal_rep_phone_enc' }] },
 ];
+export { EDUCATION, GIVEN_FEMALE, GIVEN_MALE, OCCUPATIONS, SOURCE_REGIONS, SURNAMES } from './seed/synthetic-people.ts';
