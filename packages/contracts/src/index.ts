@@ -14,3 +14,4 @@ export * from './division.ts';
 export * from './basedata.ts';
 export * from './exchange.ts';
 export * from './basedata-org.ts';
+export * from './organisation-kinds.ts';
