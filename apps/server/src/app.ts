@@ -9,11 +9,17 @@ import Fastify from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { affairsModule } from './modules/affairs/index.ts';
 import { areaModule } from './modules/area/index.ts';
 import { basedataModule } from './modules/basedata/index.ts';
+import { calendarModule } from './modules/calendar/index.ts';
+import { caseModule } from './modules/case/index.ts';
 import { auditModule } from './modules/audit/index.ts';
+import { departmentModule } from './modules/department/index.ts';
 import { divisionModule } from './modules/division/index.ts';
 import { exchangeModule } from './modules/exchange/index.ts';
+import { attachmentModule } from './modules/attachment/index.ts';
+import { notificationModule } from './modules/notification/index.ts';
 import { authModule, cookieOptions, resolveSession } from './modules/auth/index.ts';
 import { securityModule } from './modules/security/index.ts';
 import { systemModule } from './modules/system/index.ts';
@@ -30,6 +36,7 @@ import { serverOptions } from './platform/server-options.ts';
 import { registerSecurityHeaders } from './platform/security-headers.ts';
 import { registerJsonBody } from './platform/json-body.ts';
 import { registerRefusalTrail } from './platform/refusals.ts';
+import { schedulerFor } from './platform/scheduler.ts';
 
 // Validation messages reach Chinese users as they are.
 z.config(z.locales.zhCN());
@@ -154,14 +161,25 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
 
   const modules: ModuleOptions = { deps, registry, demoAccounts: DEMO_ACCOUNTS };
   await app.register(systemModule, modules);
+  await app.register(notificationModule, modules);
   await app.register(authModule, modules);
   await app.register(areaModule, modules);
   await app.register(userModule, modules);
+  await app.register(departmentModule, modules);
   await app.register(divisionModule, modules);
   await app.register(auditModule, modules);
   await app.register(securityModule, modules);
+  await app.register(calendarModule, modules);
   await app.register(basedataModule, modules);
   await app.register(exchangeModule, modules);
+  await app.register(attachmentModule, modules);
+  await app.register(affairsModule, modules);
+  await app.register(caseModule, modules);
+  // The jobs the modules registered run once the server is ready (unless REDGRID_SCHEDULER=off), and
+  // stop on close — running ones finish their batch — before the database closes (boot.ts).
+  const scheduler = schedulerFor(deps, app.log);
+  if (config.scheduler) app.addHook('onReady', async () => scheduler.start());
+  app.addHook('onClose', async () => scheduler.stop());
 
   const webDist = config.webDist ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
   const hasWeb = existsSync(`${webDist}/index.html`);

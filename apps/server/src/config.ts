@@ -91,6 +91,26 @@ const envSchema = z.object({
   /** Optional raster base-map tile URL template for the console map ({z}/{x}/{y}); none reachable by default. */
   REDGRID_BASEMAP_URL: z.string().regex(/\{z\}.*\{x\}.*\{y\}/, 'must contain {z}, {x} and {y}').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where attachments (photos, files) are kept: 'disk' under REDGRID_ATTACHMENTS_DIR, or an S3-compatible bucket. */
+  REDGRID_STORAGE: z.enum(['disk', 's3']).default('disk'),
+  /** Default <data dir>/attachments (also in PostgreSQL mode). */
+  REDGRID_ATTACHMENTS_DIR: z.string().optional(),
+  /** S3-compatible storage (MinIO, 阿里云 OSS, 腾讯云 COS, AWS): endpoint URL; unset = AWS's own for the region. */
+  REDGRID_S3_ENDPOINT: z.string().url().optional(),
+  REDGRID_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be 3–63 lower-case letters, digits, . or -').optional(),
+  REDGRID_S3_REGION: z.string().min(1).default('us-east-1'),
+  REDGRID_S3_ACCESS_KEY: z.string().min(1).optional(),
+  REDGRID_S3_SECRET_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (endpoint/bucket/key): MinIO and most self-hosted stores need them. */
+  REDGRID_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('true'),
+  /** Scheduled jobs (reminders, the SMS outbox): 'off' for a process that only serves requests. */
+  REDGRID_SCHEDULER: z.enum(['on', 'off']).default('on'),
+  /** SMS channel: 'log' writes a masked phone and the template name to the log; 'http' posts JSON to REDGRID_SMS_URL. */
+  REDGRID_SMS: z.enum(['log', 'http']).default('log'),
+  REDGRID_SMS_URL: z.string().url().optional(),
+  REDGRID_SMS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
+  /** Attempts of one SMS before it is given up (backoff doubles from one minute). */
+  REDGRID_SMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
 });
 
 export interface AppConfig {
@@ -124,7 +144,17 @@ export interface AppConfig {
   gridHouseholds: { min: number; max: number };
   baseMapUrl: string | null;
   gridCodeDigits: { grid: number; subgrid: number };
+  /** Where attachments are kept (modules/attachment/storage). */
+  storage: StorageConfig;
+  /** Whether this process runs scheduled jobs (platform/scheduler.ts). */
+  scheduler: boolean;
+  /** The SMS channel of notifications. */
+  sms: { sender: 'log' | 'http'; url: string | null; timeoutMs: number; maxAttempts: number };
 }
+
+export type StorageConfig =
+  | { kind: 'disk'; dir: string }
+  | { kind: 's3'; endpoint: string | null; bucket: string; region: string; accessKeyId: string | null; secretAccessKey: string | null; forcePathStyle: boolean };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -154,6 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (k.id === e.REDGRID_DATA_KEY_ID) problems.push(`REDGRID_DATA_KEYS_RETIRED: entry ${i + 1} has the current key's id (${k.id}); give the new key a new REDGRID_DATA_KEY_ID`);
     else if (e.REDGRID_DATA_KEYS_RETIRED.findIndex((o) => o.id === k.id) !== i) problems.push(`REDGRID_DATA_KEYS_RETIRED: key id ${k.id} appears twice`);
   }
+  if (e.REDGRID_SMS === 'http' && !e.REDGRID_SMS_URL) problems.push('REDGRID_SMS_URL: required when REDGRID_SMS=http (the SMS gateway that takes {phone, text, template} as JSON)');
+  if (e.REDGRID_STORAGE === 's3' && !e.REDGRID_S3_BUCKET) problems.push('REDGRID_S3_BUCKET: required when REDGRID_STORAGE=s3');
+  if (!e.REDGRID_S3_ACCESS_KEY !== !e.REDGRID_S3_SECRET_KEY) problems.push('REDGRID_S3_ACCESS_KEY / REDGRID_S3_SECRET_KEY: give both or neither (neither = the SDK\'s own credential chain)');
   if (e.REDGRID_HEADERS_TIMEOUT_SECONDS > e.REDGRID_REQUEST_TIMEOUT_SECONDS) problems.push('REDGRID_HEADERS_TIMEOUT_SECONDS: must not exceed REDGRID_REQUEST_TIMEOUT_SECONDS');
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -199,6 +232,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     gridHouseholds: { min: e.REDGRID_GRID_HOUSEHOLDS_MIN, max: e.REDGRID_GRID_HOUSEHOLDS_MAX },
     baseMapUrl: e.REDGRID_BASEMAP_URL ?? null,
     gridCodeDigits: { grid: e.REDGRID_GRID_CODE_DIGITS, subgrid: e.REDGRID_SUBGRID_CODE_DIGITS },
+    storage: e.REDGRID_STORAGE === 's3' && e.REDGRID_S3_BUCKET
+      ? { kind: 's3', endpoint: e.REDGRID_S3_ENDPOINT ?? null, bucket: e.REDGRID_S3_BUCKET, region: e.REDGRID_S3_REGION, accessKeyId: e.REDGRID_S3_ACCESS_KEY ?? null, secretAccessKey: e.REDGRID_S3_SECRET_KEY ?? null, forcePathStyle: e.REDGRID_S3_FORCE_PATH_STYLE === 'true' }
+      : { kind: 'disk', dir: e.REDGRID_ATTACHMENTS_DIR ? path.resolve(env.INIT_CWD ?? process.cwd(), e.REDGRID_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments') },
+    scheduler: e.REDGRID_SCHEDULER === 'on',
+    sms: { sender: e.REDGRID_SMS, url: e.REDGRID_SMS_URL ?? null, timeoutMs: e.REDGRID_SMS_TIMEOUT_SECONDS * 1000, maxAttempts: e.REDGRID_SMS_MAX_ATTEMPTS },
   };
 }
 
@@ -250,6 +288,11 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     gridHouseholds: { min: 300, max: 500 },
     baseMapUrl: null,
     gridCodeDigits: { grid: 3, subgrid: 2 },
+    // Per process, like filesDir: every blob is named by random bytes anyway.
+    storage: { kind: 'disk', dir: path.join(tmpdir(), `redgrid-test-attachments-${process.pid}`) },
+    // Tests drive jobs with runDue(clock) themselves; no timers.
+    scheduler: false,
+    sms: { sender: 'log', url: null, timeoutMs: 2000, maxAttempts: 3 },
     ...overrides,
   };
 }

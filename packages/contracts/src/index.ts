@@ -20,3 +20,6 @@ export * from './affairs.ts';
 export * from './case-workflow.ts';
 export * from './department.ts';
 export * from './attachment.ts';
+export * from './notification.ts';
+export * from './calendar.ts';
+export * from './case.ts';

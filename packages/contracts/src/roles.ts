@@ -50,25 +50,43 @@ export const PERMISSIONS = [
   'basedata.export',
   /** Configure care groups and key-population categories: names, reminder days, which roles may see them. */
   'basedata.configure',
+  /** Edit the working-time calendar (holidays, make-up working days, working hours); reading it needs only a sign-in. */
+  'calendar.manage',
+  /** See departments (职能部门) in scope: kinds, served areas, staff. */
+  'department.read',
+  /** Set up departments, their served areas, activate and deactivate them. */
+  'department.manage',
+  /** Read the catalogue of grid affairs (网事清单) of the district one works in. */
+  'affairs.read',
+  /** Edit, import and export a district's catalogue of grid affairs (its own admins, system admins). */
+  'affairs.manage',
+  /** Read cases in scope: a grid's, an area's, or those dispatched to one's department. */
+  'case.read',
+  /** Report a case (a resident or party member sees the ones they reported). */
+  'case.report',
+  /** Act on cases held at one's level or department: accept, escalate, dispatch, handle, verify, supervise. */
+  'case.handle',
+  /** See the scheduled jobs of the system: when each last ran, its errors (no record of any area). */
+  'system.jobs',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** What each role may do, before data scope narrows it to their areas. */
 export const ROLE_PERMISSIONS = {
-  system_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'division.manage', 'user.read', 'user.manage', 'dashboard.read', 'basedata.configure'],
+  system_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'division.manage', 'user.read', 'user.manage', 'dashboard.read', 'basedata.configure', 'system.jobs', 'department.read', 'department.manage', 'affairs.read', 'affairs.manage', 'calendar.manage'],
   // The security admin's desk (sessions, locked accounts, login failures, probing) covers their work;
   // account data is the system admin's (三权分立), so no user.read.
   security_admin: ['area.read', 'security.manage'],
   // The auditor reads the audit trail and nothing else: no area, map, division or account data.
   audit_admin: ['audit.read'],
-  area_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read', 'basedata.read', 'basedata.manage', 'basedata.verify', 'basedata.reveal', 'basedata.import', 'basedata.export'],
-  grid_leader: ['area.read', 'area.report', 'user.read', 'dashboard.read', 'basedata.read', 'basedata.manage', 'basedata.verify', 'basedata.reveal'],
-  grid_worker: ['area.read', 'area.report', 'dashboard.read', 'basedata.read', 'basedata.manage'],
-  dept_staff: ['area.read', 'area.report', 'dashboard.read', 'basedata.read', 'basedata.reveal'],
+  area_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read', 'basedata.read', 'basedata.manage', 'basedata.verify', 'basedata.reveal', 'basedata.import', 'basedata.export', 'department.read', 'department.manage', 'affairs.read', 'affairs.manage', 'calendar.manage', 'case.read', 'case.report', 'case.handle'],
+  grid_leader: ['area.read', 'area.report', 'user.read', 'dashboard.read', 'basedata.read', 'basedata.manage', 'basedata.verify', 'basedata.reveal', 'department.read', 'affairs.read', 'case.read', 'case.report', 'case.handle'],
+  grid_worker: ['area.read', 'area.report', 'dashboard.read', 'basedata.read', 'basedata.manage', 'affairs.read', 'case.read', 'case.report', 'case.handle'],
+  dept_staff: ['area.read', 'area.report', 'dashboard.read', 'basedata.read', 'basedata.reveal', 'department.read', 'affairs.read', 'case.read', 'case.handle'],
   // A party member and a volunteer see their own community and grid (names, not household figures).
-  party_member: ['area.read'],
-  volunteer: ['area.read'],
-  resident: [],
+  party_member: ['area.read', 'case.report'],
+  volunteer: ['area.read', 'case.report'],
+  resident: ['case.report'],
 } as const satisfies Record<Role, readonly Permission[]>;
 
 /**

@@ -21,6 +21,12 @@ interface ProvenanceColumns {
   verified_at: Date | null;
 }
 
+/** Migration 0019: who claimed a record into their grid (认领), and when. */
+interface ClaimColumns {
+  claimed_by: number | null;
+  claimed_at: Date | null;
+}
+
 export interface BuildingProfilesTable extends ProvenanceColumns {
   area_id: number;
   use: string | null;
@@ -118,7 +124,7 @@ export interface HouseholdsTable extends ProvenanceColumns {
   updated_at: DefaultTimestamp;
 }
 
-export interface PersonsTable extends ProvenanceColumns {
+export interface PersonsTable extends ProvenanceColumns, ClaimColumns {
   id: Generated<number>;
   area_id: number;
   household_id: number | null;
@@ -147,6 +153,8 @@ export interface PersonsTable extends ProvenanceColumns {
   registration_region: string | null;
   registration_address: string | null;
   current_address: string | null;
+  /** Migration 0023: the normalised address text that address search matches; kept by triggers, never written here. */
+  address_text: ColumnType<string, never, never>;
   details: ColumnType<unknown, string | undefined, string>;
   deceased: Generated<boolean>;
   moved_out_on: DateColumn | null;
@@ -184,9 +192,13 @@ export interface PersonTagsTable {
   created_by: number | null;
   created_at: DefaultTimestamp;
   ended_at: Date | null;
+  /** The expiry date the "expires in N days" reminder was sent for (tag-expiry.job.ts). */
+  reminded_for: DateColumn | null;
+  /** The expiry date the "has expired" notice was sent for. */
+  expiry_noticed_for: DateColumn | null;
 }
 
-export interface OrganisationsTable extends ProvenanceColumns {
+export interface OrganisationsTable extends ProvenanceColumns, ClaimColumns {
   id: Generated<number>;
   area_id: number;
   name: string;
@@ -240,7 +252,7 @@ export interface RecordHistoryTable {
   record_type: RecordType;
   record_id: number;
   area_id: number;
-  action: 'create' | 'update' | 'move' | 'verify' | 'merge' | 'merged_into' | 'tag' | 'untag' | 'import' | 'visit';
+  action: 'create' | 'update' | 'move' | 'verify' | 'merge' | 'merged_into' | 'tag' | 'untag' | 'import' | 'visit' | 'claim';
   source: Generated<'form' | 'import' | 'visit' | 'merge' | 'seed' | 'system'>;
   actor_id: number | null;
   at: Timestamp;

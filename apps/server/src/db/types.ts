@@ -1,6 +1,10 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AreaLevel, Role } from '@redgrid/contracts';
+import type { AffairsTables } from './types-affairs.ts';
 import type { BasedataTables } from './types-basedata.ts';
+import type { CalendarTables } from './types-calendar.ts';
+import type { CaseTables } from './types-case.ts';
+import type { JobTables } from './types-jobs.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp column with a database default. */
@@ -82,6 +86,8 @@ export interface RoleAssignmentsTable {
   user_id: number;
   role: Role;
   area_id: number;
+  /** The department of a dept_staff assignment (migration 0018); null for every other role. */
+  department_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: DefaultTimestamp;
 }
 
@@ -174,7 +180,7 @@ export interface SecurityPolicyTable {
   updated_by: number | null;
 }
 
-export interface DB extends BasedataTables {
+export interface DB extends BasedataTables, JobTables, AffairsTables, CaseTables, CalendarTables {
   areas: AreasTable;
   users: UsersTable;
   role_assignments: RoleAssignmentsTable;

@@ -18,6 +18,12 @@ export type OwnerAxis =
   | { axis: 'area'; by: 'path'; column: string }
   /** The column holds an area id. */
   | { axis: 'area'; by: 'id'; column: string }
+  /**
+   * The column holds the id of the area that defines the row (a district's reference data: its
+   * catalogue of grid affairs). Read as `by: 'id'` and also by anyone working below that area (whose
+   * scope path passes through it); written only within the scope, like `by: 'id'`.
+   */
+  | { axis: 'area'; by: 'definedAbove'; column: string }
   /** The column holds a user id; the user's home area decides. */
   | { axis: 'area'; by: 'user'; column: string }
   /** The column holds a department id (派出所, 城管 …). */
@@ -55,6 +61,22 @@ export const OWNERS = {
   record_proposals: [{ axis: 'area', by: 'id', column: 'area_id' }],
   // Import jobs belong to the area they import into (modules/exchange).
   import_jobs: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  // Attachments belong to the area of the record they are attached to (modules/attachment).
+  attachments: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  // The catalogue of grid affairs (modules/affairs): defined by a district, read by everyone working in it.
+  affair_categories: [{ axis: 'area', by: 'definedAbove', column: 'area_id' }],
+  affair_items: [{ axis: 'area', by: 'definedAbove', column: 'area_id' }],
+  // Departments (modules/department): the area that set one up manages it; its own staff see it by id.
+  departments: [{ axis: 'area', by: 'id', column: 'area_id' }, { axis: 'department', column: 'id' }],
+  // A department's served areas: seen in the served area, and by the department's staff.
+  department_areas: [{ axis: 'area', by: 'id', column: 'area_id' }, { axis: 'department', column: 'department_id' }],
+  // Notifications and their outbox belong to the area of the record they are about (modules/notification).
+  notifications: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  notification_deliveries: [{ axis: 'area', by: 'id', column: 'area_id' }],
+  // Cases (modules/case) sit in their grid and in the department they were last dispatched to; the timeline
+  // carries the same two owners.
+  cases: [{ axis: 'area', by: 'id', column: 'grid_id' }, { axis: 'department', column: 'department_id' }],
+  case_events: [{ axis: 'area', by: 'id', column: 'grid_id' }, { axis: 'department', column: 'department_id' }],
 } as const satisfies Record<string, readonly OwnerAxis[]>;
 
 export type OwnedTable = keyof typeof OWNERS;
@@ -95,14 +117,23 @@ function tableOf(ref: string): { table: OwnedTable; alias: string } {
   return { table, alias: alias ?? table };
 }
 
-function axisFilter(scope: Scope, alias: string, owner: OwnerAxis): RawBuilder<boolean> | null {
+/** Whether a predicate guards a read, or a write (update, delete, insert): some axes read wider than they write. */
+type Access = 'read' | 'write';
+
+/** The ids on the scope's area paths (`/1/5/23/` → 1, 5, 23): the scope's areas and everything above them. */
+function idsOnPaths(paths: readonly string[]): number[] {
+  return [...new Set(paths.flatMap((p) => p.split('/').filter(Boolean).map(Number)))].filter((n) => Number.isSafeInteger(n));
+}
+
+function axisFilter(scope: Scope, alias: string, owner: OwnerAxis, access: Access): RawBuilder<boolean> | null {
   const column = sql.ref(`${alias}.${owner.column}`);
   switch (owner.axis) {
     case 'area': {
       if (scope.areas.length === 0) return null;
       const prefixes = scope.areas.map((p) => `${p}%`);
       if (owner.by === 'path') return sql<boolean>`${column} LIKE ANY(${prefixes}::text[])`;
-      if (owner.by === 'id') return sql<boolean>`${column} IN (SELECT s.id FROM areas s WHERE s.path LIKE ANY(${prefixes}::text[]))`;
+      if (owner.by === 'id' || (owner.by === 'definedAbove' && access === 'write')) return sql<boolean>`${column} IN (SELECT s.id FROM areas s WHERE s.path LIKE ANY(${prefixes}::text[]))`;
+      if (owner.by === 'definedAbove') return sql<boolean>`(${column} = ANY(${idsOnPaths(scope.areas)}::bigint[]) OR ${column} IN (SELECT s.id FROM areas s WHERE s.path LIKE ANY(${prefixes}::text[])))`;
       return sql<boolean>`${column} IN (SELECT su.id FROM users su JOIN areas s ON s.id = su.home_area_id WHERE s.path LIKE ANY(${prefixes}::text[]))`;
     }
     case 'department':
@@ -119,9 +150,9 @@ function axisFilter(scope: Scope, alias: string, owner: OwnerAxis): RawBuilder<b
  * A scope that holds none of them reaches nothing: that is an error, not an empty result, so a
  * forgotten scope can never read as "no data".
  */
-export function ownedBy(scope: Scope, ref: OwnedRef): RawBuilder<boolean> {
+export function ownedBy(scope: Scope, ref: OwnedRef, access: Access = 'read'): RawBuilder<boolean> {
   const { table, alias } = tableOf(ref);
-  const filters = (OWNERS[table] as readonly OwnerAxis[]).map((o) => axisFilter(scope, alias, o)).filter((f) => f !== null);
+  const filters = (OWNERS[table] as readonly OwnerAxis[]).map((o) => axisFilter(scope, alias, o, access)).filter((f) => f !== null);
   if (filters.length === 0) throw new EmptyScopeError(table);
   return filters.length === 1 ? filters[0]! : sql<boolean>`(${sql.join(filters, sql` OR `)})`;
 }
@@ -134,14 +165,14 @@ export function scopedFrom<T extends OwnedRef>(db: Db, scope: Scope, ref: T): Sc
 
 /** `UPDATE <owned table> … WHERE <in the caller's scope>`: rows outside the scope are never touched. */
 export function scopedUpdate<T extends OwnedTable>(db: Db, scope: Scope, table: T): UpdateQueryBuilder<DB, T, T, UpdateResult> {
-  const filter = ownedBy(scope, table);
+  const filter = ownedBy(scope, table, 'write');
   // `where` returns the builder's own type; TypeScript cannot follow it through the generic table.
   return (unrestricted(db).updateTable(table as OwnedTable).where(filter) as unknown as UpdateQueryBuilder<DB, T, T, UpdateResult>);
 }
 
 /** `DELETE FROM <owned table> WHERE <in the caller's scope>`. */
 export function scopedDelete<T extends OwnedTable>(db: Db, scope: Scope, table: T): DeleteQueryBuilder<DB, T, DeleteResult> {
-  const filter = ownedBy(scope, table);
+  const filter = ownedBy(scope, table, 'write');
   return unrestricted(db).deleteFrom(table as OwnedTable).where(filter) as unknown as DeleteQueryBuilder<DB, T, DeleteResult>;
 }
 
@@ -150,6 +181,6 @@ export function scopedDelete<T extends OwnedTable>(db: Db, scope: Scope, table: 
  * read (the parent area, the user); the insert itself still refuses a scope that reaches nothing.
  */
 export function ownedInsert<T extends OwnedTable>(db: Db, scope: Scope, table: T) {
-  ownedBy(scope, table);
+  ownedBy(scope, table, 'write');
   return unrestricted(db).insertInto(table);
 }

@@ -39,6 +39,7 @@ type Entry = Probe[] | { exempt: string };
 let t: TestApp;
 let out: OutsideDistrict;
 let outsideSession: string;
+let outsideNotification: number;
 const sessions = new Map<string, Session>();
 
 /** Slippy-map tile holding a point. */
@@ -59,6 +60,11 @@ function probes(): Record<string, Entry> {
   const [lng, lat] = out.point;
   const shape = square(lng - 0.002, lat - 0.002, 0.004);
   return {
+    'GET /api/notifications': [{ expect: 'filtered' }, { query: `before=${outsideNotification + 1}`, expect: 'filtered' }],
+    'GET /api/notifications/unread-count': { exempt: "the caller's own count: a number, no record" },
+    'POST /api/notifications/{id}/read': [{ params: { id: outsideNotification }, expect: 'hidden' }],
+    'POST /api/notifications/read-all': { exempt: "acts on the caller's own notifications only (the outside one is in the fingerprint)" },
+    'GET /api/system/jobs': { exempt: 'scheduled jobs: system state, no record of any area (system.jobs only)' },
     'GET /api/health': { exempt: 'public: liveness' },
     'GET /api/meta': { exempt: 'public: login page facts' },
     'POST /api/auth/login': { exempt: 'public: signs in; covered by the auth tests' },
@@ -66,11 +72,17 @@ function probes(): Record<string, Entry> {
     'GET /api/auth/me': { exempt: "the caller's own account only" },
     'GET /api/auth/session': { exempt: "public: the caller's own session or null" },
     'POST /api/auth/password': { exempt: "the caller's own password only" },
+    'GET /api/auth/password-policy': { exempt: 'public: the password rules in force (length and classes), no record of any area' },
     'GET /api/audit': { exempt: 'the audit admin reads the whole trail (三权分立); no other role has audit.read' },
     'GET /api/audit/actors': { exempt: 'who acted in the trail: the audit admin reads the whole trail (三权分立); no other role has audit.read' },
     'GET /api/audit/checkpoint': { exempt: 'the head of the chain: no record of any area' },
     'GET /api/security/settings': { exempt: 'settings in force: no record of any area' },
     'PUT /api/security/policy': { exempt: 'the system-wide password and lockout policy: no record of any area (security.manage only)' },
+    'GET /api/calendar/years/{year}': { exempt: 'the working-time calendar: reference data for every area, owned by none' },
+    'GET /api/calendar/deadline': { exempt: 'arithmetic on the working-time calendar: no record of any area' },
+    'PUT /api/calendar/days/{date}': { exempt: 'the working-time calendar: reference data owned by no area (calendar.manage, district-level editors; covered by the calendar tests)' },
+    'DELETE /api/calendar/days/{date}': { exempt: 'the working-time calendar: reference data owned by no area (calendar.manage, district-level editors; covered by the calendar tests)' },
+    'PUT /api/calendar/years/{year}/hours': { exempt: 'the working-time calendar: reference data owned by no area (calendar.manage, district-level editors; covered by the calendar tests)' },
     'POST /api/divisions/editions': { exempt: 'national reference data, owned by no area (division.manage only)' },
     'GET /api/divisions/editions': { exempt: 'national reference data, owned by no area' },
     'DELETE /api/divisions/editions/{id}': { exempt: 'national reference data, owned by no area (division.manage only)' },
@@ -190,6 +202,12 @@ function probes(): Record<string, Entry> {
     'POST /api/basedata/households/{id}/verify': [{ params: { id: r.household }, expect: 'hidden' }],
     'GET /api/basedata/houses/{id}': [{ params: { id: r.house }, expect: 'hidden' }],
     'PUT /api/basedata/houses/{id}/rental': [{ params: { id: r.house }, body: { lessorName: '越界房东' }, expect: 'hidden' }],
+    'POST /api/basedata/rentals/{id}/verify': [{ params: { id: r.rental }, expect: 'hidden' }],
+    'GET /api/basedata/claims': [{ expect: 'filtered' }, { query: 'kind=organisation', expect: 'filtered' }, { query: `communityId=${c}`, expect: 'hidden' }],
+    'POST /api/basedata/persons/{id}/claim': [{ params: { id: r.person }, body: { areaId: b }, expect: 'hidden' }],
+    'POST /api/basedata/organisations/{id}/claim': [{ params: { id: r.organisation }, body: { areaId: g }, expect: 'hidden' }],
+    'POST /api/basedata/organisations/{id}/verify': [{ params: { id: r.organisation }, expect: 'hidden' }],
+    'POST /api/basedata/components/{id}/verify': [{ params: { id: r.component }, expect: 'hidden' }],
     'POST /api/basedata/rentals/{id}/inspections': [{ params: { id: r.rental }, body: { inspectedOn: '2026-11-19', hazardLevel: 'safe' }, expect: 'hidden' }],
     'GET /api/basedata/organisations': [
       { expect: 'filtered' },
@@ -250,7 +268,7 @@ async function fingerprint(): Promise<string> {
     sql`SELECT id, area_id, ST_AsText(geom) AS g, valid_from, valid_to FROM area_boundaries ORDER BY id`.execute(db).then((r) => r.rows),
     db.selectFrom('area_changes').select(['id', 'area_id']).orderBy('id').execute(),
     db.selectFrom('sessions').select('id').where('user_id', '=', out.user.id).execute(),
-    ...(['houses', 'rentals', 'households', 'persons', 'person_tags', 'household_visits', 'record_proposals', 'building_profiles', 'person_duplicates', 'organisations', 'organisation_employees', 'city_components'] as const).map((table) =>
+    ...(['notifications', 'houses', 'rentals', 'households', 'persons', 'person_tags', 'household_visits', 'record_proposals', 'building_profiles', 'person_duplicates', 'organisations', 'organisation_employees', 'city_components'] as const).map((table) =>
       sql`SELECT * FROM ${sql.table(table)} t WHERE t.area_id IN (SELECT id FROM areas WHERE path LIKE ${`${out.district.path}%`}) ORDER BY 1`.execute(db).then((res) => res.rows),
     ),
   ]);
@@ -276,6 +294,14 @@ async function call(op: Operation, probe: Probe, session: Session | null) {
 beforeAll(async () => {
   t = await createTestApp({}, { editions: true });
   out = await buildOutsideDistrict(t.database);
+  // A notification of the outside account about its grid: no demo account may list it or mark it read.
+  outsideNotification = (
+    await t.database.db
+      .insertInto('notifications')
+      .values({ recipient_id: out.user.id, area_id: out.grid.id, kind: 'test.probe', title: '外省探针网格：探针消息', created_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   // The outside user signed in, so a session of theirs exists to probe for.
   await loginAs(t.app, 'outsider_probe', 'Fixture#Pass2026');
   outsideSession = (await t.database.db.selectFrom('sessions').select('id').where('user_id', '=', out.user.id).executeTakeFirstOrThrow()).id;

@@ -5,6 +5,8 @@
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { defineModule } from '../../platform/module.ts';
 import { guardOperationalEndpoints } from './ops-guard.ts';
+import { schedulerFor } from '../../platform/scheduler.ts';
+import { registerJobRoutes } from './jobs.routes.ts';
 import { registerSystemRoutes } from './system.routes.ts';
 
 export const systemModule = defineModule('system', async (app, { deps, registry, demoAccounts }) => {
@@ -13,5 +15,6 @@ export const systemModule = defineModule('system', async (app, { deps, registry,
   guardOperationalEndpoints(app, deps);
   const database = deps.database;
   registerSystemRoutes(app, deps.config, { engine: database.kind, ping: () => database.ping() }, registry, demoAccounts ?? []);
+  registerJobRoutes(app, schedulerFor(deps, app.log));
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 });
