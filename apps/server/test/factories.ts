@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AreaLevel, Role } from '@redgrid/contracts';
+import type { AreaLevel, DepartmentKind, Role } from '@redgrid/contracts';
 import type { Database } from '../src/db/engine.ts';
 import { hashPassword } from '../src/platform/password.ts';
 import { loginAs, type Session } from './harness.ts';
@@ -72,14 +72,18 @@ export interface BuiltUser {
   username: string;
 }
 
-export async function buildUser(database: Database, input: { username: string; homeAreaId: number; roles: Role[]; displayName?: string }): Promise<BuiltUser> {
+/** A dept_staff role needs `departmentId` (migration 0018); no other role takes it. */
+export async function buildUser(database: Database, input: { username: string; homeAreaId: number; roles: Role[]; displayName?: string; departmentId?: number }): Promise<BuiltUser> {
   const row = await database.db
     .insertInto('users')
     .values({ username: input.username, display_name: input.displayName ?? input.username, password_hash: await hashPassword(TEST_PASSWORD), home_area_id: input.homeAreaId })
     .returning(['id', 'username'])
     .executeTakeFirstOrThrow();
   if (input.roles.length > 0) {
-    await database.db.insertInto('role_assignments').values(input.roles.map((role) => ({ user_id: row.id, role, area_id: input.homeAreaId }))).execute();
+    await database.db
+      .insertInto('role_assignments')
+      .values(input.roles.map((role) => ({ user_id: row.id, role, area_id: input.homeAreaId, department_id: role === 'dept_staff' ? (input.departmentId ?? null) : null })))
+      .execute();
   }
   return row;
 }
@@ -99,6 +103,8 @@ export interface OutsideDistrict {
   grid: BuiltArea;
   building: BuiltArea;
   user: BuiltUser;
+  /** A police station of the outside street serving its community (外省探针派出所). */
+  department: number;
   /** Base data of the outside grid: a house with a rental, a household, a resident with a tag, a pending proposal. */
   records: { house: number; rental: number; household: number; person: number; tag: number; proposal: number; organisation: number; component: number };
   /** A point inside the grid (WGS84). */
@@ -124,8 +130,10 @@ export async function buildOutsideDistrict(database: Database): Promise<OutsideD
   await sql`UPDATE areas SET location = ST_SetSRID(ST_MakePoint(${at[0] + 0.005}::float8, ${at[1] + 0.005}::float8), 4326) WHERE id = ${building.id}`.execute(database.db);
   const user = await buildUser(database, { username: 'outsider_probe', homeAreaId: community.id, roles: ['grid_worker'], displayName: '外省探针' });
   const records = await buildOutsideRecords(database, building.id, grid.id, user.id);
+  const department = await buildDepartment(database, { name: '外省探针派出所', kind: 'public_security', level: 'town', areaId: street.id, servedAreaIds: [community.id] });
   return {
     records,
+    department,
     province,
     district,
     street,
@@ -136,6 +144,20 @@ export async function buildOutsideDistrict(database: Database): Promise<OutsideD
     point: [at[0] + 0.005, at[1] + 0.005],
     canaries: ['外省探针', '330102001001', 'outsider_probe'],
   };
+}
+
+/** A department (职能部门) owned by an area, serving the given areas. */
+export async function buildDepartment(
+  database: Database,
+  input: { name: string; kind: DepartmentKind; level: 'district' | 'town'; areaId: number; servedAreaIds: number[]; active?: boolean },
+): Promise<number> {
+  const row = await database.db
+    .insertInto('departments')
+    .values({ name: input.name, kind: input.kind, level: input.level, area_id: input.areaId, active: input.active ?? true })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await database.db.insertInto('department_areas').values(input.servedAreaIds.map((areaId) => ({ department_id: row.id, area_id: areaId }))).execute();
+  return row.id;
 }
 
 /** A valid 统一社会信用代码 (check character included) of the outside district's organisation. */

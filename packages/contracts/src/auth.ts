@@ -17,6 +17,9 @@ export const roleAssignmentViewSchema = z.object({
   areaCode: z.string(),
   areaName: z.string(),
   areaLevel: z.enum(AREA_LEVELS),
+  /** The department of a dept_staff assignment; absent or null for every other role. */
+  departmentId: z.number().int().nullable().optional(),
+  departmentName: z.string().nullable().optional(),
 });
 export type RoleAssignmentView = z.infer<typeof roleAssignmentViewSchema>;
 
@@ -59,6 +62,7 @@ export const metaSchema = z
     demoAccounts: z
       .array(z.object({ username: z.string(), password: z.string(), description: z.string() }))
       .nullable(),
+    /** The deployment's defaults (REDGRID_PASSWORD_MIN_*); the policy in force is `GET /api/auth/password-policy`. */
     passwordPolicy: z.object({ minLength: z.number().int(), minClasses: z.number().int() }),
     /** Optional raster base map ({z}/{x}/{y} URL template); the map works without one. */
     baseMapUrl: z.string().nullable(),
@@ -66,6 +70,12 @@ export const metaSchema = z
   })
   .meta({ id: 'Meta' });
 export type Meta = z.infer<typeof metaSchema>;
+
+/** The password rules in force (the security admin's, else the deployment's), public: forms show them as hints. */
+export const passwordPolicyViewSchema = z
+  .object({ minLength: z.number().int(), minClasses: z.number().int() })
+  .meta({ id: 'PasswordPolicyInForce' });
+export type PasswordPolicyView = z.infer<typeof passwordPolicyViewSchema>;
 
 export const healthSchema = z
   .object({

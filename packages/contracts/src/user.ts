@@ -6,7 +6,8 @@ import { ROLES } from './roles.ts';
 /** Mainland mobile numbers: 11 digits starting with 1[3-9]. */
 export const cnMobileSchema = z.string().trim().regex(/^1[3-9]\d{9}$/, '请输入 11 位手机号');
 
-export const roleAssignmentInputSchema = z.object({ role: z.enum(ROLES), areaId: idSchema }).strict();
+/** A role on an area; a dept_staff assignment names its department (部门报到), no other role carries one. */
+export const roleAssignmentInputSchema = z.object({ role: z.enum(ROLES), areaId: idSchema, departmentId: idSchema.nullish() }).strict();
 export type RoleAssignmentInput = z.infer<typeof roleAssignmentInputSchema>;
 
 export const userViewSchema = z

@@ -11,6 +11,9 @@ export interface ActorRole {
   areaName: string;
   areaLevel: AreaLevel;
   areaPath: string;
+  /** The department a dept_staff assignment names (scope's department axis); null for other roles. */
+  departmentId?: number | null;
+  departmentName?: string | null;
 }
 
 export interface Actor {
@@ -83,9 +86,11 @@ export function subtreeRoots(paths: Iterable<string>): string[] {
 }
 
 /**
- * The scope of an actor from the roles they hold. Roles sit on areas today; department and
- * party-organisation roles will add to their own axes when those modules land.
+ * The scope of an actor from the roles they hold: every role reaches the subtree of its area; a
+ * dept_staff assignment also reaches its department (records dispatched to it, wherever they lie).
+ * Party-organisation roles will add to their axis when that module lands.
  */
-export function scopeFromRoles(roles: readonly Pick<ActorRole, 'areaPath'>[]): Scope {
-  return { areas: subtreeRoots(roles.map((r) => r.areaPath)), departments: [], partyOrgs: [] };
+export function scopeFromRoles(roles: readonly (Pick<ActorRole, 'areaPath'> & Partial<Pick<ActorRole, 'role' | 'departmentId'>>)[]): Scope {
+  const departments = [...new Set(roles.flatMap((r) => (r.role === 'dept_staff' && r.departmentId != null ? [r.departmentId] : [])))].sort((a, b) => a - b);
+  return { areas: subtreeRoots(roles.map((r) => r.areaPath)), departments, partyOrgs: [] };
 }

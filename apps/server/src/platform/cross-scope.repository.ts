@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { AreaLevel } from '@redgrid/contracts';
+import type { AreaLevel, DepartmentKind } from '@redgrid/contracts';
 import type { ActorRole } from './context.ts';
 import { unrestricted, type Db } from './data-access.ts';
 
@@ -18,12 +18,23 @@ export async function usernameTaken(db: Db, username: string): Promise<boolean> 
 /** A role with the account that holds it. */
 export type RoleOfUser = ActorRole & { userId: number };
 
-/** Role assignments with their areas, in rank order (the area's depth, then the role). */
+/** Role assignments with their areas (and a dept_staff's department), in rank order (the area's depth, then the role). */
 function rolesOf(db: Db, userIds: readonly number[]): Promise<RoleOfUser[]> {
   return unrestricted(db)
     .selectFrom('role_assignments as r')
     .innerJoin('areas as a', 'a.id', 'r.area_id')
-    .select(['r.user_id as userId', 'r.role', 'a.id as areaId', 'a.code as areaCode', 'a.name as areaName', 'a.level as areaLevel', 'a.path as areaPath'])
+    .leftJoin('departments as d', 'd.id', 'r.department_id')
+    .select([
+      'r.user_id as userId',
+      'r.role',
+      'a.id as areaId',
+      'a.code as areaCode',
+      'a.name as areaName',
+      'a.level as areaLevel',
+      'a.path as areaPath',
+      'r.department_id as departmentId',
+      'd.name as departmentName',
+    ])
     .where('r.user_id', 'in', [...userIds])
     .orderBy('a.depth')
     .orderBy('r.role')
@@ -42,6 +53,29 @@ export async function listRolesOfUsers(db: Db, userIds: readonly number[]): Prom
 /** The caller's own roles, read while their session is resolved: no scope exists before it. */
 export async function listOwnRoles(db: Db, userId: number): Promise<ActorRole[]> {
   return (await rolesOf(db, [userId])).map(({ userId: _userId, ...role }) => role);
+}
+
+/**
+ * The active departments of a kind that serve any of the given areas, deepest served area first.
+ * Routing (the department module's `departmentFor`) and the rule "one active department of a kind per
+ * served area" must see every department whoever set it up: a case in 站北社区 goes to the district's
+ * 城管局, which belongs to the district, above the grid worker's scope. Only a department's id, name,
+ * level and owning area id, and the served area, go back. Called by the department module
+ * (department.service.ts) with area ids it loaded through a scope.
+ */
+export function activeDepartmentsServing(db: Db, kind: DepartmentKind, areaIds: readonly number[]) {
+  if (areaIds.length === 0) return Promise.resolve([]);
+  return unrestricted(db)
+    .selectFrom('department_areas as da')
+    .innerJoin('departments as d', 'd.id', 'da.department_id')
+    .innerJoin('areas as a', 'a.id', 'da.area_id')
+    .select(['d.id', 'd.name', 'd.level', 'd.area_id as areaId', 'da.area_id as servedAreaId', 'a.name as servedAreaName', 'a.depth as servedDepth'])
+    .where('d.kind', '=', kind)
+    .where('d.active', '=', true)
+    .where('da.area_id', 'in', [...areaIds])
+    .orderBy('a.depth', 'desc')
+    .orderBy('d.id')
+    .execute();
 }
 
 /**
@@ -458,4 +492,150 @@ export async function organisationCodesTaken(db: Db, codes: readonly string[]): 
   if (codes.length === 0) return new Set();
   const rows = await unrestricted(db).selectFrom('organisations').select('credit_code').where('credit_code', 'in', [...codes]).execute();
   return new Set(rows.map((r) => r.credit_code).filter((c): c is string => c !== null));
+}
+
+// ---- 认领 claim (modules/basedata/claims) ----
+
+/**
+ * The communities whose waiting records (待认领) the caller may see and claim: the community above
+ * each root of the caller's scope — a grid worker's scope is their grid, so the community holding it
+ * lies outside the scope by construction — and the communities inside it (a community or street
+ * admin). Division names only.
+ */
+export function claimCommunities(db: Db, scopeRoots: readonly string[]) {
+  if (scopeRoots.length === 0) return Promise.resolve([]);
+  const ancestorIds = [...new Set(scopeRoots.flatMap((p) => p.split('/').filter(Boolean).map(Number)))];
+  const prefixes = scopeRoots.map((p) => `${p}%`);
+  return unrestricted(db)
+    .selectFrom('areas')
+    .select(['id', 'name', 'code', 'path'])
+    .where('level', '=', 'community')
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('id', 'in', ancestorIds), sql<boolean>`path LIKE ANY(${prefixes}::text[])`]))
+    .orderBy('code')
+    .execute();
+}
+
+export type ClaimKind = 'person' | 'organisation';
+
+/**
+ * Records waiting at those communities (their area is the community itself, no grid below it): the
+ * caller may claim them into their grid, so they see enough to recognise one — name, masked number,
+ * address. Nothing sealed leaves here. Keyset by id.
+ */
+export function waitingRecords(db: Db, kind: ClaimKind, communityIds: readonly number[], f: { q?: string | undefined; after?: number | undefined; limit: number }) {
+  if (communityIds.length === 0) return Promise.resolve([]);
+  const all = unrestricted(db);
+  const like = f.q ? `${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  if (kind === 'person') {
+    let q = all
+      .selectFrom('persons as p')
+      .leftJoin('households as h', 'h.id', 'p.household_id')
+      .select(['p.id', 'p.name', 'p.area_id as areaId', 'p.id_masked as number', 'p.current_address as address', 'p.sex', 'p.birth_date as birthDate', 'p.population_type as category', 'h.household_no as householdNo', 'p.created_at as arrivedAt'])
+      .where('p.area_id', 'in', [...communityIds])
+      .where('p.merged_into', 'is', null);
+    if (like) q = q.where((eb) => eb.or([eb('p.name', 'like', like), eb('p.name_pinyin', 'like', like.toLowerCase()), eb('p.name_initials', 'like', like.toLowerCase())]));
+    if (f.after !== undefined) q = q.where('p.id', '>', f.after);
+    return q.orderBy('p.id').limit(f.limit).execute();
+  }
+  let q = all
+    .selectFrom('organisations as o')
+    .select(['o.id', 'o.name', 'o.area_id as areaId', 'o.credit_code as number', 'o.address', sql<null>`NULL`.as('sex'), sql<null>`NULL`.as('birthDate'), 'o.kind as category', sql<null>`NULL`.as('householdNo'), 'o.created_at as arrivedAt'])
+    .where('o.area_id', 'in', [...communityIds]);
+  if (like) q = q.where((eb) => eb.or([eb('o.name', 'like', `%${like}`), eb('o.credit_code', '=', (f.q ?? '').toUpperCase())]));
+  if (f.after !== undefined) q = q.where('o.id', '>', f.after);
+  return q.orderBy('o.id').limit(f.limit).execute();
+}
+
+/** How many records wait at each of those communities, per kind (the list's tabs and the menu badge). */
+export async function waitingCounts(db: Db, communityIds: readonly number[]) {
+  const out = new Map<number, { persons: number; organisations: number }>();
+  if (communityIds.length === 0) return out;
+  const all = unrestricted(db);
+  const persons = await all.selectFrom('persons').select(['area_id', sql<number>`count(*)::int`.as('n')]).where('area_id', 'in', [...communityIds]).where('merged_into', 'is', null).groupBy('area_id').execute();
+  const orgs = await all.selectFrom('organisations').select(['area_id', sql<number>`count(*)::int`.as('n')]).where('area_id', 'in', [...communityIds]).groupBy('area_id').execute();
+  for (const id of communityIds) out.set(id, { persons: 0, organisations: 0 });
+  for (const r of persons) out.get(r.area_id)!.persons = r.n;
+  for (const r of orgs) out.get(r.area_id)!.organisations = r.n;
+  return out;
+}
+
+/**
+ * A record's row locked for a claim, wherever it is now: two workers claiming it at once queue on
+ * this lock, and the second reads the first one's claim. The caller answers from the record's area
+ * (in a claim community: claim it; below one: say who has it; elsewhere: not found).
+ */
+export async function lockForClaim(db: Db, kind: ClaimKind, id: number) {
+  const all = unrestricted(db);
+  const row =
+    kind === 'person'
+      ? await all.selectFrom('persons').select(['id', 'area_id as areaId', 'claimed_by as claimedBy', 'claimed_at as claimedAt', 'provenance', 'household_id as householdId', sql<boolean>`merged_into IS NOT NULL`.as('merged')]).where('id', '=', id).forUpdate().executeTakeFirst()
+      : await all.selectFrom('organisations').select(['id', 'area_id as areaId', 'claimed_by as claimedBy', 'claimed_at as claimedAt', 'provenance', sql<null>`NULL`.as('householdId'), sql<boolean>`false`.as('merged')]).where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!row) return undefined;
+  const area = await all.selectFrom('areas').select(['path', 'level']).where('id', '=', row.areaId).executeTakeFirstOrThrow();
+  return { ...row, areaPath: area.path, areaLevel: area.level };
+}
+
+/** The household a claimed person belongs to and its members, when the household waits too (it moves as one). */
+export async function waitingHousehold(db: Db, householdId: number) {
+  const all = unrestricted(db);
+  const household = await all.selectFrom('households').select(['id', 'area_id as areaId']).where('id', '=', householdId).forUpdate().executeTakeFirst();
+  if (!household) return undefined;
+  const members = await all.selectFrom('persons').select(['id', 'area_id as areaId', 'provenance']).where('household_id', '=', householdId).where('merged_into', 'is', null).orderBy('id').forUpdate().execute();
+  return { ...household, members };
+}
+
+/**
+ * Moves claimed records out of their community into the place the claimer chose (the caller checked
+ * that place through the claimer's scope): the records, with who claimed them and when, and what
+ * follows a record's area — its history, tags, employments, its household. Afterwards the records
+ * are in the claimer's scope, and read through it.
+ */
+export async function moveClaimed(db: Db, kind: ClaimKind, ids: readonly number[], householdIds: readonly number[], areaId: number, by: number, at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  const all = unrestricted(db);
+  if (kind === 'person') {
+    await all.updateTable('persons').set({ area_id: areaId, provenance: 'claimed', claimed_by: by, claimed_at: at, updated_at: at }).where('id', 'in', [...ids]).execute();
+    await all.updateTable('person_tags').set({ area_id: areaId }).where('person_id', 'in', [...ids]).execute();
+    if (householdIds.length > 0) {
+      await all.updateTable('households').set({ area_id: areaId, updated_at: at }).where('id', 'in', [...householdIds]).execute();
+      await all.updateTable('record_history').set({ area_id: areaId }).where('record_type', '=', 'household').where('record_id', 'in', [...householdIds]).execute();
+    }
+  } else {
+    await all.updateTable('organisations').set({ area_id: areaId, provenance: 'claimed', claimed_by: by, claimed_at: at, updated_at: at }).where('id', 'in', [...ids]).execute();
+    await all.updateTable('organisation_employees').set({ area_id: areaId }).where('organisation_id', 'in', [...ids]).execute();
+  }
+  await all.updateTable('record_history').set({ area_id: areaId }).where('record_type', '=', kind).where('record_id', 'in', [...ids]).execute();
+}
+
+/**
+ * The grid affairs a resident may report, for the public report page (no one is signed in): active,
+ * resident-reportable items in active categories of a district's catalogue (of every district when
+ * none is named). Only an item's code and name, its category's name and the district's public code and
+ * name leave this function: no conditions, limits, departments or anything else internal. Called by
+ * the affairs module (affairs.service.ts, listPublicAffairs).
+ */
+export function publicResidentAffairs(db: Db, districtCode: string | null) {
+  let q = unrestricted(db)
+    .selectFrom('affair_items as i')
+    .innerJoin('affair_categories as c', 'c.id', 'i.category_id')
+    .innerJoin('areas as a', 'a.id', 'i.area_id')
+    .select(['i.code', 'i.name', 'c.name as category', 'a.code as districtCode', 'a.name as districtName'])
+    .where('i.active', '=', true)
+    .where('i.resident_reportable', '=', true)
+    .where('c.active', '=', true);
+  if (districtCode !== null) q = q.where('a.code', '=', districtCode);
+  return q.orderBy('a.code').orderBy('c.code').orderBy('i.code').limit(2000).execute();
+}
+
+/**
+ * Names of areas by id: the holder of a case (a community, a town office) and a case's grid are named on
+ * the case to everyone who may read the case, though the holder may lie above or beside the reader's
+ * scope (a department's staff, a grid worker reading the community's step). Division names are public.
+ */
+export async function areaNamesByIds(db: Db, ids: readonly number[]): Promise<Map<number, { name: string; path: string; level: string }>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await unrestricted(db).selectFrom('areas').select(['id', 'name', 'path', 'level']).where('id', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, path: r.path, level: r.level }]));
 }

@@ -11,6 +11,8 @@ export interface DemoAccount {
   /** 12-digit division code of the area the role sits on. */
   areaCode: string;
   roles: Role[];
+  /** The department (by its demo name, seed/demo-departments.ts) of a dept_staff account. */
+  department?: string;
 }
 
 /** Documented demo accounts (README): the district's real division codes, synthetic people. */
@@ -25,6 +27,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'zb_worker', password: DEMO_PASSWORD, displayName: '刘芳', description: '网格员：站北社区', phone: '13915000014', areaCode: '320412001001', roles: ['grid_worker'] },
   { username: 'zb_g1_worker', password: DEMO_PASSWORD, displayName: '吴敏', description: '网格员：站北社区第1网格', phone: '13915000018', areaCode: '320412001001001', roles: ['grid_worker'] },
   { username: 'lsh_worker', password: DEMO_PASSWORD, displayName: '赵磊', description: '网格员：丁堰街道蓝山湖社区', phone: '13915000015', areaCode: '320412002002', roles: ['grid_worker'] },
-  { username: 'pcs_staff', password: DEMO_PASSWORD, displayName: '孙警官', description: '部门人员：戚墅堰派出所', phone: '13915000016', areaCode: '320412001000', roles: ['dept_staff'] },
+  { username: 'pcs_staff', password: DEMO_PASSWORD, displayName: '孙警官', description: '部门人员：戚墅堰派出所', phone: '13915000016', areaCode: '320412001000', roles: ['dept_staff'], department: '戚墅堰派出所' },
+  { username: 'cg_staff', password: DEMO_PASSWORD, displayName: '钱立军', description: '部门人员：戚墅堰城管中队', phone: '13915000019', areaCode: '320412001000', roles: ['dept_staff'], department: '戚墅堰城管中队' },
   { username: 'dy_member', password: DEMO_PASSWORD, displayName: '周文', description: '党员（双报到）：站北社区', phone: '13915000017', areaCode: '320412001001', roles: ['party_member', 'volunteer'] },
 ];

@@ -7,12 +7,14 @@ import { maskPhone } from '../platform/crypto.ts';
 import { beijingDate } from '../platform/tabular/index.ts';
 import { hashPassword } from '../platform/password.ts';
 import { asSystem, withActor } from '../platform/unit-of-work.ts';
+import { seedAffairsCatalogue } from '../modules/affairs/index.ts';
 import { seedDistrict } from '../modules/area/index.ts';
 import { seedDemoResidents, type ResidentSeedCounts } from '../modules/basedata/index.ts';
 import { importEdition, listEditions } from '../modules/division/index.ts';
 import { buildDemoGeography, DEMO_SEED, type DemoAreaInput } from '../modules/geo/index.ts';
 import { countAccounts, findAccount, seedAccounts } from '../modules/user/index.ts';
 import { DEMO_ACCOUNTS } from './demo-accounts.ts';
+import { planDemoDepartments, seedDemoDepartments } from './demo-departments.ts';
 import { planBuildings } from './demo-buildings.ts';
 
 /** Changzhou Jingkai District: the statistical data still files its streets and towns under 武进区 320412. */
@@ -157,20 +159,26 @@ async function seedDemoDistrict(ctx: RequestContext, withResidents: boolean): Pr
       grids: geo.grids,
       buildings,
     });
+    const departments = await seedDemoDepartments(unit, planDemoDepartments(divisions, JINGKAI_DISTRICT_CODE), ids, ctx.clock());
     await seedAccounts(
       unit,
       accounts.map((a) => {
         const homeAreaId = ids.get(a.areaCode);
         if (homeAreaId === undefined) throw new Error(`demo account ${a.username}: area ${a.areaCode} missing`);
-        return { username: a.username, displayName: a.displayName, passwordHash: a.passwordHash, phone: a.phone, homeAreaId, roles: a.roles };
+        const departmentId = a.department === undefined ? null : departments.get(a.department);
+        if (departmentId === undefined) throw new Error(`demo account ${a.username}: department ${a.department ?? ''} missing`);
+        return { username: a.username, displayName: a.displayName, passwordHash: a.passwordHash, phone: a.phone, homeAreaId, roles: a.roles, departmentId };
       }),
     );
     const geography = { grids: geo.grids.length, buildings: buildings.length };
+    const districtId = ids.get(JINGKAI_DISTRICT_CODE);
+    if (districtId === undefined) throw new Error(`demo district ${JINGKAI_DISTRICT_CODE} missing`);
+    await seedAffairsCatalogue(unit, { districtId, at: ctx.clock() });
     const visitor = await findAccount(unit, DEMO_RESIDENT_VISITOR);
     const residents = !withResidents
       ? { houses: 0, households: 0, persons: 0, rentals: 0, tags: 0, visits: 0 }
       : await seedDemoResidents(unit, { communityCodes: DEMO_RESIDENT_COMMUNITIES, cipher: ctx.cipher, today: beijingDate(ctx.clock()), seed: DEMO_SEED, visitorId: visitor?.id ?? null });
-    await unit.audit({ action: 'create', entity: 'demo_seed', after: { areas: divisions.length, ...geography, residents, users: DEMO_ACCOUNTS.map((a) => a.username) } });
+    await unit.audit({ action: 'create', entity: 'demo_seed', after: { areas: divisions.length, ...geography, residents, departments: departments.size, users: DEMO_ACCOUNTS.map((a) => a.username) } });
     return { areas: divisions.length, users: DEMO_ACCOUNTS.length, ...geography, residents };
   });
 }

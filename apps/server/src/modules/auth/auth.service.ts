@@ -188,13 +188,22 @@ export async function changeOwnPassword(ctx: RequestContext, input: { currentPas
   });
 }
 
+/**
+ * The password rules in force, for the login page and the password forms before anyone is known:
+ * the minimum length and classes only (the lockout settings stay on the security desk).
+ */
+export async function passwordPolicyInForce(ctx: RequestContext): Promise<{ minLength: number; minClasses: number }> {
+  const { passwordPolicy } = await lookUpBeforeSignIn(ctx, (db) => securityPolicyRepository(db).inForce(ctx.config));
+  return { minLength: passwordPolicy.minLength, minClasses: passwordPolicy.minClasses };
+}
+
 export function toMe(actor: Actor): Me {
   const roles = actor.roles.map((r) => r.role);
   return {
     id: actor.id,
     username: actor.username,
     displayName: actor.displayName,
-    roles: actor.roles.map(({ role, areaId, areaCode, areaName, areaLevel }) => ({ role, areaId, areaCode, areaName, areaLevel })),
+    roles: actor.roles.map(({ role, areaId, areaCode, areaName, areaLevel, departmentId, departmentName }) => ({ role, areaId, areaCode, areaName, areaLevel, departmentId, departmentName })),
     permissions: permissionsOf(roles),
     assignableRoles: assignableRolesOf(roles),
     mustChangePassword: actor.mustChangePassword,

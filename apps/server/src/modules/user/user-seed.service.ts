@@ -12,6 +12,8 @@ export interface SeedAccount {
   homeAreaId: number;
   /** Roles on the home area. */
   roles: Role[];
+  /** The department of a dept_staff role (部门报到). */
+  departmentId?: number | null;
 }
 
 /** Accounts the system seeds (demo), with their roles, in the system's unit; answers their ids in order. */
@@ -20,7 +22,7 @@ export async function seedAccounts(unit: SystemUnit, accounts: readonly SeedAcco
   const ids: number[] = [];
   for (const a of accounts) {
     const id = await users.insert({ username: a.username, displayName: a.displayName, passwordHash: a.passwordHash, phone: a.phone, homeAreaId: a.homeAreaId, mustChangePassword: false });
-    await users.addRoles(id, a.roles.map((role) => ({ role, areaId: a.homeAreaId })));
+    await users.addRoles(id, a.roles.map((role) => ({ role, areaId: a.homeAreaId, departmentId: role === 'dept_staff' ? (a.departmentId ?? null) : null })));
     ids.push(id);
   }
   return ids;

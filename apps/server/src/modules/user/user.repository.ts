@@ -160,9 +160,11 @@ export function userRepository(db: Db, scope: Scope) {
       await scopedDelete(db, scope, 'sessions').where('user_id', '=', userId).execute();
     },
 
-    async addRoles(userId: number, roles: { role: Role; areaId: number }[]): Promise<void> {
+    async addRoles(userId: number, roles: { role: Role; areaId: number; departmentId?: number | null }[]): Promise<void> {
       if (roles.length === 0) return;
-      await ownedInsert(db, scope, 'role_assignments').values(roles.map((r) => ({ user_id: userId, role: r.role, area_id: r.areaId }))).execute();
+      await ownedInsert(db, scope, 'role_assignments')
+        .values(roles.map((r) => ({ user_id: userId, role: r.role, area_id: r.areaId, department_id: r.departmentId ?? null })))
+        .execute();
     },
 
     /** Removes one assignment; one on an area outside the scope is never touched. */

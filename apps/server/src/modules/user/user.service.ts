@@ -7,6 +7,7 @@ import { AppError, forbidden, notFound, pgErrorCode } from '../../platform/error
 import { assertPasswordPolicy, hashPassword } from '../../platform/password.ts';
 import { securityPolicyRepository } from '../../platform/security-policy.ts';
 import { read, write, type Unit } from '../../platform/unit-of-work.ts';
+import { departmentsForAssignment } from '../department/index.ts';
 import { abilitiesFor, canAssignRole, canManageUser, canRevealPhone } from './user.policy.ts';
 import { userRepository, type UserRecord } from './user.repository.ts';
 
@@ -25,7 +26,7 @@ function present(actor: Actor, scope: Scope, user: UserRecord, roles: UserRoleRe
     lockedUntil: user.lockedUntil && user.lockedUntil > now ? user.lockedUntil.toISOString() : null,
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
     createdAt: user.createdAt.toISOString(),
-    roles: mine.map(({ role, areaId, areaCode, areaName, areaLevel }) => ({ role, areaId, areaCode, areaName, areaLevel })),
+    roles: mine.map(({ role, areaId, areaCode, areaName, areaLevel, departmentId, departmentName }) => ({ role, areaId, areaCode, areaName, areaLevel, departmentId: departmentId ?? null, departmentName: departmentName ?? null })),
     abilities: abilitiesFor(actor, scope, { id: user.id, homeAreaPath: user.homeAreaPath, roles: mine }),
   };
 }
@@ -38,7 +39,7 @@ function auditShape(user: UserRecord, roles: UserRoleRecord[]) {
     phone: user.phoneMasked,
     homeAreaId: user.homeAreaId,
     disabled: user.disabled,
-    roles: roles.filter((r) => r.userId === user.id).map((r) => `${r.role}@${r.areaCode}`),
+    roles: roles.filter((r) => r.userId === user.id).map((r) => `${r.role}@${r.areaCode}${r.departmentName ? `（${r.departmentName}）` : ''}`),
   };
 }
 
@@ -69,17 +70,41 @@ async function loadView(ctx: RequestContext, { actor, scope, use }: Unit, id: nu
   return present(actor, scope, user, await use((db) => listRolesOfUsers(db, [id])), ctx.clock());
 }
 
-/** Checks every requested assignment against the caller's scope and rank; field errors name the row. */
-async function resolveAssignments({ actor, scope, use }: Unit, roles: RoleAssignmentInput[]) {
+/** An assignment as stored: a dept_staff one names its department, no other role does. */
+interface Assignment {
+  role: RoleAssignmentInput['role'];
+  areaId: number;
+  departmentId: number | null;
+}
+
+const assignmentKey = (r: { role: string; areaId: number; departmentId?: number | null | undefined }) => `${r.role}@${r.areaId}#${r.departmentId ?? ''}`;
+
+/**
+ * Checks every requested assignment against the caller's scope and rank; field errors name the row.
+ * A dept_staff assignment names an active department whose owning area the caller's scope reaches, and
+ * sits on that area or an area inside it (部门报到: staff of 戚墅堰派出所 work in 戚墅堰街道).
+ */
+async function resolveAssignments(unit: Unit, roles: RoleAssignmentInput[]): Promise<Assignment[]> {
+  const { actor, scope, use } = unit;
   const paths = new Map((await use(userRepository).areaPaths([...new Set(roles.map((r) => r.areaId))])).map((a) => [a.id, a.path]));
+  const wanted = roles.flatMap((r) => (r.departmentId != null ? [r.departmentId] : []));
+  const depts = new Map((await departmentsForAssignment(unit, wanted)).map((d) => [d.id, d]));
   const fields: Record<string, string[]> = {};
   roles.forEach((r, i) => {
     const path = paths.get(r.areaId);
     if (!path) fields[`roles.${i}.areaId`] = ['区域不存在或不在您的管辖范围内'];
     else if (!canAssignRole(actor, scope, r.role, path)) fields[`roles.${i}.role`] = ['您不能分配这个角色'];
+    else if (r.role !== 'dept_staff' && r.departmentId != null) fields[`roles.${i}.departmentId`] = ['只有部门人员角色选择所属部门'];
+    else if (r.role === 'dept_staff') {
+      const d = r.departmentId != null ? depts.get(r.departmentId) : undefined;
+      if (r.departmentId == null) fields[`roles.${i}.departmentId`] = ['部门人员须选择所属部门'];
+      else if (!d) fields[`roles.${i}.departmentId`] = ['部门不存在或不在您的管辖范围内'];
+      else if (!d.active) fields[`roles.${i}.departmentId`] = [`${d.name}已停用`];
+      else if (!path.startsWith(d.areaPath)) fields[`roles.${i}.areaId`] = [`部门人员的区域须在${d.name}所属区域之内`];
+    }
   });
   if (Object.keys(fields).length > 0) throw new AppError('validation_failed', '角色分配有误', { fields });
-  const unique = new Map(roles.map((r) => [`${r.role}@${r.areaId}`, r]));
+  const unique = new Map(roles.map((r) => [`${r.role}@${r.areaId}`, { role: r.role, areaId: r.areaId, departmentId: r.role === 'dept_staff' ? (r.departmentId ?? null) : null }]));
   return [...unique.values()];
 }
 
@@ -173,12 +198,12 @@ export async function setUserRoles(ctx: RequestContext, id: number, requested: R
     const { user, roles } = await loadManageable(unit, id);
     const wanted = await resolveAssignments(unit, requested);
     const controlled = roles.filter((r) => canAssignRole(unit.actor, unit.scope, r.role, r.areaPath));
-    const wantedKeys = new Set(wanted.map((r) => `${r.role}@${r.areaId}`));
-    const existingKeys = new Set(roles.map((r) => `${r.role}@${r.areaId}`));
-    for (const r of controlled) {
-      if (!wantedKeys.has(`${r.role}@${r.areaId}`)) await users.removeRole(id, r.role, r.areaId);
-    }
-    await users.addRoles(id, wanted.filter((r) => !existingKeys.has(`${r.role}@${r.areaId}`)));
+    // A dept_staff assignment moved to another department on the same area is removed, then added anew.
+    const wantedKeys = new Set(wanted.map(assignmentKey));
+    const removed = controlled.filter((r) => !wantedKeys.has(assignmentKey(r)));
+    for (const r of removed) await users.removeRole(id, r.role, r.areaId);
+    const kept = new Set(roles.filter((r) => !removed.includes(r)).map((r) => `${r.role}@${r.areaId}`));
+    await users.addRoles(id, wanted.filter((r) => !kept.has(`${r.role}@${r.areaId}`)));
     const after = await unit.use((db) => listRolesOfUsers(db, [id]));
     await unit.audit({ action: 'assign_roles', entity: 'user', entityId: id, areaId: user.homeAreaId, before: auditShape(user, roles), after: auditShape(user, after) });
     return loadView(ctx, unit, id);
