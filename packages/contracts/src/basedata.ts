@@ -117,25 +117,30 @@ export const personDetailSchema = personSummarySchema
   .meta({ id: 'PersonDetail' });
 export type PersonDetail = z.infer<typeof personDetailSchema>;
 
-/** Search: `q` is a name, pinyin or initials prefix, a full ID number or a phone number — recognised by shape. */
+/**
+ * Search: `q` is a name, pinyin or initials prefix, a full ID number, a phone number or an address (3栋2单元,
+ * 站北花园3-2-501, a road's name) — recognised by shape; `by` settles a text that could be either a name or an
+ * address. Combines with the filters (area, household, population type, 人户状态, group).
+ */
 export const personSearchQuerySchema = z
   .object({
     q: z.string().trim().min(1).max(40).optional(),
     areaId: idSchema.optional(),
     householdId: idSchema.optional(),
     populationType: z.enum(POPULATION_TYPES).optional(),
+    by: z.enum(['name', 'address']).optional(),
     residenceStatus: z.enum(RESIDENCE_STATUSES).optional(),
     group: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/).optional(),
     /** Only persons with a tag (of a group this user may see) that ends within its group's reminder days, or has ended: 到期提醒. */
     expiring: z.enum(['1', 'true']).optional(),
     /** Keyset cursor from the previous page (opaque). */
-    after: z.string().regex(/^[0-9A-Za-z_-]{1,200}$/).optional(),
+    after: z.string().regex(/^[0-9A-Za-z_-]{1,300}$/).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
 export type PersonSearchQuery = z.infer<typeof personSearchQuerySchema>;
 export const personPageSchema = z
-  .object({ items: z.array(personSummarySchema), next: z.string().nullable(), matchedBy: z.enum(['all', 'name', 'pinyin', 'initials', 'id_number', 'phone']) })
+  .object({ items: z.array(personSummarySchema), next: z.string().nullable(), matchedBy: z.enum(['all', 'name', 'pinyin', 'initials', 'id_number', 'phone', 'address']) })
   .meta({ id: 'PersonPage' });
 export type PersonPage = z.infer<typeof personPageSchema>;
 

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { copySourceOf, pgCopyIn } from './copy.ts';
@@ -38,7 +39,8 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Datab
   const pglite = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    extensions: { postgis },
+    // pg_trgm: the trigram index of address search (migration 0023); PostgreSQL ships it in contrib.
+    extensions: { postgis, pg_trgm },
     parsers: { [INT8_OID]: (v: string) => Number(v), [DATE_OID]: (v: string) => v },
   });
   const pool = new PGlitePool(pglite);

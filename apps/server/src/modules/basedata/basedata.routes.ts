@@ -63,7 +63,7 @@ export function registerBasedataRoutes(app: App): void {
   // ---- persons ----
   app.get('/api/basedata/persons', {
     config: { permission: 'basedata.read' },
-    schema: { tags, summary: '查询实有人口（姓名、拼音、首字母、身份证号、手机号）', querystring: personSearchQuerySchema, response: { 200: personPageSchema, ...errors } },
+    schema: { tags, summary: '查询实有人口（姓名、拼音、首字母、身份证号、手机号、地址；可按区域、人群、人口类型、人户状态筛选）', querystring: personSearchQuerySchema, response: { 200: personPageSchema, ...errors } },
   }, (req) => searchPersons(ctxOf(req), req.query));
 
   app.get('/api/basedata/persons/export', {

@@ -15,6 +15,8 @@ import { Muted, placeText, ProvenanceTag } from './basedata-ui';
 import { PersonCreateDrawer } from './person-form';
 import { oneOf, positiveId } from './query-params';
 
+const SEARCH_BY = ['name', 'address'] as const;
+
 function TagList({ person }: { person: PersonSummary }) {
   if (person.tags.length === 0) return null;
   return (
@@ -35,8 +37,9 @@ function SexAge({ person }: { person: PersonSummary }) {
 }
 
 /**
- * 实有人口: one search box that takes a name, its pinyin or initials, a full ID number or a phone (the
- * server tells them apart by shape), filters, and keyset "load more". ID numbers and phones stay masked.
+ * 实有人口: one search box that takes a name, its pinyin or initials, a full ID number, a phone or an address
+ * (the server tells them apart by shape; 查找方式 settles a text that could be a name or an address), filters,
+ * and keyset "load more". ID numbers and phones stay masked.
  */
 export function PeoplePage() {
   const { t } = useTranslation();
@@ -57,6 +60,7 @@ export function PeoplePage() {
     populationType: oneOf(params.get('populationType'), POPULATION_TYPES),
     residenceStatus: oneOf(params.get('residenceStatus'), RESIDENCE_STATUSES),
     group: params.get('group') ?? undefined,
+    by: oneOf(params.get('by'), SEARCH_BY),
   };
   const search = usePersonSearch(filter);
   // Imported rows land in the chosen area, else the user's first one.
@@ -119,16 +123,24 @@ export function PeoplePage() {
       </div>
 
       <div className="rg-toolbar">
-        <Input.Search
-          allowClear
-          aria-label={t('basedata.people.searchPlaceholder')}
-          placeholder={t('basedata.people.searchPlaceholder')}
-          value={searchText}
-          onChange={(e) => setSearchText(e.target.value)}
-          onSearch={(value) => update({ q: value.trim() })}
-          style={{ width: mobile ? '100%' : 300 }}
-          maxLength={40}
-        />
+        <Space.Compact style={{ width: mobile ? '100%' : 400 }}>
+          <Select
+            aria-label={t('basedata.people.searchBy')}
+            value={filter.by ?? 'auto'}
+            onChange={(v: string) => update({ by: v === 'auto' ? undefined : v })}
+            options={(['auto', ...SEARCH_BY] as const).map((v) => ({ value: v, label: t(`basedata.people.searchByHow.${v}`) }))}
+            style={{ width: 104, flex: 'none' }}
+          />
+          <Input.Search
+            allowClear
+            aria-label={t('basedata.people.searchPlaceholder')}
+            placeholder={t('basedata.people.searchPlaceholder')}
+            value={searchText}
+            onChange={(e) => setSearchText(e.target.value)}
+            onSearch={(value) => update({ q: value.trim() })}
+            maxLength={40}
+          />
+        </Space.Compact>
         <AreaTreeSelect
           value={areaId}
           onChange={(id) => update({ areaId: id === undefined ? undefined : String(id) })}
@@ -167,8 +179,13 @@ export function PeoplePage() {
       {matchedBy && filter.q ? (
         <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
           {t('basedata.people.matchedBy', { how: t(`basedata.people.matchedHow.${matchedBy}`) })}
+          {matchedBy === 'address' || filter.by === 'address' ? ` · ${t('basedata.people.searchHint')}` : null}
         </Typography.Paragraph>
-      ) : null}
+      ) : (
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 8, fontSize: 12 }}>
+          {t('basedata.people.searchHint')}
+        </Typography.Paragraph>
+      )}
       {search.isError ? <Alert type="error" showIcon title={describe(search.error)} style={{ marginBottom: 16 }} /> : null}
 
       {mobile ? (
@@ -201,6 +218,11 @@ export function PeoplePage() {
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {placeText(p.place)}
                   </Typography.Text>
+                  {p.address ? (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {p.address}
+                    </Typography.Text>
+                  ) : null}
                   <TagList person={p} />
                 </Space>
               </Card>

@@ -3,6 +3,7 @@ import type { Scope } from '../../../platform/context.ts';
 import { ownedInsert, scopedFrom, scopedUpdate, type Db } from '../../../platform/data-access.ts';
 import type { PersonsTable } from '../../../db/types-basedata.ts';
 import type { Insertable, Updateable } from 'kysely';
+import { escapeLike, type AddressTerms, type Cursor } from './person-search-terms.ts';
 
 export type NewPersonRow = Insertable<PersonsTable>;
 export type PersonPatch = Updateable<PersonsTable>;
@@ -14,6 +15,8 @@ export interface PersonFilter {
   namePrefix?: string;
   /** Lower-case latin: full pinyin or initials prefix. */
   pinyinPrefix?: string;
+  /** Pieces of an address, all of which the person's address text must hold. */
+  address?: AddressTerms;
   areaPath?: string;
   householdId?: number;
   populationType?: string;
@@ -21,7 +24,9 @@ export interface PersonFilter {
   groupId?: number;
   /** Tags ending by today + their group's reminder days, among these groups. */
   expiring?: { today: string; groupIds: readonly number[] };
-  after?: number;
+  /** 'name': pages in the order of the name index, (name, id), the cursor carrying both; else by id. */
+  order?: 'id' | 'name';
+  after?: Cursor;
   limit: number;
 }
 
@@ -80,10 +85,15 @@ export function personRepository(db: Db, scope: Scope) {
         .where('p.merged_into', 'is', null);
       if (f.idBidx) q = q.where('p.id_bidx', 'in', [...f.idBidx]);
       if (f.phoneBidx) q = q.where('p.phone_bidx', 'in', [...f.phoneBidx]);
-      if (f.namePrefix) q = q.where('p.name', 'like', `${escapeLike(f.namePrefix)}%`);
+      // COLLATE "C": the predicate and the order of persons_name_c_idx (migration 0023).
+      if (f.namePrefix) q = q.where(sql`p.name COLLATE "C"`, 'like', `${escapeLike(f.namePrefix)}%`);
       if (f.pinyinPrefix) {
         const like = `${escapeLike(f.pinyinPrefix)}%`;
         q = q.where((eb) => eb.or([eb('p.name_pinyin', 'like', like), eb('p.name_initials', 'like', like)]));
+      }
+      if (f.address) {
+        for (const piece of f.address.contains) q = q.where('p.address_text', 'like', `%${piece}%`);
+        for (const pattern of f.address.patterns) q = q.where(sql<boolean>`p.address_text ~ ${pattern}`);
       }
       if (f.areaPath) {
         const path = f.areaPath;
@@ -112,7 +122,12 @@ export function personRepository(db: Db, scope: Scope) {
           ),
         );
       }
-      if (f.after !== undefined) q = q.where('p.id', '>', f.after);
+      if (f.order === 'name') {
+        const after = f.after;
+        if (after) q = q.where(sql<boolean>`(p.name COLLATE "C", p.id) > (${after.name ?? ''} COLLATE "C", ${after.id})`);
+        return q.orderBy(sql`p.name COLLATE "C"`).orderBy('p.id').limit(f.limit).execute();
+      }
+      if (f.after !== undefined) q = q.where('p.id', '>', f.after.id);
       return q.orderBy('p.id').limit(f.limit).execute();
     },
 
@@ -213,8 +228,4 @@ export function personRepository(db: Db, scope: Scope) {
       await scopedUpdate(db, scope, 'person_tags').set({ person_id: toId }).where('person_id', '=', fromId).where('ended_at', 'is not', null).execute();
     },
   };
-}
-
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

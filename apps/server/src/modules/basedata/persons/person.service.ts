@@ -10,21 +10,13 @@ import { loadPlaces, presentSummary, visibleGroups, type GroupRow } from '../sha
 import { lookupIndexes, sealIdentity, sealPhone } from '../shared/protected-values.ts';
 import { householdRepository } from '../households/household.repository.ts';
 import { personRepository, type NewPersonRow, type PersonPatch } from './person.repository.ts';
+import { addressTerms, classifyQuery, decodeCursor, encodeCursor } from './person-search-terms.ts';
 import { tagRepository } from './tag.repository.ts';
 
 /** Levels a person (or household, house) may sit in: the grid, or a building or unit in it. */
 export const PLACE_LEVELS = new Set(['grid', 'building', 'unit']);
 
 type PersonRow = NonNullable<Awaited<ReturnType<ReturnType<typeof personRepository>['find']>>>;
-
-/** What a query string is, by its shape: an ID number, a phone, Chinese name, or pinyin. */
-export function classifyQuery(q: string): { kind: 'id_number' | 'phone' | 'name' | 'pinyin'; value: string } {
-  const compact = q.normalize('NFKC').replace(/[\s-]/g, '');
-  if (/^\d{17}[\dXx]$/.test(compact) || /^\d{15}$/.test(compact)) return { kind: 'id_number', value: compact };
-  if (/^(\+?86)?1[3-9]\d{9}$/.test(compact) || /^0\d{9,11}$/.test(compact)) return { kind: 'phone', value: compact };
-  if (/^[a-zA-Z]+$/.test(compact)) return { kind: 'pinyin', value: compact.toLowerCase() };
-  return { kind: 'name', value: q.trim() };
-}
 
 async function placeArea(unit: Unit, areaId: number) {
   const area = await unit.use(personRepository).area(areaId);
@@ -218,10 +210,15 @@ async function loadDetail(unit: Unit, ctx: RequestContext, id: number): Promise<
 }
 
 export async function searchPersons(ctx: RequestContext, query: PersonSearchQuery): Promise<PersonPage> {
-  const classified = query.q ? classifyQuery(query.q) : null;
+  const classified = query.q ? classifyQuery(query.q, query.by) : null;
   const exact = classified?.kind === 'id_number' || classified?.kind === 'phone';
   const work = async (unit: Unit) => {
     const persons = unit.use(personRepository);
+  const address = classified?.kind === 'address' ? addressTerms(classified.value) : null;
+  // A name prefix pages in the order of the name index, (name, id); every other search by id.
+  const order = classified?.kind === 'name' ? 'name' : 'id';
+  const after = query.after ? decodeCursor(query.after) : undefined;
+  if (after === null || (after && (order === 'name') !== (after.name !== undefined))) throw validationFailed({ after: ['翻页位置无效'] });
     const groups = await visibleGroups(unit, unit.actor);
     let areaPath: string | undefined;
     if (query.areaId !== undefined) {
@@ -242,25 +239,26 @@ export async function searchPersons(ctx: RequestContext, query: PersonSearchQuer
       ...(classified?.kind === 'pinyin' ? { pinyinPrefix: classified.value } : {}),
       ...(areaPath ? { areaPath } : {}),
       ...(query.householdId !== undefined ? { householdId: query.householdId } : {}),
+      ...(address ? { address } : {}),
       ...(query.populationType ? { populationType: query.populationType } : {}),
       ...(query.residenceStatus ? { residenceStatus: query.residenceStatus } : {}),
       ...(groupId !== undefined ? { groupId } : {}),
       ...(query.expiring ? { expiring: { today: beijingToday(ctx.clock()), groupIds: groups.map((g) => g.id) } } : {}),
       ...(query.after ? { after: Number(query.after) } : {}),
       limit: query.limit + 1,
-    };
-    const rows = await persons.search(filter);
+    } as const;
+    // Nothing searchable left of an address (only blanks and commas): no one, rather than everyone.
+    const rows = address && address.contains.length + address.patterns.length === 0 ? [] : await persons.search(filter);
     const page = rows.slice(0, query.limit);
     const tags = await persons.tags(page.map((r) => r.id), groups.map((g) => g.id));
     const places = await loadPlaces(unit, page.map((r) => r.areaId));
     const today = beijingToday(ctx.clock());
     return {
       items: page.map((r) => presentSummary(r, today, places, tags, groups)),
-      next: rows.length > query.limit ? String(page[page.length - 1]!.id) : null,
+      next: rows.length > query.limit ? encodeCursor(order === 'name' ? { id: page[page.length - 1]!.id, name: page[page.length - 1]!.name } : { id: page[page.length - 1]!.id }) : null,
       matchedBy: classified ? (classified.kind === 'name' ? 'name' : classified.kind) : 'all',
     } satisfies PersonPage;
   };
-  if (query.after && !/^\d{1,16}$/.test(query.after)) throw validationFailed({ after: ['翻页位置无效'] });
   if (!exact) return read(ctx, 'basedata.read', work);
   // Looking a person up by an identity number or a phone is a sensitive read: it is on the audit trail
   // (which kind of lookup and how many found, never the value typed).
