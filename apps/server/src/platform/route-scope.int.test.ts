@@ -59,6 +59,7 @@ function probes(): Record<string, Entry> {
   const r = out.records;
   const [lng, lat] = out.point;
   const shape = square(lng - 0.002, lat - 0.002, 0.004);
+  const affair = { code: 'PROBE-1', name: '越界事项', handlingLevel: 'grid', acceptYellow: 1, acceptRed: 2, acceptUnit: 'work_hours', handleYellow: 1, handleRed: 2, handleUnit: 'work_days' };
   return {
     'GET /api/notifications': [{ expect: 'filtered' }, { query: `before=${outsideNotification + 1}`, expect: 'filtered' }],
     'GET /api/notifications/unread-count': { exempt: "the caller's own count: a number, no record" },
@@ -134,6 +135,16 @@ function probes(): Record<string, Entry> {
     ],
     'POST /api/users': [{ body: { username: 'probe_new', displayName: '越界', password: 'Fixture#Pass2026', homeAreaId: c, roles: [] }, expect: 'refused' }],
     'GET /api/users/{id}': [{ params: { id: u }, expect: 'hidden' }],
+    'GET /api/departments': [
+      { query: `areaId=${c}`, expect: 'hidden' },
+      { query: `q=${encodeURIComponent('外省探针')}`, expect: 'filtered' },
+      { query: 'kind=public_security&pageSize=200', expect: 'filtered' },
+    ],
+    'POST /api/departments': [{ body: { name: '越界所', kind: 'justice', level: 'town', areaId: out.street.id, servedAreaIds: [c] }, expect: 'refused' }],
+    'GET /api/departments/{id}': [{ params: { id: out.department }, expect: 'hidden' }],
+    'PATCH /api/departments/{id}': [{ params: { id: out.department }, body: { name: '被改名' }, expect: 'hidden' }],
+    'PUT /api/departments/{id}/active': [{ params: { id: out.department }, body: { active: false }, expect: 'hidden' }],
+    'PUT /api/departments/{id}/areas': [{ params: { id: out.department }, body: { areaIds: [c] }, expect: 'hidden' }],
     'PATCH /api/users/{id}': [{ params: { id: u }, body: { displayName: '被改名' }, expect: 'hidden' }],
     'PUT /api/users/{id}/roles': [{ params: { id: u }, body: { roles: [] }, expect: 'hidden' }],
     'POST /api/users/{id}/reset-password': [{ params: { id: u }, body: { newPassword: 'Another#Pass2026' }, expect: 'hidden' }],
@@ -240,6 +251,17 @@ function probes(): Record<string, Entry> {
     'GET /api/basedata/components/{id}': [{ params: { id: r.component }, expect: 'hidden' }],
     'PATCH /api/basedata/components/{id}': [{ params: { id: r.component }, body: { state: 'missing' }, expect: 'hidden' }],
     'GET /api/basedata/components/{id}/history': [{ params: { id: r.component }, expect: 'hidden' }],
+
+    // The catalogue of grid affairs: a district's own; the outside district's is asked for by its area.
+    'GET /api/affairs/catalogue': [{ expect: 'filtered' }, { query: `areaId=${out.district.id}`, expect: 'hidden' }],
+    'GET /api/affairs/items/{id}': [{ params: { id: 2_000_000_001 }, expect: 'hidden' }],
+    'POST /api/affairs/categories': [{ query: `areaId=${out.district.id}`, body: { code: '01', name: '越界类别' }, expect: 'hidden' }],
+    'PATCH /api/affairs/categories/{id}': [{ params: { id: 2_000_000_001 }, body: { name: '被改名' }, expect: 'hidden' }],
+    'DELETE /api/affairs/categories/{id}': [{ params: { id: 2_000_000_001 }, expect: 'hidden' }],
+    'POST /api/affairs/items': [{ body: { ...affair, categoryId: 2_000_000_001 }, expect: 'refused' }],
+    'PUT /api/affairs/items/{id}': [{ params: { id: 2_000_000_001 }, body: { ...affair, categoryId: 2_000_000_001, version: 1 }, expect: 'hidden' }],
+    'GET /api/affairs/export': [{ query: `areaId=${out.district.id}&format=csv`, expect: 'hidden' }],
+    'GET /api/public/affairs': [{ expect: 'filtered' }, { query: 'district=330102000000', expect: 'filtered' }],
   };
 }
 
@@ -268,7 +290,7 @@ async function fingerprint(): Promise<string> {
     sql`SELECT id, area_id, ST_AsText(geom) AS g, valid_from, valid_to FROM area_boundaries ORDER BY id`.execute(db).then((r) => r.rows),
     db.selectFrom('area_changes').select(['id', 'area_id']).orderBy('id').execute(),
     db.selectFrom('sessions').select('id').where('user_id', '=', out.user.id).execute(),
-    ...(['notifications', 'houses', 'rentals', 'households', 'persons', 'person_tags', 'household_visits', 'record_proposals', 'building_profiles', 'person_duplicates', 'organisations', 'organisation_employees', 'city_components'] as const).map((table) =>
+    ...(['notifications', 'houses', 'rentals', 'households', 'persons', 'person_tags', 'household_visits', 'record_proposals', 'building_profiles', 'person_duplicates', 'organisations', 'organisation_employees', 'city_components', 'affair_categories', 'affair_items', 'departments', 'department_areas'] as const).map((table) =>
       sql`SELECT * FROM ${sql.table(table)} t WHERE t.area_id IN (SELECT id FROM areas WHERE path LIKE ${`${out.district.path}%`}) ORDER BY 1`.execute(db).then((res) => res.rows),
     ),
   ]);
