@@ -7,8 +7,8 @@ describe('menuFor', () => {
   const keysFor = (...roles: Parameters<typeof permissionsOf>[0]) => menuFor(permissionsOf(roles)).map((e) => e.key);
 
   it.each([
-    [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users', 'groupConfig']],
-    [['area_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users']],
+    [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users', 'groupConfig', 'calendar']],
+    [['area_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'calendar']],
     [['audit_admin'] as const, ['audit']],
     [['security_admin'] as const, ['dashboard', 'security']],
     [['grid_leader'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'users']],
@@ -17,7 +17,7 @@ describe('menuFor', () => {
     [['party_member'] as const, ['dashboard']],
     [['volunteer'] as const, ['dashboard']],
     [['resident'] as const, ['dashboard']],
-    [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'audit']],
+    [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'calendar', 'audit']],
   ])('%j sees %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
   });

@@ -1,6 +1,6 @@
 import type { Permission } from '@redgrid/contracts';
 
-export type MenuKey = 'dashboard' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'groupConfig' | 'audit' | 'security';
+export type MenuKey = 'dashboard' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'departments' | 'groupConfig' | 'calendar' | 'affairs' | 'audit' | 'security';
 
 export interface MenuEntry {
   key: MenuKey;
@@ -27,7 +27,10 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'proposals', path: '/proposals', permission: 'basedata.verify' },
   { key: 'divisions', path: '/divisions', permission: 'division.read' },
   { key: 'users', path: '/users', permission: 'user.read' },
+  { key: 'departments', path: '/settings/departments', permission: 'department.read' },
   { key: 'groupConfig', path: '/settings/groups', permission: 'basedata.configure' },
+  { key: 'calendar', path: '/settings/calendar', permission: 'calendar.manage' },
+  { key: 'affairs', path: '/settings/affairs', permission: 'affairs.read' },
   { key: 'audit', path: '/audit', permission: 'audit.read' },
   { key: 'security', path: '/security', permission: 'security.manage' },
 ];

@@ -20,11 +20,14 @@ const VisitFormPage = lazy(() => import('../features/basedata/visit-form-page').
 const CoveragePage = lazy(() => import('../features/basedata/coverage-page').then((m) => ({ default: m.CoveragePage })));
 const OrganisationsPage = lazy(() => import('../features/basedata/organisations-page').then((m) => ({ default: m.OrganisationsPage })));
 const ComponentsPage = lazy(() => import('../features/basedata/components-page').then((m) => ({ default: m.ComponentsPage })));
+const AffairsCataloguePage = lazy(() => import('../features/affairs/catalogue-page').then((m) => ({ default: m.AffairsCataloguePage })));
 const GroupConfigPage = lazy(() => import('../features/basedata/group-config-page').then((m) => ({ default: m.GroupConfigPage })));
 const ProposalsPage = lazy(() => import('../features/basedata/proposals-page').then((m) => ({ default: m.ProposalsPage })));
 const DivisionsPage = lazy(() => import('../features/divisions/divisions-page').then((m) => ({ default: m.DivisionsPage })));
 const UsersPage = lazy(() => import('../features/users/users-page').then((m) => ({ default: m.UsersPage })));
+const DepartmentsPage = lazy(() => import('../features/departments/departments-page').then((m) => ({ default: m.DepartmentsPage })));
 const AuditPage = lazy(() => import('../features/audit/audit-page').then((m) => ({ default: m.AuditPage })));
+const CalendarPage = lazy(() => import('../features/calendar/calendar-page').then((m) => ({ default: m.CalendarPage })));
 const SecurityPage = lazy(() => import('../features/security/security-page').then((m) => ({ default: m.SecurityPage })));
 const ChangePasswordPage = lazy(() =>
   import('../features/auth/change-password-page').then((m) => ({ default: m.ChangePasswordPage })),
@@ -59,6 +62,22 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="area.report">
                 <MapPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'settings/calendar',
+            element: (
+              <RequirePermission permission="calendar.manage">
+                <CalendarPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'settings/affairs',
+            element: (
+              <RequirePermission permission="affairs.read">
+                <AffairsCataloguePage />
               </RequirePermission>
             ),
           },
@@ -171,6 +190,14 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="user.read">
                 <UsersPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'settings/departments',
+            element: (
+              <RequirePermission permission="department.read">
+                <DepartmentsPage />
               </RequirePermission>
             ),
           },

@@ -51,6 +51,7 @@ export const auditZhCN = {
     demo_seed: '演示数据',
     audit_chain: '审计链',
     security_policy: '密码与锁定策略',
+    work_calendar: '工作日历',
     api: '接口访问',
   } satisfies Record<AuditEntity, string>,
 };
@@ -106,6 +107,7 @@ export const auditEnUS: typeof auditZhCN = {
     demo_seed: 'Demo data',
     audit_chain: 'Audit chain',
     security_policy: 'Password and lockout policy',
+    work_calendar: 'Working calendar',
     api: 'API request',
   },
 };

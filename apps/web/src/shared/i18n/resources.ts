@@ -1,7 +1,10 @@
+import { affairsEnUS, affairsZhCN } from '../../features/affairs/affairs.i18n';
 import { areasEnUS, areasZhCN } from '../../features/areas/areas.i18n';
 import { auditEnUS, auditZhCN } from '../../features/audit/audit.i18n';
 import { basedataEnUS, basedataZhCN } from '../../features/basedata/basedata.i18n';
+import { calendarEnUS, calendarZhCN } from '../../features/calendar/calendar.i18n';
 import { dashboardEnUS, dashboardZhCN } from '../../features/dashboard/dashboard.i18n';
+import { departmentsEnUS, departmentsZhCN } from '../../features/departments/departments.i18n';
 import { divisionsEnUS, divisionsZhCN } from '../../features/divisions/divisions.i18n';
 import { exchangeEnUS, exchangeZhCN } from '../../features/exchange/exchange.i18n';
 import { mapEnUS, mapZhCN } from '../../features/map/map.i18n';
@@ -21,10 +24,13 @@ export const zhCN = {
   map: mapZhCN,
   divisions: divisionsZhCN,
   users: usersZhCN,
+  departments: departmentsZhCN,
   audit: auditZhCN,
   security: securityZhCN,
   exchange: exchangeZhCN,
   basedata: basedataZhCN,
+  calendar: calendarZhCN,
+  affairs: affairsZhCN,
 };
 
 /** The keys `t()` accepts (i18next.d.ts): a key missing in one language does not compile. */
@@ -37,10 +43,13 @@ export const enUS: Messages = {
   map: mapEnUS,
   divisions: divisionsEnUS,
   users: usersEnUS,
+  departments: departmentsEnUS,
   audit: auditEnUS,
   security: securityEnUS,
   exchange: exchangeEnUS,
   basedata: basedataEnUS,
+  calendar: calendarEnUS,
+  affairs: affairsEnUS,
 };
 
 export const resources = {
