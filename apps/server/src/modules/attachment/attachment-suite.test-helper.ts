@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -205,10 +204,10 @@ export function attachmentSuite(name: string, ctx: { readonly t: TestApp }, opti
     });
 
     it('writes an audit row per upload, without the file name', async () => {
-      const audit = await sql<{ after: unknown }>`SELECT after FROM audit_log WHERE entity = 'attachment' AND entity_id = ${photo.id}`.execute(ctx.t.database.db);
-      expect(audit.rows).toHaveLength(1);
-      expect(JSON.stringify(audit.rows[0]!.after)).not.toContain('现场照片');
-      expect(audit.rows[0]!.after).toMatchObject({ ownerType: 'test_building', sha256: photo.sha256 });
+      const audit = await ctx.t.database.db.selectFrom('audit_log').select(['action', 'after']).where('entity', '=', 'attachment').where('entity_id', '=', photo.id).execute();
+      expect(audit).toHaveLength(1);
+      expect(JSON.stringify(audit[0]!.after)).not.toContain('现场照片');
+      expect(audit[0]!.after).toMatchObject({ ownerType: 'test_building', sha256: photo.sha256 });
     });
   });
 }
