@@ -34,6 +34,11 @@ function isoDate(year: number, month: number, day: number): string {
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/** Today's date in Beijing, 'YYYY-MM-DD' (en-CA formats dates that way). */
+function beijingToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
 function kindOf(date: string, exception: CalendarException | undefined): CalendarDayKind {
   const weekend = weekdayOf(date) >= 5;
   if (exception?.kind === 'holiday') return 'holiday';
@@ -48,6 +53,7 @@ function MonthGrid({ year, month, exceptions, onPick }: { year: number; month: n
   const cells: (string | null)[] = [...Array<null>(lead).fill(null), ...Array.from({ length: days }, (_, i) => isoDate(year, month, i + 1))];
   while (cells.length % 7 !== 0) cells.push(null);
   const weekdays = t('calendar.weekdays').split(' ');
+  const today = beijingToday();
   return (
     <Card size="small" title={t('calendar.month', { month })} styles={{ body: { padding: 8 } }} data-testid={`calendar-month-${month}`}>
       <div style={GRID_STYLE}>
@@ -66,10 +72,11 @@ function MonthGrid({ year, month, exceptions, onPick }: { year: number; month: n
             <button
               type="button"
               aria-label={label}
+              aria-current={date === today ? 'date' : undefined}
               data-kind={kind}
               disabled={!onPick}
               onClick={onPick ? () => onPick(date) : undefined}
-              style={{ ...DAY_STYLE, background: style.background, color: style.color, borderColor: style.border, cursor: onPick ? 'pointer' : 'default' }}
+              style={{ ...DAY_STYLE, background: style.background, color: style.color, borderColor: style.border, cursor: onPick ? 'pointer' : 'default', outline: date === today ? '2px solid #faad14' : undefined }}
             >
               <span style={{ fontSize: 13 }}>{Number(date.slice(8))}</span>
               {exception ? <span style={{ fontSize: 10 }}>{kind === 'makeup_workday' ? '班' : exception.name.slice(0, 2)}</span> : null}
@@ -284,7 +291,7 @@ export function CalendarPage() {
   const { t } = useTranslation();
   const { language } = useLanguage();
   const describe = useDescribeError();
-  const [year, setYear] = useState(() => Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date())));
+  const [year, setYear] = useState(() => Number(beijingToday().slice(0, 4)));
   const [picked, setPicked] = useState<string | null>(null);
   const query = useCalendarYear(year);
   const data = query.data;
