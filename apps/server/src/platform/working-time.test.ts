@@ -140,6 +140,21 @@ describe('pauses (挂账) and extensions (延期)', () => {
     expect(show(weekendsOnly.deadline({ start: bj('2026-03-09 10:00'), amount: 1, unit: 'work_days' }))).toBe('2026-03-10 17:30');
   });
 
+  it('gives the same deadline through the pause walk when no pause matters', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const long = [pause('2025-12-01 09:00', '2025-12-02 09:00')];
+    for (let i = 0; i < 300; i += 1) {
+      const start = new Date(bj('2026-01-01 00:00').getTime() + Math.floor(next() * 350 * 24 * 60) * 60_000);
+      const unit: TimeLimitUnit = next() < 0.5 ? 'work_days' : 'work_hours';
+      const amount = unit === 'work_days' ? Math.floor(next() * 20) : Math.round(next() * 200) / 4;
+      const extensionDays = Math.floor(next() * 4);
+      const direct = official.deadline({ start, amount, unit, extensionDays });
+      const walked = official.deadline({ start, amount, unit, extensionDays, pauses: long });
+      expect(show(walked), `${start.toISOString()} ${amount} ${unit} +${extensionDays}`).toBe(show(direct));
+    }
+  });
+
   it('extends a deadline by working days at the same clock position', () => {
     expect(show(official.extendDeadline(bj('2026-09-30 17:30'), 1))).toBe('2026-10-08 17:30');
     expect(show(official.extendDeadline(bj('2026-10-09 11:00'), 1))).toBe('2026-10-10 11:00');

@@ -430,6 +430,12 @@ export function createWorkingClock(spec: CalendarSpec): WorkingClock {
     deadline({ start, amount, unit, pauses = [], extensionDays = 0 }) {
       const s = checkInstant(start, '开始时间');
       checkDays(extensionDays);
+      if (pauses.length === 0) {
+        // The common case, directly: the same instants as the walk below gives without pauses.
+        checkAmount(amount, unit);
+        const base = amount === 0 ? s : unit === 'work_days' ? addDays(s, amount) : addMs(s, Math.round(amount * HOUR_MS));
+        return new Date(extensionDays > 0 ? extendMs(base, extensionDays) : base);
+      }
       let remaining = amountMs(s, amount, unit);
       if (extensionDays > 0) {
         const base = addMs(s, remaining);
