@@ -40,6 +40,10 @@ let t: TestApp;
 let out: OutsideDistrict;
 let outsideSession: string;
 let outsideNotification: number;
+/** A case reported in the outside grid (title and number name the outside district). */
+let outsideCase: number;
+/** An attachment on a record of the outside building (a photo row; its blobs are never reached). */
+const outsideAttachment = '6f1c9a52-3b7e-4d0a-9c1e-5a8f2b7d4e10';
 const sessions = new Map<string, Session>();
 
 /** Slippy-map tile holding a point. */
@@ -166,6 +170,13 @@ function probes(): Record<string, Entry> {
     'POST /api/imports/jobs/{id}/cancel': [{ params: { id: 2_000_000_001 }, body: {}, expect: 'hidden' }],
     'POST /api/imports/jobs/{id}/resume': [{ params: { id: 2_000_000_001 }, body: {}, expect: 'hidden' }],
     'GET /api/imports/jobs/{id}/errors': [{ params: { id: 2_000_000_001 }, expect: 'hidden' }],
+
+    // Attachments: routes are signed_in, the owning kind's permission and its scoped lookup decide (404).
+    'POST /api/attachments': [{ query: `ownerType=case&ownerId=${b}&purpose=photo&clientKey=probe-outside-1`, body: {}, expect: 'refused' }],
+    'GET /api/attachments': [{ query: `ownerType=case&ownerId=${b}`, expect: 'hidden' }],
+    'GET /api/attachments/{id}': [{ params: { id: outsideAttachment }, expect: 'hidden' }],
+    'GET /api/attachments/{id}/thumb': [{ params: { id: outsideAttachment }, expect: 'hidden' }],
+    'GET /api/attachments/{id}/public': [{ params: { id: outsideAttachment }, expect: 'hidden' }],
     'GET /api/security/users/{id}/login-failures': [{ params: { id: u }, expect: 'hidden' }],
     'GET /api/security/probing': [{ expect: 'filtered' }],
 
@@ -253,6 +264,10 @@ function probes(): Record<string, Entry> {
     'GET /api/basedata/components/{id}/history': [{ params: { id: r.component }, expect: 'hidden' }],
 
     // The catalogue of grid affairs: a district's own; the outside district's is asked for by its area.
+    'POST /api/cases': [{ body: { itemCode: '0101', title: '外省探针事件', description: '越界上报', location: { lng, lat, crs: 'wgs84', source: 'gps' } }, expect: 'refused' }],
+    'GET /api/cases': [{ expect: 'filtered' }, { query: 'view=area', expect: 'filtered' }, { query: 'view=overdue', expect: 'filtered' }, { query: `view=closed&gridId=${g}`, expect: 'filtered' }, { query: `view=area&q=${encodeURIComponent('外省探针')}`, expect: 'filtered' }],
+    'GET /api/cases/{id}': [{ params: { id: outsideCase }, expect: 'hidden' }],
+    'POST /api/cases/{id}/actions': [{ params: { id: outsideCase }, body: { action: 'comment', note: '越界备注' }, expect: 'hidden' }, { params: { id: outsideCase }, body: { action: 'accept' }, expect: 'hidden' }],
     'GET /api/affairs/catalogue': [{ expect: 'filtered' }, { query: `areaId=${out.district.id}`, expect: 'hidden' }],
     'GET /api/affairs/items/{id}': [{ params: { id: 2_000_000_001 }, expect: 'hidden' }],
     'POST /api/affairs/categories': [{ query: `areaId=${out.district.id}`, body: { code: '01', name: '越界类别' }, expect: 'hidden' }],
@@ -290,8 +305,11 @@ async function fingerprint(): Promise<string> {
     sql`SELECT id, area_id, ST_AsText(geom) AS g, valid_from, valid_to FROM area_boundaries ORDER BY id`.execute(db).then((r) => r.rows),
     db.selectFrom('area_changes').select(['id', 'area_id']).orderBy('id').execute(),
     db.selectFrom('sessions').select('id').where('user_id', '=', out.user.id).execute(),
-    ...(['notifications', 'houses', 'rentals', 'households', 'persons', 'person_tags', 'household_visits', 'record_proposals', 'building_profiles', 'person_duplicates', 'organisations', 'organisation_employees', 'city_components', 'affair_categories', 'affair_items', 'departments', 'department_areas'] as const).map((table) =>
+    ...(['notifications', 'houses', 'rentals', 'households', 'persons', 'person_tags', 'household_visits', 'record_proposals', 'building_profiles', 'person_duplicates', 'organisations', 'organisation_employees', 'city_components', 'affair_categories', 'affair_items', 'departments', 'department_areas', 'attachments'] as const).map((table) =>
       sql`SELECT * FROM ${sql.table(table)} t WHERE t.area_id IN (SELECT id FROM areas WHERE path LIKE ${`${out.district.path}%`}) ORDER BY 1`.execute(db).then((res) => res.rows),
+    ),
+    ...(['cases', 'case_events'] as const).map((table) =>
+      sql`SELECT * FROM ${sql.table(table)} t WHERE t.grid_id IN (SELECT id FROM areas WHERE path LIKE ${`${out.district.path}%`}) ORDER BY 1`.execute(db).then((res) => res.rows),
     ),
   ]);
   return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
@@ -324,6 +342,22 @@ beforeAll(async () => {
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
+  await t.database.db
+    .insertInto('attachments')
+    .values({ id: outsideAttachment, owner_type: 'case', owner_id: out.building.id, area_id: out.building.id, purpose: 'photo', uploaded_by: out.user.id, client_key: 'probe-outside-0', file_name: '外省探针照片.jpg', mime: 'image/jpeg', size_bytes: 1, sha256: '0'.repeat(64), storage_key: `00/00/${'0'.repeat(32)}.orig`, created_at: new Date() })
+    .execute();
+  const snapshot = { state: 'reported', holder: { level: 'grid', areaId: out.grid.id, departmentId: null }, dispatcher: null, suspendedFrom: null, supervision: null, expedited: false, extensionPending: null, extensionDays: 0, selfHandled: false, rating: null, mergedInto: null, counts: { escalations: 0, dispatches: 0, returns: 0, reworks: 0, extensions: 0, reopens: 0, supervisions: 0 } };
+  outsideCase = (
+    await t.database.db
+      .insertInto('cases')
+      .values({ case_no: 'SJ20261207999999', tracking_token: 'outside-probe-token', channel: 'grid_worker', item_code: '0101', item_name: '外省探针事项', title: '外省探针事件', description: '外省探针网格里的事件', location_source: 'reporter_grid', grid_id: out.grid.id, state: 'reported', holder_level: 'grid', holder_area_id: out.grid.id, snapshot: JSON.stringify(snapshot), custom_fields: '{}', reported_at: new Date(), step_started_at: new Date(), updated_at: new Date(), reporter_user_id: out.user.id })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  await t.database.db
+    .insertInto('case_events')
+    .values({ case_id: outsideCase, seq: 1, action: 'report', actor_id: out.user.id, actor_name: '外省探针', to_state: 'reported', holder_level: 'grid', holder_area_id: out.grid.id, payload: '{}', grid_id: out.grid.id, created_at: new Date() })
+    .execute();
   // The outside user signed in, so a session of theirs exists to probe for.
   await loginAs(t.app, 'outsider_probe', 'Fixture#Pass2026');
   outsideSession = (await t.database.db.selectFrom('sessions').select('id').where('user_id', '=', out.user.id).executeTakeFirstOrThrow()).id;
