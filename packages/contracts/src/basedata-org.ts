@@ -129,8 +129,13 @@ export const organisationViewSchema = z
     location: pointSchema.nullable(),
     place: recordPlaceSchema,
     provenance: z.enum(PROVENANCES),
+    verifiedBy: z.string().nullable(),
+    verifiedAt: z.string().nullable(),
+    claimedBy: z.string().nullable(),
+    claimedAt: z.string().nullable(),
     employees: z.array(organisationEmployeeSchema),
     updatedAt: z.string(),
+    abilities: z.object({ update: z.boolean(), verify: z.boolean() }),
   })
   .meta({ id: 'Organisation' });
 export type OrganisationView = z.infer<typeof organisationViewSchema>;
@@ -207,7 +212,10 @@ export const componentViewSchema = z
     source: z.string().nullable(),
     place: recordPlaceSchema,
     provenance: z.enum(PROVENANCES),
+    verifiedBy: z.string().nullable(),
+    verifiedAt: z.string().nullable(),
     updatedAt: z.string(),
+    abilities: z.object({ update: z.boolean(), verify: z.boolean() }),
   })
   .meta({ id: 'CityComponent' });
 export type ComponentView = z.infer<typeof componentViewSchema>;

@@ -106,6 +106,9 @@ export const personDetailSchema = personSummarySchema
     movedOutOn: z.string().nullable(),
     verifiedBy: z.string().nullable(),
     verifiedAt: z.string().nullable(),
+    /** 认领: who claimed the record into their grid from the community's waiting list, and when. */
+    claimedBy: z.string().nullable(),
+    claimedAt: z.string().nullable(),
     mergedInto: z.number().int().nullable(),
     tagsDetail: z.array(personTagViewSchema),
     /** Possible duplicates still open (same ID number, or same name + birth date + address). */
@@ -421,6 +424,10 @@ export const rentalViewSchema = z
     fireExits: z.boolean().nullable(),
     safetyPledge: z.boolean(),
     hazardLevel: z.enum(HAZARD_LEVELS),
+    provenance: z.enum(PROVENANCES),
+    verifiedBy: z.string().nullable(),
+    verifiedAt: z.string().nullable(),
+    abilities: z.object({ verify: z.boolean() }),
     inspections: z.array(z.object({ id: z.number().int(), inspectedOn: z.string(), hazardLevel: z.enum(HAZARD_LEVELS), findings: z.string().nullable(), inspectorName: z.string() })),
   })
   .meta({ id: 'Rental' });

@@ -1,11 +1,11 @@
-import { changePasswordSchema, errorBodySchema, loginRequestSchema, SESSION_COOKIE, sessionResponseSchema, sessionStateSchema } from '@redgrid/contracts';
+import { changePasswordSchema, errorBodySchema, loginRequestSchema, passwordPolicyViewSchema, SESSION_COOKIE, sessionResponseSchema, sessionStateSchema } from '@redgrid/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppConfig } from '../../config.ts';
 import { ctxOf, type App } from '../../platform/http.ts';
 import { loginRateLimit } from '../../platform/rate-limit.ts';
 import { requireActor } from '../../platform/scope.ts';
-import { changeOwnPassword, login, logout, toMe } from './auth.service.ts';
+import { changeOwnPassword, login, logout, passwordPolicyInForce, toMe } from './auth.service.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 423: errorBodySchema };
 
@@ -56,6 +56,11 @@ export function registerAuthRoutes(app: App, config: AppConfig): void {
     if (!actor || !req.session) return { session: null };
     return { session: { user: toMe(actor), csrfToken: req.session.csrfToken, expiresAt: req.session.expiresAt.toISOString() } };
   });
+
+  app.get('/api/auth/password-policy', {
+    config: { permission: 'public' },
+    schema: { tags: ['auth'], summary: '现行密码规则（最短长度、字符类别；登录页与改密表单提示用）', response: { 200: passwordPolicyViewSchema, 500: errorBodySchema } },
+  }, (req) => passwordPolicyInForce(ctxOf(req)));
 
   app.post('/api/auth/password', {
     config: { permission: 'signed_in', allowBeforePasswordChange: true },

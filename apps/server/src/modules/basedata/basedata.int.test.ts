@@ -305,3 +305,24 @@ describe('what a visit may propose', () => {
     expect(Object.keys(bad.body.error.details.fields)[0]).toMatch(/^proposals\.0\.changes\.residenceStatus/);
   });
 });
+
+describe('how seeded records came to be', () => {
+  it('every seeded record has a create row from the seed; a handful wait in 站北社区 to be claimed', async () => {
+    for (const [type, table] of [['person', 'persons'], ['household', 'households'], ['house', 'houses'], ['rental', 'rentals'], ['organisation', 'organisations'], ['component', 'city_components']] as const) {
+      // Records the tests above added came by a form or an import: those are their first rows.
+      const { rows } = await sql<{ missing: number; seeded: number }>`
+        SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM record_history h WHERE h.record_type = ${type} AND h.record_id = r.id AND h.action IN ('create', 'import')))::int AS missing,
+               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM record_history h WHERE h.record_type = ${type} AND h.record_id = r.id AND h.action = 'create' AND h.source = 'seed' AND h.actor_id IS NULL))::int AS seeded
+          FROM ${sql.table(table)} r`.execute(ctx.t.database.db);
+      expect(rows[0]!.seeded, table).toBeGreaterThan(0);
+      expect(rows[0]!.missing, table).toBe(0);
+    }
+    const g1 = await loginAs(ctx.t.app, 'zb_g1_worker');
+    const person = (await get<PersonPage>(g1, '/api/basedata/persons?limit=1')).body.items[0]!;
+    const history = await get<{ items: { action: string; source: string; actorName: string | null }[] }>(g1, `/api/basedata/persons/${person.id}/history`);
+    expect(history.body.items.at(-1)).toMatchObject({ action: 'create', source: 'seed', actorName: null });
+    const waiting = await get<{ items: { community: { id: number } }[]; communities: { id: number; persons: number }[] }>(g1, '/api/basedata/claims?kind=person');
+    expect(waiting.body.communities).toEqual([expect.objectContaining({ id: zhanbei, persons: 6 })]);
+    expect(waiting.body.items).toHaveLength(6);
+  });
+});

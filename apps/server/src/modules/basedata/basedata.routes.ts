@@ -40,9 +40,10 @@ import { z } from 'zod';
 import { ctxOf, type App } from '../../platform/http.ts';
 import { sendFile } from '../exchange/index.ts';
 import { exportPersons } from './persons/person-export.ts';
-import { addInspection, buildingBoard, createHouse, getHouse, revealHouse, saveBuildingProfile, saveRental, verifyHouse } from './buildings/building.service.ts';
+import { addInspection, buildingBoard, createHouse, getHouse, revealHouse, saveBuildingProfile, saveRental, verifyHouse, verifyRental } from './buildings/building.service.ts';
 import { createHousehold, getHousehold, listHouseholds, verifyHousehold } from './households/household.service.ts';
 import { createPerson, getPerson, listGroups, mergePersons, personHistory, revealPerson, searchPersons, tagPerson, untagPerson, updatePerson, verifyPerson } from './persons/person.service.ts';
+import { registerClaimRoutes } from './claim.routes.ts';
 import { registerOrgComponentRoutes } from './org-component.routes.ts';
 import { createGroup, listGroupConfig, updateGroup } from './shared/group-config.service.ts';
 import { basedataOverview } from './shared/overview.ts';
@@ -55,6 +56,7 @@ const optionalAreaQuery = z.object({ areaId: idSchema.optional() }).strict();
 
 export function registerBasedataRoutes(app: App): void {
   registerOrgComponentRoutes(app);
+  registerClaimRoutes(app);
   app.get('/api/basedata/overview', {
     config: { permission: 'basedata.read' },
     schema: { tags, summary: '基础数据概况（人口、户、房屋、出租屋）', querystring: areaQuery, response: { 200: basedataOverviewSchema, ...errors } },
@@ -234,6 +236,11 @@ export function registerBasedataRoutes(app: App): void {
     config: { permission: 'basedata.manage' },
     schema: { tags, summary: '出租登记', params: idParamsSchema, body: rentalInputSchema, response: { 200: houseViewSchema, ...errors } },
   }, (req) => saveRental(ctxOf(req), req.params.id, req.body));
+
+  app.post('/api/basedata/rentals/:id/verify', {
+    config: { permission: 'basedata.verify' },
+    schema: { tags, summary: '核实出租屋信息（返回所在房屋）', params: idParamsSchema, response: { 200: houseViewSchema, ...errors } },
+  }, (req) => verifyRental(ctxOf(req), req.params.id));
 
   app.post('/api/basedata/rentals/:id/inspections', {
     config: { permission: 'basedata.manage' },

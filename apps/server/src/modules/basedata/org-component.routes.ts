@@ -19,8 +19,8 @@ import {
 } from '@redgrid/contracts';
 import { z } from 'zod';
 import { ctxOf, type App } from '../../platform/http.ts';
-import { componentFeatures, componentHistory, createComponent, getComponent, listComponents, updateComponent } from './components/component.service.ts';
-import { addEmployee, createOrganisation, getOrganisation, listOrganisations, organisationHistory, removeEmployee, updateOrganisation } from './organisations/organisation.service.ts';
+import { componentFeatures, componentHistory, createComponent, getComponent, listComponents, updateComponent, verifyComponent } from './components/component.service.ts';
+import { addEmployee, createOrganisation, getOrganisation, listOrganisations, organisationHistory, removeEmployee, updateOrganisation, verifyOrganisation } from './organisations/organisation.service.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
 const tags = ['basedata'];
@@ -47,6 +47,11 @@ export function registerOrgComponentRoutes(app: App): void {
     config: { permission: 'basedata.manage' },
     schema: { tags, summary: '修改单位信息', params: idParamsSchema, body: updateOrganisationSchema, response: { 200: organisationViewSchema, ...errors } },
   }, (req) => updateOrganisation(ctxOf(req), req.params.id, req.body));
+
+  app.post('/api/basedata/organisations/:id/verify', {
+    config: { permission: 'basedata.verify' },
+    schema: { tags, summary: '核实单位信息', params: idParamsSchema, response: { 200: organisationViewSchema, ...errors } },
+  }, (req) => verifyOrganisation(ctxOf(req), req.params.id));
 
   app.get('/api/basedata/organisations/:id/history', {
     config: { permission: 'basedata.read' },
@@ -88,6 +93,11 @@ export function registerOrgComponentRoutes(app: App): void {
     config: { permission: 'basedata.manage' },
     schema: { tags, summary: '修改部件（状态、权属与养护单位、位置）', params: idParamsSchema, body: updateComponentSchema, response: { 200: componentViewSchema, ...errors } },
   }, (req) => updateComponent(ctxOf(req), req.params.id, req.body));
+
+  app.post('/api/basedata/components/:id/verify', {
+    config: { permission: 'basedata.verify' },
+    schema: { tags, summary: '核实部件信息', params: idParamsSchema, response: { 200: componentViewSchema, ...errors } },
+  }, (req) => verifyComponent(ctxOf(req), req.params.id));
 
   app.get('/api/basedata/components/:id/history', {
     config: { permission: 'basedata.read' },

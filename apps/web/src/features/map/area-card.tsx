@@ -74,16 +74,21 @@ export function AreaCard({ area, aboveScope, range, canManage, mergeCount, multi
         className="rg-map-card-facts"
         items={[
           { key: 'code', label: t('map.card.code'), children: <Typography.Text className="rg-mono" copyable>{area.code}</Typography.Text> },
-          {
-            key: 'households',
-            label: t('map.card.households'),
-            children: (
-              <Space size={4}>
-                {area.households ?? '—'}
-                {status ? <Tag color={BALANCE_TAG[status]}>{t(`map.balance.${status}`)}</Tag> : null}
-              </Space>
-            ),
-          },
+          // Household counts come only to those who may read reports (area.report): absent, the row is too.
+          ...(area.households !== null
+            ? [
+                {
+                  key: 'households',
+                  label: t('map.card.households'),
+                  children: (
+                    <Space size={4}>
+                      {area.households}
+                      {status ? <Tag color={BALANCE_TAG[status]}>{t(`map.balance.${status}`)}</Tag> : null}
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
           isGrid
             ? { key: 'gridType', label: t('map.card.gridType'), children: area.gridType ? t(`map.gridTypes.${area.gridType}`) : '—' }
             : { key: 'children', label: t('map.card.children'), children: area.childCount },

@@ -135,6 +135,10 @@ export function buildingRepository(db: Db, scope: Scope) {
       return id;
     },
 
+    async verifyRental(id: number, by: number, at: Date): Promise<void> {
+      await scopedUpdate(db, scope, 'rentals').set({ provenance: 'verified', verified_by: by, verified_at: at, updated_at: at }).where('id', '=', id).execute();
+    },
+
     async verifyHouse(id: number, by: number, at: Date): Promise<void> {
       await scopedUpdate(db, scope, 'houses').set({ provenance: 'verified', verified_by: by, verified_at: at, updated_at: at }).where('id', '=', id).execute();
     },

@@ -132,9 +132,9 @@ export async function saveBuildingProfile(ctx: RequestContext, id: number, input
   });
 }
 
-async function loadRental(unit: Unit, rental: { id: number; house_id: number; lessor_name: string; lessor_id_masked: string | null; lessor_phone_masked: string | null; filing_no: string | null; filed_on: string | null; lease_from: string | null; lease_to: string | null; rooms_let: number | null; monthly_rent: string | null; use: string; kind: string | null; occupant_limit: number | null; occupants: number; fire_exits: boolean | null; safety_pledge: boolean; hazard_level: 'serious' | 'general' | 'safe' }): Promise<RentalView> {
+async function loadRental(unit: Unit, rental: { id: number; house_id: number; lessor_name: string; lessor_id_masked: string | null; lessor_phone_masked: string | null; filing_no: string | null; filed_on: string | null; lease_from: string | null; lease_to: string | null; rooms_let: number | null; monthly_rent: string | null; use: string; kind: string | null; occupant_limit: number | null; occupants: number; fire_exits: boolean | null; safety_pledge: boolean; hazard_level: 'serious' | 'general' | 'safe'; provenance: 'entered' | 'claimed' | 'verified'; verified_by: number | null; verified_at: Date | null }): Promise<RentalView> {
   const inspections = await unit.use(buildingRepository).inspections(rental.id);
-  const names = await unit.use((db) => actorNames(db, inspections.map((i) => i.inspectorId)));
+  const names = await unit.use((db) => actorNames(db, [...inspections.map((i) => i.inspectorId), ...(rental.verified_by !== null ? [rental.verified_by] : [])]));
   return {
     id: rental.id,
     houseId: rental.house_id,
@@ -155,6 +155,10 @@ async function loadRental(unit: Unit, rental: { id: number; house_id: number; le
     fireExits: rental.fire_exits,
     safetyPledge: rental.safety_pledge,
     hazardLevel: rental.hazard_level,
+    provenance: rental.provenance,
+    verifiedBy: rental.verified_by !== null ? (names.get(rental.verified_by) ?? null) : null,
+    verifiedAt: rental.verified_at?.toISOString() ?? null,
+    abilities: { verify: unit.actor.permissions.has('basedata.verify') },
     inspections: inspections.map((i) => ({ id: i.id, inspectedOn: i.inspectedOn, hazardLevel: i.hazardLevel, findings: i.findings, inspectorName: names.get(i.inspectorId) ?? '' })),
   };
 }
@@ -343,5 +347,19 @@ export async function verifyHouse(ctx: RequestContext, id: number) {
     await unit.use(historyRepository).append([{ recordType: 'house', recordId: id, areaId: house.area_id, action: 'verify', actorId: unit.actor.id, at: now, changes: { provenance: [house.provenance, 'verified'] } }]);
     await unit.audit({ action: 'verify', entity: 'house', entityId: id, areaId: house.area_id, before: { provenance: house.provenance }, after: { provenance: 'verified' } });
     return loadHouse(unit, id);
+  });
+}
+
+/** 已核实: a rental checked on the spot (who and when kept), with history and audit; answers with its house. */
+export async function verifyRental(ctx: RequestContext, id: number) {
+  return write(ctx, 'basedata.verify', async (unit) => {
+    const buildings = unit.use(buildingRepository);
+    const rental = await buildings.rental(id);
+    if (!rental) throw notFound('出租屋');
+    const now = ctx.clock();
+    await buildings.verifyRental(id, unit.actor.id, now);
+    await unit.use(historyRepository).append([{ recordType: 'rental', recordId: id, areaId: rental.area_id, action: 'verify', actorId: unit.actor.id, at: now, changes: { provenance: [rental.provenance, 'verified'] } }]);
+    await unit.audit({ action: 'verify', entity: 'rental', entityId: id, areaId: rental.area_id, before: { provenance: rental.provenance }, after: { provenance: 'verified' } });
+    return loadHouse(unit, rental.house_id);
   });
 }

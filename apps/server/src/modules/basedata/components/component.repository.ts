@@ -33,6 +33,8 @@ export function componentRepository(db: Db, scope: Scope) {
       sql<string | null>`c.changed_on::text`.as('changedOn'),
       'c.source',
       'c.provenance',
+      'c.verified_by as verifiedBy',
+      'c.verified_at as verifiedAt',
       'c.updated_at as updatedAt',
     ]);
 
@@ -118,8 +120,14 @@ export function componentRepository(db: Db, scope: Scope) {
         .execute();
     },
 
-    find(id: number) {
-      return select().where('c.id', '=', id).executeTakeFirst();
+    find(id: number, forUpdate = false) {
+      const q = select().where('c.id', '=', id);
+      return (forUpdate ? q.forUpdate() : q).executeTakeFirst();
+    },
+
+    /** 已核实: who checked the component on the spot, and when. */
+    async verify(id: number, by: number, at: Date): Promise<void> {
+      await scopedUpdate(db, scope, 'city_components').set({ provenance: 'verified', verified_by: by, verified_at: at, updated_at: at }).where('id', '=', id).execute();
     },
 
     list(f: ComponentFilter) {

@@ -10,7 +10,7 @@ import { componentRepository, type ComponentFilter } from './component.repositor
 
 type Row = NonNullable<Awaited<ReturnType<ReturnType<typeof componentRepository>['find']>>>;
 
-function present(r: Row, places: Awaited<ReturnType<typeof loadPlaces>>): ComponentView {
+function present(r: Row, places: Awaited<ReturnType<typeof loadPlaces>>, names: Map<number, string>, actor: Unit['actor']): ComponentView {
   return {
     id: r.id,
     identifier: r.identifier,
@@ -26,14 +26,22 @@ function present(r: Row, places: Awaited<ReturnType<typeof loadPlaces>>): Compon
     source: r.source,
     place: placeOf(places, r.areaId),
     provenance: r.provenance,
+    verifiedBy: r.verifiedBy !== null ? (names.get(r.verifiedBy) ?? null) : null,
+    verifiedAt: r.verifiedAt?.toISOString() ?? null,
     updatedAt: r.updatedAt.toISOString(),
+    abilities: { update: actor.permissions.has('basedata.manage'), verify: actor.permissions.has('basedata.verify') },
   };
+}
+
+/** Display names of the people who verified these components: one query for a page. */
+function verifierNames(unit: Unit, rows: readonly Row[]) {
+  return unit.use((db) => actorNames(db, rows.map((r) => r.verifiedBy).filter((x): x is number => x !== null)));
 }
 
 async function loadComponent(unit: Unit, id: number): Promise<ComponentView> {
   const r = await unit.use(componentRepository).find(id);
   if (!r) throw notFound('部件');
-  return present(r, await loadPlaces(unit, [r.areaId]));
+  return present(r, await loadPlaces(unit, [r.areaId]), await verifierNames(unit, [r]), unit.actor);
 }
 
 /** The 16-digit identifier: county code (6) + class (2) + sub-class (2) + serial (6). */
@@ -79,7 +87,8 @@ export function listComponents(ctx: RequestContext, query: ListQuery) {
     const rows = await listRows(unit, query);
     const page = rows.slice(0, query.limit);
     const places = await loadPlaces(unit, page.map((r) => r.areaId));
-    return { items: page.map((r) => present(r, places)), next: rows.length > query.limit ? page[page.length - 1]!.id : null };
+    const names = await verifierNames(unit, page);
+    return { items: page.map((r) => present(r, places, names, unit.actor)), next: rows.length > query.limit ? page[page.length - 1]!.id : null };
   });
 }
 
@@ -162,6 +171,20 @@ export function updateComponent(ctx: RequestContext, id: number, input: UpdateCo
     if (areaId !== current.areaId) await history.follow('component', id, areaId);
     await history.append([{ recordType: 'component', recordId: id, areaId, action: areaId !== current.areaId ? 'move' : 'update', actorId: unit.actor.id, at, changes }]);
     await unit.audit({ action: 'update', entity: 'component', entityId: id, areaId, before: Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v[0]])), after: Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v[1]])) });
+    return loadComponent(unit, id);
+  });
+}
+
+/** 已核实: a component checked on the spot (who and when kept), with history and audit. */
+export function verifyComponent(ctx: RequestContext, id: number): Promise<ComponentView> {
+  return write(ctx, 'basedata.verify', async (unit) => {
+    const components = unit.use(componentRepository);
+    const current = await components.find(id, true);
+    if (!current) throw notFound('部件');
+    const at = ctx.clock();
+    await components.verify(id, unit.actor.id, at);
+    await unit.use(historyRepository).append([{ recordType: 'component', recordId: id, areaId: current.areaId, action: 'verify', actorId: unit.actor.id, at, changes: { provenance: [current.provenance, 'verified'] } }]);
+    await unit.audit({ action: 'verify', entity: 'component', entityId: id, areaId: current.areaId, before: { provenance: current.provenance }, after: { provenance: 'verified' } });
     return loadComponent(unit, id);
   });
 }

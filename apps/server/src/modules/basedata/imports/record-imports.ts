@@ -11,6 +11,7 @@ import type { Unit, WriteUnit } from '../../../platform/unit-of-work.ts';
 import type { ImportJobInfo, ImportKind, ParsedRow, ParseResult, RowIssue } from '../../exchange/index.ts';
 import { houseAddressKey } from '../buildings/building.service.ts';
 import { parseCreditCode } from '../organisations/credit-code.ts';
+import { historyRepository } from '../shared/history.repository.ts';
 import { PLACE_LEVELS } from '../persons/person.service.ts';
 
 /**
@@ -53,7 +54,7 @@ function areaRepository(db: Db, scope: Scope) {
 }
 
 /** Each row's area by its code (or, left empty, the job's own area): a grid, building or unit in the importer's scope, in use. */
-async function resolveCodes<R extends { areaCode: string | null }>(unit: Unit, rows: readonly ParsedRow<R>[], job: ImportJobInfo) {
+async function resolveCodes<R extends { areaCode: string | null }>(unit: Unit, rows: readonly ParsedRow<R>[], job: ImportJobInfo, { waitAtCommunity = false } = {}) {
   const repo = unit.use(areaRepository);
   const found = new Map((await repo.byCode([...new Set(rows.map((r) => r.row.areaCode).filter((c): c is string => c !== null))])).map((a) => [a.code, a]));
   const jobArea = rows.some((r) => r.row.areaCode === null) ? await repo.byId(job.areaId) : undefined;
@@ -63,7 +64,8 @@ async function resolveCodes<R extends { areaCode: string | null }>(unit: Unit, r
     const a = r.row.areaCode === null ? jobArea : found.get(r.row.areaCode);
     const named = r.row.areaCode ?? '（导入到的区域）';
     if (!a) problems.push({ rowNumber: r.rowNumber, issues: [{ field: 'areaCode', reason: `编码 ${named} 不存在或不在您的管辖范围内` }] });
-    else if (!PLACE_LEVELS.has(a.level) || a.status !== 'active') problems.push({ rowNumber: r.rowNumber, issues: [{ field: 'areaCode', reason: r.row.areaCode ? `编码 ${r.row.areaCode} 不是在用的网格、楼栋或单元` : '请填写楼栋（或网格）编码，或从楼栋的楼盘表导入' }] });
+    // An organisation placed only at its community waits there for a grid worker to claim it (认领).
+    else if (!(PLACE_LEVELS.has(a.level) || (waitAtCommunity && a.level === 'community')) || a.status !== 'active') problems.push({ rowNumber: r.rowNumber, issues: [{ field: 'areaCode', reason: r.row.areaCode ? `编码 ${r.row.areaCode} 不是在用的网格、楼栋或单元` : waitAtCommunity ? '请填写所在网格编码，或导入到一个社区（待网格员认领）或网格' : '请填写楼栋（或网格）编码，或从楼栋的楼盘表导入' }] });
     else resolved.set(r.rowNumber, { id: a.id, code: a.code });
   }
   return { resolved, problems };
@@ -165,7 +167,7 @@ function houseImportRepository(db: Db, scope: Scope) {
             updated_at: sql`excluded.updated_at`,
           }),
         )
-        .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+        .returning(['id', 'area_id as areaId', sql<boolean>`(xmax = 0)`.as('inserted')])
         .execute();
     },
     placeNames(ids: readonly number[]) {
@@ -180,7 +182,7 @@ export function houseImportKind(cipher: FieldCipher, clock: () => Date): ImportK
     kind: 'houses',
     label: '实有房屋',
     permission: 'basedata.import',
-    tables: ['houses'],
+    tables: ['houses', 'record_history'],
     fields: [
       { key: 'areaCode', label: '楼栋编码', aliases: ['单元编码', '所在区域编码', '网格编码'], hint: '楼栋、单元（或平房所在网格）的编码；从楼盘表导入时可不填' },
       { key: 'floor', label: '楼层', aliases: ['所在楼层', '层'], hint: '整数，地下为负数' },
@@ -237,7 +239,15 @@ export function houseImportKind(cipher: FieldCipher, clock: () => Date): ImportK
       }
       const values = [...byKey.values()];
       let created = 0;
-      for (let i = 0; i < values.length; i += 500) for (const r of await repo.upsert(values.slice(i, i + 500))) if (r.inserted) created += 1;
+      const written: { id: number; areaId: number }[] = [];
+      for (let i = 0; i < values.length; i += 500) {
+        for (const r of await repo.upsert(values.slice(i, i + 500))) {
+          if (r.inserted) created += 1;
+          written.push({ id: r.id, areaId: r.areaId });
+        }
+      }
+      // Each house's history says which import job wrote it (how it came to be, or its update).
+      await unit.use(historyRepository).append(written.map((w) => ({ recordType: 'house' as const, recordId: w.id, areaId: w.areaId, action: 'import' as const, source: 'import' as const, actorId: job.actorId, at: now, changes: { importJob: [null, job.id] as [unknown, unknown] } })));
       return { created, updated: values.length - created };
     },
   };
@@ -298,8 +308,8 @@ function organisationImportRepository(db: Db, scope: Scope) {
       return scopedFrom(db, scope, 'organisations as o').select(['o.id', 'o.credit_code as creditCode']).where('o.credit_code', 'in', [...codes]).execute();
     },
     async insert(rows: readonly Record<string, unknown>[]) {
-      if (rows.length === 0) return;
-      await ownedInsert(db, scope, 'organisations').values(rows as never).execute();
+      if (rows.length === 0) return [];
+      return ownedInsert(db, scope, 'organisations').values(rows as never).returning(['id', 'area_id as areaId']).execute();
     },
     async update(id: number, row: Record<string, unknown>) {
       await scopedUpdate(db, scope, 'organisations').set(row as never).where('id', '=', id).execute();
@@ -322,11 +332,11 @@ export function organisationImportKind(cipher: FieldCipher, clock: () => Date): 
     kind: 'organisations',
     label: '实有单位',
     permission: 'basedata.import',
-    tables: ['organisations'],
+    tables: ['organisations', 'record_history'],
     fields: [
       { key: 'name', label: '单位名称', aliases: ['名称', '企业名称'], required: true },
       { key: 'creditCode', label: '统一社会信用代码', aliases: ['信用代码', '社会信用代码'], required: true, hint: '18 位，含校验位' },
-      { key: 'areaCode', label: '所在网格编码', aliases: ['网格编码', '楼栋编码'], required: true },
+      { key: 'areaCode', label: '所在网格编码', aliases: ['网格编码', '楼栋编码'], required: true, hint: '网格、楼栋或单元的编码；填社区编码则进入社区的待认领列表，由网格员认领' },
       { key: 'kind', label: '单位类型', aliases: ['类型'], hint: '企业、个体工商户、事业单位、机关、社会组织、其他' },
       { key: 'address', label: '地址', aliases: ['单位地址', '经营地址'] },
       { key: 'legalRepName', label: '法定代表人', aliases: ['负责人', '法人'] },
@@ -338,10 +348,10 @@ export function organisationImportKind(cipher: FieldCipher, clock: () => Date): 
     templateRows: [{ name: '示例商贸有限公司', creditCode: '91320412MA1XXXXXXX', areaCode: '320412001001001', kind: '企业', address: '', legalRepName: '', legalRepPhone: '', keyUnit: '否', employees: '12', industry: '批发和零售业' }],
     parse: (cells) => parseOrganisationRow(cells),
     async check(unit, rows: readonly ParsedRow<OrganisationImportRow>[], job: ImportJobInfo) {
-      return [...(await resolveCodes(unit, rows, job)).problems, ...(await codesElsewhere(unit, rows))];
+      return [...(await resolveCodes(unit, rows, job, { waitAtCommunity: true })).problems, ...(await codesElsewhere(unit, rows))];
     },
     async applyBatch(unit: WriteUnit, rows, job) {
-      const { resolved } = await resolveCodes(unit, rows, job);
+      const { resolved } = await resolveCodes(unit, rows, job, { waitAtCommunity: true });
       const elsewhere = new Set((await codesElsewhere(unit, rows)).map((p) => p.rowNumber));
       const repo = unit.use(organisationImportRepository);
       const good = rows.filter((r) => resolved.has(r.rowNumber) && !elsewhere.has(r.rowNumber));
@@ -363,14 +373,18 @@ export function organisationImportKind(cipher: FieldCipher, clock: () => Date): 
         updated_at: now,
       });
       const inserts = [...byCode.values()].filter((r) => !existing.has(r.row.creditCode));
-      for (let i = 0; i < inserts.length; i += 500) await repo.insert(inserts.slice(i, i + 500).map(columnsOf));
+      const written: { id: number; areaId: number }[] = [];
+      for (let i = 0; i < inserts.length; i += 500) written.push(...(await repo.insert(inserts.slice(i, i + 500).map(columnsOf))));
       let updated = 0;
       for (const r of byCode.values()) {
         const id = existing.get(r.row.creditCode);
         if (id === undefined) continue;
         await repo.update(id, columnsOf(r));
+        written.push({ id, areaId: columnsOf(r).area_id });
         updated += 1;
       }
+      // Each organisation's history says which import job wrote it (how it came to be, or its update).
+      await unit.use(historyRepository).append(written.map((w) => ({ recordType: 'organisation' as const, recordId: w.id, areaId: w.areaId, action: 'import' as const, source: 'import' as const, actorId: job.actorId, at: now, changes: { importJob: [null, job.id] as [unknown, unknown] } })));
       return { created: inserts.length, updated };
     },
   };

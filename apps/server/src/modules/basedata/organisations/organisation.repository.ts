@@ -87,10 +87,19 @@ export function organisationRepository(db: Db, scope: Scope) {
           sql<number | null>`ST_X(o.location)`.as('lng'),
           sql<number | null>`ST_Y(o.location)`.as('lat'),
           'o.provenance',
+          'o.verified_by as verifiedBy',
+          'o.verified_at as verifiedAt',
+          'o.claimed_by as claimedBy',
+          'o.claimed_at as claimedAt',
           'o.updated_at as updatedAt',
         ])
         .where('o.id', '=', id)
         .executeTakeFirst();
+    },
+
+    /** 已核实: who checked the organisation on the spot, and when. */
+    async verify(id: number, by: number, at: Date): Promise<void> {
+      await scopedUpdate(db, scope, 'organisations').set({ provenance: 'verified', verified_by: by, verified_at: at, updated_at: at }).where('id', '=', id).execute();
     },
 
     /** Organisations under an area (keyset by id), by name or credit code, key units only if asked. */

@@ -11,13 +11,15 @@ import { organisationRepository, type OrganisationRow } from './organisation.rep
 
 const PLACE_LEVELS = new Set(['grid', 'building', 'unit']);
 
-async function loadOrganisation(unit: Unit, id: number): Promise<OrganisationView> {
+export async function loadOrganisation(unit: Unit, id: number): Promise<OrganisationView> {
   const orgs = unit.use(organisationRepository);
   const o = await orgs.find(id);
   if (!o) throw notFound('单位');
   const employees = await orgs.employees(id);
   const dedicated = o.dedicatedGridId !== null ? await orgs.area(o.dedicatedGridId) : undefined;
   const places = await loadPlaces(unit, [o.areaId]);
+  const names = await unit.use((db) => actorNames(db, [o.verifiedBy, o.claimedBy].filter((x): x is number => x !== null)));
+  const perms = unit.actor.permissions;
   return {
     id: o.id,
     name: o.name,
@@ -35,8 +37,13 @@ async function loadOrganisation(unit: Unit, id: number): Promise<OrganisationVie
     location: o.lng !== null && o.lat !== null ? { lng: Number(o.lng), lat: Number(o.lat) } : null,
     place: placeOf(places, o.areaId),
     provenance: o.provenance,
+    verifiedBy: o.verifiedBy !== null ? (names.get(o.verifiedBy) ?? null) : null,
+    verifiedAt: o.verifiedAt?.toISOString() ?? null,
+    claimedBy: o.claimedBy !== null ? (names.get(o.claimedBy) ?? null) : null,
+    claimedAt: o.claimedAt?.toISOString() ?? null,
     employees: employees.map((e) => ({ personId: e.personId, name: e.name, position: e.position, since: e.since })),
     updatedAt: o.updatedAt.toISOString(),
+    abilities: { update: perms.has('basedata.manage'), verify: perms.has('basedata.verify') },
   };
 }
 
@@ -199,6 +206,20 @@ export function updateOrganisation(ctx: RequestContext, id: number, input: Updat
     if (areaId !== current.areaId) await history.follow('organisation', id, areaId);
     await history.append([{ recordType: 'organisation', recordId: id, areaId, action: areaId !== current.areaId ? 'move' : 'update', actorId: unit.actor.id, at, changes }]);
     await unit.audit({ action: 'update', entity: 'organisation', entityId: id, areaId, before: Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v[0]])), after: Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v[1]])) });
+    return loadOrganisation(unit, id);
+  });
+}
+
+/** 已核实: an organisation checked on the spot (who and when kept), with history and audit. */
+export function verifyOrganisation(ctx: RequestContext, id: number): Promise<OrganisationView> {
+  return write(ctx, 'basedata.verify', async (unit) => {
+    const orgs = unit.use(organisationRepository);
+    const current = await orgs.find(id);
+    if (!current) throw notFound('单位');
+    const at = ctx.clock();
+    await orgs.verify(id, unit.actor.id, at);
+    await unit.use(historyRepository).append([{ recordType: 'organisation', recordId: id, areaId: current.areaId, action: 'verify', actorId: unit.actor.id, at, changes: { provenance: [current.provenance, 'verified'] } }]);
+    await unit.audit({ action: 'verify', entity: 'organisation', entityId: id, areaId: current.areaId, before: { provenance: current.provenance }, after: { provenance: 'verified' } });
     return loadOrganisation(unit, id);
   });
 }

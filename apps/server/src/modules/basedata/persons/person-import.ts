@@ -15,7 +15,8 @@ import { PLACE_LEVELS } from './person.service.ts';
 /**
  * 实有人口 import: one row a person, matched by identity number (the natural key) within the
  * importer's scope — a second import of the same file updates, never duplicates. The row names its
- * grid, building or unit by code; left empty, the job's own area must be one. The plain identity
+ * grid, building or unit by code; left empty, the job's own area must be one — or a community, where
+ * the row waits in the community's 待认领 list until a grid worker claims it into their grid. The plain identity
  * number and phone live only between parse and the batch's write, where they are sealed.
  */
 
@@ -191,7 +192,8 @@ async function resolveAreas(unit: Unit, rows: readonly ParsedRow<PersonImportRow
   for (const r of rows) {
     const area = r.row.areaCode ? found.get(r.row.areaCode) : jobArea;
     if (!area) problems.push({ rowNumber: r.rowNumber, issues: [{ field: 'areaCode', reason: r.row.areaCode ? `编码 ${r.row.areaCode} 不存在或不在您的管辖范围内` : '导入到的区域不在您的管辖范围内' }] });
-    else if (!PLACE_LEVELS.has(area.level) || area.status !== 'active') problems.push({ rowNumber: r.rowNumber, issues: [{ field: 'areaCode', reason: r.row.areaCode ? `编码 ${r.row.areaCode} 不是在用的网格、楼栋或单元` : '请在文件中填写所在网格编码，或导入到一个网格' }] });
+    // A row placed only at its community waits there for a grid worker to claim it (认领).
+    else if (!(PLACE_LEVELS.has(area.level) || area.level === 'community') || area.status !== 'active') problems.push({ rowNumber: r.rowNumber, issues: [{ field: 'areaCode', reason: r.row.areaCode ? `编码 ${r.row.areaCode} 不是在用的社区、网格、楼栋或单元` : '请在文件中填写所在网格编码，或导入到一个社区（待网格员认领）或网格' }] });
     else resolved.set(r.rowNumber, area.id);
   }
   return { resolved, problems };

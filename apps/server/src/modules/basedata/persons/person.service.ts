@@ -147,7 +147,7 @@ async function flagDuplicates(unit: WriteUnit, p: PersonRow, candidates: readonl
   return flags.length;
 }
 
-async function loadDetail(unit: Unit, ctx: RequestContext, id: number): Promise<PersonDetail> {
+export async function loadDetail(unit: Unit, ctx: RequestContext, id: number): Promise<PersonDetail> {
   const persons = unit.use(personRepository);
   const p = await persons.find(id);
   if (!p) throw notFound('人员');
@@ -158,7 +158,7 @@ async function loadDetail(unit: Unit, ctx: RequestContext, id: number): Promise<
   const otherIds = dups.map((d) => (d.personId === id ? d.otherId : d.personId));
   const others = await persons.summaries(otherIds);
   const places = await loadPlaces(unit, [p.area_id]);
-  const names = await unit.use((db) => actorNames(db, p.verified_by ? [p.verified_by] : []));
+  const names = await unit.use((db) => actorNames(db, [p.verified_by, p.claimed_by].filter((x): x is number => x !== null)));
   const today = beijingToday(ctx.clock());
   const groupById = new Map(groups.map((g) => [g.id, g]));
   const summary = presentSummary(summaryRow!, today, places, tags, groups);
@@ -179,6 +179,8 @@ async function loadDetail(unit: Unit, ctx: RequestContext, id: number): Promise<
     movedOutOn: p.moved_out_on,
     verifiedBy: p.verified_by ? (names.get(p.verified_by) ?? null) : null,
     verifiedAt: p.verified_at?.toISOString() ?? null,
+    claimedBy: p.claimed_by ? (names.get(p.claimed_by) ?? null) : null,
+    claimedAt: p.claimed_at?.toISOString() ?? null,
     mergedInto: p.merged_into,
     tagsDetail: tags.map((t) => {
       const g = groupById.get(t.groupId)!;

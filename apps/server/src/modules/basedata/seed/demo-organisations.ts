@@ -8,6 +8,7 @@ import { seededRandom } from '../../geo/index.ts';
 import { componentIdentifier } from '../components/component.service.ts';
 import { componentRepository } from '../components/component.repository.ts';
 import { creditCodeCheckChar } from '../organisations/credit-code.ts';
+import { seedCreateHistory } from './seed-history.ts';
 
 /**
  * Demo organisations (实有单位) and city components (城市部件) for the communities that have residents:
@@ -88,7 +89,7 @@ export interface OrganisationSeedCounts {
   components: number;
 }
 
-export async function seedDemoOrganisations(unit: SystemUnit, options: { communityCodes: readonly string[]; cipher: FieldCipher; seed: number }): Promise<OrganisationSeedCounts> {
+export async function seedDemoOrganisations(unit: SystemUnit, options: { communityCodes: readonly string[]; cipher: FieldCipher; seed: number; at: Date }): Promise<OrganisationSeedCounts> {
   const rand = seededRandom(options.seed, 'organisations');
   const repo = unit.use(seedRepository);
   const components = unit.use(componentRepository);
@@ -96,6 +97,8 @@ export async function seedDemoOrganisations(unit: SystemUnit, options: { communi
   let organisations = 0;
   let employees = 0;
   let componentCount = 0;
+  const organisationIds: number[] = [];
+  const componentIds: number[] = [];
   for (const [gi, grid] of grids.entries()) {
     const residents = await repo.residents(grid.path, 40);
     const points = grid.points;
@@ -130,6 +133,7 @@ export async function seedDemoOrganisations(unit: SystemUnit, options: { communi
           .executeTakeFirstOrThrow(),
       );
       organisations += 1;
+      organisationIds.push(id);
       const staff = residents.splice(0, Math.min(residents.length, kind.positions.length));
       for (const [i, person] of staff.entries()) {
         await unit.use((db, scope) => ownedInsert(db, scope, 'organisation_employees').values({ organisation_id: id, person_id: person.id, area_id: grid.id, position: kind.positions[i] ?? null }).execute());
@@ -143,7 +147,7 @@ export async function seedDemoOrganisations(unit: SystemUnit, options: { communi
       const county = grid.code.slice(0, 6);
       const serial = await components.nextSerial(`${county}${c.cls}${c.sub}`);
       const r = rand();
-      await components.insert({
+      const componentId = await components.insert({
         areaId: grid.id,
         identifier: componentIdentifier(county, c.cls, c.sub, serial),
         classCode: c.cls,
@@ -157,8 +161,11 @@ export async function seedDemoOrganisations(unit: SystemUnit, options: { communi
         source: '实测',
         provenance: 'verified',
       });
+      componentIds.push(componentId);
       componentCount += 1;
     }
   }
+  await seedCreateHistory(unit, 'organisation', organisationIds, options.at);
+  await seedCreateHistory(unit, 'component', componentIds, options.at);
   return { organisations, employees, components: componentCount };
 }

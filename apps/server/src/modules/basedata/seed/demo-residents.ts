@@ -10,6 +10,7 @@ import { houseAddressKey } from '../buildings/building.service.ts';
 import { addDays, namePinyin } from '../shared/names.ts';
 import { EDUCATION, GIVEN_FEMALE, GIVEN_MALE, OCCUPATIONS, SOURCE_REGIONS, SURNAMES } from './synthetic-people.ts';
 import { seedDemoOrganisations } from './demo-organisations.ts';
+import { seedCreateHistory } from './seed-history.ts';
 
 /**
  * Synthetic residents for the demo: every household of the chosen communities with its members —
@@ -71,6 +72,9 @@ function seedRepository(db: Db, scope: Scope) {
     groupIds() {
       return db.selectFrom('person_groups').select(['id', 'code']).execute();
     },
+    community(code: string) {
+      return scopedFrom(db, scope, 'areas as c').select(['c.id', 'c.name']).where('c.code', '=', code).where('c.level', '=', 'community').executeTakeFirst();
+    },
     async insertMany<T extends 'houses' | 'households' | 'persons' | 'rentals' | 'person_tags' | 'household_visits' | 'building_profiles' | 'record_history'>(table: T, rows: readonly Record<string, unknown>[], returning: boolean): Promise<number[]> {
       const ids: number[] = [];
       for (let i = 0; i < rows.length; i += 500) {
@@ -92,6 +96,50 @@ function seedRepository(db: Db, scope: Scope) {
       }
     },
   };
+}
+
+/** Six persons (one household of two among them) at the community itself, waiting to be claimed. */
+async function seedWaiting(unit: SystemUnit, options: ResidentSeedOptions, rand: () => number, sequenceFrom: number): Promise<{ persons: number[]; households: number[] }> {
+  const repo = unit.use(seedRepository);
+  const code = options.communityCodes[0];
+  const community = code ? await repo.community(code) : undefined;
+  if (!community) return { persons: [], households: [] };
+  const [household] = await repo.insertMany('households', [{ area_id: community.id, household_no: '320412099000001', kind: 'family', registration_address: null, provenance: 'entered' }], true);
+  const short = shortCommunity(community.name);
+  let sequence = sequenceFrom;
+  const rows = Array.from({ length: 6 }, (_, i) => {
+    const sex: 'male' | 'female' = i % 2 === 0 ? 'male' : 'female';
+    const birthDate = `${1960 + Math.floor(rand() * 45)}-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`;
+    const region = i < 2 ? { code: LOCAL_REGION.code, place: LOCAL_REGION.place } : SOURCE_REGIONS[Math.floor(rand() * SOURCE_REGIONS.length)]!;
+    sequence = (sequence + 1) % 500;
+    const id = syntheticIdentityNumber({ regionCode: region.code, birthDate, sex, sequence });
+    const name = makeName(rand, sex);
+    const pinyin = namePinyin(name);
+    const inHousehold = i < 2;
+    return {
+      area_id: community.id,
+      household_id: inHousehold ? household : null,
+      name,
+      name_pinyin: pinyin.full,
+      name_initials: pinyin.initials,
+      id_type: 'resident_id',
+      id_enc: options.cipher.encrypt(id),
+      id_bidx: options.cipher.blindIndex(id),
+      id_masked: maskIdentityNumber(id),
+      birth_date: birthDate,
+      sex,
+      population_type: inHousehold ? 'registered' : 'floating',
+      residence_status: inHousehold ? 'together' : 'present_unregistered',
+      relation_to_head: inHousehold ? (i === 0 ? 'head' : 'spouse') : null,
+      registration_region: region.code,
+      registration_address: inHousehold ? null : region.place,
+      current_address: `${short}${pick(rand, ['站北路', '和平北路', '通江大道'])}${10 + Math.floor(rand() * 180)}号`,
+      provenance: 'entered',
+    };
+  });
+  const persons = await repo.insertMany('persons', rows, true);
+  if (household !== undefined && persons[0] !== undefined) await repo.setHeads([{ householdId: household, personId: persons[0] }]);
+  return { persons, households: household !== undefined ? [household] : [] };
 }
 
 /** 站北社区居民委员会 → 站北社区, 某某村村民委员会 → 某某村: how residents write their address. */
@@ -224,7 +272,7 @@ export async function seedDemoResidents(unit: SystemUnit, options: ResidentSeedO
     householdPeople.push(people);
     householdMeta.push({ areaId: h.buildingId, gridId: h.gridId });
   });
-  await repo.insertMany('rentals', rentals, false);
+  const rentalIds = await repo.insertMany('rentals', rentals, true);
   const householdIds = await repo.insertMany('households', householdRows, true);
 
   // A few care and key groups among the adults, deterministic like the rest.
@@ -306,6 +354,18 @@ export async function seedDemoResidents(unit: SystemUnit, options: ResidentSeedO
     });
     await repo.insertMany('household_visits', visits, false);
   }
-  await seedDemoOrganisations(unit, { communityCodes: options.communityCodes, cipher, seed: options.seed });
+  // A handful waiting at the first community, as if pushed from another source (the public security
+  // population register): no grid yet, in the community's 待认领 list for its grid workers to claim.
+  const waitingIds = await seedWaiting(unit, options, rand, sequence);
+  personIds.push(...waitingIds.persons);
+  householdIds.push(...waitingIds.households);
+
+  // Every record's history starts with the seed that made it (Beijing midnight of the seed's day).
+  const seededAt = new Date(`${today}T00:00:00+08:00`);
+  await seedCreateHistory(unit, 'house', houseIds, seededAt);
+  await seedCreateHistory(unit, 'rental', rentalIds, seededAt);
+  await seedCreateHistory(unit, 'household', householdIds, seededAt);
+  await seedCreateHistory(unit, 'person', personIds, seededAt);
+  await seedDemoOrganisations(unit, { communityCodes: options.communityCodes, cipher, seed: options.seed, at: seededAt });
   return { houses: houseIds.length, households: householdIds.length, persons: personIds.length, rentals: rentals.length, tags: personTags.length, visits: visits.length };
 }

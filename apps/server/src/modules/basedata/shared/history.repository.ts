@@ -2,7 +2,7 @@ import type { Scope } from '../../../platform/context.ts';
 import { ownedInsert, scopedFrom, scopedUpdate, type Db } from '../../../platform/data-access.ts';
 import type { RecordType } from '../../../db/types-basedata.ts';
 
-export type HistoryAction = 'create' | 'update' | 'move' | 'verify' | 'merge' | 'merged_into' | 'tag' | 'untag' | 'import' | 'visit';
+export type HistoryAction = 'create' | 'update' | 'move' | 'verify' | 'merge' | 'merged_into' | 'tag' | 'untag' | 'import' | 'visit' | 'claim';
 export type HistorySource = 'form' | 'import' | 'visit' | 'merge' | 'seed' | 'system';
 
 export interface HistoryEntryInput {

@@ -50,8 +50,9 @@ export function visitRepository(db: Db, scope: Scope) {
         .execute();
     },
 
-    find(id: number) {
-      return scopedFrom(db, scope, 'household_visits as v')
+    /** Visits with their number of proposals: one query for one visit or a household's page of them. */
+    visits(f: { id: number } | { householdId: number; limit: number }) {
+      let q = scopedFrom(db, scope, 'household_visits as v')
         .select([
           'v.id',
           'v.household_id as householdId',
@@ -64,19 +65,9 @@ export function visitRepository(db: Db, scope: Scope) {
           'v.distance_m as distanceM',
           'v.created_at as createdAt',
           () => scopedFrom(db, scope, 'record_proposals as rp').select(sql<number>`count(*)::int`.as('n')).where('rp.visit_id', '=', sql.ref<number>('v.id')).as('proposals'),
-        ])
-        .where('v.id', '=', id)
-        .executeTakeFirst();
-    },
-
-    ofHousehold(householdId: number) {
-      return scopedFrom(db, scope, 'household_visits as v')
-        .select('v.id')
-        .where('v.household_id', '=', householdId)
-        .orderBy('v.visited_on', 'desc')
-        .orderBy('v.id', 'desc')
-        .limit(100)
-        .execute();
+        ]);
+      q = 'id' in f ? q.where('v.id', '=', f.id) : q.where('v.household_id', '=', f.householdId).limit(f.limit);
+      return q.orderBy('v.visited_on', 'desc').orderBy('v.id', 'desc').execute();
     },
 
     /** Per active grid under an area: households, households visited in the period, visits. */
