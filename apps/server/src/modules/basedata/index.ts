@@ -4,22 +4,28 @@
  * scope follows the area tree. Identity numbers and phones are sealed (SM4 + blind index + mask).
  */
 import { defineModule } from '../../platform/module.ts';
+import { schedulerFor } from '../../platform/scheduler.ts';
 import type { RekeyTarget } from '../../platform/rekey.ts';
 import { registerImportKind } from '../exchange/index.ts';
 import { registerBasedataRoutes } from './basedata.routes.ts';
 import { houseImportKind, organisationImportKind } from './imports/record-imports.ts';
 import { personImportKind } from './persons/person-import.ts';
+import { tagExpiryJob } from './shared/tag-expiry.job.ts';
 
 export const basedataModule = defineModule('basedata', (app, { deps }) => {
   registerImportKind(personImportKind(deps.cipher, deps.clock));
   registerImportKind(houseImportKind(deps.cipher, deps.clock));
   registerImportKind(organisationImportKind(deps.cipher, deps.clock));
   registerBasedataRoutes(app);
+  schedulerFor(deps, app.log).register(tagExpiryJob());
 });
 export { seedDemoResidents, type ResidentSeedCounts } from './seed/demo-residents.ts';
 /** For the synthetic-resident generator (npm run data:generate) and the benchmarks. */
 export { PERSON_IMPORT_FIELDS } from './persons/person-import.ts';
+export { sealPersons } from './persons/person-seal.ts';
 export { namePinyin } from './shared/names.ts';
+/** How an address typed into the person search becomes its pieces (the benchmark explains its plans with them). */
+export { addressTerms } from './persons/person-search-terms.ts';
 
 /**
  * Every sealed column of the base data, for the key-rotation job (npm run data:rekey). Proposals from
