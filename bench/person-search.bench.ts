@@ -2,7 +2,7 @@
  * 实有人口 search benchmark: N synthetic persons (default 2,000,000 on PostgreSQL) sealed with the real
  * functions (SM4 identity numbers and phones, HMAC-SM3 blind indexes, masks, pinyin) and bulk-loaded
  * with COPY into the migrated `persons` table (all its indexes in place); then searches by identity
- * number, by phone and by name prefix through the real request — GET /api/basedata/persons?q=…, session,
+ * number, by phone, by name prefix and by address (building and room, as a grid worker types it) through the real request — GET /api/basedata/persons?q=…, session,
  * scope, service (searchPersons), repository and audit row, injected in-process — as a district area
  * admin and as a grid worker of one grid. p50 / p95 / p99 per kind, beside a bare indexed lookup
  * (`SELECT id FROM persons WHERE id_bidx = $1`) and `SELECT 1` in the same run; then EXPLAIN ANALYZE of
@@ -26,7 +26,7 @@ import { testConfig } from '../apps/server/src/config.ts';
 import { copyFrom } from '../apps/server/src/db/copy.ts';
 import { openEmbedded, openPostgres, type Database } from '../apps/server/src/db/engine.ts';
 import { migrate } from '../apps/server/src/db/migrate.ts';
-import { namePinyin } from '../apps/server/src/modules/basedata/index.ts';
+import { addressTerms, namePinyin } from '../apps/server/src/modules/basedata/index.ts';
 import { FieldCipher } from '../apps/server/src/platform/crypto.ts';
 import { maskIdentityNumber, maskPhone } from '../apps/server/src/platform/masking.ts';
 import { hashPassword } from '../apps/server/src/platform/password.ts';
@@ -142,13 +142,27 @@ async function session(app: Awaited<ReturnType<typeof buildApp>>, database: Data
 }
 
 /** The repository's search SQL for one kind (person.repository.ts `search`, as Kysely writes it). */
-function searchSql(kind: 'id' | 'phone' | 'name', scopePath: string, value: string) {
-  const where = kind === 'id' ? sql`p.id_bidx IN (${value})` : kind === 'phone' ? sql`p.phone_bidx IN (${value})` : sql`p.name LIKE ${`${value}%`}`;
+function searchSql(kind: 'id' | 'phone' | 'name' | 'address', scopePath: string, value: string) {
+  const terms = kind === 'address' ? addressTerms(value) : { contains: [], patterns: [] };
+  const where =
+    kind === 'id'
+      ? sql`p.id_bidx IN (${value})`
+      : kind === 'phone'
+        ? sql`p.phone_bidx IN (${value})`
+        : kind === 'name'
+          ? sql`p.name COLLATE "C" LIKE ${`${value}%`}`
+          : sql.join([...terms.contains.map((c) => sql`p.address_text LIKE ${`%${c}%`}`), ...terms.patterns.map((r) => sql`p.address_text ~ ${r}`)], sql` AND `);
   return sql`SELECT p.id, p.name, p.id_masked, p.phone_masked, p.area_id, ho.address
     FROM persons AS p LEFT JOIN households AS h ON h.id = p.household_id LEFT JOIN houses AS ho ON ho.id = h.house_id
     WHERE p.area_id IN (SELECT s.id FROM areas s WHERE s.path LIKE ANY(${[`${scopePath}%`]}::text[]))
       AND p.merged_into IS NULL AND ${where}
-    ORDER BY p.id LIMIT 51`;
+    ORDER BY ${kind === 'name' ? sql`p.name COLLATE "C", p.id` : sql`p.id`} LIMIT 51`;
+}
+
+/** What a grid worker types for a sampled person's home: '12幢 305室' → '12栋305'. */
+function addressQuery(address: string): string {
+  const m = /(\d+)幢 (\d+)室/.exec(address);
+  return m ? `${m[1]}栋${m[2]}` : address;
 }
 
 /** A district loaded by an earlier run kept with --keep-db: its root and grids. */
@@ -177,18 +191,18 @@ async function run(label: string, database: Database, rows: number, reuse = fals
   const worker = await session(app, database, `bench_worker_${tag}`, 'grid_worker', gridIds.get(gridCode)!);
 
   // Samples: persons spread over the whole population; the worker's from their own grid.
-  const everyone: { id: string; phone: string; name: string }[] = [];
-  const mine: { id: string; phone: string; name: string }[] = [];
+  const everyone: { id: string; phone: string; name: string; address: string }[] = [];
+  const mine: { id: string; phone: string; name: string; address: string }[] = [];
   const step = Math.max(1, Math.floor(rows / (SAMPLES * 4)));
   for (let i = 0; i < rows && (everyone.length < SAMPLES || mine.length < SAMPLES); i += step) {
     for (const p of syntheticResidents({ count: 1, offset: i, areaCodes: gridCodes })) {
-      const s = { id: p.cells.idNumber!, phone: p.cells.phone!, name: p.cells.name! };
+      const s = { id: p.cells.idNumber!, phone: p.cells.phone!, name: p.cells.name!, address: p.cells.currentAddress! };
       if (everyone.length < SAMPLES && s.phone) everyone.push(s);
       if (mine.length < SAMPLES && s.phone && p.cells.areaCode === gridCode) mine.push(s);
     }
   }
   for (let i = 0; mine.length < 50 && i < rows; i += 1) {
-    for (const p of syntheticResidents({ count: 1, offset: i, areaCodes: gridCodes })) if (p.cells.phone && p.cells.areaCode === gridCode) mine.push({ id: p.cells.idNumber!, phone: p.cells.phone, name: p.cells.name! });
+    for (const p of syntheticResidents({ count: 1, offset: i, areaCodes: gridCodes })) if (p.cells.phone && p.cells.areaCode === gridCode) mine.push({ id: p.cells.idNumber!, phone: p.cells.phone, name: p.cells.name!, address: p.cells.currentAddress! });
   }
 
   const time = async (who: { cookie: string }, q: string, expectOne: boolean): Promise<number> => {
@@ -202,14 +216,15 @@ async function run(label: string, database: Database, rows: number, reuse = fals
   const table: string[] = [];
   const measure = async (who: { cookie: string }, whoLabel: string, samples: typeof everyone) => {
     for (const s of samples.slice(0, 20)) await time(who, s.id, true); // warm-up
-    const byId: number[] = [], byPhone: number[] = [], byName: number[] = [], bySurname: number[] = [];
+    const byId: number[] = [], byPhone: number[] = [], byName: number[] = [], bySurname: number[] = [], byAddress: number[] = [];
     for (const s of samples) {
       byId.push(await time(who, s.id, true));
       byPhone.push(await time(who, s.phone, true));
       byName.push(await time(who, s.name.slice(0, 2), false));
       bySurname.push(await time(who, s.name.slice(0, 1), false));
+      byAddress.push(await time(who, addressQuery(s.address), false));
     }
-    table.push(`| ${label} | ${whoLabel} | ${samples.length} × 4 | ${stats(byId)} | ${stats(byPhone)} | ${stats(byName)} | ${stats(bySurname)} |`);
+    table.push(`| ${label} | ${whoLabel} | ${samples.length} × 5 | ${stats(byId)} | ${stats(byPhone)} | ${stats(byName)} | ${stats(bySurname)} | ${stats(byAddress)} |`);
   };
   await measure(admin, 'district area admin (whole district)', everyone);
   await measure(worker, `grid worker (one grid, ${f(rows / GRIDS, 0)} persons)`, mine);
@@ -220,7 +235,7 @@ async function run(label: string, database: Database, rows: number, reuse = fals
     await app.inject({ url: '/api/auth/me', headers: { cookie: admin.cookie } });
     me.push(performance.now() - t0);
   }
-  table.push(`| ${label} | floor: GET /api/auth/me (session and framework, no search) | ${everyone.length} | ${stats(me)} | | | |`);
+  table.push(`| ${label} | floor: GET /api/auth/me (session and framework, no search) | ${everyone.length} | ${stats(me)} | | | | |`);
   await app.close();
 
   // Floors: the bare indexed lookup and a round trip, same connection pool, same samples.
@@ -234,7 +249,7 @@ async function run(label: string, database: Database, rows: number, reuse = fals
     await sql`SELECT 1`.execute(database.db);
     one.push(performance.now() - t1);
   }
-  table.push(`| ${label} | floor: bare \`SELECT id FROM persons WHERE id_bidx = $1\` / \`SELECT 1\` | ${everyone.length} | ${stats(bare)} / ${stats(one)} | | | |`);
+  table.push(`| ${label} | floor: bare \`SELECT id FROM persons WHERE id_bidx = $1\` / \`SELECT 1\` | ${everyone.length} | ${stats(bare)} / ${stats(one)} | | | | |`);
 
   // The plans of the hot queries.
   const plans: string[] = [];
@@ -248,14 +263,16 @@ async function run(label: string, database: Database, rows: number, reuse = fals
     ['name', mine[0]!.name.slice(0, 2), gridPath, 'grid'],
     ['name', s.name.slice(0, 1), gridPath, 'grid'],
     ['name', s.name.slice(0, 1), rootPath, 'district'],
+    ['address', addressQuery(mine[0]!.address), gridPath, 'grid'],
+    ['address', addressQuery(s.address), rootPath, 'district'],
   ] as const) {
     const explained = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${searchSql(kind, scopePath, value)}`.execute(database.db);
-    plans.push(`-- ${label}, by ${kind}${kind === 'name' ? ` '${value}%'` : ''}, ${who} scope\n${explained.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+    plans.push(`-- ${label}, by ${kind}${kind === 'name' ? ` '${value}%'` : kind === 'address' ? ` '${value}'` : ''}, ${who} scope\n${explained.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
   }
   return { table, plans };
 }
 
-const header = ['| engine | who | searches | by ID number p50 / p95 / p99 (ms) | by phone p50 / p95 / p99 | by name prefix (2 characters) p50 / p95 / p99 | by surname (1 character, 50 a page) p50 / p95 / p99 |', '| --- | --- | --- | --- | --- | --- | --- |'];
+const header = ['| engine | who | searches | by ID number p50 / p95 / p99 (ms) | by phone p50 / p95 / p99 | by name prefix (2 characters) p50 / p95 / p99 | by surname (1 character, 50 a page) p50 / p95 / p99 | by address (building and room, 50 a page) p50 / p95 / p99 |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
 const lines = [...header];
 const plans: string[] = [];
 const embeddedRows = Number(values['embedded-rows']);

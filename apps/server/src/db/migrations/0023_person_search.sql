@@ -9,19 +9,22 @@
 -- @electric-sql/pglite/contrib). Parts are joined by '|' so that a piece never matches across two of them
 -- ("网格1" + "3幢" must not read "13幢").
 --
--- Surname. A name search pages by (name, id) now, in the order of this index, so a prefix as wide as one
--- surname (王%: 1 in 14 persons) reads the first 51 entries of the index instead of sorting all of them by id.
--- `COLLATE "C"`: byte order, so that LIKE 'x%' may use the index whatever the database's collation.
+-- Surname. A name search pages by (name, id) now, in the order of persons_name_c_idx, so a prefix as wide as
+-- one surname (王%: 1 in 14 persons) over a district reads the first 51 entries of the index instead of
+-- sorting, or filtering by id, tens of thousands; in a grid's scope persons_area_name_idx reads only that
+-- grid's bearers of the surname. `COLLATE "C"`: byte order, so that LIKE 'x%' may use these indexes
+-- whatever the database's collation. They replace persons_name_idx (text_pattern_ops), which served only
+-- the prefix and no order.
 
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
--- Full-width to half-width and lower case (NFKC), no blanks or list punctuation, and one word for a building
--- (3栋, 3号楼, 3#楼, 3#, A座 → 3幢, a幢); what is typed is normalised the same way in TypeScript
--- (persons/person-search-terms.ts addressNorm).
--- The shorthand building-unit-room and building-room (3-2-501, 3-501) is spelt out the same way.
+-- Full-width to half-width and lower case (NFKC), blanks and list punctuation to one '|' (so that two numbers
+-- a blank apart stay two: "990100 12幢" is not "99010012幢"), and one word for a building (3栋, 3号楼, 3#楼, 3#,
+-- A座 → 3幢, a幢); the shorthand building-unit-room and building-room (3-2-501, 3-501) spelt out. What is
+-- typed is normalised the same way in TypeScript (persons/person-search-terms.ts addressNorm).
 CREATE FUNCTION address_norm(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT regexp_replace(regexp_replace(regexp_replace(
-           regexp_replace(lower(normalize(coalesce(t, ''), NFKC)), '[[:space:],，、·。|]+', '', 'g'),
+           regexp_replace(lower(normalize(coalesce(t, ''), NFKC)), '[[:space:],，、·。|]+', '|', 'g'),
            '(#楼|号楼|栋|座|#)', '幢', 'g'),
            '([0-9]+)[-—–]([0-9]+)[-—–]([0-9]+)', '\1幢\2单元\3', 'g'),
            '([0-9]+)[-—–]([0-9]+)', '\1幢\2', 'g')
@@ -88,3 +91,5 @@ CREATE TRIGGER areas_persons_address AFTER UPDATE OF name, parent_id ON areas
 CREATE INDEX persons_address_trgm_idx ON persons USING gin (address_text gin_trgm_ops) WHERE merged_into IS NULL;
 
 CREATE INDEX persons_name_c_idx ON persons ((name COLLATE "C"), id) WHERE merged_into IS NULL;
+CREATE INDEX persons_area_name_idx ON persons (area_id, (name COLLATE "C"), id) WHERE merged_into IS NULL;
+DROP INDEX persons_name_idx;

@@ -22,12 +22,12 @@ export function classifyQuery(q: string, by?: 'name' | 'address'): { kind: Query
   return { kind: 'name', value: q.trim() };
 }
 
-/** The TypeScript twin of SQL `address_norm` (migration 0023): NFKC, lower case, no blanks, one word for a building. */
+/** The TypeScript twin of SQL `address_norm` (migration 0023): NFKC, lower case, blanks to '|', one word for a building. */
 export function addressNorm(s: string): string {
   return s
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[\s,，、·。|]+/gu, '')
+    .replace(/[\s,，、·。|]+/gu, '|')
     .replace(/#楼|号楼|栋|座|#/gu, '幢')
     .replace(/(\d+)[-—–](\d+)[-—–](\d+)/gu, '$1幢$2单元$3')
     .replace(/(\d+)[-—–](\d+)/gu, '$1幢$2');
@@ -53,8 +53,9 @@ export function addressTerms(q: string): AddressTerms {
   const patterns: string[] = [];
   const token = /(\d+)(幢|单元|室|号|层)?/gu;
   let last = 0;
+  // A text piece is matched whole, within one part of the address: a blank typed splits it in two.
   const text = (s: string) => {
-    if (s) contains.push(escapeLike(s));
+    for (const part of s.split('|')) if (part) contains.push(escapeLike(part));
   };
   for (const m of n.matchAll(token)) {
     text(n.slice(last, m.index));
