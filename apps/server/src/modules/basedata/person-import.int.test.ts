@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportJob } from '@redgrid/contracts';
 import { areaIdByCode, loginAs, useTestApp, type Session } from '../../../test/harness.ts';
 import { syntheticIdentityNumber } from '../../platform/identity-number.ts';
-import { importRunners } from '../exchange/index.ts';
+import { importRunners, registerImportKind } from '../exchange/index.ts';
+import { personImportKind } from './persons/person-import.ts';
+import { personSealer, SEAL_FAILED } from './persons/person-seal.ts';
 
 /** 实有人口 through the import engine: a file with bad rows, the report, the apply, a re-import, an export. */
 
@@ -117,5 +119,93 @@ describe('a file of more than one batch', () => {
     expect(Number(count.n)).toBe(2100);
     const heads = await ctx.t.database.db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).where('household_no', 'like', 'PL%').where('head_person_id', 'is not', null).executeTakeFirstOrThrow();
     expect(Number(heads.n)).toBe(525);
+  }, 120_000);
+});
+
+describe('the write path: arrays, sealing in a worker thread, batches that crash', () => {
+  const header = ['姓名', '身份证号', '手机号', '网格编码', '户号', '与户主关系', '现住址'];
+  // Each test its own region code: no person of one test is another's.
+  const regions: Record<string, string> = { 存值: '320402', 崩溃: '320404', 加密: '320411' };
+  const person = (prefix: string, i: number) =>
+    [`${prefix}${i}`, syntheticIdentityNumber({ regionCode: regions[prefix]!, birthDate: `1977-0${1 + (i % 9)}-${String(10 + (i % 18)).padStart(2, '0')}`, sex: i % 2 ? 'male' : 'female', sequence: (i * 7) % 500 }), i % 2 ? `1710000${String(1000 + i)}` : '', grid.code, `${prefix}H${Math.floor(i / 3)}`, i % 3 === 0 ? '户主' : '子女', `站北社区 ${i} 号`];
+  const count = async (prefix: string) => Number((await ctx.t.database.db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).where('name', 'like', `${prefix}%`).executeTakeFirstOrThrow()).n);
+  const withKind = async <T>(kind: ReturnType<typeof personImportKind>, run: () => Promise<T>): Promise<T> => {
+    registerImportKind(kind);
+    try {
+      return await run();
+    } finally {
+      registerImportKind(personImportKind(ctx.t.deps.cipher, ctx.t.deps.clock));
+    }
+  };
+  const resume = async (job: ImportJob) => {
+    const res = await ctx.t.app.inject({ method: 'POST', url: `/api/imports/jobs/${job.id}/resume`, headers: secretary.headers, payload: {} });
+    expect(res.statusCode, res.body).toBe(200);
+    await importRunners.get(ctx.t.deps)!.idle();
+    return (await ctx.t.app.inject({ url: `/api/imports/jobs/${job.id}`, headers: secretary.headers })).json<ImportJob>();
+  };
+
+  it('stores what the file says, sealed, and each person\'s history names the import job and who ran it', async () => {
+    // Characters array literals must escape: quotes, commas, braces, a backslash.
+    const address = '站北社区 "东苑",3幢{A}\\101室';
+    const rows = [person('存值', 1), person('存值', 2), person('存值', 3)].map((r, i) => (i === 0 ? [...r.slice(0, 6), address] : r));
+    const job = await apply(await importFile(csv([header, ...rows.map((r) => r.map((c) => (c.includes(',') || c.includes('"') ? `"${c.replace(/"/g, '""')}"` : c)))])));
+    expect(job.status, JSON.stringify(job)).toBe('applied');
+    const stored = await ctx.t.database.db.selectFrom('persons').select(['id', 'name', 'id_enc', 'id_bidx', 'phone_enc', 'phone_bidx', 'current_address', 'name_pinyin', 'household_id']).where('name', 'like', '存值%').orderBy('name').execute();
+    expect(stored.map((p) => p.name)).toEqual(['存值1', '存值2', '存值3']);
+    expect(stored[0]!.current_address).toBe(address);
+    expect(ctx.t.deps.cipher.decrypt(stored[0]!.id_enc!)).toBe(rows[0]![1]);
+    expect(stored[0]!.id_bidx).toBe(ctx.t.deps.cipher.blindIndex(rows[0]![1]!));
+    expect(ctx.t.deps.cipher.decrypt(stored[0]!.phone_enc!)).toBe(rows[0]![2]);
+    expect(stored[0]!.phone_bidx).toBe(ctx.t.deps.cipher.blindIndex(rows[0]![2]!));
+    expect(stored[1]!.phone_enc).toBeNull();
+    expect(stored[0]!.name_pinyin).toBe('cunzhi');
+    const me = await ctx.t.database.db.selectFrom('users').select('id').where('username', '=', 'zb_admin').executeTakeFirstOrThrow();
+    const history = await ctx.t.database.db.selectFrom('record_history').select(['record_id', 'action', 'source', 'actor_id', 'changes']).where('record_type', '=', 'person').where('record_id', 'in', stored.map((p) => p.id)).execute();
+    expect(history).toHaveLength(3);
+    for (const h of history) expect(h).toMatchObject({ action: 'import', source: 'import', actor_id: me.id, changes: { importJob: [null, job.id] } });
+  });
+
+  it('a crash inside a batch keeps nothing of that batch; the resume finishes with every person once', async () => {
+    const rows = Array.from({ length: 45 }, (_, i) => person('崩溃', i));
+    const real = personImportKind(ctx.t.deps.cipher, ctx.t.deps.clock);
+    let batches = 0;
+    const crashing = {
+      ...real,
+      batchSize: 10,
+      // The third batch writes its persons, households and history, then dies before its commit.
+      applyBatch: async (...args: Parameters<typeof real.applyBatch>) => {
+        const counts = await real.applyBatch(...args);
+        batches += 1;
+        if (batches === 3) throw new Error('simulated crash after the writes of batch 3');
+        return counts;
+      },
+    };
+    const failed = await withKind(crashing, async () => apply(await importFile(csv([header, ...rows]))));
+    expect(failed.status).toBe('failed');
+    expect(failed.cursorRow).toBe(21);
+    expect(await count('崩溃')).toBe(20);
+    const resumed = await withKind({ ...real, batchSize: 10 }, () => resume(failed));
+    expect(resumed.status).toBe('applied');
+    expect(resumed.counts).toMatchObject({ created: 45, updated: 0 });
+    expect(await count('崩溃')).toBe(45);
+    const history = await sql<{ n: string }>`SELECT count(*) AS n FROM record_history h JOIN persons p ON p.id = h.record_id WHERE h.record_type = 'person' AND p.name LIKE '崩溃%'`.execute(ctx.t.database.db);
+    expect(Number(history.rows[0]!.n)).toBe(45);
+    const heads = await ctx.t.database.db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).where('household_no', 'like', '崩溃H%').where('head_person_id', 'is not', null).executeTakeFirstOrThrow();
+    expect(Number(heads.n)).toBe(15);
+  });
+
+  it('a seal worker that fails stops the job with a clear reason; committed batches stay, a resume finishes', async () => {
+    const rows = Array.from({ length: 25 }, (_, i) => person('加密', i));
+    const real = personImportKind(ctx.t.deps.cipher, ctx.t.deps.clock);
+    // A worker that dies as it starts (a missing module, an out-of-memory kill …).
+    const broken = personSealer(ctx.t.deps.cipher, new URL(`data:text/javascript,${encodeURIComponent("throw new Error('worker could not start')")}`));
+    const failed = await withKind({ ...real, batchSize: 10, prepare: (batch) => broken.seal(batch.map((r) => ({ rowNumber: r.rowNumber, idValue: r.row.idValue, phone: r.row.phone, name: r.row.name }))) }, async () => apply(await importFile(csv([header, ...rows]))));
+    expect(failed.status).toBe('failed');
+    expect(failed.failure).toBe(SEAL_FAILED);
+    expect(failed.cursorRow).toBe(0);
+    expect(await count('加密')).toBe(0);
+    const resumed = await withKind({ ...real, batchSize: 10 }, () => resume(failed));
+    expect(resumed.status).toBe('applied');
+    expect(await count('加密')).toBe(25);
   });
 });

@@ -42,7 +42,7 @@ export function exporterName(ctx: RequestContext): string {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyKind = ImportKind<any>;
+type AnyKind = ImportKind<any, any>;
 
 function kindOf(job: ImportJobRow): AnyKind {
   const kind = findImportKind(job.kind);
@@ -193,8 +193,10 @@ export async function runApply(ctx: RequestContext, jobId: number, signal: RunSi
   const table = await openTable(job.file_path);
   let batchNumber = 0;
 
-  async function commit(batch: Judged<unknown>[]): Promise<boolean> {
+  async function commit(batch: Judged<unknown>[], prepared: Promise<unknown> | undefined): Promise<boolean> {
     const last = batch[batch.length - 1]!.rowNumber;
+    // Prepared (sealed …) outside the transaction; a failure there fails the job like one inside.
+    const ready = await prepared;
     const go = await write(ctx, kind.permission, async (unit) => {
       const jobs = unit.use(importJobRepository);
       const now = await jobs.lock(jobId);
@@ -206,7 +208,7 @@ export async function runApply(ctx: RequestContext, jobId: number, signal: RunSi
         await addChecks(kind, await kind.check(unit, parsed, info), batch);
         parsed = parsedOf(batch);
       }
-      const counts = parsed.length > 0 ? await kind.applyBatch(unit, parsed, info) : { created: 0, updated: 0 };
+      const counts = parsed.length > 0 ? await kind.applyBatch(unit, parsed, info, ready) : { created: 0, updated: 0 };
       await jobs.update(jobId, {
         cursor_row: last,
         rows_applied: now.rows_applied + parsed.length,
@@ -225,6 +227,29 @@ export async function runApply(ctx: RequestContext, jobId: number, signal: RunSi
     return go;
   }
 
+  /**
+   * Two batches in flight at most: while batch n is written (its own transaction), batch n + 1 is
+   * read, parsed and prepared; it is committed only once batch n has. Batches still commit one at a
+   * time and in order, each with the cursor, so a crash loses at most the batch being written.
+   */
+  const flight: { writing: Promise<boolean> | null } = { writing: null };
+  const settled = async (): Promise<boolean> => {
+    const w = flight.writing;
+    flight.writing = null;
+    return w ? w : true;
+  };
+  async function hand(batch: Judged<unknown>[]): Promise<boolean> {
+    const parsed = parsedOf(batch);
+    const prepared = kind.prepare && parsed.length > 0 ? kind.prepare(parsed, info) : undefined;
+    // Settled in order below; a rejection is never left unobserved meanwhile.
+    prepared?.catch(() => undefined);
+    if (!(await settled())) return false;
+    if (signal.stopping()) return false;
+    flight.writing = commit(batch, prepared);
+    flight.writing.catch(() => undefined);
+    return true;
+  }
+
   try {
     let batch: Judged<unknown>[] = [];
     for await (const row of table.rows) {
@@ -232,14 +257,16 @@ export async function runApply(ctx: RequestContext, jobId: number, signal: RunSi
       if (row.rowNumber <= job.cursor_row) continue;
       batch.push(judge(kind, row, table.headers, job.mapping, info));
       if (batch.length >= size) {
-        if (!(await commit(batch))) return;
+        if (!(await hand(batch))) return;
         batch = [];
-        if (signal.stopping()) return;
         await yieldToLoop();
       }
     }
-    if (batch.length > 0 && !(await commit(batch))) return;
+    if (batch.length > 0 && !(await hand(batch))) return;
+    if (!(await settled())) return;
   } finally {
+    // An error leaves no batch writing behind the engine's back (the runner marks the job failed after this).
+    await flight.writing?.catch(() => undefined);
     await table.close();
   }
   const finished = await write(ctx, kind.permission, async (unit) => {

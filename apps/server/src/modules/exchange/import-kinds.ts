@@ -44,7 +44,7 @@ export interface BatchCounts {
   updated: number;
 }
 
-export interface ImportKind<R> {
+export interface ImportKind<R, P = unknown> {
   /** Short name in URLs: persons, houses, work_orders. */
   kind: string;
   /** Chinese name on pages and in file names: 实有人口. */
@@ -69,7 +69,14 @@ export interface ImportKind<R> {
    * Writes a batch of good rows in the batch's transaction (the job's cursor advances in the same
    * one). Must upsert by natural key, so a resumed or repeated import never duplicates.
    */
-  applyBatch(unit: WriteUnit, rows: readonly ParsedRow<R>[], job: ImportJobInfo): Promise<BatchCounts>;
+  applyBatch(unit: WriteUnit, rows: readonly ParsedRow<R>[], job: ImportJobInfo, prepared?: P): Promise<BatchCounts>;
+  /**
+   * Work on a batch that needs no database (sealing protected fields, say), done before its
+   * transaction: the engine runs it for the next batch while the database writes this one, and hands
+   * the result to `applyBatch` (rows the transaction's `check` drops are simply not asked for). Must
+   * be pure: a resumed job prepares the batch again. Optional.
+   */
+  prepare?(rows: readonly ParsedRow<R>[], job: ImportJobInfo): Promise<P>;
   /** Rows per batch (default 2,000). */
   batchSize?: number;
   /** Tables the apply fills: their planner statistics are refreshed when a job has been applied. */
@@ -78,7 +85,7 @@ export interface ImportKind<R> {
 
 // Kinds hold functions of any row type; the engine only passes rows from a kind's parse back to it.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyKind = ImportKind<any>;
+type AnyKind = ImportKind<any, any>;
 
 const kinds = new Map<string, AnyKind>();
 
@@ -88,7 +95,7 @@ export const DEFAULT_BATCH_SIZE = 2000;
  * Registers an import kind; a module does so when its file is loaded (at its front door). Registering
  * the same name again replaces it (tests re-register their kinds).
  */
-export function registerImportKind<R>(kind: ImportKind<R>): void {
+export function registerImportKind<R, P = unknown>(kind: ImportKind<R, P>): void {
   if (!/^[a-z][a-z0-9_]{1,39}$/.test(kind.kind)) throw new Error(`import kind name ${kind.kind} must be lower case letters, digits and _`);
   const keys = new Set<string>();
   for (const f of kind.fields) {

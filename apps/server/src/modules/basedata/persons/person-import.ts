@@ -4,12 +4,10 @@ import type { Scope } from '../../../platform/context.ts';
 import type { FieldCipher } from '../../../platform/crypto.ts';
 import { ownedInsert, scopedFrom, scopedUpdate, type Db } from '../../../platform/data-access.ts';
 import { parseIdentityNumber } from '../../../platform/identity-number.ts';
-import { maskIdentityNumber, maskPhone } from '../../../platform/masking.ts';
 import { parsePhone } from '../../../platform/phone-number.ts';
 import type { Unit, WriteUnit } from '../../../platform/unit-of-work.ts';
 import type { BatchCounts, ImportFieldSpec, ImportJobInfo, ImportKind, ParsedRow, ParseResult, RowIssue } from '../../exchange/index.ts';
-import { historyRepository } from '../shared/history.repository.ts';
-import { namePinyin } from '../shared/names.ts';
+import { personSealer, sealPersons, type PersonSealer, type PlainPerson, type SealedPerson } from './person-seal.ts';
 import { PLACE_LEVELS } from './person.service.ts';
 
 /**
@@ -120,6 +118,38 @@ export function parsePersonRow(cells: Readonly<Record<string, string>>, today: D
   return { ok: true, row: { ...row, name, idValue: id.value, birthDate: id.birthDate, sex: id.sex, regionCode: id.regionCode, populationType: populationType!, residenceStatus: residenceStatus! } };
 }
 
+/** The columns an imported person is written with, and their SQL types (the arrays of the INSERT). */
+const PERSON_COLUMN_TYPES = {
+  area_id: 'bigint',
+  household_id: 'bigint',
+  name: 'text',
+  name_pinyin: 'text',
+  name_initials: 'text',
+  id_enc: 'text',
+  id_bidx: 'text',
+  id_masked: 'text',
+  birth_date: 'date',
+  sex: 'text',
+  phone_enc: 'text',
+  phone_bidx: 'text',
+  phone_masked: 'text',
+  population_type: 'text',
+  residence_status: 'text',
+  relation_to_head: 'text',
+  registration_region: 'text',
+  ethnicity: 'text',
+  education: 'text',
+  occupation: 'text',
+  work_unit: 'text',
+  current_address: 'text',
+  registration_address: 'text',
+  provenance: 'text',
+} as const;
+type PersonColumns = { [K in keyof typeof PERSON_COLUMN_TYPES]: K extends 'area_id' ? number : K extends 'household_id' ? number | null : string | null };
+
+/** The plain values sealing needs of a row (person-seal.ts). */
+const plainOf = (r: ParsedRow<PersonImportRow>): PlainPerson => ({ rowNumber: r.rowNumber, idValue: r.row.idValue, phone: r.row.phone, name: r.row.name });
+
 function importRepository(db: Db, scope: Scope) {
   return {
     area(id: number) {
@@ -129,34 +159,57 @@ function importRepository(db: Db, scope: Scope) {
       if (codes.length === 0) return Promise.resolve([]);
       return scopedFrom(db, scope, 'areas as a').select(['a.id', 'a.code', 'a.level', 'a.status']).where('a.code', 'in', [...codes]).execute();
     },
+    /** Persons by blind index (any of a row's candidates): one array parameter, whatever the batch size. */
     existing(bidx: readonly string[]) {
       if (bidx.length === 0) return Promise.resolve([]);
-      return scopedFrom(db, scope, 'persons as p').select(['p.id', 'p.id_bidx as bidx', 'p.area_id as areaId']).where('p.id_bidx', 'in', [...bidx]).where('p.merged_into', 'is', null).execute();
+      return scopedFrom(db, scope, 'persons as p')
+        .select(['p.id', 'p.id_bidx as bidx', 'p.area_id as areaId'])
+        .where(sql<boolean>`p.id_bidx = ANY(${[...bidx]}::text[])`)
+        .where('p.merged_into', 'is', null)
+        .execute();
     },
     households(numbers: readonly string[]) {
       if (numbers.length === 0) return Promise.resolve([]);
-      return scopedFrom(db, scope, 'households as h').select(['h.id', 'h.household_no as householdNo', 'h.area_id as areaId', 'h.head_person_id as headId']).where('h.household_no', 'in', [...numbers]).execute();
+      return scopedFrom(db, scope, 'households as h')
+        .select(['h.id', 'h.household_no as householdNo', 'h.area_id as areaId', 'h.head_person_id as headId'])
+        .where(sql<boolean>`h.household_no = ANY(${[...numbers]}::text[])`)
+        .execute();
     },
     async insertHouseholds(rows: readonly { householdNo: string; areaId: number }[]) {
       if (rows.length === 0) return [];
       return ownedInsert(db, scope, 'households')
-        .values(rows.map((r) => ({ household_no: r.householdNo, area_id: r.areaId })))
+        .columns(['household_no', 'area_id'])
+        .expression(sql`SELECT * FROM unnest(${rows.map((r) => r.householdNo)}::text[], ${rows.map((r) => r.areaId)}::bigint[])`)
         .returning(['id', 'household_no as householdNo'])
         .execute();
     },
     /**
-     * In slices of 1,000 rows (25,000 parameters): PGlite answers a statement of 32,768 parameters or
-     * more with no rows and no error (nothing inserted), and a batch of 2,000 persons has 50,000.
+     * One INSERT for the whole batch, each column one array parameter (`INSERT … SELECT FROM
+     * unnest(…)`): 24 parameters for any number of rows. Multi-row VALUES took 25 parameters a row,
+     * had to be sliced under PGlite's 32,767-parameter limit, and cost the server a parse and plan of
+     * a statement of tens of thousands of parameters per slice.
      */
-    async insertPersons(rows: readonly Record<string, unknown>[]) {
-      const out: { id: number; bidx: string | null }[] = [];
-      for (let i = 0; i < rows.length; i += 1000) {
-        out.push(...(await ownedInsert(db, scope, 'persons')
-          .values(rows.slice(i, i + 1000) as never)
-          .returning(['id', 'id_bidx as bidx'])
-          .execute()));
-      }
-      return out;
+    async insertPersons(rows: readonly PersonColumns[]) {
+      if (rows.length === 0) return [];
+      const columns = Object.keys(PERSON_COLUMN_TYPES) as (keyof PersonColumns)[];
+      const arrays = columns.map((c) => sql`${rows.map((r) => r[c])}::${sql.raw(PERSON_COLUMN_TYPES[c])}[]`);
+      return ownedInsert(db, scope, 'persons')
+        .columns(columns)
+        .expression(sql`SELECT * FROM unnest(${sql.join(arrays)})`)
+        .returning(['id', 'id_bidx as bidx'])
+        .execute();
+    },
+    /** The history row of each imported person ("imported by job N"), one INSERT from two arrays. */
+    async appendImportHistory(entries: readonly { personId: number; areaId: number }[], job: ImportJobInfo, at: Date) {
+      if (entries.length === 0) return;
+      const changes = JSON.stringify({ importJob: [null, job.id] });
+      await ownedInsert(db, scope, 'record_history')
+        .columns(['record_type', 'record_id', 'area_id', 'action', 'source', 'actor_id', 'at', 'changes'])
+        .expression(
+          sql`SELECT 'person', v.id, v.area_id, 'import', 'import', ${job.actorId}::bigint, ${at}::timestamptz, ${changes}::jsonb
+              FROM unnest(${entries.map((e) => e.personId)}::bigint[], ${entries.map((e) => e.areaId)}::bigint[]) AS v(id, area_id)`,
+        )
+        .execute();
     },
     /** One UPDATE for the whole batch, from arrays of the new values. */
     async updatePersons(rows: readonly { id: number; cols: Record<string, unknown> }[], columns: readonly string[], at: Date) {
@@ -199,7 +252,11 @@ async function resolveAreas(unit: Unit, rows: readonly ParsedRow<PersonImportRow
   return { resolved, problems };
 }
 
-export function personImportKind(cipher: FieldCipher, clock: () => Date): ImportKind<PersonImportRow> {
+/**
+ * The kind. Each batch is sealed in a worker thread (`sealer`) while the database writes the batch
+ * before it; the transaction then only looks up, inserts and updates.
+ */
+export function personImportKind(cipher: FieldCipher, clock: () => Date, sealer: PersonSealer = personSealer(cipher)): ImportKind<PersonImportRow, Map<number, SealedPerson>> {
   return {
     kind: 'persons',
     label: '实有人口',
@@ -209,7 +266,7 @@ export function personImportKind(cipher: FieldCipher, clock: () => Date): Import
       { name: '张三', idNumber: '320412199001010011', phone: '17000000001', areaCode: '', householdNo: '320412000001', relation: '户主', populationType: '户籍人口', residenceStatus: '人户同在', ethnicity: '汉族', education: '本科', occupation: '职员', workUnit: '示例公司', currentAddress: '示例社区 1幢 101室', registrationAddress: '' },
       { name: '李四', idNumber: '34122119920315002X', phone: '', areaCode: '', householdNo: '', relation: '', populationType: '流动人口', residenceStatus: '人在户不在', ethnicity: '汉族', education: '高中', occupation: '快递员', workUnit: '', currentAddress: '示例社区 1幢 102室', registrationAddress: '安徽省阜阳市临泉县' },
     ],
-    batchSize: 2000,
+    batchSize: 5000,
     tables: ['persons', 'households', 'record_history'],
     parse: (cells) => parsePersonRow(cells, clock()),
     async check(unit, rows, job) {
@@ -223,7 +280,8 @@ export function personImportKind(cipher: FieldCipher, clock: () => Date): Import
       }
       return problems;
     },
-    async applyBatch(unit: WriteUnit, rows, job): Promise<BatchCounts> {
+    prepare: (rows) => sealer.seal(rows.map(plainOf)),
+    async applyBatch(unit: WriteUnit, rows, job, prepared): Promise<BatchCounts> {
       const repo = unit.use(importRepository);
       const { resolved } = await resolveAreas(unit, rows, job);
       const good = rows.filter((r) => resolved.has(r.rowNumber));
@@ -231,52 +289,46 @@ export function personImportKind(cipher: FieldCipher, clock: () => Date): Import
       const byId = new Map<string, ParsedRow<PersonImportRow>>();
       for (const r of good) byId.set(r.row.idValue, r);
       const list = [...byId.values()];
-      const bidxOf = new Map(list.map((r) => [r.row.idValue, cipher.blindIndex(r.row.idValue)]));
-      const candidates = list.flatMap((r) => cipher.blindIndexCandidates(r.row.idValue));
-      const existing = await repo.existing(candidates);
+      // Sealed before the transaction (the engine's prepare), or here for rows it did not see.
+      const sealed = new Map(prepared ?? []);
+      const unsealed = list.filter((r) => !sealed.has(r.rowNumber));
+      if (unsealed.length > 0) for (const [n, v] of await sealPersons(cipher, unsealed.map(plainOf))) sealed.set(n, v);
+      const sealOf = (r: ParsedRow<PersonImportRow>) => sealed.get(r.rowNumber)!;
+
+      // The natural key, checked inside this transaction: whoever wrote meanwhile, a person is updated, not duplicated.
+      const existing = await repo.existing([...new Set(list.flatMap((r) => sealOf(r).idCandidates))]);
       const existingByIdx = new Map(existing.map((e) => [e.bidx, e]));
-      const findExisting = (idValue: string) => {
-        for (const c of cipher.blindIndexCandidates(idValue)) {
-          const e = existingByIdx.get(c);
-          if (e) return e;
-        }
-        return undefined;
-      };
-      // Households by number: found in scope, or created in the row's area.
-      const numbers = [...new Set(list.map((r) => r.row.householdNo).filter((n): n is string => n !== null))];
-      const households = new Map((await repo.households(numbers)).map((h) => [h.householdNo!, h]));
+      const found = new Map<ParsedRow<PersonImportRow>, (typeof existing)[number]>();
+      for (const r of list) {
+        const e = sealOf(r).idCandidates.map((c) => existingByIdx.get(c)).find((x) => x !== undefined);
+        if (e) found.set(r, e);
+      }
+      // Households by number: found in scope, or created in the row's area (the first row naming it).
+      const firstArea = new Map<string, number>();
+      for (const r of list) if (r.row.householdNo !== null && !firstArea.has(r.row.householdNo)) firstArea.set(r.row.householdNo, resolved.get(r.rowNumber)!);
+      const numbers = [...firstArea.keys()];
+      const households = new Map((await repo.households(numbers)).map((h) => [h.householdNo!, { id: h.id, areaId: h.areaId }]));
       const missing = numbers.filter((n) => !households.has(n));
-      const created = await repo.insertHouseholds(missing.map((n) => ({ householdNo: n, areaId: resolved.get(list.find((r) => r.row.householdNo === n)!.rowNumber)! })));
-      for (const h of created) households.set(h.householdNo!, { id: h.id, householdNo: h.householdNo, areaId: resolved.get(list.find((r) => r.row.householdNo === h.householdNo)!.rowNumber)!, headId: null });
+      for (const h of await repo.insertHouseholds(missing.map((n) => ({ householdNo: n, areaId: firstArea.get(n)! })))) households.set(h.householdNo!, { id: h.id, areaId: firstArea.get(h.householdNo!)! });
 
       const now = clock();
-      // Each row sealed once: the insert or update and the history row read the same columns.
-      const built = new Map<ParsedRow<PersonImportRow>, ReturnType<typeof build>>();
-      const columnsOf = (r: ParsedRow<PersonImportRow>) => {
-        let cols = built.get(r);
-        if (!cols) {
-          cols = build(r);
-          built.set(r, cols);
-        }
-        return cols;
-      };
-      const build = (r: ParsedRow<PersonImportRow>) => {
+      const columnsOf = (r: ParsedRow<PersonImportRow>): PersonColumns => {
         const household = r.row.householdNo ? households.get(r.row.householdNo) : undefined;
-        const { full, initials } = namePinyin(r.row.name);
+        const s = sealOf(r);
         return {
           area_id: household?.areaId ?? resolved.get(r.rowNumber)!,
           household_id: household?.id ?? null,
           name: r.row.name,
-          name_pinyin: full,
-          name_initials: initials,
-          id_enc: cipher.encrypt(r.row.idValue),
-          id_bidx: bidxOf.get(r.row.idValue)!,
-          id_masked: maskIdentityNumber(r.row.idValue),
+          name_pinyin: s.pinyin,
+          name_initials: s.initials,
+          id_enc: s.idEnc,
+          id_bidx: s.idCandidates[0]!,
+          id_masked: s.idMasked,
           birth_date: r.row.birthDate,
           sex: r.row.sex,
-          phone_enc: r.row.phone ? cipher.encrypt(r.row.phone) : null,
-          phone_bidx: r.row.phone ? cipher.blindIndex(r.row.phone) : null,
-          phone_masked: r.row.phone ? maskPhone(r.row.phone) : null,
+          phone_enc: s.phoneEnc,
+          phone_bidx: s.phoneBidx,
+          phone_masked: s.phoneMasked,
           population_type: r.row.populationType,
           residence_status: r.row.residenceStatus,
           relation_to_head: r.row.relation,
@@ -287,31 +339,37 @@ export function personImportKind(cipher: FieldCipher, clock: () => Date): Import
           work_unit: r.row.workUnit,
           current_address: r.row.currentAddress,
           registration_address: r.row.registrationAddress,
+          provenance: 'entered',
         };
       };
-      const inserts = list.filter((r) => !findExisting(r.row.idValue));
-      const updates = list.filter((r) => findExisting(r.row.idValue));
-      const inserted = await repo.insertPersons(inserts.map((r) => ({ ...columnsOf(r), provenance: 'entered' })));
-      const columns = Object.keys(columnsOf(list[0] ?? good[0]!)).filter((c) => c !== 'name_pinyin' && c !== 'name_initials');
+      const inserts = list.filter((r) => !found.has(r));
+      const updates = list.filter((r) => found.has(r));
+      const insertColumns = inserts.map(columnsOf);
+      const inserted = await repo.insertPersons(insertColumns);
+      // RETURNING of an INSERT … SELECT promises no order: rows are matched by their blind index.
+      const idOfBidx = new Map(inserted.map((p) => [p.bidx!, p.id]));
+      const idOfRow = new Map<ParsedRow<PersonImportRow>, number>();
+      for (const r of inserts) idOfRow.set(r, idOfBidx.get(sealOf(r).idCandidates[0]!)!);
+      for (const r of updates) idOfRow.set(r, found.get(r)!.id);
       if (updates.length > 0) {
+        // An update keeps the record's provenance (a verified person stays verified).
+        const columns = Object.keys(PERSON_COLUMN_TYPES).filter((c) => c !== 'provenance');
         await repo.updatePersons(
           updates.map((r) => {
             const cols = columnsOf(r);
-            return { id: findExisting(r.row.idValue)!.id, cols: { ...cols, household_id: cols.household_id === null ? null : String(cols.household_id), area_id: String(cols.area_id) } };
+            return { id: idOfRow.get(r)!, cols: { ...cols, household_id: cols.household_id === null ? null : String(cols.household_id), area_id: String(cols.area_id) } };
           }),
-          [...columns, 'name_pinyin', 'name_initials'],
+          columns,
           now,
         );
       }
       // Heads of the households this batch touched.
-      const idOfRow = new Map<string, number>();
-      inserted.forEach((p, i) => idOfRow.set(inserts[i]!.row.idValue, p.id));
-      for (const r of updates) idOfRow.set(r.row.idValue, findExisting(r.row.idValue)!.id);
-      await repo.setHeads(list.filter((r) => r.row.relation === 'head' && r.row.householdNo).map((r) => ({ householdId: households.get(r.row.householdNo!)!.id, personId: idOfRow.get(r.row.idValue)! })));
-      await unit.use(historyRepository).append([
-        ...inserted.map((p, i) => ({ recordType: 'person' as const, recordId: p.id, areaId: columnsOf(inserts[i]!).area_id, action: 'import' as const, source: 'import' as const, actorId: job.actorId, at: now, changes: { importJob: [null, job.id] as [unknown, unknown] } })),
-        ...updates.map((r) => ({ recordType: 'person' as const, recordId: findExisting(r.row.idValue)!.id, areaId: columnsOf(r).area_id, action: 'import' as const, source: 'import' as const, actorId: job.actorId, at: now, changes: { importJob: [null, job.id] as [unknown, unknown] } })),
-      ]);
+      await repo.setHeads(list.filter((r) => r.row.relation === 'head' && r.row.householdNo).map((r) => ({ householdId: households.get(r.row.householdNo!)!.id, personId: idOfRow.get(r)! })));
+      await repo.appendImportHistory(
+        [...inserts.map((r, i) => ({ personId: idOfRow.get(r)!, areaId: insertColumns[i]!.area_id })), ...updates.map((r) => ({ personId: idOfRow.get(r)!, areaId: columnsOf(r).area_id }))],
+        job,
+        now,
+      );
       return { created: inserted.length, updated: updates.length };
     },
   };
