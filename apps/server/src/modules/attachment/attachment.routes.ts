@@ -50,6 +50,17 @@ async function sendAttachment(request: FastifyRequest, reply: FastifyReply, file
     .send(blob.stream);
 }
 
+/**
+ * A refusal can come while the phone is still sending (413 halfway, 404 before the file was read):
+ * the rest of the body is read and dropped so the client, which sends before it reads, gets the answer
+ * instead of a stalled upload (the request timeout still bounds it).
+ */
+function discardRest(request: FastifyRequest): void {
+  if (request.raw.complete) return;
+  request.raw.unpipe();
+  request.raw.resume();
+}
+
 /** Reads and throws away what is left of a multipart body (a retry already answered). */
 async function drain(request: FastifyRequest): Promise<void> {
   try {
@@ -78,12 +89,13 @@ export async function registerAttachmentRoutes(app: App): Promise<void> {
       response: { 200: attachmentSchema, 201: attachmentSchema, ...errors },
     },
   }, async (req, reply) => {
-    if (!req.isMultipart()) throw new AppError('unsupported_media_type', '请以 multipart/form-data 上传文件（字段 file）');
     const purpose = req.query.purpose;
     const saved = await uploadAttachment(
       ctxOf(req),
       req.query,
       async () => {
+        // Checked once the record is found: a record out of scope is a 404 whatever the body.
+        if (!req.isMultipart()) throw new AppError('unsupported_media_type', '请以 multipart/form-data 上传文件（字段 file）');
         const part = await req.file({ limits: { fileSize: ATTACHMENT_LIMITS[purpose].maxBytes + 1 } }).catch((err: unknown) => {
           if ((err as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(purpose);
           throw err;
@@ -92,7 +104,10 @@ export async function registerAttachmentRoutes(app: App): Promise<void> {
         return { stream: part.file, fileName: part.filename };
       },
       () => drain(req),
-    );
+    ).catch((err: unknown) => {
+      discardRest(req);
+      throw err;
+    });
     return reply.status(saved.created ? 201 : 200).send(saved.attachment);
   });
 
