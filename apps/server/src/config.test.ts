@@ -71,6 +71,22 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps attachments on disk under the data dir by default, in an S3-compatible bucket when told, and says what an S3 setup lacks', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rg-config-'));
+    try {
+      expect(loadConfig({ REDGRID_DATA_DIR: dir }).storage).toEqual({ kind: 'disk', dir: path.join(dir, 'attachments') });
+      expect(loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_ATTACHMENTS_DIR: path.join(dir, 'photos') }).storage).toEqual({ kind: 'disk', dir: path.join(dir, 'photos') });
+      const s3 = loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_STORAGE: 's3', REDGRID_S3_ENDPOINT: 'http://127.0.0.1:9000', REDGRID_S3_BUCKET: 'redgrid-files', REDGRID_S3_ACCESS_KEY: 'minio', REDGRID_S3_SECRET_KEY: 'minio-secret' });
+      expect(s3.storage).toEqual({ kind: 's3', endpoint: 'http://127.0.0.1:9000', bucket: 'redgrid-files', region: 'us-east-1', accessKeyId: 'minio', secretAccessKey: 'minio-secret', forcePathStyle: true });
+      expect(() => loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_STORAGE: 's3' })).toThrow(/REDGRID_S3_BUCKET: required/);
+      expect(() => loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_STORAGE: 's3', REDGRID_S3_BUCKET: 'redgrid-files', REDGRID_S3_ACCESS_KEY: 'minio' })).toThrow(/give both or neither/);
+      expect(() => loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_STORAGE: 's3', REDGRID_S3_BUCKET: 'Bad_Bucket' })).toThrow(/REDGRID_S3_BUCKET/);
+      expect(() => loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_STORAGE: 'ftp' })).toThrow(/REDGRID_STORAGE/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('data key ring', () => {
     const A = '00112233445566778899aabbccddeeff';
     const B = 'ffeeddccbbaa99887766554433221100';
