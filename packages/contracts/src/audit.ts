@@ -5,7 +5,7 @@ export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'read_sensitive', 'l
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** What an audit row is about (`entity`): every value the server writes. `api` is a refused request (action `denied`). */
-export const AUDIT_ENTITIES = ['user', 'area', 'area_change', 'division_edition', 'demo_seed', 'audit_chain', 'security_policy', 'work_calendar', 'api'] as const;
+export const AUDIT_ENTITIES = ['user', 'area', 'area_change', 'division_edition', 'demo_seed', 'audit_chain', 'security_policy', 'work_calendar', 'case', 'api'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 export const auditEntrySchema = z

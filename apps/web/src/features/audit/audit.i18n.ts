@@ -52,6 +52,7 @@ export const auditZhCN = {
     audit_chain: '审计链',
     security_policy: '密码与锁定策略',
     work_calendar: '工作日历',
+    case: '事件',
     api: '接口访问',
   } satisfies Record<AuditEntity, string>,
 };
@@ -108,6 +109,7 @@ export const auditEnUS: typeof auditZhCN = {
     audit_chain: 'Audit chain',
     security_policy: 'Password and lockout policy',
     work_calendar: 'Working calendar',
+    case: 'Case',
     api: 'API request',
   },
 };

@@ -1,0 +1,29 @@
+import { caseActionRequestSchema, caseDetailSchema, caseListQuerySchema, caseListSchema, errorBodySchema, idParamsSchema, reportCaseSchema } from '@redgrid/contracts';
+import { ctxOf, type App } from '../../platform/http.ts';
+import { actOnCase, getCase, listCases, reportCase } from './case.service.ts';
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
+const tags = ['cases'];
+
+/** Cases (网格事件): report, the inbox, one case with its timeline, and every workflow action. */
+export function registerCaseRoutes(app: App): void {
+  app.post('/api/cases', {
+    config: { permission: 'case.report' },
+    schema: { tags, summary: '上报事件（位置定网格；可当场自办自结；clientKey 防重复提交）', body: reportCaseSchema, response: { 201: caseDetailSchema, ...errors } },
+  }, async (req, reply) => reply.status(201).send(await reportCase(ctxOf(req), req.body)));
+
+  app.get('/api/cases', {
+    config: { permission: 'case.read' },
+    schema: { tags, summary: '案件列表：我的待办、本辖区、超期、我上报的、已结案（超期与红黄牌在前）', querystring: caseListQuerySchema, response: { 200: caseListSchema, ...errors } },
+  }, (req) => listCases(ctxOf(req), req.query));
+
+  app.get('/api/cases/:id', {
+    config: { permission: 'signed_in' },
+    schema: { tags, summary: '案件详情：时间线与当前用户可执行的操作', params: idParamsSchema, response: { 200: caseDetailSchema, ...errors } },
+  }, (req) => getCase(ctxOf(req), req.params.id));
+
+  app.post('/api/cases/:id/actions', {
+    config: { permission: 'signed_in' },
+    schema: { tags, summary: '办理操作（受理、上报、派遣、报到、退单、处置、核实、延期、挂账、督办、评价、重办……）；状态不允许时 409 并列出可执行操作', params: idParamsSchema, body: caseActionRequestSchema, response: { 200: caseDetailSchema, ...errors } },
+  }, (req) => actOnCase(ctxOf(req), req.params.id, req.body));
+}

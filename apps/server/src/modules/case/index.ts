@@ -1,0 +1,17 @@
+/**
+ * Cases (网格事件 / 案件, issue 10): the workflow as a pure state machine (case-workflow.ts), the deadlines
+ * of each step on the working-time clock (case-deadline.ts), and the use cases — report, act, read, inbox —
+ * over an append-only timeline with the case row as its projection.
+ */
+import { defineModule } from '../../platform/module.ts';
+import { registerAttachmentOwner } from '../attachment/index.ts';
+import { registerCaseRoutes } from './case.routes.ts';
+import { locateCaseForAttachment } from './case.service.ts';
+
+export const caseModule = defineModule('case', (app) => {
+  // Photos and files of a case (the scene, evidence of an on-the-spot closure, a handling result) sit
+  // in the case's grid, and whoever reads the case sees them.
+  registerAttachmentOwner({ type: 'case', label: '事件', readPermission: 'case.read', attachPermission: 'case.read', purposes: ['photo', 'document'], locate: locateCaseForAttachment });
+  registerCaseRoutes(app);
+});
+export { actOnCase, getCase, listCases, reportCase } from './case.service.ts';
