@@ -6,6 +6,8 @@ import ExcelJS from 'exceljs';
 import { AppError } from '../errors.ts';
 import { detectEncoding, ENCODING_SAMPLE_BYTES, isZip, type TextEncoding } from './encoding.ts';
 import { isWatermarkLine } from './watermark.ts';
+// Reads XLSX text intact across chunk boundaries (an exceljs 4.4 bug): see xlsx-utf8.ts.
+import './xlsx-utf8.ts';
 
 /**
  * A table file (CSV or XLSX) read as a stream of rows after its header row, in bounded memory: a
