@@ -7,17 +7,17 @@ describe('menuFor', () => {
   const keysFor = (...roles: Parameters<typeof permissionsOf>[0]) => menuFor(permissionsOf(roles)).map((e) => e.key);
 
   it.each([
-    [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users', 'groupConfig', 'calendar']],
-    [['area_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'calendar']],
+    [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users', 'departments', 'groupConfig', 'calendar', 'affairs']],
+    [['area_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs']],
     [['audit_admin'] as const, ['audit']],
     [['security_admin'] as const, ['dashboard', 'security']],
-    [['grid_leader'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'users']],
-    [['grid_worker'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits']],
-    [['dept_staff'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits']],
+    [['grid_leader'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'users', 'departments', 'affairs']],
+    [['grid_worker'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'affairs']],
+    [['dept_staff'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'departments', 'affairs']],
     [['party_member'] as const, ['dashboard']],
     [['volunteer'] as const, ['dashboard']],
     [['resident'] as const, ['dashboard']],
-    [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'calendar', 'audit']],
+    [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs', 'audit']],
   ])('%j sees %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
   });
