@@ -25,6 +25,7 @@ import { Link, Outlet, useLocation } from 'react-router';
 import { HeaderAreaPicker } from '../../features/areas/header-area-picker';
 import { useMe, useMeta } from '../../features/auth/auth.api';
 import { UserMenu } from '../../features/auth/user-menu';
+import { NotificationBell } from '../../features/notifications/notification-bell';
 import { menuFor, menuKeyForPath, type MenuKey } from '../menu';
 import { FullPageSpin } from '../require-auth';
 import { LanguageSwitch } from './language-switch';
@@ -122,6 +123,7 @@ export function ConsoleLayout() {
         <DemoTag short={mobile} />
         <div className="rg-header-spacer" />
         {mobile || !picksAreas ? null : <HeaderAreaPicker />}
+        <NotificationBell className="rg-header-button" />
         <LanguageSwitch compact={mobile} className="rg-header-button" />
         <UserMenu compact={mobile} />
       </Layout.Header>

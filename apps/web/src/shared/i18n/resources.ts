@@ -8,6 +8,7 @@ import { departmentsEnUS, departmentsZhCN } from '../../features/departments/dep
 import { divisionsEnUS, divisionsZhCN } from '../../features/divisions/divisions.i18n';
 import { exchangeEnUS, exchangeZhCN } from '../../features/exchange/exchange.i18n';
 import { mapEnUS, mapZhCN } from '../../features/map/map.i18n';
+import { notificationsEnUS, notificationsZhCN } from '../../features/notifications/notifications.i18n';
 import { securityEnUS, securityZhCN } from '../../features/security/security.i18n';
 import { usersEnUS, usersZhCN } from '../../features/users/users.i18n';
 import { commonEnUS } from './en-US';
@@ -31,6 +32,7 @@ export const zhCN = {
   basedata: basedataZhCN,
   calendar: calendarZhCN,
   affairs: affairsZhCN,
+  notifications: notificationsZhCN,
 };
 
 /** The keys `t()` accepts (i18next.d.ts): a key missing in one language does not compile. */
@@ -50,6 +52,7 @@ export const enUS: Messages = {
   basedata: basedataEnUS,
   calendar: calendarEnUS,
   affairs: affairsEnUS,
+  notifications: notificationsEnUS,
 };
 
 export const resources = {
