@@ -20,6 +20,7 @@ const VisitFormPage = lazy(() => import('../features/basedata/visit-form-page').
 const CoveragePage = lazy(() => import('../features/basedata/coverage-page').then((m) => ({ default: m.CoveragePage })));
 const OrganisationsPage = lazy(() => import('../features/basedata/organisations-page').then((m) => ({ default: m.OrganisationsPage })));
 const ComponentsPage = lazy(() => import('../features/basedata/components-page').then((m) => ({ default: m.ComponentsPage })));
+const ClaimsPage = lazy(() => import('../features/basedata/claims-page').then((m) => ({ default: m.ClaimsPage })));
 const AffairsCataloguePage = lazy(() => import('../features/affairs/catalogue-page').then((m) => ({ default: m.AffairsCataloguePage })));
 const GroupConfigPage = lazy(() => import('../features/basedata/group-config-page').then((m) => ({ default: m.GroupConfigPage })));
 const ProposalsPage = lazy(() => import('../features/basedata/proposals-page').then((m) => ({ default: m.ProposalsPage })));
@@ -158,6 +159,14 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="basedata.read">
                 <OrganisationsPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'claims',
+            element: (
+              <RequirePermission permission="basedata.manage">
+                <ClaimsPage />
               </RequirePermission>
             ),
           },

@@ -1,5 +1,6 @@
 import {
   metaSchema,
+  passwordPolicyViewSchema,
   sessionResponseSchema,
   sessionStateSchema,
   type LoginRequest,
@@ -43,6 +44,18 @@ export function useMe(): Me {
   const { data } = useSession();
   if (!data) throw new Error('useMe() used outside the signed-in part of the app');
   return data.user;
+}
+
+/**
+ * The password rules in force (what the security admin set, else the deployment's), for hints and
+ * form checks; re-read after a minute so a policy changed on the security desk shows up.
+ */
+export function usePasswordPolicy() {
+  return useQuery({
+    queryKey: ['password-policy'] as const,
+    queryFn: () => api.get('/api/auth/password-policy', passwordPolicyViewSchema, { skipAuthRedirect: true }),
+    staleTime: 60_000,
+  });
 }
 
 export function useMeta() {

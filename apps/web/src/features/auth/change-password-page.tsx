@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { passwordRule, schemaRule } from '../../shared/forms/form-rules';
 import { useSubmitError } from '../../shared/forms/use-submit-error';
-import { fetchSession, sessionKey, useChangePassword, useMe, useMeta } from './auth.api';
+import { fetchSession, sessionKey, useChangePassword, useMe, usePasswordPolicy } from './auth.api';
 
 interface Values {
   currentPassword: string;
@@ -19,8 +19,8 @@ const FIELDS = ['currentPassword', 'newPassword', 'confirmPassword'] as const;
 export function ChangePasswordPage() {
   const { t } = useTranslation();
   const me = useMe();
-  const meta = useMeta();
-  const policy = meta.data?.passwordPolicy;
+  // The stored policy in force, not the deployment's defaults that /api/meta carries.
+  const policy = usePasswordPolicy().data;
   const [form] = Form.useForm<Values>();
   const change = useChangePassword();
   const onError = useSubmitError(form, FIELDS);

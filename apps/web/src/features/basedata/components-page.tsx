@@ -10,7 +10,9 @@ import { useLanguage } from '../../shared/i18n/use-language';
 import { useMe } from '../auth/auth.api';
 import { AreaTreeSelect } from '../areas/area-tree-select';
 import { useSelectedArea } from '../areas/selected-area';
-import { Muted, placeText, ProvenanceTag } from './basedata-ui';
+import { Muted, placeText } from './basedata-ui';
+import { useVerifyComponent } from './claim.api';
+import { VerificationLine } from './provenance-ui';
 import { useComponent, useComponentHistory, useComponents, useCreateComponent, useUpdateComponent, type ComponentFilter } from './org.api';
 import { HistoryTimeline, PointInput, pointOf, type PointValue } from './org-ui';
 import { positiveId } from './query-params';
@@ -164,6 +166,7 @@ function ComponentDetailDrawer({ id, onClose }: { id: number | undefined; onClos
   const component = useComponent(id);
   const history = useComponentHistory(id);
   const update = useUpdateComponent(id ?? 0);
+  const verify = useVerifyComponent(id ?? 0);
   const c: ComponentView | undefined = component.data;
   return (
     <Drawer open={id !== undefined} onClose={onClose} title={c ? `${c.name} · ${c.identifier}` : t('basedata.comp.detail')} size={mobile ? '100%' : 640}>
@@ -194,7 +197,10 @@ function ComponentDetailDrawer({ id, onClose }: { id: number | undefined; onClos
               </Space>
             </Descriptions.Item>
             <Descriptions.Item label={t('basedata.comp.grid')}>
-              {placeText(c.place)} <ProvenanceTag provenance={c.provenance} />
+              {placeText(c.place)}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('basedata.person.provenance')}>
+              <VerificationLine record={c} canVerify={c.abilities.verify} verify={verify} testId="component-verification" />
             </Descriptions.Item>
             <Descriptions.Item label={t('basedata.comp.location')}>
               <span className="rg-mono">

@@ -10,6 +10,8 @@ import { useSubmitError } from '../../shared/forms/use-submit-error';
 import { useMe } from '../auth/auth.api';
 import { useAddInspection, useHouse } from './basedata.api';
 import { HouseRevealableValue, Muted, placeText, ProvenanceTag } from './basedata-ui';
+import { useVerifyRental } from './claim.api';
+import { VerificationLine } from './provenance-ui';
 import { todayInBeijing } from './visit-draft';
 
 export const HAZARD_COLOR = { serious: 'red', general: 'orange', safe: 'green' } as const;
@@ -50,6 +52,7 @@ export function HouseDetail({ houseId }: { houseId: number }) {
   const describe = useDescribeError();
   const house = useHouse(houseId);
   const [inspecting, setInspecting] = useState(false);
+  const verifyRental = useVerifyRental(house.data?.rental?.id ?? 0);
 
   if (house.isLoading) return <Skeleton active />;
   if (house.isError || !house.data) return <Alert type="error" showIcon title={describe(house.error)} />;
@@ -125,6 +128,7 @@ export function HouseDetail({ houseId }: { houseId: number }) {
               },
               { key: 'fire', label: t('basedata.house.fireExits'), children: yesNo(r.fireExits) },
               { key: 'pledge', label: t('basedata.house.safetyPledge'), children: yesNo(r.safetyPledge) },
+              { key: 'provenance', label: t('basedata.person.provenance'), children: <VerificationLine record={r} canVerify={r.abilities.verify} verify={verifyRental} testId="rental-verification" /> },
             ]}
           />
           <Space style={{ justifyContent: 'space-between', width: '100%', marginTop: 8 }}>

@@ -1,4 +1,4 @@
-import { CloudUploadOutlined, DeleteOutlined, EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { AimOutlined, CloudUploadOutlined, DeleteOutlined, EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { FIRE_SAFETY_LEVELS, ORG_KINDS, type CreateOrganisation, type OrganisationView } from '@redgrid/contracts';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Drawer, Empty, Form, Grid, Input, InputNumber, Popconfirm, Select, Space, Spin, Switch, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
@@ -10,7 +10,9 @@ import { useMe } from '../auth/auth.api';
 import { AreaTreeSelect } from '../areas/area-tree-select';
 import { useSelectedArea } from '../areas/selected-area';
 import { ImportWizard } from '../exchange/import-wizard';
-import { Muted, placeText, ProvenanceTag } from './basedata-ui';
+import { Muted, placeText } from './basedata-ui';
+import { useVerifyOrganisation } from './claim.api';
+import { VerificationLine } from './provenance-ui';
 import { useAddEmployee, useCreateOrganisation, useOrganisation, useOrganisationHistory, useOrganisations, usePersonLookup, useRemoveEmployee, useUpdateOrganisation, type OrganisationFilter } from './org.api';
 import { HistoryTimeline, PointInput, pointOf, type PointValue } from './org-ui';
 import { positiveId } from './query-params';
@@ -224,6 +226,7 @@ function OrganisationDetailDrawer({ id, onClose, onEdit }: { id: number | undefi
   const org = useOrganisation(id);
   const history = useOrganisationHistory(id);
   const remove = useRemoveEmployee(id ?? 0);
+  const verify = useVerifyOrganisation(id ?? 0);
   const o = org.data;
   return (
     <Drawer
@@ -250,7 +253,10 @@ function OrganisationDetailDrawer({ id, onClose, onEdit }: { id: number | undefi
             <Descriptions.Item label={t('basedata.org.kind')}>{t(`basedata.org.kinds.${o.kind}`)}</Descriptions.Item>
             <Descriptions.Item label={t('basedata.org.keyUnit')}>{o.keyUnit ? <Tag color="red">{t('basedata.org.keyUnit')}</Tag> : t('basedata.org.no')}</Descriptions.Item>
             <Descriptions.Item label={t('basedata.org.place')} span={mobile ? 1 : 2}>
-              {placeText(o.place)} <ProvenanceTag provenance={o.provenance} />
+              {placeText(o.place)}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('basedata.person.provenance')} span={mobile ? 1 : 2}>
+              <VerificationLine record={o} canVerify={o.abilities.verify} verify={verify} testId="organisation-verification" />
             </Descriptions.Item>
             <Descriptions.Item label={t('basedata.org.address')} span={mobile ? 1 : 2}>
               {orDash(o.address)}
@@ -337,6 +343,11 @@ export function OrganisationsPage() {
             <Button icon={<CloudUploadOutlined />} onClick={() => setImporting(true)}>
               {t('basedata.people.import')}
             </Button>
+          ) : null}
+          {me.permissions.includes('basedata.manage') ? (
+            <Link to="/claims?kind=organisation">
+              <Button icon={<AimOutlined />}>{t('basedata.claims.open')}</Button>
+            </Link>
           ) : null}
           {me.permissions.includes('basedata.manage') ? (
             <Button

@@ -1,4 +1,4 @@
-import { CloudUploadOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { AimOutlined, CloudUploadOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { POPULATION_TYPES, RESIDENCE_STATUSES, type PersonSummary } from '@redgrid/contracts';
 import { Alert, Button, Card, Drawer, Empty, Grid, Input, Select, Space, Spin, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -113,6 +113,13 @@ export function PeoplePage() {
             <Button icon={<CloudUploadOutlined />} onClick={() => setImporting(true)}>
               {t('basedata.people.import')}
             </Button>
+          ) : null}
+          {me.permissions.includes('basedata.manage') ? (
+            <Link to="/claims">
+              <Button icon={<AimOutlined />} data-testid="open-claims">
+                {t('basedata.claims.open')}
+              </Button>
+            </Link>
           ) : null}
           {me.permissions.includes('basedata.manage') ? (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>

@@ -348,6 +348,7 @@ export function PersonPage() {
                 ...(p.movedOutOn ? [{ key: 'moved', label: t('basedata.person.movedOutOn'), children: p.movedOutOn }] : []),
                 ...Object.entries(p.details).map(([k, v]) => ({ key: `d-${k}`, label: k, children: orDash(v === null ? null : String(v)) })),
                 { key: 'verified', label: t('basedata.person.verifiedBy'), children: p.verifiedBy ? `${p.verifiedBy} · ${formatDateTime(p.verifiedAt, language)}` : <Muted>—</Muted> },
+                ...(p.claimedBy ? [{ key: 'claimed', label: t('basedata.claims.claimedBy'), children: `${p.claimedBy} · ${formatDateTime(p.claimedAt, language)}` }] : []),
                 { key: 'created', label: t('basedata.person.createdAt'), children: formatDateTime(p.createdAt, language) },
                 { key: 'updated', label: t('basedata.person.updatedAt'), children: formatDateTime(p.updatedAt, language) },
               ]}
