@@ -70,6 +70,9 @@ describe('notifications', () => {
     const worker = await userIdByName(ctx.t.database, 'zb_worker');
     await expect(send({ recipients: [worker], kind: 'test.leak', title: '请联系 13812345678' })).rejects.toThrow('ID number or phone');
     await expect(send({ recipients: [worker], kind: 'test.leak', title: '核对', body: '身份证 320402199001011234' })).rejects.toThrow('ID number or phone');
+    // A grid code or a case number is not a personal number.
+    const leader = await userIdByName(ctx.t.database, 'zb_leader');
+    expect(await send({ recipients: [leader], kind: 'test.codes', title: '网格 320412001001001 事件 202611200001' })).toBe(1);
   });
 
   it("shows each account its own notifications only, newest first, keyset-paged, once per key", async () => {

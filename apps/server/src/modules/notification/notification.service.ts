@@ -30,8 +30,9 @@ export interface NotifyInput {
 }
 
 const KIND = /^[a-z][a-z0-9_.]{0,63}$/;
-// 18-digit ID numbers (or 15), and mainland mobiles: never in a title or body, which are stored and shown in plain text.
-const PERSONAL_NUMBER = /(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?![\dXx])/;
+// ID numbers and mainland mobiles: never in a title or body, which are stored and shown in plain text. Not
+// 15-digit runs: those are grid codes (320412001001001) far more often than first-generation ID numbers.
+const PERSONAL_NUMBER = /(?<![\dA-Za-z])(\d{17}[\dXx]|1[3-9]\d{9})(?![\dA-Za-z])/;
 
 /**
  * Notifies accounts inside the caller's transaction (`unit` is the use case's write unit or a
