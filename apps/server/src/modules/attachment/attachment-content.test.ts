@@ -57,6 +57,13 @@ describe('inspectUpload', () => {
     expect(pub.includes(Buffer.from('RedgridCam'))).toBe(false);
   });
 
+  it('takes six photos at once (two decode at a time, the rest wait their turn)', async () => {
+    const photos = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => pngImage(100 + i, 50)));
+    const got = await Promise.all(photos.map((p) => inspectUpload(dir, from(p), 'photo')));
+    expect(got.map((g) => g.width)).toEqual([101, 102, 103, 104, 105, 106]);
+    expect(got.every((g) => g.thumb && g.publicCopy)).toBe(true);
+  });
+
   it('takes a PNG and a PDF (as a document), recognised by content', async () => {
     const png = await inspectUpload(dir, from(await pngImage()), 'photo');
     expect([png.mime, png.width, png.height]).toEqual(['image/png', 640, 480]);

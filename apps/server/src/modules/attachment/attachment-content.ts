@@ -117,6 +117,27 @@ export async function recogniseType(file: string, purpose: AttachmentPurpose): P
 
 const decodeOptions = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning' } as const;
 
+/**
+ * Images being decoded at once. sharp runs on libuv's pool (4 threads by default), which file reads
+ * and writes share: a burst of photo uploads must not take every thread, so the rest wait here.
+ */
+const IMAGE_SLOTS = 2;
+let imagesInFlight = 0;
+const waiting: (() => void)[] = [];
+
+async function withImageSlot<T>(work: () => Promise<T>): Promise<T> {
+  // A freed slot is handed straight to the next in line, so a newcomer cannot slip in between.
+  if (imagesInFlight >= IMAGE_SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
+  else imagesInFlight += 1;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else imagesInFlight -= 1;
+  }
+}
+
 function undecodable(cause: unknown): AppError {
   const reason = cause instanceof Error ? cause.message : String(cause);
   if (/pixel limit/i.test(reason)) return new AppError('payload_too_large', `图片像素过多（上限 ${MAX_INPUT_PIXELS / 1_000_000} 百万像素）`, { limitPixels: MAX_INPUT_PIXELS });
@@ -130,6 +151,10 @@ function undecodable(cause: unknown): AppError {
  * the pixels, so it shows upright without the tag that was stripped.
  */
 export async function deriveImages(file: string): Promise<{ width: number; height: number; thumb: DerivedImage; publicCopy: DerivedImage }> {
+  return withImageSlot(() => derive(file));
+}
+
+async function derive(file: string): Promise<{ width: number; height: number; thumb: DerivedImage; publicCopy: DerivedImage }> {
   try {
     const meta = await sharp(file, decodeOptions).metadata();
     const width = meta.autoOrient.width;
