@@ -23,7 +23,7 @@ const ROLES: Role[] = [
   { username: 'zb_admin', menu: ['工作台', '区域', '地图', '区划代码库', '用户管理'], notInMenu: ['审计日志', '安全管理'], cards: ['households', 'grids', 'users'], notCards: ['my-place', 'subareas'], text: ['站北社区', '本社区网格'] },
   { username: 'zb_worker', menu: ['工作台', '区域', '地图'], notInMenu: ['区划代码库', '用户管理', '审计日志'], cards: ['households', 'grids'], notCards: ['my-place', 'users'], text: ['站北社区', '本社区网格'] },
   { username: 'dy_member', menu: ['工作台'], notInMenu: ['区域', '地图', '区划代码库', '用户管理'], cards: ['my-place'], notCards: ['households', 'grids', 'subareas', 'users'], text: ['我所在的社区与网格', '站北社区'] },
-  { username: 'pcs_staff', menu: ['工作台', '区域', '地图'], notInMenu: ['区划代码库', '用户管理'], cards: ['households', 'subareas'], notCards: ['my-place', 'users'], text: ['戚墅堰街道'] },
+  { username: 'pcs_staff', menu: ['工作台', '区域', '地图', '部门管理'], notInMenu: ['区划代码库', '用户管理'], cards: ['households', 'subareas'], notCards: ['my-place', 'users'], text: ['戚墅堰街道'] },
 ];
 
 async function menuLabels(page: Page, phone: boolean): Promise<string[]> {

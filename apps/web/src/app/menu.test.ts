@@ -8,26 +8,27 @@ describe('menuFor', () => {
 
   it.each([
     [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users', 'departments', 'groupConfig', 'calendar', 'affairs']],
-    [['area_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs']],
+    [['area_admin'] as const, ['dashboard', 'cases', 'caseReport', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs']],
     [['audit_admin'] as const, ['audit']],
     [['security_admin'] as const, ['dashboard', 'security']],
-    [['grid_leader'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'users', 'departments', 'affairs']],
-    [['grid_worker'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'affairs']],
-    [['dept_staff'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'departments', 'affairs']],
-    [['party_member'] as const, ['dashboard']],
-    [['volunteer'] as const, ['dashboard']],
-    [['resident'] as const, ['dashboard']],
-    [['area_admin', 'audit_admin'] as const, ['dashboard', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs', 'audit']],
+    [['grid_leader'] as const, ['dashboard', 'cases', 'caseReport', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'users', 'departments', 'affairs']],
+    [['grid_worker'] as const, ['dashboard', 'cases', 'caseReport', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'affairs']],
+    [['dept_staff'] as const, ['dashboard', 'cases', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'departments', 'affairs']],
+    [['party_member'] as const, ['dashboard', 'caseReport']],
+    [['volunteer'] as const, ['dashboard', 'caseReport']],
+    [['resident'] as const, ['caseReport']],
+    [['area_admin', 'audit_admin'] as const, ['dashboard', 'cases', 'caseReport', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs', 'audit']],
   ])('%j sees %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
   });
 });
 
 describe('homePathFor', () => {
-  it('lands the auditor on the audit trail and everyone else on the dashboard', () => {
+  it('lands the auditor on the audit trail, a resident on the report form and everyone else on the dashboard', () => {
     expect(homePathFor(permissionsOf(['audit_admin']))).toBe('/audit');
     expect(homePathFor(permissionsOf(['grid_worker']))).toBe('/dashboard');
-    expect(homePathFor(permissionsOf(['resident']))).toBe('/dashboard');
+    // A resident may only report: the report form is their page.
+    expect(homePathFor(permissionsOf(['resident']))).toBe('/cases/new');
   });
 });
 
@@ -37,6 +38,8 @@ describe('menuKeyForPath', () => {
     expect(menuKeyForPath('/map')).toBe('map');
     expect(menuKeyForPath('/divisions')).toBe('divisions');
     expect(menuKeyForPath('/users/12')).toBe('users');
+    expect(menuKeyForPath('/cases/12')).toBe('cases');
+    expect(menuKeyForPath('/cases/new')).toBe('caseReport');
     expect(menuKeyForPath('/usersx')).toBeUndefined();
     expect(menuKeyForPath('/change-password')).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 import type { Permission } from '@redgrid/contracts';
 
-export type MenuKey = 'dashboard' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'departments' | 'groupConfig' | 'calendar' | 'affairs' | 'audit' | 'security';
+export type MenuKey = 'dashboard' | 'cases' | 'caseReport' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'departments' | 'groupConfig' | 'calendar' | 'affairs' | 'audit' | 'security';
 
 export interface MenuEntry {
   key: MenuKey;
@@ -17,6 +17,8 @@ export interface MenuEntry {
  */
 export const MENU: readonly MenuEntry[] = [
   { key: 'dashboard', path: '/dashboard', permission: null },
+  { key: 'cases', path: '/cases', permission: 'case.read' },
+  { key: 'caseReport', path: '/cases/new', permission: 'case.report' },
   { key: 'areas', path: '/areas', permission: 'area.report' },
   { key: 'map', path: '/map', permission: 'area.report' },
   { key: 'people', path: '/people', permission: 'basedata.read' },
@@ -51,7 +53,8 @@ export function homePathFor(permissions: readonly Permission[]): string {
 
 /** The menu entry that owns a location, for highlighting ("/users/12" belongs to users). */
 export function menuKeyForPath(pathname: string): MenuKey | undefined {
-  return MENU.find((entry) => pathname === entry.path || pathname.startsWith(`${entry.path}/`))?.key;
+  // The exact entry first: '/cases/new' is the report form, not the inbox.
+  return (MENU.find((entry) => pathname === entry.path) ?? MENU.find((entry) => pathname.startsWith(`${entry.path}/`)))?.key;
 }
 
 /**

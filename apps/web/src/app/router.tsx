@@ -21,6 +21,9 @@ const CoveragePage = lazy(() => import('../features/basedata/coverage-page').the
 const OrganisationsPage = lazy(() => import('../features/basedata/organisations-page').then((m) => ({ default: m.OrganisationsPage })));
 const ComponentsPage = lazy(() => import('../features/basedata/components-page').then((m) => ({ default: m.ComponentsPage })));
 const ClaimsPage = lazy(() => import('../features/basedata/claims-page').then((m) => ({ default: m.ClaimsPage })));
+const CasesPage = lazy(() => import('../features/cases/cases-page').then((m) => ({ default: m.CasesPage })));
+const CasePage = lazy(() => import('../features/cases/case-page').then((m) => ({ default: m.CasePage })));
+const CaseReportPage = lazy(() => import('../features/cases/case-report-page').then((m) => ({ default: m.CaseReportPage })));
 const AffairsCataloguePage = lazy(() => import('../features/affairs/catalogue-page').then((m) => ({ default: m.AffairsCataloguePage })));
 const GroupConfigPage = lazy(() => import('../features/basedata/group-config-page').then((m) => ({ default: m.GroupConfigPage })));
 const ProposalsPage = lazy(() => import('../features/basedata/proposals-page').then((m) => ({ default: m.ProposalsPage })));
@@ -50,6 +53,30 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="/dashboard" replace /> },
           { path: 'dashboard', element: <DashboardPage /> },
+          {
+            path: 'cases',
+            element: (
+              <RequirePermission permission="case.read">
+                <CasesPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'cases/new',
+            element: (
+              <RequirePermission permission="case.report">
+                <CaseReportPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'cases/:id',
+            element: (
+              <RequirePermission permission="case.read">
+                <CasePage />
+              </RequirePermission>
+            ),
+          },
           {
             path: 'areas',
             element: (

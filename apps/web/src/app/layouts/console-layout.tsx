@@ -2,6 +2,8 @@ import {
   ApartmentOutlined,
   ClusterOutlined,
   AuditOutlined,
+  AlertOutlined,
+  FormOutlined,
   BankOutlined,
   CalendarOutlined,
   TagsOutlined,
@@ -32,6 +34,8 @@ import { LanguageSwitch } from './language-switch';
 
 const ICONS: Record<MenuKey, ReactNode> = {
   dashboard: <DashboardOutlined />,
+  cases: <AlertOutlined />,
+  caseReport: <FormOutlined />,
   areas: <ApartmentOutlined />,
   map: <GlobalOutlined />,
   people: <IdcardOutlined />,

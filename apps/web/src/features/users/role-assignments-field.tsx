@@ -4,6 +4,7 @@ import { Button, Form, Select, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { AreaTreeSelect } from '../areas/area-tree-select';
 import { useMe } from '../auth/auth.api';
+import { DepartmentSelect } from '../departments/department-select';
 
 /**
  * Rows of (role, area) for a form field named `roles`. Only roles the signed-in user may grant are
@@ -42,6 +43,20 @@ export function RoleAssignmentsField({ held = [] }: { held?: readonly Role[] }) 
                 style={{ flex: '2 1 180px', marginBottom: 12, minWidth: 0 }}
               >
                 <AreaTreeSelect allowClear={false} placeholder={t('users.homeArea')} style={{ width: '100%' }} />
+              </Form.Item>
+              {/* 部门报到: a dept_staff assignment names its department. */}
+              <Form.Item noStyle dependencies={[['roles', field.name, 'role']]}>
+                {({ getFieldValue }) =>
+                  getFieldValue(['roles', field.name, 'role']) === 'dept_staff' ? (
+                    <Form.Item
+                      name={[field.name, 'departmentId']}
+                      rules={[{ required: true, message: t('departments.departmentRequired') }]}
+                      style={{ flex: '2 1 180px', marginBottom: 12, minWidth: 0 }}
+                    >
+                      <DepartmentSelect />
+                    </Form.Item>
+                  ) : null
+                }
               </Form.Item>
               <Button icon={<DeleteOutlined />} onClick={() => remove(field.name)} aria-label={t('users.removeRole')} />
             </div>

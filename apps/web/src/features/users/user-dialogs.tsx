@@ -21,7 +21,9 @@ import { useCreateUser, useResetPassword, useSetUserRoles, useUpdateUser } from 
 
 /** Form rows may be half-filled; keep only complete (role, area) pairs. */
 function completeRoles(rows: readonly Partial<RoleAssignmentInput>[] | undefined): RoleAssignmentInput[] {
-  return (rows ?? []).flatMap((row) => (row.role && typeof row.areaId === 'number' ? [{ role: row.role, areaId: row.areaId }] : []));
+  return (rows ?? []).flatMap((row) =>
+    row.role && typeof row.areaId === 'number' ? [{ role: row.role, areaId: row.areaId, ...(row.role === 'dept_staff' && typeof row.departmentId === 'number' ? { departmentId: row.departmentId } : {}) }] : [],
+  );
 }
 
 function ConfirmPasswordItem({ name, against, label }: { name: string; against: string; label: string }) {
@@ -241,7 +243,7 @@ export function EditRolesModal({ user, onClose }: { user: UserView | null; onClo
   const { message } = App.useApp();
 
   useEffect(() => {
-    if (user) form.setFieldsValue({ roles: user.roles.map((r) => ({ role: r.role, areaId: r.areaId })) });
+    if (user) form.setFieldsValue({ roles: user.roles.map((r) => ({ role: r.role, areaId: r.areaId, departmentId: r.departmentId ?? null })) });
   }, [user, form]);
 
   const held: Role[] = user ? user.roles.map((r) => r.role) : [];

@@ -38,7 +38,7 @@ function RoleTags({ roles }: { roles: readonly RoleAssignmentView[] }) {
       {roles.map((r) => (
         <Tooltip key={`${r.role}-${r.areaId}`} title={`${r.areaName}（${r.areaCode}）`}>
           <Tag color={r.role.endsWith('_admin') ? 'red' : 'volcano'} variant="outlined" style={{ marginInlineEnd: 0, whiteSpace: 'normal' }}>
-            {t(`roles.${r.role}`)} · {r.areaName}
+            {t(`roles.${r.role}`)} · {r.departmentName ?? r.areaName}
           </Tag>
         </Tooltip>
       ))}

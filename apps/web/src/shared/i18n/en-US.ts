@@ -12,6 +12,8 @@ export const commonEnUS: CommonMessages = {
   },
   nav: {
     affairs: 'Grid affairs',
+    cases: 'Cases',
+    caseReport: 'Report a case',
     groupConfig: 'Group settings',
     calendar: 'Working calendar',
     dashboard: 'Dashboard',

@@ -3,6 +3,7 @@ import { areasEnUS, areasZhCN } from '../../features/areas/areas.i18n';
 import { auditEnUS, auditZhCN } from '../../features/audit/audit.i18n';
 import { basedataEnUS, basedataZhCN } from '../../features/basedata/basedata.i18n';
 import { calendarEnUS, calendarZhCN } from '../../features/calendar/calendar.i18n';
+import { casesEnUS, casesZhCN } from '../../features/cases/cases.i18n';
 import { dashboardEnUS, dashboardZhCN } from '../../features/dashboard/dashboard.i18n';
 import { departmentsEnUS, departmentsZhCN } from '../../features/departments/departments.i18n';
 import { divisionsEnUS, divisionsZhCN } from '../../features/divisions/divisions.i18n';
@@ -32,6 +33,7 @@ export const zhCN = {
   basedata: basedataZhCN,
   calendar: calendarZhCN,
   affairs: affairsZhCN,
+  cases: casesZhCN,
   notifications: notificationsZhCN,
 };
 
@@ -52,6 +54,7 @@ export const enUS: Messages = {
   basedata: basedataEnUS,
   calendar: calendarEnUS,
   affairs: affairsEnUS,
+  cases: casesEnUS,
   notifications: notificationsEnUS,
 };
 

@@ -16,6 +16,8 @@ export const commonZhCN = {
   },
   nav: {
     affairs: '网事清单',
+    cases: '事件办理',
+    caseReport: '上报事件',
     groupConfig: '人群类别设置',
     calendar: '工作日历',
     dashboard: '工作台',
