@@ -19,6 +19,20 @@ describe('loadConfig', () => {
     }
   });
 
+  it('runs the scheduler and logs text messages by default; an http SMS sender needs its URL', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'redgrid-config-'));
+    try {
+      const config = loadConfig({ REDGRID_DATA_DIR: dir });
+      expect(config.scheduler).toBe(true);
+      expect(config.sms).toEqual({ sender: 'log', url: null, timeoutMs: 5000, maxAttempts: 5 });
+      expect(loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_SCHEDULER: 'off' }).scheduler).toBe(false);
+      expect(() => loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_SMS: 'http' })).toThrow(/REDGRID_SMS_URL/);
+      expect(loadConfig({ REDGRID_DATA_DIR: dir, REDGRID_SMS: 'http', REDGRID_SMS_URL: 'http://sms.local/send' }).sms.url).toBe('http://sms.local/send');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lists every malformed variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', REDGRID_AUDIT_HASH: 'md5' })).toThrow(/PORT[\s\S]*REDGRID_AUDIT_HASH|REDGRID_AUDIT_HASH[\s\S]*PORT/);
   });

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NotificationPage } from '@redgrid/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildUser } from '../../../test/factories.ts';
 import { areaIdByCode, loginAs, userIdByName, useTestApp } from '../../../test/harness.ts';
 import type { AppConfig } from '../../config.ts';
 import { schedulerFor } from '../../platform/scheduler.ts';
@@ -161,6 +162,16 @@ describe('notifications', () => {
     const failed = (await deliveries()).at(-1);
     expect(failed).toMatchObject({ status: 'failed', attempts: 3 });
     expect(received.filter((r) => r.template === 'test.sms_fail')).toHaveLength(3);
+  });
+
+  it('skips a text message to an account without a phone, and sends its in-app notification all the same', async () => {
+    const noPhone = await buildUser(ctx.t.database, { username: 'ntf_no_phone', homeAreaId: await areaIdByCode(ctx.t.database, GRID), roles: ['grid_worker'] });
+    ctx.t.clock.advanceMinutes(5);
+    await send({ recipients: [noPhone.id], kind: 'test.sms_no_phone', title: '无手机号', channels: ['in_app', 'sms'] });
+    await schedulerFor(ctx.t.deps, ctx.t.app.log).runDue(ctx.t.clock.read());
+    expect((await deliveries()).at(-1)).toMatchObject({ status: 'skipped', last_error: 'no phone', attempts: 1 });
+    expect(received.filter((r) => r.template === 'test.sms_no_phone')).toHaveLength(0);
+    expect(await ctx.t.database.db.selectFrom('notifications').select('title').where('recipient_id', '=', noPhone.id).execute()).toEqual([{ title: '无手机号' }]);
   });
 
   it('holds text messages in quiet hours (22:00–07:00 Beijing) and sends them at 07:00', async () => {
