@@ -1,6 +1,6 @@
 import type { Permission } from '@redgrid/contracts';
 
-export type MenuKey = 'dashboard' | 'cases' | 'caseReport' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'departments' | 'groupConfig' | 'calendar' | 'affairs' | 'audit' | 'security';
+export type MenuKey = 'dashboard' | 'cases' | 'caseReport' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'departments' | 'groupConfig' | 'calendar' | 'affairs' | 'jobs' | 'audit' | 'security';
 
 export interface MenuEntry {
   key: MenuKey;
@@ -33,6 +33,7 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'groupConfig', path: '/settings/groups', permission: 'basedata.configure' },
   { key: 'calendar', path: '/settings/calendar', permission: 'calendar.manage' },
   { key: 'affairs', path: '/settings/affairs', permission: 'affairs.read' },
+  { key: 'jobs', path: '/settings/jobs', permission: 'system.jobs' },
   { key: 'audit', path: '/audit', permission: 'audit.read' },
   { key: 'security', path: '/security', permission: 'security.manage' },
 ];

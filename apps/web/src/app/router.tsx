@@ -31,6 +31,7 @@ const DivisionsPage = lazy(() => import('../features/divisions/divisions-page').
 const UsersPage = lazy(() => import('../features/users/users-page').then((m) => ({ default: m.UsersPage })));
 const DepartmentsPage = lazy(() => import('../features/departments/departments-page').then((m) => ({ default: m.DepartmentsPage })));
 const AuditPage = lazy(() => import('../features/audit/audit-page').then((m) => ({ default: m.AuditPage })));
+const JobsPage = lazy(() => import('../features/jobs/jobs-page').then((m) => ({ default: m.JobsPage })));
 const CalendarPage = lazy(() => import('../features/calendar/calendar-page').then((m) => ({ default: m.CalendarPage })));
 const SecurityPage = lazy(() => import('../features/security/security-page').then((m) => ({ default: m.SecurityPage })));
 const ChangePasswordPage = lazy(() =>
@@ -90,6 +91,14 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="area.report">
                 <MapPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'settings/jobs',
+            element: (
+              <RequirePermission permission="system.jobs">
+                <JobsPage />
               </RequirePermission>
             ),
           },

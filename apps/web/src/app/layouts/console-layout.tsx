@@ -17,6 +17,7 @@ import {
   MenuOutlined,
   OrderedListOutlined,
   PieChartOutlined,
+  ScheduleOutlined,
   SafetyOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -44,6 +45,7 @@ const ICONS: Record<MenuKey, ReactNode> = {
   groupConfig: <TagsOutlined />,
   calendar: <CalendarOutlined />,
   affairs: <OrderedListOutlined />,
+  jobs: <ScheduleOutlined />,
   components: <EnvironmentOutlined />,
   visits: <PieChartOutlined />,
   proposals: <CheckSquareOutlined />,

@@ -16,6 +16,7 @@ export const commonEnUS: CommonMessages = {
     caseReport: 'Report a case',
     groupConfig: 'Group settings',
     calendar: 'Working calendar',
+    jobs: 'Scheduled jobs',
     dashboard: 'Dashboard',
     areas: 'Areas',
     map: 'Map',

@@ -8,6 +8,7 @@ import { dashboardEnUS, dashboardZhCN } from '../../features/dashboard/dashboard
 import { departmentsEnUS, departmentsZhCN } from '../../features/departments/departments.i18n';
 import { divisionsEnUS, divisionsZhCN } from '../../features/divisions/divisions.i18n';
 import { exchangeEnUS, exchangeZhCN } from '../../features/exchange/exchange.i18n';
+import { jobsEnUS, jobsZhCN } from '../../features/jobs/jobs.i18n';
 import { mapEnUS, mapZhCN } from '../../features/map/map.i18n';
 import { notificationsEnUS, notificationsZhCN } from '../../features/notifications/notifications.i18n';
 import { securityEnUS, securityZhCN } from '../../features/security/security.i18n';
@@ -35,6 +36,7 @@ export const zhCN = {
   affairs: affairsZhCN,
   cases: casesZhCN,
   notifications: notificationsZhCN,
+  jobs: jobsZhCN,
 };
 
 /** The keys `t()` accepts (i18next.d.ts): a key missing in one language does not compile. */
@@ -56,6 +58,7 @@ export const enUS: Messages = {
   affairs: affairsEnUS,
   cases: casesEnUS,
   notifications: notificationsEnUS,
+  jobs: jobsEnUS,
 };
 
 export const resources = {

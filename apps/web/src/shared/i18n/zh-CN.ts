@@ -20,6 +20,7 @@ export const commonZhCN = {
     caseReport: '上报事件',
     groupConfig: '人群类别设置',
     calendar: '工作日历',
+    jobs: '定时任务',
     dashboard: '工作台',
     areas: '区域',
     map: '地图',
