@@ -71,6 +71,27 @@ describe.each(['disk', 's3'])('%s storage', (name) => {
     expect(await store().get(k)).toBeNull();
   });
 
+  it('lists its blobs in key order, page by page, with when each was written', async () => {
+    const listAll = async (limit: number) => {
+      const keys: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 1000; i++) {
+        const page = await store().list(after, limit);
+        keys.push(...page.items.map((item) => item.key));
+        expect(page.items.every((item) => item.modifiedAt instanceof Date && !Number.isNaN(item.modifiedAt.getTime()))).toBe(true);
+        if (!page.next) break;
+        after = page.next;
+      }
+      return keys;
+    };
+    const added = [key(), key(), key('.public.jpg'), key('.thumb.webp'), key()];
+    for (const k of added) await store().put(k, bytes('x'), { size: 1, contentType: 'text/plain' });
+    const all = await listAll(1000);
+    expect(all).toEqual([...all].sort());
+    expect(all).toEqual(expect.arrayContaining(added));
+    expect(await listAll(2)).toEqual(all);
+  });
+
   it('refuses keys that are not its own shape: no path can climb out', async () => {
     for (const bad of ['../../etc/passwd', 'ab/cd/../../../x.orig', '/etc/passwd', 'ab/cd/ABCDEF.orig', `ab/cd/${'0'.repeat(32)}`, `ab\\cd\\${'0'.repeat(32)}.orig`, '']) {
       await expect(store().get(bad)).rejects.toThrow(/not a blob key/);

@@ -15,6 +15,16 @@ export interface BlobStorage {
   exists(key: string): Promise<boolean>;
   /** Removes the blob; a missing one is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * A page of blobs in key order after `after` (null: from the start), at most `limit`, with when each
+   * was written; `next` continues the walk (null: no more). Other objects in a shared bucket are skipped.
+   */
+  list(after: string | null, limit: number): Promise<BlobPage>;
+}
+
+export interface BlobPage {
+  items: { key: string; modifiedAt: Date }[];
+  next: string | null;
 }
 
 export interface StoredBlob {
@@ -24,6 +34,10 @@ export interface StoredBlob {
 
 /** 'ab/cd/<32 hex>' plus a suffix ('.orig', '.thumb.webp', '.public.jpg'): two levels of 256 folders. */
 const KEY = /^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{32}(\.[a-z]{2,8}){1,2}$/;
+
+export function isBlobKey(key: string): boolean {
+  return KEY.test(key);
+}
 
 export function assertBlobKey(key: string): void {
   if (!KEY.test(key)) throw new Error(`not a blob key: ${JSON.stringify(key.slice(0, 80))}`);

@@ -1,10 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertBlobKey, type BlobStorage, type StoredBlob } from './blob-storage.ts';
+import { assertBlobKey, isBlobKey, type BlobPage, type BlobStorage, type StoredBlob } from './blob-storage.ts';
+
+const SHARD = /^[0-9a-f]{2}$/;
+
+async function names(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
 
 /**
  * Blobs as files under one folder (`<data dir>/attachments` by default), sharded two levels deep so
@@ -71,5 +82,23 @@ export class DiskStorage implements BlobStorage {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  async list(after: string | null, limit: number): Promise<BlobPage> {
+    const items: BlobPage['items'] = [];
+    for (const a of (await names(this.root)).filter((n) => SHARD.test(n))) {
+      if (after && a < after.slice(0, 2)) continue;
+      for (const b of (await names(path.join(this.root, a))).filter((n) => SHARD.test(n))) {
+        const prefix = `${a}/${b}/`;
+        if (after && prefix < after.slice(0, 6)) continue;
+        const keys = (await names(path.join(this.root, a, b))).map((n) => prefix + n).filter((k) => isBlobKey(k) && (!after || k > after));
+        for (const key of keys) {
+          const info = await stat(path.join(this.root, key)).catch(() => null);
+          if (info) items.push({ key, modifiedAt: info.mtime });
+          if (items.length >= limit) return { items, next: key };
+        }
+      }
+    }
+    return { items, next: null };
   }
 }

@@ -3,7 +3,7 @@ import type { BlobStorage } from './blob-storage.ts';
 import { DiskStorage } from './disk-storage.ts';
 import { S3Storage } from './s3-storage.ts';
 
-export { assertBlobKey, newBlobBase, type BlobStorage, type StoredBlob } from './blob-storage.ts';
+export { assertBlobKey, isBlobKey, newBlobBase, type BlobPage, type BlobStorage, type StoredBlob } from './blob-storage.ts';
 export { DiskStorage } from './disk-storage.ts';
 export { S3Storage } from './s3-storage.ts';
 

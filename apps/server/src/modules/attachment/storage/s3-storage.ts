@@ -1,7 +1,7 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import type { StorageConfig } from '../../../config.ts';
-import { assertBlobKey, type BlobStorage, type StoredBlob } from './blob-storage.ts';
+import { assertBlobKey, isBlobKey, type BlobPage, type BlobStorage, type StoredBlob } from './blob-storage.ts';
 
 type S3Config = Extract<StorageConfig, { kind: 's3' }>;
 
@@ -63,6 +63,16 @@ export class S3Storage implements BlobStorage {
   async delete(key: string): Promise<void> {
     assertBlobKey(key);
     await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }));
+  }
+
+  async list(after: string | null, limit: number): Promise<BlobPage> {
+    // The first listing API (marker = the last key seen): every S3-compatible store has it, and it needs
+    // no continuation token (s3rver makes those with a cipher OpenSSL 3 no longer offers).
+    const res = await this.client.send(new ListObjectsCommand({ Bucket: this.config.bucket, MaxKeys: Math.min(limit, 1000), ...(after ? { Marker: after } : {}) }));
+    const listed = res.Contents ?? [];
+    const items = listed.filter((o) => o.Key && isBlobKey(o.Key)).map((o) => ({ key: o.Key!, modifiedAt: o.LastModified ?? new Date(0) }));
+    const last = listed.at(-1)?.Key ?? null;
+    return { items, next: res.IsTruncated && last ? last : null };
   }
 
   close(): void {
