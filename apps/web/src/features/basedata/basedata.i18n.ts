@@ -23,6 +23,8 @@ export const basedataZhCN = {
   locationCheck: { inside: '在网格内', outside: '不在网格内', none: '未定位' },
   proposalStatus: { pending: '待审核', confirmed: '已确认', rejected: '已驳回' },
   recordType: { household: '户', person: '人员', house: '房屋' },
+  historyAction: { create: '新建', update: '修改', move: '迁移', verify: '核实', merge: '合并', merged_into: '被合并', tag: '纳入类别', untag: '移出类别', import: '导入', visit: '走访', claim: '认领' },
+  historySource: { form: '表单', import: '导入', visit: '走访', merge: '合并', seed: '初始数据', system: '系统' },
   verification: {
     verify: '核实',
     confirm: '确认已现场核实这条记录？将记下您的姓名和时间。',
@@ -439,6 +441,8 @@ export const basedataEnUS: typeof basedataZhCN = {
   locationCheck: { inside: 'Inside the grid', outside: 'Outside the grid', none: 'No location' },
   proposalStatus: { pending: 'Pending', confirmed: 'Confirmed', rejected: 'Rejected' },
   recordType: { household: 'Household', person: 'Person', house: 'House' },
+  historyAction: { create: 'Created', update: 'Changed', move: 'Moved', verify: 'Verified', merge: 'Merged', merged_into: 'Merged into', tag: 'Tagged', untag: 'Untagged', import: 'Imported', visit: 'Visit', claim: 'Claimed' },
+  historySource: { form: 'form', import: 'import', visit: 'visit', merge: 'merge', seed: 'initial data', system: 'system' },
   verification: {
     verify: 'Verify',
     confirm: 'Confirm this record was checked on the spot? Your name and the time are recorded.',

@@ -35,8 +35,8 @@ export function HistoryTimeline({ history, loading, prefix }: { history: RecordH
           content: (
             <div>
               <div>
-                <Tag style={{ marginInlineEnd: 6 }}>{entry.action}</Tag>
-                <Muted>{t('basedata.person.historyBy', { who: entry.actorName ?? '—', source: entry.source })}</Muted>
+                <Tag style={{ marginInlineEnd: 6 }}>{t(`basedata.historyAction.${entry.action}`, { defaultValue: entry.action })}</Tag>
+                <Muted>{t('basedata.person.historyBy', { who: entry.actorName ?? '—', source: t(`basedata.historySource.${entry.source}`, { defaultValue: entry.source }) })}</Muted>
               </div>
               {Object.entries(entry.changes).map(([field, [before, after]]) => (
                 <div key={field} style={{ fontSize: 12, wordBreak: 'break-all' }}>
