@@ -97,7 +97,10 @@ export function personSealer(cipher: FieldCipher, entry?: URL): PersonSealer {
     const file = entry ?? new URL('./person-seal.worker.ts', import.meta.url);
     // A TypeScript entry starts through person-seal.boot.mjs, which registers tsx in the worker first.
     const boot = file.pathname.endsWith('.ts') ? new URL('./person-seal.boot.mjs', import.meta.url) : file;
-    const w = new Worker(boot, { workerData: { ring: cipher.keyRingForWorker(), entry: file.href } });
+    // A small heap: left alone, the worker's young generation and lazy collection grew its share of the
+    // process by ~140 MB over a few batches (the import's peak RSS target is 512 MB); a batch of 5,000
+    // rows needs a few MB. Beyond the cap the worker stops and the job fails with SEAL_FAILED.
+    const w = new Worker(boot, { workerData: { ring: cipher.keyRingForWorker(), entry: file.href }, resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 4 } });
     w.on('message', (reply: SealReply) => {
       const pending = waiting.get(reply.id);
       if (!pending) return;
