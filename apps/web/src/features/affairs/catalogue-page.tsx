@@ -3,6 +3,7 @@ import {
   AFFAIR_URGENCIES,
   AFFAIR_URGENCY_LABELS,
   AREA_GRADES,
+  AREA_GRADE_LABELS,
   CUSTOM_FIELD_TYPES,
   CUSTOM_FIELD_TYPE_LABELS,
   DEPARTMENT_KINDS,
@@ -52,10 +53,16 @@ function fromForm(v: ItemForm): AffairItemInput {
 
 function LimitRow({ prefix, label, disabled, lang }: { prefix: 'accept' | 'handle'; label: string; disabled: boolean; lang: Lang }) {
   const { t } = useTranslation();
+  const mobile = Grid.useBreakpoint().sm === false;
   return (
-    <Row gutter={8}>
+    <Row gutter={8} align="bottom">
+      <Col xs={24} sm={4}>
+        <Typography.Text strong style={{ display: 'inline-block', paddingBottom: mobile ? 4 : 30 }}>
+          {label}
+        </Typography.Text>
+      </Col>
       <Col xs={8} sm={6}>
-        <Form.Item name={`${prefix}Yellow`} label={`${label} · ${t('affairs.field.yellow')}`} rules={[{ required: true }]}>
+        <Form.Item name={`${prefix}Yellow`} label={t('affairs.field.yellow')} rules={[{ required: true }]}>
           <InputNumber min={1} max={2000} disabled={disabled} style={{ width: '100%' }} />
         </Form.Item>
       </Col>
@@ -64,7 +71,7 @@ function LimitRow({ prefix, label, disabled, lang }: { prefix: 'accept' | 'handl
           <InputNumber min={1} max={2000} disabled={disabled} style={{ width: '100%' }} />
         </Form.Item>
       </Col>
-      <Col xs={8} sm={6}>
+      <Col xs={8} sm={8}>
         <Form.Item name={`${prefix}Unit`} label={t('affairs.field.unit')}>
           <Select disabled={disabled} options={TIME_LIMIT_UNITS.map((u) => ({ value: u, label: TIME_LIMIT_UNIT_LABELS[u][lang] }))} />
         </Form.Item>
@@ -161,8 +168,8 @@ function ItemEditor({ catalogue, item, lang, onSaved }: { catalogue: AffairCatal
       <Typography.Text type="secondary">{t('affairs.field.gradeHint')}</Typography.Text>
       {AREA_GRADES.map((g) => (
         <Row gutter={8} key={g} align="bottom">
-          <Col xs={24} sm={4}>
-            <Form.Item name={['grades', g, 'on']} label={g} valuePropName="checked">
+          <Col xs={24} sm={6}>
+            <Form.Item name={['grades', g, 'on']} label={AREA_GRADE_LABELS[g][lang]} valuePropName="checked">
               <Switch size="small" />
             </Form.Item>
           </Col>
@@ -170,7 +177,7 @@ function ItemEditor({ catalogue, item, lang, onSaved }: { catalogue: AffairCatal
             {() =>
               form.getFieldValue(['grades', g, 'on'])
                 ? (['acceptYellow', 'acceptRed', 'handleYellow', 'handleRed'] as const).map((k) => (
-                    <Col xs={6} sm={5} key={k}>
+                    <Col xs={6} sm={4} key={k}>
                       <Form.Item name={['grades', g, k]} label={`${t(k.startsWith('accept') ? 'affairs.field.accept' : 'affairs.field.handle')} ${t(k.endsWith('Yellow') ? 'affairs.field.yellow' : 'affairs.field.red')}`} rules={[{ required: true }]}>
                         <InputNumber min={1} max={2000} style={{ width: '100%' }} />
                       </Form.Item>
