@@ -201,5 +201,19 @@ describe('assigning department staff (user management)', () => {
     const moved = await ctx.t.app.inject({ method: 'PUT', url: `/api/users/${id}/roles`, headers: qsy.headers, payload: { roles: [{ role: 'dept_staff', areaId: area.qsy, departmentId: squad }] } });
     expect(moved.statusCode, moved.body).toBe(200);
     expect(moved.json().roles).toEqual([expect.objectContaining({ departmentName: '戚墅堰城管中队' })]);
+
+    // The squad is deactivated: its staff keep their assignment through other edits of their roles,
+    // and nobody new is assigned to it.
+    expect((await ctx.t.app.inject({ method: 'PUT', url: `/api/departments/${squad}/active`, headers: qsy.headers, payload: { active: false } })).statusCode).toBe(200);
+    const kept = await ctx.t.app.inject({
+      method: 'PUT',
+      url: `/api/users/${id}/roles`,
+      headers: qsy.headers,
+      payload: { roles: [{ role: 'dept_staff', areaId: area.qsy, departmentId: squad }, { role: 'volunteer', areaId: area.zb }] },
+    });
+    expect(kept.statusCode, kept.body).toBe(200);
+    const refused = await create('dept_late', [{ role: 'dept_staff', areaId: area.qsy, departmentId: squad }]);
+    expect(refused.json().error.details.fields).toEqual({ 'roles.0.departmentId': ['戚墅堰城管中队已停用'] });
+    expect((await ctx.t.app.inject({ method: 'PUT', url: `/api/departments/${squad}/active`, headers: qsy.headers, payload: { active: true } })).statusCode).toBe(200);
   });
 });

@@ -84,7 +84,7 @@ const assignmentKey = (r: { role: string; areaId: number; departmentId?: number 
  * A dept_staff assignment names an active department whose owning area the caller's scope reaches, and
  * sits on that area or an area inside it (部门报到: staff of 戚墅堰派出所 work in 戚墅堰街道).
  */
-async function resolveAssignments(unit: Unit, roles: RoleAssignmentInput[]): Promise<Assignment[]> {
+async function resolveAssignments(unit: Unit, roles: RoleAssignmentInput[], held: ReadonlySet<string> = new Set()): Promise<Assignment[]> {
   const { actor, scope, use } = unit;
   const paths = new Map((await use(userRepository).areaPaths([...new Set(roles.map((r) => r.areaId))])).map((a) => [a.id, a.path]));
   const wanted = roles.flatMap((r) => (r.departmentId != null ? [r.departmentId] : []));
@@ -99,7 +99,8 @@ async function resolveAssignments(unit: Unit, roles: RoleAssignmentInput[]): Pro
       const d = r.departmentId != null ? depts.get(r.departmentId) : undefined;
       if (r.departmentId == null) fields[`roles.${i}.departmentId`] = ['部门人员须选择所属部门'];
       else if (!d) fields[`roles.${i}.departmentId`] = ['部门不存在或不在您的管辖范围内'];
-      else if (!d.active) fields[`roles.${i}.departmentId`] = [`${d.name}已停用`];
+      // An assignment the account already holds stays assignable when its department has been deactivated since.
+      else if (!d.active && !held.has(assignmentKey(r))) fields[`roles.${i}.departmentId`] = [`${d.name}已停用`];
       else if (!path.startsWith(d.areaPath)) fields[`roles.${i}.areaId`] = [`部门人员的区域须在${d.name}所属区域之内`];
     }
   });
@@ -196,7 +197,7 @@ export async function setUserRoles(ctx: RequestContext, id: number, requested: R
   return write(ctx, 'user.manage', async (unit) => {
     const users = unit.use(userRepository);
     const { user, roles } = await loadManageable(unit, id);
-    const wanted = await resolveAssignments(unit, requested);
+    const wanted = await resolveAssignments(unit, requested, new Set(roles.map(assignmentKey)));
     const controlled = roles.filter((r) => canAssignRole(unit.actor, unit.scope, r.role, r.areaPath));
     // A dept_staff assignment moved to another department on the same area is removed, then added anew.
     const wantedKeys = new Set(wanted.map(assignmentKey));
