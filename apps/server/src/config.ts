@@ -105,6 +105,8 @@ const envSchema = z.object({
   REDGRID_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('true'),
   /** Scheduled jobs (reminders, the SMS outbox): 'off' for a process that only serves requests. */
   REDGRID_SCHEDULER: z.enum(['on', 'off']).default('on'),
+  /** A case past its red deadline gets a yellow card from the system (自动黄牌督办); 'off' only alerts. */
+  REDGRID_CASE_AUTO_CARD: z.enum(['on', 'off']).default('on'),
   /** SMS channel: 'log' writes a masked phone and the template name to the log; 'http' posts JSON to REDGRID_SMS_URL. */
   REDGRID_SMS: z.enum(['log', 'http']).default('log'),
   REDGRID_SMS_URL: z.string().url().optional(),
@@ -148,6 +150,8 @@ export interface AppConfig {
   storage: StorageConfig;
   /** Whether this process runs scheduled jobs (platform/scheduler.ts). */
   scheduler: boolean;
+  /** Whether the overdue job issues a yellow card at the red deadline (modules/case). */
+  caseAutoCard: boolean;
   /** The SMS channel of notifications. */
   sms: { sender: 'log' | 'http'; url: string | null; timeoutMs: number; maxAttempts: number };
 }
@@ -236,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { kind: 's3', endpoint: e.REDGRID_S3_ENDPOINT ?? null, bucket: e.REDGRID_S3_BUCKET, region: e.REDGRID_S3_REGION, accessKeyId: e.REDGRID_S3_ACCESS_KEY ?? null, secretAccessKey: e.REDGRID_S3_SECRET_KEY ?? null, forcePathStyle: e.REDGRID_S3_FORCE_PATH_STYLE === 'true' }
       : { kind: 'disk', dir: e.REDGRID_ATTACHMENTS_DIR ? path.resolve(env.INIT_CWD ?? process.cwd(), e.REDGRID_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments') },
     scheduler: e.REDGRID_SCHEDULER === 'on',
+    caseAutoCard: e.REDGRID_CASE_AUTO_CARD === 'on',
     sms: { sender: e.REDGRID_SMS, url: e.REDGRID_SMS_URL ?? null, timeoutMs: e.REDGRID_SMS_TIMEOUT_SECONDS * 1000, maxAttempts: e.REDGRID_SMS_MAX_ATTEMPTS },
   };
 }
@@ -292,6 +297,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     storage: { kind: 'disk', dir: path.join(tmpdir(), `redgrid-test-attachments-${process.pid}`) },
     // Tests drive jobs with runDue(clock) themselves; no timers.
     scheduler: false,
+    caseAutoCard: true,
     sms: { sender: 'log', url: null, timeoutMs: 2000, maxAttempts: 3 },
     ...overrides,
   };

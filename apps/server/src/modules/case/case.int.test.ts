@@ -164,3 +164,43 @@ describe('a case from the grid to a department and back to the reporter', () => 
     expect(theirs.body.items.map((c) => c.id).sort()).toEqual(whistled.rows.map((r) => r.id).sort());
   });
 });
+
+describe('the working-time clock', () => {
+  it('tells the reporter at acceptance, then alerts and yellow-cards a case left past its red deadline — once', async () => {
+    const communityWorker = await loginAs(ctx.t.app, 'zb_worker');
+    const created = await report(communityWorker);
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect((await act(worker, id, { action: 'accept' })).body.state).toBe('accepted');
+    const db = ctx.t.database.db;
+    const told = await sql<{ kind: string; title: string }>`
+      SELECT n.kind, n.title FROM notifications n JOIN users u ON u.id = n.recipient_id WHERE u.username = 'zb_worker' AND n.kind = 'case.accepted'`.execute(db);
+    expect(told.rows[0]?.title).toContain(created.body.caseNo);
+
+    const { schedulerFor } = await import('../../platform/scheduler.ts');
+    const scheduler = schedulerFor(ctx.t.deps, ctx.t.app.log);
+    ctx.t.clock.advanceMinutes(60 * 24 * 90);
+    await scheduler.runDue(ctx.t.clock.read());
+    // Ninety days on, the sessions have expired: sign in again.
+    worker = await loginAs(ctx.t.app, 'zb_g1_worker');
+    const after = await call<Detail & { alarm: string; supervision: string | null }>(worker, 'GET', `/api/cases/${id}`);
+    expect(after.body).toMatchObject({ alarm: 'red', supervision: 'yellow', state: 'accepted' });
+    expect(after.body.timeline.slice(-2).map((e) => [e.action, e.actorName])).toEqual([
+      ['overdue_alert', '系统'],
+      ['supervise', '系统'],
+    ]);
+    const alerted = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM notifications n JOIN users u ON u.id = n.recipient_id WHERE u.username = 'zb_g1_worker' AND n.kind = 'case.overdue' AND n.link = ${`/cases/${id}`}`.execute(db);
+    expect(alerted.rows[0]!.n).toBe(1);
+
+    // A second run finds nothing new to say.
+    ctx.t.clock.advanceMinutes(5);
+    await scheduler.runDue(ctx.t.clock.read());
+    const again = await call<Detail>(worker, 'GET', `/api/cases/${id}`);
+    expect(again.body.timeline).toHaveLength(after.body.timeline.length);
+
+    // Handling it starts a new step with its own deadlines and a quiet alarm.
+    const handled = await act(worker, id, { action: 'handle', result: '已清理' });
+    expect(handled.body).toMatchObject({ state: 'handled', alarm: 'none', stepKind: 'verify' });
+  });
+});

@@ -10,6 +10,7 @@ import { affairItem, limitsFor } from '../affairs/index.ts';
 import { listAttachments } from '../attachment/index.ts';
 import { workingClockFor } from '../calendar/index.ts';
 import { departmentFor } from '../department/index.ts';
+import { notify } from '../notification/index.ts';
 import { areaGeoRepository } from '../area/index.ts';
 import { toWgs84 as convertToWgs84 } from '../geo/index.ts';
 import { alarmAt, stepDeadlines } from './case-deadline.ts';
@@ -167,7 +168,7 @@ export async function reportCase(ctx: RequestContext, raw: ReportCaseInput): Pro
   return write(ctx, 'case.report', async (unit) => {
     if (input.clientKey) {
       const earlier = await cases(unit).byClientKey('grid_worker', input.clientKey);
-      if (earlier) return detailOf(unit, earlier);
+      if (earlier) return detailOf(unit, earlier, ctx.clock());
     }
     const now = ctx.clock();
     const located = await locateGrid(unit, input.location);
@@ -219,13 +220,13 @@ export async function reportCase(ctx: RequestContext, raw: ReportCaseInput): Pro
     if (id === null) {
       // Another request with the same client key won the race a moment ago.
       const earlier = await repo.byClientKey('grid_worker', input.clientKey!);
-      if (earlier) return detailOf(unit, earlier);
+      if (earlier) return detailOf(unit, earlier, ctx.clock());
       throw new AppError('conflict', '同一上报正在处理，请稍后刷新');
     }
     await repo.appendEvent({ caseId: id, seq: 1, action: 'report', actorId: unit.actor.id, actorName: unit.actor.displayName, actorLevel: 'grid', fromState: null, toState: 'reported', holderLevel: 'grid', holderAreaId: grid.id, holderDepartmentId: null, payload: { warning: located.warning }, attachmentIds: [], clientKey: null, gridId: grid.id, departmentId: null, at: now });
     const row = (await repo.get(id))!;
     await unit.audit({ action: 'create', entity: 'case', entityId: id, areaId: grid.id, after: { caseNo: row.caseNo, item: item.code } });
-    return detailOf(unit, row);
+    return detailOf(unit, row, ctx.clock());
   });
 }
 
@@ -294,7 +295,8 @@ async function record(unit: WriteUnit, row: CaseRow, place: GridPlace, item: Aff
     stepKind: deadlines.stepKind,
     dueYellowAt: deadlines.dueYellowAt,
     dueRedAt: deadlines.dueRedAt,
-    alarm: alarmAt(deadlines, now),
+    // A new step starts quiet (the overdue job raises its alarms); the same step keeps the alarm it has.
+    alarm: stepChanged ? 'none' : row.alarm,
     selfHandled: next.selfHandled,
     closedLevel: closed ? next.holder.level : null,
     rating: next.rating,
@@ -321,7 +323,28 @@ async function record(unit: WriteUnit, row: CaseRow, place: GridPlace, item: Aff
     departmentId: next.holder.level === 'department' ? next.holder.departmentId : row.departmentId,
     at: now,
   });
+  await tellReporter(unit, row, action, before.state, next.state, now);
   return (await repo.get(row.id))!;
+}
+
+/** The reporter is told when their case is accepted and when it is closed (in-app, and by text message). */
+async function tellReporter(unit: WriteUnit, row: CaseRow, action: CaseAction, from: CaseState, to: CaseState, now: Date): Promise<void> {
+  if (row.reporterUserId === null || row.reporterUserId === unit.actor.id) return;
+  const accepted = action === 'accept' && row.acceptedAt === null;
+  const closed = (to === 'closed' || to === 'closed_unfixed') && !isClosed(from);
+  if (!accepted && !closed) return;
+  await notify(unit, {
+    recipients: [row.reporterUserId],
+    kind: accepted ? 'case.accepted' : 'case.closed',
+    title: accepted ? `您上报的事件 ${row.caseNo} 已受理` : `您上报的事件 ${row.caseNo} 已办结`,
+    body: accepted ? row.title : `${row.title}。请对办理结果进行评价。`,
+    link: `/cases/${row.id}`,
+    about: { type: 'case', id: row.id },
+    areaId: row.gridId,
+    channels: ['in_app', 'sms'],
+    onceKey: `case-${accepted ? 'accepted' : 'closed'}:${row.id}:${row.version}`,
+    at: now,
+  });
 }
 
 function isClosed(s: CaseState): boolean {
@@ -362,7 +385,7 @@ export async function actOnCase(ctx: RequestContext, caseId: number, raw: CaseAc
     const repo = cases(unit);
     const row = await repo.get(caseId);
     if (!row) throw notFound('案件');
-    if (input.clientKey && (await repo.eventByClientKey(row.id, input.clientKey))) return detailOf(unit, row);
+    if (input.clientKey && (await repo.eventByClientKey(row.id, input.clientKey))) return detailOf(unit, row, ctx.clock());
     if (input.version !== undefined && input.version !== row.version) throw new AppError('conflict', '案件已被他人更新，请刷新后再试', { state: row.state, version: row.version });
     const now = ctx.clock();
     const place = await placeOfCase(unit, row.gridId);
@@ -375,7 +398,7 @@ export async function actOnCase(ctx: RequestContext, caseId: number, raw: CaseAc
     const to: Holder | null = department ? { level: department.level, areaId: null, departmentId: department.departmentId } : null;
     const next = decideOrThrow(before, eventFor(input, row, place, to, evidence), relations, item);
     const updated = await record(unit, row, place, item, department ? { ...input, departmentName: department.name } : input, next, now);
-    return detailOf(unit, updated);
+    return detailOf(unit, updated, ctx.clock());
   });
 }
 
@@ -384,7 +407,7 @@ export function getCase(ctx: RequestContext, caseId: number): Promise<CaseDetail
     if (!unit.actor.permissions.has('case.read') && !unit.actor.permissions.has('case.report')) throw new AppError('forbidden', '没有权限查看案件');
     const row = await cases(unit).get(caseId);
     if (!row) throw notFound('案件');
-    return detailOf(unit, row);
+    return detailOf(unit, row, ctx.clock());
   });
 }
 
@@ -440,7 +463,7 @@ function summaryOf(r: CaseRow, names: Map<string, string>, now: Date) {
   };
 }
 
-async function detailOf(unit: Unit, row: CaseRow): Promise<CaseDetail> {
+async function detailOf(unit: Unit, row: CaseRow, now: Date): Promise<CaseDetail> {
   const repo = cases(unit);
   const events = await repo.events(row.id);
   const place = await placeOfCase(unit, row.gridId);
@@ -450,7 +473,7 @@ async function detailOf(unit: Unit, row: CaseRow): Promise<CaseDetail> {
   const relations = relationsOf(unit.actor, { holder: s.holder, dispatcher: s.dispatcher, reporterUserId: row.reporterUserId }, place);
   const may = unit.actor.permissions.has('case.handle') ? allowedActions(s, relations) : allowedActions(s, relations).filter((a) => REPORTER_ACTIONS.has(a));
   return {
-    ...summaryOf(row, names, new Date()),
+    ...summaryOf(row, names, now),
     description: row.description,
     locationSource: row.locationSource as CaseDetail['locationSource'],
     reporter: { name: row.reporterUserId === unit.actor.id ? unit.actor.displayName : row.anonymous ? null : (events[0]?.actorName ?? null), phoneMasked: row.reporterPhoneMasked, anonymous: row.anonymous, isMe: row.reporterUserId === unit.actor.id },

@@ -4,11 +4,14 @@
  * over an append-only timeline with the case row as its projection.
  */
 import { defineModule } from '../../platform/module.ts';
+import { schedulerFor } from '../../platform/scheduler.ts';
 import { registerAttachmentOwner } from '../attachment/index.ts';
+import { caseOverdueJob } from './case-overdue.job.ts';
 import { registerCaseRoutes } from './case.routes.ts';
 import { locateCaseForAttachment } from './case.service.ts';
 
-export const caseModule = defineModule('case', (app) => {
+export const caseModule = defineModule('case', (app, { deps }) => {
+  schedulerFor(deps, app.log).register(caseOverdueJob({ autoYellowCard: deps.config.caseAutoCard }));
   // Photos and files of a case (the scene, evidence of an on-the-spot closure, a handling result) sit
   // in the case's grid, and whoever reads the case sees them.
   registerAttachmentOwner({ type: 'case', label: '事件', readPermission: 'case.read', attachPermission: 'case.read', purposes: ['photo', 'document'], locate: locateCaseForAttachment });
