@@ -567,6 +567,12 @@ export async function waitingCounts(db: Db, communityIds: readonly number[]) {
  */
 export async function lockForClaim(db: Db, kind: ClaimKind, id: number) {
   const all = unrestricted(db);
+  if (kind === 'person') {
+    // A waiting household moves as one: its row is locked before any member's, so two workers claiming
+    // two members of one household queue on it instead of deadlocking on each other's member.
+    const peek = await all.selectFrom('persons').select('household_id').where('id', '=', id).executeTakeFirst();
+    if (peek?.household_id != null) await all.selectFrom('households').select('id').where('id', '=', peek.household_id).forUpdate().execute();
+  }
   const row =
     kind === 'person'
       ? await all.selectFrom('persons').select(['id', 'area_id as areaId', 'claimed_by as claimedBy', 'claimed_at as claimedAt', 'provenance', 'household_id as householdId', sql<boolean>`merged_into IS NOT NULL`.as('merged')]).where('id', '=', id).forUpdate().executeTakeFirst()

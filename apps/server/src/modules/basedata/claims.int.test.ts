@@ -141,6 +141,21 @@ describe('the community waiting list (待认领)', () => {
     expect(claims).toHaveLength(1);
   });
 
+  it('two workers claiming two members of one waiting household at once: the household goes to one of them', async () => {
+    const household = await db().insertInto('households').values({ area_id: zhanbei, household_no: 'CLAIM-H2' }).returning('id').executeTakeFirstOrThrow();
+    const a = await waitingPerson('户主己', household.id);
+    const b = await waitingPerson('配偶己', household.id);
+    const [first, second] = await Promise.all([
+      call<PersonDetail | Refusal>(g1Worker, 'POST', `/api/basedata/persons/${a}/claim`, { areaId: grid1 }),
+      call<PersonDetail | Refusal>(g2Worker, 'POST', `/api/basedata/persons/${b}/claim`, { areaId: grid2 }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    const rows = await db().selectFrom('persons').select('area_id').where('household_id', '=', household.id).execute();
+    const places = new Set(rows.map((r) => r.area_id));
+    expect(places.size).toBe(1);
+    expect([grid1, grid2]).toContain([...places][0]);
+  });
+
   it('a person imported with only the community waits in the list, and is claimed from it', async () => {
     const idNumber = syntheticIdentityNumber({ regionCode: '320412', birthDate: '1979-05-06', sex: 'male', sequence: 77 });
     const file = Buffer.from(`\uFEFF姓名,身份证号,网格编码,现住址\n导入待认领,${idNumber},,站北社区某处\n`, 'utf8');
