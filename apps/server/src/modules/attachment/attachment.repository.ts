@@ -49,6 +49,16 @@ export function attachmentRepository(db: Db, scope: Scope) {
     markDeleted: (id: string, by: number, at: Date) =>
       scopedUpdate(db, scope, 'attachments').set({ deleted_at: at, deleted_by: by }).where('id', '=', id).where('deleted_at', 'is', null).returningAll().executeTakeFirst(),
 
+    /** Which of these blob keys a row names (live or deleted: a deleted attachment keeps its files for the audit). */
+    namedKeys: async (keys: readonly string[]): Promise<Set<string>> => {
+      if (keys.length === 0) return new Set();
+      const found = await rows()
+        .select(['at.storage_key', 'at.thumb_key', 'at.public_key'])
+        .where((eb) => eb.or([eb('at.storage_key', 'in', keys), eb('at.thumb_key', 'in', keys), eb('at.public_key', 'in', keys)]))
+        .execute();
+      return new Set(found.flatMap((r) => [r.storage_key, r.thumb_key, r.public_key]).filter((k): k is string => k !== null));
+    },
+
     /** The record moved to another area (a building regridded): its files follow it. */
     moveOwner: async (ownerType: string, ownerId: number, areaId: number): Promise<number> => {
       const res = await scopedUpdate(db, scope, 'attachments').set({ area_id: areaId }).where('owner_type', '=', ownerType).where('owner_id', '=', ownerId).executeTakeFirst();

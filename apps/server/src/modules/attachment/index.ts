@@ -7,10 +7,13 @@
  * call `receiveAttachment` + `saveAttachment`, `listAttachments` and `openAttachment` directly.
  */
 import { defineModule } from '../../platform/module.ts';
+import { schedulerFor } from '../../platform/scheduler.ts';
+import { orphanSweepJob } from './attachment-sweep.job.ts';
 import { registerAttachmentRoutes } from './attachment.routes.ts';
 
-export const attachmentModule = defineModule('attachment', async (app) => {
+export const attachmentModule = defineModule('attachment', async (app, { deps }) => {
   await registerAttachmentRoutes(app);
+  schedulerFor(deps, app.log).register(orphanSweepJob());
 });
 
 export { registerAttachmentOwner, type AttachmentOwnerKind } from './attachment-owners.ts';
