@@ -15,7 +15,7 @@ import { newBlobBase, storageFor, type BlobStorage } from './storage/index.ts';
  * under fresh random keys); `saveAttachment` runs inside the owning module's unit of work and writes
  * the row (idempotent by the uploader's client key). Blobs of an upload that was refused or turned
  * out to be a retry are removed again (`discardPrepared`); a crash between the two steps leaves
- * blobs no row names, for a cleanup job to collect (not written yet).
+ * blobs no row names, which the orphan sweep (attachment-sweep.job.ts) removes a day later.
  */
 
 /** The record an attachment belongs to, as its module located it. */
