@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, useTestApp, type Session } from '../../../test/harness.ts';
+import { cameraJpeg } from '../attachment/attachment-fixtures.test-helper.ts';
+import { multipart } from '../attachment/attachment-suite.test-helper.ts';
 import { fold } from './case-workflow.ts';
 import { eventOfRow } from './case.service.ts';
 
@@ -122,6 +124,26 @@ describe('a case from the grid to a department and back to the reporter', () => 
         FROM case_events WHERE case_id = ${id} ORDER BY seq`.execute(ctx.t.database.db);
     const stored = await sql<{ snapshot: unknown }>`SELECT snapshot FROM cases WHERE id = ${id}`.execute(ctx.t.database.db);
     expect(fold(rows.rows.map(eventOfRow))).toEqual(stored.rows[0]!.snapshot);
+  });
+
+  it('closes on the spot (自办自结) with the photo taken there, and shows it on the step', async () => {
+    const created = await report(worker);
+    const id = created.body.id;
+    const body = multipart('现场.jpg', await cameraJpeg(), 'image/jpeg');
+    const up = await ctx.t.app.inject({ method: 'POST', url: `/api/attachments?ownerType=case&ownerId=${id}&purpose=photo&clientKey=case-photo-0001`, headers: { ...worker.headers, ...body.headers }, payload: body.payload });
+    expect(up.statusCode).toBe(201);
+    const photo = up.json<{ id: string }>().id;
+    const closed = await act(worker, id, { action: 'self_close', result: '已劝离，棚屋当场拆除', attachmentIds: [photo] });
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ state: 'closed', selfHandled: true, holder: { level: 'grid' } });
+    // A photo of another case is not evidence for this one.
+    const other = await report(worker);
+    const borrowed = await act(worker, other.body.id, { action: 'self_close', result: '已处理', attachmentIds: [photo] });
+    expect(borrowed.status).toBe(400);
+    // A finished case takes no more files.
+    const late = multipart('补拍.jpg', await cameraJpeg(), 'image/jpeg');
+    const refused = await ctx.t.app.inject({ method: 'POST', url: `/api/attachments?ownerType=case&ownerId=${id}&purpose=photo&clientKey=case-photo-0002`, headers: { ...worker.headers, ...late.headers }, payload: late.payload });
+    expect(refused.statusCode).toBe(409);
   });
 
   it('lets one of two people acting at the same moment win and tells the other', async () => {
