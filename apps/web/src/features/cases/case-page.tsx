@@ -87,7 +87,7 @@ function CaseTimeline({ detail, photos }: { detail: CaseDetail; photos: readonly
             </Space>
             <div>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                → {CASE_STATE_LABELS[e.toState][language]} · {e.holder.name ?? HANDLING_LEVEL_LABELS[e.holder.level][language]}
+                → {CASE_STATE_LABELS[e.toState][language]} · {e.holder.name ?? (e.holder.level === 'department' && detail.department ? detail.department.name : HANDLING_LEVEL_LABELS[e.holder.level][language])}
               </Typography.Text>
             </div>
             {eventLines(e, t as never, language).map((line) => (
@@ -149,7 +149,7 @@ function CaseView({ detail, reload }: { detail: CaseDetail; reload: () => void }
             <Descriptions size="small" column={{ xs: 1, sm: 2 }}>
               <Descriptions.Item label={t('cases.col.caseNo')}>{detail.caseNo}</Descriptions.Item>
               <Descriptions.Item label={t('cases.col.item')}>{detail.itemName}</Descriptions.Item>
-              <Descriptions.Item label={t('cases.col.holder')}>{holderText(detail.holder, language)}</Descriptions.Item>
+              <Descriptions.Item label={t('cases.col.holder')}>{detail.holder.level === 'department' && !detail.holder.name && detail.department ? detail.department.name : holderText(detail.holder, language)}</Descriptions.Item>
               <Descriptions.Item label={t('cases.detail.department')}>{detail.department?.name ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('cases.col.due')}>
                 <DueText c={detail} />

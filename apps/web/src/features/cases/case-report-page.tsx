@@ -146,7 +146,7 @@ export function CaseReportPage() {
         }
       }
       void message.success(t('cases.form.sent', { caseNo: detail.caseNo }));
-      void navigate(`/cases/${detail.id}`, { replace: true, state: { offerSelfClose: detail.allowedActions.includes('self_close') } });
+      void navigate(`/cases/${detail.id}`, { replace: true, state: { offerSelfClose: item?.handlingLevel === 'grid' && detail.allowedActions.includes('self_close') } });
     } catch (err) {
       // The draft stays, with the same key: sending again cannot make a second case.
       onError(err);

@@ -31,7 +31,7 @@ export const casesZhCN = {
     department: '责任部门',
     channel: '来源',
     customFields: '事项信息',
-    counts: '上报 {{escalations}} 次 · 派遣 {{dispatches}} 次 · 退单 {{returns}} 次 · 返工 {{reworks}} 次 · 延期 {{extensions}} 次',
+    counts: '上报上级 {{escalations}} 次 · 派遣 {{dispatches}} 次 · 退单 {{returns}} 次 · 返工 {{reworks}} 次 · 延期 {{extensions}} 次',
     extensionPending: '待批延期 {{days}} 个工作日',
     rating: '评价',
     version: '版本 {{version}}',

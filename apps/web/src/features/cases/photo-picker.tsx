@@ -55,7 +55,7 @@ export function PhotoPicker({ value, onChange, disabled }: { value: PickedPhoto[
           {t('cases.action.addPhoto')}
         </Button>
       ) : null}
-      <input ref={input} type="file" accept="image/*" capture="environment" multiple hidden data-testid="photo-input" onChange={(e) => picked(e.target.files)} />
+      <input ref={input} type="file" accept="image/*" capture="environment" multiple style={{ display: 'none' }} data-testid="photo-input" onChange={(e) => picked(e.target.files)} />
     </Space>
   );
 }
