@@ -28,7 +28,7 @@ export const areaSchema = z
     childCount: z.number().int(),
     status: z.enum(['active', 'retired']),
     gridType: z.enum(['comprehensive', 'dedicated']).nullable(),
-    /** Households counted for this area (a grid: the sum of its buildings, else its own figure). */
+    /** Households counted for this area (a grid: the sum of its buildings, else its own figure); null unless the caller holds area.report. */
     households: z.number().int().nullable(),
     hasBoundary: z.boolean(),
   })
