@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AffairCatalogue, AffairItem, AffairItemInput, ImportJob, PublicAffairList } from '@redgrid/contracts';
 import { buildOutsideDistrict, loginAsRole, type OutsideDistrict } from '../../../test/factories.ts';
 import { areaIdByCode, loginAs, useTestApp, type Session } from '../../../test/harness.ts';
+import { actorFromRoles, scopeFromRoles } from '../../platform/context.ts';
+import { listOwnRoles } from '../../platform/cross-scope.repository.ts';
+import { read, systemContext, withActor } from '../../platform/unit-of-work.ts';
 import { importRunners } from '../exchange/index.ts';
+import { affairItem, limitsFor, listActiveItems } from './index.ts';
 
 /** The catalogue of grid affairs: the demo tree, the editor's rules, XLSX round trip, the public list, scope. */
 
@@ -71,6 +75,31 @@ describe('the demo catalogue', () => {
     expect((await catalogue(districtAdmin)).canManage).toBe(true);
     // A community's admin holds affairs.manage for their own district's catalogue only if it is theirs: it is not.
     expect((await catalogue(communityAdmin)).canManage).toBe(false);
+  });
+});
+
+describe('the front door the case workflow uses', () => {
+  it("finds an item by code in the catalogue above a grid worker's grid, with its rules, in the worker's own scope", async () => {
+    const userId = gridWorker.body.user.id;
+    const roles = await listOwnRoles(ctx.t.database.db as never, userId);
+    const base = systemContext(ctx.t.deps, ctx.t.app.log);
+    const worker = withActor(base, actorFromRoles({ id: userId, username: 'zb_g1_worker', displayName: '吴敏' }, roles, { mustChangePassword: false, sessionId: null }), scopeFromRoles(roles));
+    const grid = await areaIdByCode(ctx.t.database, '320412001001001');
+    const { item, active, byId, foreign } = await read(worker, 'affairs.read', async (unit) => {
+      const found = await affairItem(unit, { code: '020101', areaId: grid });
+      return {
+        item: found,
+        active: await listActiveItems(unit, { areaId: grid }),
+        byId: found ? await affairItem(unit, { id: found.id }) : undefined,
+        foreign: await affairItem(unit, { code: '020101', areaPath: `/${out.province.id}/${out.district.id}/` }),
+      };
+    });
+    expect(item).toMatchObject({ name: '暴露垃圾', handlingLevel: 'grid', departmentKind: 'urban_management', areaId: districtId });
+    expect(byId?.code).toBe('020101');
+    expect(limitsFor(item!, 'A').handle).toEqual({ yellow: 2, red: 4, unit: 'work_hours' });
+    expect(limitsFor(item!).handle).toEqual({ yellow: 4, red: 8, unit: 'work_hours' });
+    expect(active.length).toBe(91);
+    expect(foreign).toBeUndefined();
   });
 });
 
