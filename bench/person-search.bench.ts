@@ -143,7 +143,7 @@ async function session(app: Awaited<ReturnType<typeof buildApp>>, database: Data
 
 /** The repository's search SQL for one kind (person.repository.ts `search`, as Kysely writes it). */
 function searchSql(kind: 'id' | 'phone' | 'name' | 'address', scopePath: string, value: string) {
-  const terms = kind === 'address' ? addressTerms(value) : { contains: [], patterns: [] };
+  const terms = kind === 'address' ? addressTerms(value) : { contains: [], numbers: [] };
   const where =
     kind === 'id'
       ? sql`p.id_bidx IN (${value})`
@@ -151,7 +151,7 @@ function searchSql(kind: 'id' | 'phone' | 'name' | 'address', scopePath: string,
         ? sql`p.phone_bidx IN (${value})`
         : kind === 'name'
           ? sql`p.name COLLATE "C" LIKE ${`${value}%`}`
-          : sql.join([...terms.contains.map((c) => sql`p.address_text LIKE ${`%${c}%`}`), ...terms.patterns.map((r) => sql`p.address_text ~ ${r}`)], sql` AND `);
+          : sql.join([...terms.contains.map((c) => sql`p.address_text LIKE ${`%${c}%`}`), ...terms.numbers.map((n) => sql`p.address_text LIKE ${`%${n}%`}`), ...(terms.numbers.length ? [sql`address_numbers(p.address_text) @> ${terms.numbers}::text[]`] : [])], sql` AND `);
   return sql`SELECT p.id, p.name, p.id_masked, p.phone_masked, p.area_id, ho.address
     FROM persons AS p LEFT JOIN households AS h ON h.id = p.household_id LEFT JOIN houses AS ho ON ho.id = h.house_id
     WHERE p.area_id IN (SELECT s.id FROM areas s WHERE s.path LIKE ANY(${[`${scopePath}%`]}::text[]))

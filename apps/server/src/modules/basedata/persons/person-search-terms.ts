@@ -36,21 +36,21 @@ export function addressNorm(s: string): string {
 export interface AddressTerms {
   /** Each must occur in the address text (LIKE '%…%', already escaped for LIKE). */
   contains: string[];
-  /** Each must match the address text (POSIX regex): a number not glued to other digits. */
-  patterns: string[];
+  /** Each must be one of the address's whole numbers (SQL `address_numbers`): '501', or with its word, '3幢'. */
+  numbers: string[];
 }
 
 const MAX_PIECES = 6;
 
 /**
- * "站北花园3-2-501" → contains 站北花园, patterns 3幢 · 2单元 · 501; "3栋2单元" → 3幢 · 2单元; "延陵西路" → contains
+ * "站北花园3-2-501" → contains 站北花园, numbers 3幢 · 2单元 · 501; "3栋2单元" → 3幢 · 2单元; "延陵西路" → contains
  * 延陵西路. A number is matched whole (3幢 does not find 13幢; 501 does not find 1501); 501室 finds a room
  * written 501. Empty when nothing searchable is left (the caller answers no one).
  */
 export function addressTerms(q: string): AddressTerms {
   const n = addressNorm(q);
   const contains: string[] = [];
-  const patterns: string[] = [];
+  const numbers: string[] = [];
   const token = /(\d+)(幢|单元|室|号|层)?/gu;
   let last = 0;
   // A text piece is matched whole, within one part of the address: a blank typed splits it in two.
@@ -61,10 +61,10 @@ export function addressTerms(q: string): AddressTerms {
     text(n.slice(last, m.index));
     last = m.index + m[0].length;
     const [, digits, unit] = m;
-    patterns.push(!unit || unit === '室' ? `(^|[^0-9])${digits}($|[^0-9])` : `(^|[^0-9])${digits}${unit}`);
+    numbers.push(!unit || unit === '室' ? digits! : `${digits}${unit}`);
   }
   text(n.slice(last));
-  return { contains: contains.slice(0, MAX_PIECES), patterns: patterns.slice(0, MAX_PIECES) };
+  return { contains: contains.slice(0, MAX_PIECES), numbers: [...new Set(numbers)].slice(0, MAX_PIECES) };
 }
 
 export function escapeLike(s: string): string {

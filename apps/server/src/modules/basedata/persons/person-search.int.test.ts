@@ -68,9 +68,9 @@ describe('what is typed, by its shape', () => {
   });
 
   it('cuts an address into pieces matched whole', () => {
-    expect(addressTerms('站北花园 3-2-501')).toEqual({ contains: ['站北花园'], patterns: ['(^|[^0-9])3幢', '(^|[^0-9])2单元', '(^|[^0-9])501($|[^0-9])'] });
-    expect(addressTerms('３号楼501室')).toEqual({ contains: [], patterns: ['(^|[^0-9])3幢', '(^|[^0-9])501($|[^0-9])'] });
-    expect(addressTerms('幸福_路%')).toEqual({ contains: ['幸福\\_路\\%'], patterns: [] });
+    expect(addressTerms('站北花园 3-2-501')).toEqual({ contains: ['站北花园'], numbers: ['3幢', '2单元', '501'] });
+    expect(addressTerms('３号楼501室')).toEqual({ contains: [], numbers: ['3幢', '501'] });
+    expect(addressTerms('幸福_路%')).toEqual({ contains: ['幸福\\_路\\%'], numbers: [] });
   });
 });
 
@@ -180,10 +180,10 @@ describe('keyset paging', () => {
 
   it('an address search pages by id, stable across pages', async () => {
     const one = await allPages(worker, { q: '1幢', limit: 200 });
-    const paged = await allPages(worker, { q: '1幢', limit: 60 });
+    const paged = await allPages(worker, { q: '1幢', limit: 100 });
     expect(paged.map((p) => p.id)).toEqual(one.map((p) => p.id));
-    expect(paged.length).toBeGreaterThan(120);
-  });
+    expect(paged.length).toBeGreaterThan(200);
+  }, 120_000);
 
   it('refuses a cursor of one order on the other, or a forged one', async () => {
     const page = await search(worker, { q: '王', limit: 2 });

@@ -250,7 +250,7 @@ export async function searchPersons(ctx: RequestContext, query: PersonSearchQuer
       limit: query.limit + 1,
     } as const;
     // Nothing searchable left of an address (only blanks and commas): no one, rather than everyone.
-    const rows = address && address.contains.length + address.patterns.length === 0 ? [] : await persons.search(filter);
+    const rows = address && address.contains.length + address.numbers.length === 0 ? [] : await persons.search(filter);
     const page = rows.slice(0, query.limit);
     const tags = await persons.tags(page.map((r) => r.id), groups.map((g) => g.id));
     const places = await loadPlaces(unit, page.map((r) => r.areaId));
