@@ -93,7 +93,7 @@ describe.skipIf(!inE2eRun)('base data journey (实有人口, 显示 with a reaso
 
     await page.getByRole('link', { name: '实有人口' }).first().click();
     await page.waitForURL(/\/people$/);
-    const search = page.getByPlaceholder('姓名 / 拼音 / 首字母 / 身份证号 / 手机号');
+    const search = page.getByPlaceholder('姓名 / 拼音 / 身份证号 / 手机号 / 地址');
     await search.fill(person.name);
     await search.press('Enter');
     await shown(page.getByText('按姓名匹配'));
@@ -232,7 +232,7 @@ describe.skipIf(!inE2eRun)('base data journey (实有人口, 显示 with a reaso
     await page.getByTestId('import-wizard').waitFor({ state: 'hidden' });
 
     // The imported resident is found by name, the ID number masked; the bad row's person is not there.
-    const search = page.getByPlaceholder('姓名 / 拼音 / 首字母 / 身份证号 / 手机号');
+    const search = page.getByPlaceholder('姓名 / 拼音 / 身份证号 / 手机号 / 地址');
     const first = good[0]!;
     await search.fill(first.name);
     await search.press('Enter');
