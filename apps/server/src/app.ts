@@ -36,7 +36,7 @@ import { serverOptions } from './platform/server-options.ts';
 import { registerSecurityHeaders } from './platform/security-headers.ts';
 import { registerJsonBody } from './platform/json-body.ts';
 import { registerRefusalTrail } from './platform/refusals.ts';
-import { schedulerFor } from './platform/scheduler.ts';
+import { newSchedulerFor } from './platform/scheduler.ts';
 
 // Validation messages reach Chinese users as they are.
 z.config(z.locales.zhCN());
@@ -159,6 +159,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     );
   });
 
+  // This app's scheduler: the modules below register their jobs on it (schedulerFor finds it).
+  const scheduler = newSchedulerFor(deps, app.log);
   const modules: ModuleOptions = { deps, registry, demoAccounts: DEMO_ACCOUNTS };
   await app.register(systemModule, modules);
   await app.register(notificationModule, modules);
@@ -177,7 +179,6 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(caseModule, modules);
   // The jobs the modules registered run once the server is ready (unless REDGRID_SCHEDULER=off), and
   // stop on close — running ones finish their batch — before the database closes (boot.ts).
-  const scheduler = schedulerFor(deps, app.log);
   if (config.scheduler) app.addHook('onReady', async () => scheduler.start());
   app.addHook('onClose', async () => scheduler.stop());
 

@@ -146,3 +146,51 @@ export type CaseList = z.infer<typeof caseListSchema>;
 
 /** A refused transition: 409 with `details.allowed` — the actions this person could take now. */
 export const caseActionRefusalDetails = z.object({ allowed: z.array(z.enum(CASE_ACTIONS)), state: z.enum(CASE_STATES) });
+
+/** The KPI page: one area (and its subtree) for a period of report dates (Beijing), to inclusive. */
+export const caseKpiQuerySchema = z
+  .object({
+    areaId: z.coerce.number().int().positive(),
+    from: z.iso.date('日期格式应为 YYYY-MM-DD'),
+    to: z.iso.date('日期格式应为 YYYY-MM-DD'),
+  })
+  .refine((q) => q.from <= q.to, { message: '开始日期不能晚于结束日期', path: ['to'] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, { message: '统计周期最长一年', path: ['to'] });
+
+const rate = z.number().min(0).max(1).nullable();
+export const caseKpiSchema = z
+  .object({
+    area: z.object({ id: z.number().int(), name: z.string() }),
+    from: z.string(),
+    to: z.string(),
+    figures: z.object({
+      reported: z.number().int(),
+      accepted: z.number().int(),
+      rejected: z.number().int(),
+      shouldHandle: z.number().int(),
+      selfHandled: z.number().int(),
+      selfHandledRate: rate,
+      escalated: z.object({ community: z.number().int(), town: z.number().int(), district: z.number().int() }),
+      dispatched: z.number().int(),
+      handled: z.number().int(),
+      handlingRate: rate,
+      onTimeHandlingRate: rate,
+      closed: z.number().int(),
+      closedUnfixed: z.number().int(),
+      closureRate: rate,
+      onTimeClosureRate: rate,
+      reworkRate: rate,
+      extensionRate: rate,
+      overdue: z.number().int(),
+      yellowCards: z.number().int(),
+      redCards: z.number().int(),
+      open: z.number().int(),
+      /** Working hours from report to closure, averaged over the period's closed cases; null with none. */
+      avgHandlingHours: z.number().nullable(),
+      satisfactionRate: rate,
+      closedWithinGridRate: rate,
+      closedWithinCommunityRate: rate,
+    }),
+  })
+  .meta({ id: 'CaseKpi' });
+export type CaseKpi = z.infer<typeof caseKpiSchema>;

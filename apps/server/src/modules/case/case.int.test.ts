@@ -1,12 +1,25 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, useTestApp, type Session } from '../../../test/harness.ts';
-import { cameraJpeg } from '../attachment/attachment-fixtures.test-helper.ts';
-import { multipart } from '../attachment/attachment-suite.test-helper.ts';
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
 import { fold } from './case-workflow.ts';
 import { eventOfRow } from './case.service.ts';
 
 const ctx = useTestApp();
+
+/** A photo as a phone takes it (a plain red JPEG). */
+function cameraJpeg(): Promise<Buffer> {
+  return sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 200, g: 30, b: 40 } } }).jpeg({ quality: 80 }).toBuffer();
+}
+
+/** A multipart/form-data body with one file part, as a phone's browser sends it. */
+function multipart(fileName: string, content: Buffer, contentType: string): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----redgrid${randomBytes(8).toString('hex')}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${contentType}\r\n\r\n`, 'utf8');
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+  return { payload: Buffer.concat([head, content, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
 const GRID1 = '320412001001001';
 
 interface Detail {
@@ -184,6 +197,25 @@ describe('a case from the grid to a department and back to the reporter', () => 
     // 城管 sees only what was whistled to it.
     const whistled = await sql<{ id: number }>`SELECT id::int AS id FROM cases WHERE department_id IS NOT NULL`.execute(ctx.t.database.db);
     expect(theirs.body.items.map((c) => c.id).sort()).toEqual(whistled.rows.map((r) => r.id).sort());
+  });
+});
+
+describe('the KPI page', () => {
+  it('counts what happened to the community\'s cases with the evaluation formulas', async () => {
+    const db = ctx.t.database.db;
+    const community = await sql<{ id: number }>`SELECT id::int AS id FROM areas WHERE code = '320412001001'`.execute(db);
+    const res = await call<{ figures: Record<string, unknown> & { escalated: Record<string, number> } } & Refusal>(secretary, 'GET', `/api/cases/kpi?areaId=${community.rows[0]!.id}&from=2026-11-01&to=2026-12-31`);
+    expect(res.status).toBe(200);
+    const truth = await sql<{ reported: number; self: number; closed: number; rejected: number }>`
+      SELECT count(*)::int AS reported, count(*) FILTER (WHERE self_handled)::int AS self, count(*) FILTER (WHERE state IN ('closed', 'closed_unfixed'))::int AS closed, count(*) FILTER (WHERE state IN ('rejected', 'merged'))::int AS rejected FROM cases`.execute(db);
+    const t = truth.rows[0]!;
+    expect(res.body.figures).toMatchObject({ reported: t.reported, selfHandled: t.self, closed: t.closed, shouldHandle: t.reported - t.rejected });
+    expect(res.body.figures.selfHandledRate).toBeCloseTo(t.self / t.reported, 3);
+    // The whistled case climbed once to the community; one case was dispatched (twice, counted once).
+    expect(res.body.figures.escalated).toEqual({ community: 1, town: 0, district: 0 });
+    expect(res.body.figures.dispatched).toBe(1);
+    // A grid worker cannot read a community's KPIs outside their grid; a bad period is a clear 400.
+    expect((await call(secretary, 'GET', `/api/cases/kpi?areaId=${community.rows[0]!.id}&from=2026-12-31&to=2026-11-01`)).status).toBe(400);
   });
 });
 

@@ -1,6 +1,6 @@
-import { caseActionRequestSchema, caseDetailSchema, caseListQuerySchema, caseListSchema, errorBodySchema, idParamsSchema, reportCaseSchema } from '@redgrid/contracts';
+import { caseActionRequestSchema, caseDetailSchema, caseKpiQuerySchema, caseKpiSchema, caseListQuerySchema, caseListSchema, errorBodySchema, idParamsSchema, reportCaseSchema } from '@redgrid/contracts';
 import { ctxOf, type App } from '../../platform/http.ts';
-import { actOnCase, getCase, listCases, reportCase } from './case.service.ts';
+import { actOnCase, caseKpi, getCase, listCases, reportCase } from './case.service.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
 const tags = ['cases'];
@@ -16,6 +16,11 @@ export function registerCaseRoutes(app: App): void {
     config: { permission: 'case.read' },
     schema: { tags, summary: '案件列表：我的待办、本辖区、超期、我上报的、已结案（超期与红黄牌在前）', querystring: caseListQuerySchema, response: { 200: caseListSchema, ...errors } },
   }, (req) => listCases(ctxOf(req), req.query));
+
+  app.get('/api/cases/kpi', {
+    config: { permission: 'case.read' },
+    schema: { tags, summary: '考核指标：区域（含下级）在统计周期内上报的案件——自办自结率、按级上报、处置率、按期处置率、结案率、返工率、延期率、超期、红黄牌、平均处置时长（工作时）、满意率', querystring: caseKpiQuerySchema, response: { 200: caseKpiSchema, ...errors } },
+  }, (req) => caseKpi(ctxOf(req), req.query));
 
   app.get('/api/cases/:id', {
     config: { permission: 'signed_in' },
