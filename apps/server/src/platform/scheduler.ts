@@ -263,10 +263,6 @@ export class Scheduler {
 const schedulers = new WeakMap<AppDeps, Scheduler>();
 
 /**
- * The scheduler of an app (one per `AppDeps`): modules register their jobs on it when they are
- * registered, app.ts starts it when the server is ready (if configured) and stops it on close.
- */
-/**
  * A new scheduler for an app being built on these deps: the modules of this app register on it. A second
  * app on the same deps (a restart inside one test process, a second server in a test) gets its own, so its
  * modules' jobs are not "registered twice"; each app starts and stops its own.
@@ -277,6 +273,11 @@ export function newSchedulerFor(deps: AppDeps, log: FastifyBaseLogger): Schedule
   return scheduler;
 }
 
+/**
+ * The scheduler of the app being built on these deps (the latest `newSchedulerFor`): modules register
+ * their jobs on it when they are registered; app.ts starts it when the server is ready (if configured)
+ * and stops it on close. Tests drive it with `runDue`.
+ */
 export function schedulerFor(deps: AppDeps, log: FastifyBaseLogger): Scheduler {
   let scheduler = schedulers.get(deps);
   if (!scheduler) {
