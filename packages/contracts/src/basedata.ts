@@ -128,10 +128,10 @@ export type PersonDetail = z.infer<typeof personDetailSchema>;
 export const personSearchQuerySchema = z
   .object({
     q: z.string().trim().min(1).max(40).optional(),
+    by: z.enum(['name', 'address']).optional(),
     areaId: idSchema.optional(),
     householdId: idSchema.optional(),
     populationType: z.enum(POPULATION_TYPES).optional(),
-    by: z.enum(['name', 'address']).optional(),
     residenceStatus: z.enum(RESIDENCE_STATUSES).optional(),
     group: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/).optional(),
     /** Only persons with a tag (of a group this user may see) that ends within its group's reminder days, or has ended: 到期提醒. */

@@ -214,13 +214,13 @@ export async function loadDetail(unit: Unit, ctx: RequestContext, id: number): P
 export async function searchPersons(ctx: RequestContext, query: PersonSearchQuery): Promise<PersonPage> {
   const classified = query.q ? classifyQuery(query.q, query.by) : null;
   const exact = classified?.kind === 'id_number' || classified?.kind === 'phone';
-  const work = async (unit: Unit) => {
-    const persons = unit.use(personRepository);
   const address = classified?.kind === 'address' ? addressTerms(classified.value) : null;
   // A name prefix pages in the order of the name index, (name, id); every other search by id.
   const order = classified?.kind === 'name' ? 'name' : 'id';
   const after = query.after ? decodeCursor(query.after) : undefined;
   if (after === null || (after && (order === 'name') !== (after.name !== undefined))) throw validationFailed({ after: ['翻页位置无效'] });
+  const work = async (unit: Unit) => {
+    const persons = unit.use(personRepository);
     const groups = await visibleGroups(unit, unit.actor);
     let areaPath: string | undefined;
     if (query.areaId !== undefined) {
@@ -239,14 +239,15 @@ export async function searchPersons(ctx: RequestContext, query: PersonSearchQuer
       ...(classified?.kind === 'phone' ? { phoneBidx: lookupIndexes(ctx.cipher, normalisePhoneForIndex(classified.value)) } : {}),
       ...(classified?.kind === 'name' ? { namePrefix: classified.value } : {}),
       ...(classified?.kind === 'pinyin' ? { pinyinPrefix: classified.value } : {}),
+      ...(address ? { address } : {}),
       ...(areaPath ? { areaPath } : {}),
       ...(query.householdId !== undefined ? { householdId: query.householdId } : {}),
-      ...(address ? { address } : {}),
       ...(query.populationType ? { populationType: query.populationType } : {}),
       ...(query.residenceStatus ? { residenceStatus: query.residenceStatus } : {}),
       ...(groupId !== undefined ? { groupId } : {}),
       ...(query.expiring ? { expiring: { today: beijingToday(ctx.clock()), groupIds: groups.map((g) => g.id) } } : {}),
-      ...(query.after ? { after: Number(query.after) } : {}),
+      ...(after ? { after } : {}),
+      order,
       limit: query.limit + 1,
     } as const;
     // Nothing searchable left of an address (only blanks and commas): no one, rather than everyone.
