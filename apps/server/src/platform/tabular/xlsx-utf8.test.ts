@@ -26,7 +26,7 @@ describe('XLSX read through the platform', () => {
     }
     ws.commit();
     await wb.commit();
-    await new Promise((resolve) => out.on('close', resolve));
+    await new Promise<void>((resolve) => out.on('close', () => resolve()));
     const table = await openTable(file);
     const got: string[] = [];
     for await (const row of table.rows) got.push(row.cells[0] ?? '');
