@@ -14,9 +14,9 @@ describe('menuFor', () => {
     [['grid_leader'] as const, ['dashboard', 'cases', 'caseReport', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'users', 'departments', 'affairs']],
     [['grid_worker'] as const, ['dashboard', 'cases', 'caseReport', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'affairs']],
     [['dept_staff'] as const, ['dashboard', 'cases', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'departments', 'affairs']],
-    [['party_member'] as const, ['dashboard', 'caseReport']],
-    [['volunteer'] as const, ['dashboard', 'caseReport']],
-    [['resident'] as const, ['caseReport']],
+    [['party_member'] as const, ['dashboard']],
+    [['volunteer'] as const, ['dashboard']],
+    [['resident'] as const, ['dashboard']],
     [['area_admin', 'audit_admin'] as const, ['dashboard', 'cases', 'caseReport', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs', 'audit']],
   ])('%j sees %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
@@ -24,11 +24,11 @@ describe('menuFor', () => {
 });
 
 describe('homePathFor', () => {
-  it('lands the auditor on the audit trail, a resident on the report form and everyone else on the dashboard', () => {
+  it('lands the auditor on the audit trail and everyone else on the dashboard', () => {
     expect(homePathFor(permissionsOf(['audit_admin']))).toBe('/audit');
     expect(homePathFor(permissionsOf(['grid_worker']))).toBe('/dashboard');
-    // A resident may only report: the report form is their page.
-    expect(homePathFor(permissionsOf(['resident']))).toBe('/cases/new');
+    // Residents report through the public page (a later change); in the console they have no section.
+    expect(homePathFor(permissionsOf(['resident']))).toBe('/dashboard');
   });
 });
 

@@ -98,6 +98,10 @@ describe('a case from the grid to a department and back to the reporter', () => 
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ state: 'dispatched', holder: { level: 'department' }, department: { name: '戚墅堰城管中队' } });
 
+    // The department whistled in reads the whole story, from the report on, and who reported it.
+    const seen = await call<Detail & { reporter: { name: string | null } }>(cgStaff, 'GET', `/api/cases/${id}`);
+    expect(seen.body.timeline[0]!.action).toBe('report');
+    expect(seen.body.reporter.name).toBe('吴敏');
     // The police station serves the same street but was not whistled: it does not see the case.
     expect((await call(police, 'GET', `/api/cases/${id}`)).status).toBe(404);
     // Another community's grid worker does not either.

@@ -241,10 +241,12 @@ export function caseRepository(db: Db, scope: Scope) {
       return scopedFrom(db, scope, 'case_events as e').select(['e.id', 'e.seq', 'e.action']).where('e.case_id', '=', caseId).where('e.client_key', '=', key).executeTakeFirst();
     },
 
+    /** The whole timeline of a case the caller may read (a department whistled in reads what came before it too). */
     events(caseId: number) {
-      return scopedFrom(db, scope, 'case_events as e')
+      return scopedFrom(db, scope, 'cases as c')
+        .innerJoin('case_events as e', 'e.case_id', 'c.id')
         .select(['e.id', 'e.seq', 'e.action', 'e.actor_id as actorId', 'e.actor_name as actorName', 'e.actor_level as actorLevel', 'e.from_state as fromState', 'e.to_state as toState', 'e.holder_level as holderLevel', 'e.holder_area_id as holderAreaId', 'e.holder_department_id as holderDepartmentId', 'e.payload', 'e.attachment_ids as attachmentIds', 'e.created_at as at'])
-        .where('e.case_id', '=', caseId)
+        .where('c.id', '=', caseId)
         .orderBy('e.seq')
         .execute();
     },

@@ -480,7 +480,7 @@ async function detailOf(unit: Unit, row: CaseRow, now: Date): Promise<CaseDetail
     ...summaryOf(row, names, now),
     description: row.description,
     locationSource: row.locationSource as CaseDetail['locationSource'],
-    reporter: { name: row.reporterUserId === unit.actor.id ? unit.actor.displayName : row.anonymous ? null : (events[0]?.actorName ?? null), phoneMasked: row.reporterPhoneMasked, anonymous: row.anonymous, isMe: row.reporterUserId === unit.actor.id },
+    reporter: { name: row.anonymous ? null : (events.find((e) => e.action === 'report')?.actorName ?? null), phoneMasked: row.reporterPhoneMasked, anonymous: row.anonymous, isMe: row.reporterUserId === unit.actor.id },
     external: row.externalSource && row.externalNo ? { source: row.externalSource, number: row.externalNo, dueAt: iso(row.externalDueAt), confidential: row.confidential, replyRequired: row.replyRequired } : null,
     customFields: (row.customFields ?? {}) as Record<string, unknown>,
     selfHandled: row.selfHandled,
