@@ -69,7 +69,7 @@ async function placeOfCase(unit: Unit, gridId: number): Promise<GridPlace> {
  * department's staff only what was dispatched to their department — not every case in the areas their
  * role lets them read base data in.
  */
-function caseScope(actor: Actor, scope: Scope): Scope {
+export function caseScope(actor: Actor, scope: Scope): Scope {
   if (actor.roles.some((r) => AREA_STAFF.has(r.role))) return scope;
   return { areas: [], departments: scope.departments, partyOrgs: [] };
 }
