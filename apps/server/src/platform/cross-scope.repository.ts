@@ -645,3 +645,20 @@ export async function areaNamesByIds(db: Db, ids: readonly number[]): Promise<Ma
   const rows = await unrestricted(db).selectFrom('areas').select(['id', 'name', 'path', 'level']).where('id', 'in', unique).execute();
   return new Map(rows.map((r) => [r.id, { name: r.name, path: r.path, level: r.level }]));
 }
+
+/**
+ * The current grid a point falls in, whoever asks: a resident's public report and an Open311 request
+ * name a place before anyone is known, and the guest unit they then open (asGuest) is confined to this
+ * grid. Only the grid's id, path and public name leave here.
+ */
+export async function gridAtPoint(db: Db, lng: number, lat: number): Promise<{ id: number; path: string; name: string } | undefined> {
+  const { rows } = await sql<{ id: string | number; path: string; name: string }>`
+    SELECT a.id, a.path, a.name
+      FROM area_boundaries b JOIN areas a ON a.id = b.area_id
+     WHERE b.valid_to IS NULL AND b.area_level = 'grid' AND a.status = 'active'
+       AND ST_Intersects(b.geom, ST_SetSRID(ST_MakePoint(${lng}::float8, ${lat}::float8), 4326))
+     ORDER BY a.id
+     LIMIT 1`.execute(unrestricted(db));
+  const r = rows[0];
+  return r ? { id: Number(r.id), path: r.path, name: r.name } : undefined;
+}

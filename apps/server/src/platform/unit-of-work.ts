@@ -115,6 +115,33 @@ export async function asSystem<T>(ctx: RequestContext, work: (unit: SystemUnit) 
   });
 }
 
+/** Someone a request acts for without an account: a resident on the public page, an Open311 client. */
+export interface Guest {
+  /** What the audit trail and a case timeline name them (e.g. 居民（公众上报）, Open311: 某应用). */
+  name: string;
+  permissions: readonly Permission[];
+  /**
+   * The area subtrees the work may touch, resolved before the unit opens (the grid a reported point
+   * falls in, through the cross-scope repository). Never '/' from a route: a guest reaches one place.
+   */
+  areaPaths: readonly string[];
+}
+
+/**
+ * A write for a guest: one transaction, scoped repositories confined to `areaPaths`, an actor with no
+ * roles and only the permissions named (id 0: no account), audit rows under the guest's name.
+ */
+export async function asGuest<T>(ctx: RequestContext, guest: Guest, work: (unit: WriteUnit) => Promise<T>): Promise<T> {
+  if (guest.areaPaths.length === 0 || guest.areaPaths.some((p) => !/^\/(\d+\/)+$/.test(p))) throw new Error('asGuest needs the area paths it may touch');
+  const scope: Scope = { areas: [...guest.areaPaths], departments: [], partyOrgs: [] };
+  const actor: Actor = { id: 0, username: 'guest', displayName: guest.name, roles: [], permissions: new Set(guest.permissions), mustChangePassword: false, sessionId: null };
+  const guestCtx = withActor(ctx, actor, scope);
+  return databaseOf(ctx).db.transaction().execute((tx) => {
+    const db = restricted(tx);
+    return work({ actor, scope, use: (repository) => repository(db, scope), audit: (event) => appendAudit(tx, guestCtx, { ...event, actorOverride: { id: null, name: guest.name } }) });
+  });
+}
+
 /**
  * Login and session resolution run before anyone is known: they reach the cross-scope repository
  * only (see cross-scope.repository.ts), never a scoped one.

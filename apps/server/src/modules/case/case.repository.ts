@@ -154,6 +154,10 @@ export function caseRepository(db: Db, scope: Scope) {
       return cases().select(CASE_COLUMNS).where('c.channel', '=', channel).where('c.client_key', '=', key).executeTakeFirst();
     },
 
+    byExternalNo(source: string, number: string) {
+      return cases().select(CASE_COLUMNS).where('c.external_source', '=', source).where('c.external_no', '=', number).executeTakeFirst();
+    },
+
     /** Inserts the case once: a retried report with the same client key finds nothing inserted (null). */
     async insert(row: NewCaseRow): Promise<number | null> {
       const created = await ownedInsert(db, scope, 'cases')
@@ -196,7 +200,8 @@ export function caseRepository(db: Db, scope: Scope) {
           due_red_at: row.dueRedAt,
           updated_at: row.reportedAt,
         })
-        .onConflict((oc) => oc.columns(['channel', 'client_key']).where('client_key', 'is not', null).doNothing())
+        // A retried report (same channel and client key) or a re-imported work order (same external number).
+        .onConflict((oc) => oc.doNothing())
         .returning('id')
         .executeTakeFirst();
       return created?.id ?? null;

@@ -1,5 +1,6 @@
-import { caseActionRequestSchema, caseDetailSchema, caseKpiQuerySchema, caseKpiSchema, caseListQuerySchema, caseListSchema, errorBodySchema, idParamsSchema, reportCaseSchema } from '@redgrid/contracts';
+import { caseActionRequestSchema, caseDetailSchema, caseKpiQuerySchema, caseMapQuerySchema, caseMapSchema, caseKpiSchema, caseListQuerySchema, caseListSchema, errorBodySchema, idParamsSchema, reportCaseSchema } from '@redgrid/contracts';
 import { ctxOf, type App } from '../../platform/http.ts';
+import { caseMap } from './case-map.service.ts';
 import { actOnCase, caseKpi, getCase, listCases, reportCase } from './case.service.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
@@ -21,6 +22,11 @@ export function registerCaseRoutes(app: App): void {
     config: { permission: 'case.read' },
     schema: { tags, summary: '考核指标：区域（含下级）在统计周期内上报的案件——自办自结率、按级上报、处置率、按期处置率、结案率、返工率、延期率、超期、红黄牌、平均处置时长（工作时）、满意率', querystring: caseKpiQuerySchema, response: { 200: caseKpiSchema, ...errors } },
   }, (req) => caseKpi(ctxOf(req), req.query));
+
+  app.get('/api/cases/map', {
+    config: { permission: 'case.read' },
+    schema: { tags, summary: '事件地图：范围（bbox，WGS84）内本辖区案件的点位（GeoJSON，默认在办状态，最多 5000 个，超期与红黄牌优先，truncated 表示有截断）；无坐标的按网格计数', querystring: caseMapQuerySchema, response: { 200: caseMapSchema, ...errors } },
+  }, (req) => caseMap(ctxOf(req), req.query));
 
   app.get('/api/cases/:id', {
     config: { permission: 'signed_in' },

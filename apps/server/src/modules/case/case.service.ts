@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { AffairItem, CaseKpi, CaseAction, DepartmentKind, CaseActionRequest, CaseDetail, CaseList, CaseState, HandlingLevel, ReportCaseInput } from '@redgrid/contracts';
+import type { AffairItem, CaseChannel, CaseKpi, CaseAction, DepartmentKind, CaseActionRequest, CaseDetail, CaseList, CaseState, HandlingLevel, ReportCaseInput } from '@redgrid/contracts';
 import { caseActionRequestSchema, caseKpiQuerySchema, caseListQuerySchema, reportCaseSchema } from '@redgrid/contracts';
 import type { z } from 'zod';
 import type { Actor, RequestContext, Scope } from '../../platform/context.ts';
+import { maskPhone, type FieldCipher } from '../../platform/crypto.ts';
 import { areaNamesByIds, listAncestorNames } from '../../platform/cross-scope.repository.ts';
 import { AppError, notFound, validationFailed } from '../../platform/errors.ts';
 import { read, write, type Unit, type WriteUnit } from '../../platform/unit-of-work.ts';
@@ -168,68 +169,131 @@ async function itemFor(unit: Unit, code: string, gridPath: string): Promise<Affa
 export async function reportCase(ctx: RequestContext, raw: ReportCaseInput): Promise<CaseDetail> {
   const input = reportCaseSchema.parse(raw);
   return write(ctx, 'case.report', async (unit) => {
-    if (input.clientKey) {
-      const earlier = await cases(unit).byClientKey('grid_worker', input.clientKey);
-      if (earlier) return detailOf(unit, earlier, ctx.clock());
-    }
-    const now = ctx.clock();
-    const located = await locateGrid(unit, input.location);
-    const grid = located.grid;
-    const item = await itemFor(unit, input.itemCode, grid.path);
-    const holder: Holder = { level: 'grid', areaId: grid.id, departmentId: null };
-    const snapshot: CaseSnapshot = decideOrThrow({ state: 'reported' } as CaseSnapshot, { action: 'report', holder }, new Set(), item);
-    const limits = limitsFor(item);
-    const clock = await workingClockFor(unit);
-    const repo = cases(unit);
-    const seq = await repo.nextCaseNumber();
-    const deadlines = stepDeadlines(clock, 'reported', now, limits, 0);
-    const id = await repo.insert({
-      caseNo: caseNoFor(now, seq),
-      trackingToken: randomBytes(12).toString('base64url'),
+    const row = await fileCase(unit, ctx.clock(), {
+      ...input,
       channel: 'grid_worker',
-      itemCode: item.code,
-      itemName: item.name,
-      title: input.title,
-      description: input.description,
-      address: input.address ?? null,
-      lng: located.lng,
-      lat: located.lat,
-      locationSource: located.source,
-      gridId: grid.id,
-      state: snapshot.state,
-      holderLevel: 'grid',
-      holderAreaId: grid.id,
-      snapshot,
-      urgency: input.urgency ?? item.urgencyDefault,
-      reporterUserId: unit.actor.id,
-      reporterNameEnc: null,
-      reporterPhoneEnc: null,
-      reporterPhoneBidx: null,
-      reporterPhoneMasked: null,
-      anonymous: false,
-      externalSource: null,
-      externalNo: null,
-      confidential: false,
-      replyRequired: false,
-      externalDueAt: null,
-      customFields: input.customFields,
-      clientKey: input.clientKey ?? null,
-      reportedAt: now,
-      stepKind: deadlines.stepKind,
-      dueYellowAt: deadlines.dueYellowAt,
-      dueRedAt: deadlines.dueRedAt,
+      reporter: { userId: unit.actor.id, sealed: null, anonymous: false },
+      actorLevel: 'grid',
     });
-    if (id === null) {
-      // Another request with the same client key won the race a moment ago.
-      const earlier = await repo.byClientKey('grid_worker', input.clientKey!);
-      if (earlier) return detailOf(unit, earlier, ctx.clock());
-      throw new AppError('conflict', '同一上报正在处理，请稍后刷新');
-    }
-    await repo.appendEvent({ caseId: id, seq: 1, action: 'report', actorId: unit.actor.id, actorName: unit.actor.displayName, actorLevel: 'grid', fromState: null, toState: 'reported', holderLevel: 'grid', holderAreaId: grid.id, holderDepartmentId: null, payload: { warning: located.warning }, attachmentIds: [], clientKey: null, gridId: grid.id, departmentId: null, at: now });
-    const row = (await repo.get(id))!;
-    await unit.audit({ action: 'create', entity: 'case', entityId: id, areaId: grid.id, after: { caseNo: row.caseNo, item: item.code } });
     return detailOf(unit, row, ctx.clock());
   });
+}
+
+/** A resident's name and phone as a case stores them: sealed, the phone with a blind index and a mask. */
+export interface SealedReporter {
+  nameEnc: string | null;
+  phoneEnc: string | null;
+  phoneBidx: string | null;
+  phoneMasked: string | null;
+}
+
+export function sealReporter(cipher: FieldCipher, who: { name?: string | null; phone?: string | null }): SealedReporter {
+  const phone = who.phone?.trim() || null;
+  const name = who.name?.trim() || null;
+  return {
+    nameEnc: name ? cipher.encrypt(name) : null,
+    phoneEnc: phone ? cipher.encrypt(phone) : null,
+    phoneBidx: phone ? cipher.blindIndex(phone) : null,
+    phoneMasked: phone ? maskPhone(phone) : null,
+  };
+}
+
+/**
+ * One case as any channel files it (the grid worker's phone, a resident's public report, a 12345 work
+ * order, a household visit, an Open311 client): the point — or the grid the channel names, or the
+ * reporter's own grid — picks the grid, the item its limits, and the case starts at the grid. Inside the
+ * caller's transaction; a repeated client key (per channel) or external number returns the case filed the
+ * first time, unchanged.
+ */
+export interface CaseIntake {
+  channel: CaseChannel;
+  itemCode: string;
+  title: string;
+  description: string;
+  address?: string | null | undefined;
+  location?: z.output<typeof reportCaseSchema>['location'];
+  /** A grid the channel already knows (a hotline operator's choice), used when there is no point. */
+  gridId?: number | undefined;
+  urgency?: 'normal' | 'urgent' | 'emergency' | undefined;
+  customFields?: Record<string, unknown> | undefined;
+  clientKey?: string | undefined;
+  reporter: { userId: number | null; sealed: SealedReporter | null; anonymous: boolean };
+  external?: { source: string; number: string; dueAt: Date | null; confidential: boolean; replyRequired: boolean } | undefined;
+  /** When the channel received it (a work order's own time); now when absent. */
+  reportedAt?: Date | undefined;
+  /** The timeline's "who" when it is not the signed-in person (e.g. 12345热线, 居民). */
+  actorName?: string | undefined;
+  actorLevel?: string | null | undefined;
+}
+
+export async function fileCase(unit: WriteUnit, now: Date, intake: CaseIntake): Promise<CaseRow> {
+  const repo = cases(unit);
+  const again = await earlierFiling(repo, intake);
+  if (again) return again;
+  const at = intake.reportedAt ?? now;
+  const located = await locateGrid(unit, intake.location, intake.gridId);
+  const grid = located.grid;
+  const item = await itemFor(unit, intake.itemCode, grid.path);
+  const holder: Holder = { level: 'grid', areaId: grid.id, departmentId: null };
+  const snapshot: CaseSnapshot = reportedSnapshot(holder);
+  const deadlines = stepDeadlines(await workingClockFor(unit), 'reported', at, limitsFor(item), 0);
+  const seq = await repo.nextCaseNumber();
+  const sealed = intake.reporter.sealed;
+  const id = await repo.insert({
+    caseNo: caseNoFor(at, seq),
+    trackingToken: randomBytes(12).toString('base64url'),
+    channel: intake.channel,
+    itemCode: item.code,
+    itemName: item.name,
+    title: intake.title,
+    description: intake.description,
+    address: intake.address ?? null,
+    lng: located.lng,
+    lat: located.lat,
+    locationSource: located.source,
+    gridId: grid.id,
+    state: snapshot.state,
+    holderLevel: 'grid',
+    holderAreaId: grid.id,
+    snapshot,
+    urgency: intake.urgency ?? item.urgencyDefault,
+    reporterUserId: intake.reporter.userId,
+    reporterNameEnc: sealed?.nameEnc ?? null,
+    reporterPhoneEnc: sealed?.phoneEnc ?? null,
+    reporterPhoneBidx: sealed?.phoneBidx ?? null,
+    reporterPhoneMasked: sealed?.phoneMasked ?? null,
+    anonymous: intake.reporter.anonymous,
+    externalSource: intake.external?.source ?? null,
+    externalNo: intake.external?.number ?? null,
+    confidential: intake.external?.confidential ?? false,
+    replyRequired: intake.external?.replyRequired ?? false,
+    externalDueAt: intake.external?.dueAt ?? null,
+    customFields: intake.customFields ?? {},
+    clientKey: intake.clientKey ?? null,
+    reportedAt: at,
+    stepKind: deadlines.stepKind,
+    dueYellowAt: deadlines.dueYellowAt,
+    dueRedAt: deadlines.dueRedAt,
+  });
+  if (id === null) {
+    // Another request with the same client key or external number won the race a moment ago.
+    const earlier = await earlierFiling(repo, intake);
+    if (earlier) return earlier;
+    throw new AppError('conflict', '同一上报正在处理，请稍后刷新');
+  }
+  await repo.appendEvent({ caseId: id, seq: 1, action: 'report', actorId: unit.actor.id || null, actorName: intake.actorName ?? unit.actor.displayName, actorLevel: intake.actorLevel ?? null, fromState: null, toState: 'reported', holderLevel: 'grid', holderAreaId: grid.id, holderDepartmentId: null, payload: { warning: located.warning, channel: intake.channel }, attachmentIds: [], clientKey: null, gridId: grid.id, departmentId: null, at });
+  const row = (await repo.get(id))!;
+  await unit.audit({ action: 'create', entity: 'case', entityId: id, areaId: grid.id, after: { caseNo: row.caseNo, item: item.code, channel: intake.channel } });
+  return row;
+}
+
+async function earlierFiling(repo: ReturnType<typeof caseRepository>, intake: CaseIntake): Promise<CaseRow | undefined> {
+  if (intake.clientKey) {
+    const earlier = await repo.byClientKey(intake.channel, intake.clientKey);
+    if (earlier) return earlier;
+  }
+  if (intake.external) return repo.byExternalNo(intake.external.source, intake.external.number);
+  return undefined;
 }
 
 function decideOrThrow(s: CaseSnapshot, e: CaseEvent, relations: ReadonlySet<Relation>, item: Pick<AffairItem, 'maySkipLevel'>): CaseSnapshot {
@@ -249,17 +313,26 @@ interface Located {
   grid: { id: number; path: string; name: string };
   lng: number | null;
   lat: number | null;
-  source: 'gps' | 'map' | 'reporter_grid';
+  source: 'gps' | 'map' | 'reporter_grid' | 'hotline';
   warning: string | null;
 }
 
-/** The point picks the grid; without a point, the reporter's own grid (with a warning on the case). */
-async function locateGrid(unit: Unit, point: z.output<typeof reportCaseSchema>['location']): Promise<Located> {
+/**
+ * The point picks the grid; without a point, the grid the channel names (checked to be a grid in reach),
+ * else the reporter's own grid — both with a warning on the case.
+ */
+async function locateGrid(unit: Unit, point: z.output<typeof reportCaseSchema>['location'], gridId?: number): Promise<Located> {
   if (point) {
     const { lng, lat } = point.crs === 'gcj02' ? toWgs84(point.lng, point.lat) : point;
     const found = await unit.use(areaGeoRepository).findDeepestContaining(lng, lat);
     if (!found || found.level !== 'grid') throw validationFailed({ location: ['该位置不在您负责的任何网格内'] }, '位置不在网格内');
     return { grid: { id: found.id, path: found.path, name: found.name }, lng, lat, source: point.source, warning: null };
+  }
+  if (gridId !== undefined) {
+    const grid = (await unit.use(areaGeoRepository).listBriefs([gridId]))[0];
+    const named = grid ? (await unit.use((db) => areaNamesByIds(db, [gridId]))).get(gridId) : undefined;
+    if (!grid || grid.level !== 'grid' || !named) throw validationFailed({ gridId: ['网格不存在或不在您的辖区内'] }, '网格不存在');
+    return { grid: { id: gridId, path: named.path, name: named.name }, lng: null, lat: null, source: 'hotline', warning: '未提供位置，已按指定网格登记' };
   }
   const own = unit.actor.roles.find((r) => r.areaLevel === 'grid' && AREA_STAFF.has(r.role));
   if (!own) throw validationFailed({ location: ['请在地图上选择位置（您没有所属网格，无法默认）'] }, '缺少位置');
@@ -465,6 +538,11 @@ function summaryOf(r: CaseRow, names: Map<string, string>, now: Date) {
     lat: r.lat === null ? null : Number(r.lat),
     version: r.version,
   };
+}
+
+/** One case as the person on this unit sees it: timeline, reporter, the actions they may take. */
+export function caseDetailOf(unit: Unit, row: CaseRow, now: Date): Promise<CaseDetail> {
+  return detailOf(unit, row, now);
 }
 
 async function detailOf(unit: Unit, row: CaseRow, now: Date): Promise<CaseDetail> {

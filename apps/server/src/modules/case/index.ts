@@ -18,3 +18,5 @@ export const caseModule = defineModule('case', (app, { deps }) => {
   registerCaseRoutes(app);
 });
 export { actOnCase, getCase, listCases, reportCase } from './case.service.ts';
+/** For the other channels (public report, 12345, household visits, Open311): file a case in their own unit of work. */
+export { caseDetailOf, fileCase, sealReporter, type CaseIntake, type SealedReporter } from './case.service.ts';
