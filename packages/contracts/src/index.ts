@@ -23,3 +23,5 @@ export * from './attachment.ts';
 export * from './notification.ts';
 export * from './calendar.ts';
 export * from './case.ts';
+export * from './case-kpi.ts';
+export * from './case-map.ts';
