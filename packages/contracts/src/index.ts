@@ -23,5 +23,4 @@ export * from './attachment.ts';
 export * from './notification.ts';
 export * from './calendar.ts';
 export * from './case.ts';
-export * from './case-kpi.ts';
 export * from './case-map.ts';
