@@ -82,7 +82,27 @@ export interface CaseEventsTable {
   created_at: Timestamp;
 }
 
+/** 0027_case_routing.sql: how near and how recent a duplicate is, per area (defaults 50 m, 72 h). */
+export interface CaseDuplicateRulesTable {
+  area_id: number;
+  radius_m: Generated<number>;
+  window_hours: Generated<number>;
+  updated_at: Generated<Timestamp>;
+}
+
+/** 0027_case_routing.sql: who is told of a case's updates. */
+export interface CaseFollowersTable {
+  case_id: number;
+  user_id: number;
+  source: 'reporter' | 'merged' | 'self';
+  grid_id: number;
+  department_id: number | null;
+  created_at: Timestamp;
+}
+
 export interface CaseTables {
   cases: CasesTable;
   case_events: CaseEventsTable;
+  case_duplicate_rules: CaseDuplicateRulesTable;
+  case_followers: CaseFollowersTable;
 }

@@ -77,6 +77,9 @@ export const OWNERS = {
   // carries the same two owners.
   cases: [{ axis: 'area', by: 'id', column: 'grid_id' }, { axis: 'department', column: 'department_id' }],
   case_events: [{ axis: 'area', by: 'id', column: 'grid_id' }, { axis: 'department', column: 'department_id' }],
+  // Who follows a case: owned like the case (0027). Duplicate rules: defined by an area, read below it.
+  case_followers: [{ axis: 'area', by: 'id', column: 'grid_id' }, { axis: 'department', column: 'department_id' }],
+  case_duplicate_rules: [{ axis: 'area', by: 'definedAbove', column: 'area_id' }],
 } as const satisfies Record<string, readonly OwnerAxis[]>;
 
 export type OwnedTable = keyof typeof OWNERS;
