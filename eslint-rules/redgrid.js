@@ -50,7 +50,7 @@ const moduleBoundaries = {
 };
 
 /** Must equal the keys of OWNERS in apps/server/src/platform/data-access.ts (a test holds them together). */
-export const OWNED = ['areas', 'area_boundaries', 'area_changes', 'users', 'role_assignments', 'sessions', 'audit_log', 'password_history', 'building_profiles', 'houses', 'rentals', 'rental_inspections', 'households', 'persons', 'person_tags', 'organisations', 'organisation_employees', 'city_components', 'record_history', 'person_duplicates', 'household_visits', 'record_proposals', 'import_jobs', 'attachments', 'affair_categories', 'affair_items', 'departments', 'department_areas', 'notifications', 'notification_deliveries', 'cases', 'case_events', 'case_followers', 'case_duplicate_rules'];
+export const OWNED = ['areas', 'area_boundaries', 'area_changes', 'users', 'role_assignments', 'sessions', 'audit_log', 'password_history', 'building_profiles', 'houses', 'rentals', 'rental_inspections', 'households', 'persons', 'person_tags', 'organisations', 'organisation_employees', 'city_components', 'record_history', 'person_duplicates', 'household_visits', 'record_proposals', 'import_jobs', 'attachments', 'affair_categories', 'affair_items', 'departments', 'department_areas', 'notifications', 'notification_deliveries', 'cases', 'case_events', 'case_followers', 'case_duplicate_rules', 'hotline_category_map', 'hotline_orders', 'hotline_replies'];
 const OWNED_SQL = new RegExp(`\\b(from|join|update|into)\\s+(${OWNED.join('|')})\\b`, 'i');
 const SCOPE_HELPERS = /InScope$|^ownedBy$/;
 

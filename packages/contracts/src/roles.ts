@@ -66,6 +66,8 @@ export const PERMISSIONS = [
   'case.report',
   /** Act on cases held at one's level or department: accept, escalate, dispatch, handle, verify, supervise. */
   'case.handle',
+  /** The 12345 desk: enter and import 12345 work orders, see their callers (confidential ones too), write the replies that go back, keep the category map. */
+  'case.hotline',
   /** See the scheduled jobs of the system: when each last ran, its errors (no record of any area). */
   'system.jobs',
 ] as const;
@@ -79,7 +81,7 @@ export const ROLE_PERMISSIONS = {
   security_admin: ['area.read', 'security.manage'],
   // The auditor reads the audit trail and nothing else: no area, map, division or account data.
   audit_admin: ['audit.read'],
-  area_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read', 'basedata.read', 'basedata.manage', 'basedata.verify', 'basedata.reveal', 'basedata.import', 'basedata.export', 'department.read', 'department.manage', 'affairs.read', 'affairs.manage', 'calendar.manage', 'case.read', 'case.report', 'case.handle'],
+  area_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read', 'basedata.read', 'basedata.manage', 'basedata.verify', 'basedata.reveal', 'basedata.import', 'basedata.export', 'department.read', 'department.manage', 'affairs.read', 'affairs.manage', 'calendar.manage', 'case.read', 'case.report', 'case.handle', 'case.hotline'],
   grid_leader: ['area.read', 'area.report', 'user.read', 'dashboard.read', 'basedata.read', 'basedata.manage', 'basedata.verify', 'basedata.reveal', 'department.read', 'affairs.read', 'case.read', 'case.report', 'case.handle'],
   grid_worker: ['area.read', 'area.report', 'dashboard.read', 'basedata.read', 'basedata.manage', 'affairs.read', 'case.read', 'case.report', 'case.handle'],
   dept_staff: ['area.read', 'area.report', 'dashboard.read', 'basedata.read', 'basedata.reveal', 'department.read', 'affairs.read', 'case.read', 'case.handle'],

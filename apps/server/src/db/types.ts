@@ -4,6 +4,7 @@ import type { AffairsTables } from './types-affairs.ts';
 import type { BasedataTables } from './types-basedata.ts';
 import type { CalendarTables } from './types-calendar.ts';
 import type { CaseTables } from './types-case.ts';
+import type { HotlineTables } from './types-hotline.ts';
 import type { JobTables } from './types-jobs.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -180,7 +181,7 @@ export interface SecurityPolicyTable {
   updated_by: number | null;
 }
 
-export interface DB extends BasedataTables, JobTables, AffairsTables, CaseTables, CalendarTables {
+export interface DB extends BasedataTables, JobTables, AffairsTables, CaseTables, CalendarTables, HotlineTables {
   areas: AreasTable;
   users: UsersTable;
   role_assignments: RoleAssignmentsTable;

@@ -77,6 +77,11 @@ export const OWNERS = {
   // carries the same two owners.
   cases: [{ axis: 'area', by: 'id', column: 'grid_id' }, { axis: 'department', column: 'department_id' }],
   case_events: [{ axis: 'area', by: 'id', column: 'grid_id' }, { axis: 'department', column: 'department_id' }],
+  // The 12345 hotline (modules/case/hotline): the category map is a district's reference data; an order's
+  // 12345 side and its reply sit in the case's grid (read through the case's own scope).
+  hotline_category_map: [{ axis: 'area', by: 'definedAbove', column: 'area_id' }],
+  hotline_orders: [{ axis: 'area', by: 'id', column: 'grid_id' }],
+  hotline_replies: [{ axis: 'area', by: 'id', column: 'grid_id' }],
   // Who follows a case: owned like the case (0027). Duplicate rules: defined by an area, read below it.
   case_followers: [{ axis: 'area', by: 'id', column: 'grid_id' }, { axis: 'department', column: 'department_id' }],
   case_duplicate_rules: [{ axis: 'area', by: 'definedAbove', column: 'area_id' }],
