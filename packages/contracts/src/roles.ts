@@ -70,18 +70,20 @@ export const PERMISSIONS = [
   'case.hotline',
   /** See the scheduled jobs of the system: when each last ran, its errors (no record of any area). */
   'system.jobs',
+  /** Issue and revoke the Open311 API keys outside applications file cases with (system admins, district-level area admins). */
+  'open311.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** What each role may do, before data scope narrows it to their areas. */
 export const ROLE_PERMISSIONS = {
-  system_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'division.manage', 'user.read', 'user.manage', 'dashboard.read', 'basedata.configure', 'system.jobs', 'department.read', 'department.manage', 'affairs.read', 'affairs.manage', 'calendar.manage'],
+  system_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'division.manage', 'user.read', 'user.manage', 'dashboard.read', 'basedata.configure', 'system.jobs', 'department.read', 'department.manage', 'affairs.read', 'affairs.manage', 'calendar.manage', 'open311.manage'],
   // The security admin's desk (sessions, locked accounts, login failures, probing) covers their work;
   // account data is the system admin's (三权分立), so no user.read.
   security_admin: ['area.read', 'security.manage'],
   // The auditor reads the audit trail and nothing else: no area, map, division or account data.
   audit_admin: ['audit.read'],
-  area_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read', 'basedata.read', 'basedata.manage', 'basedata.verify', 'basedata.reveal', 'basedata.import', 'basedata.export', 'department.read', 'department.manage', 'affairs.read', 'affairs.manage', 'calendar.manage', 'case.read', 'case.report', 'case.handle', 'case.hotline'],
+  area_admin: ['area.read', 'area.report', 'area.manage', 'division.read', 'user.read', 'user.manage', 'user.reveal_phone', 'dashboard.read', 'basedata.read', 'basedata.manage', 'basedata.verify', 'basedata.reveal', 'basedata.import', 'basedata.export', 'department.read', 'department.manage', 'affairs.read', 'affairs.manage', 'calendar.manage', 'case.read', 'case.report', 'case.handle', 'case.hotline', 'open311.manage'],
   grid_leader: ['area.read', 'area.report', 'user.read', 'dashboard.read', 'basedata.read', 'basedata.manage', 'basedata.verify', 'basedata.reveal', 'department.read', 'affairs.read', 'case.read', 'case.report', 'case.handle'],
   grid_worker: ['area.read', 'area.report', 'dashboard.read', 'basedata.read', 'basedata.manage', 'affairs.read', 'case.read', 'case.report', 'case.handle'],
   dept_staff: ['area.read', 'area.report', 'dashboard.read', 'basedata.read', 'basedata.reveal', 'department.read', 'affairs.read', 'case.read', 'case.handle'],

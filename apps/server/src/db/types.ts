@@ -6,6 +6,7 @@ import type { CalendarTables } from './types-calendar.ts';
 import type { CaseTables } from './types-case.ts';
 import type { HotlineTables } from './types-hotline.ts';
 import type { JobTables } from './types-jobs.ts';
+import type { Open311Tables } from './types-open311.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp column with a database default. */
@@ -181,7 +182,7 @@ export interface SecurityPolicyTable {
   updated_by: number | null;
 }
 
-export interface DB extends BasedataTables, JobTables, AffairsTables, CaseTables, CalendarTables, HotlineTables {
+export interface DB extends BasedataTables, JobTables, AffairsTables, CaseTables, CalendarTables, HotlineTables, Open311Tables {
   areas: AreasTable;
   users: UsersTable;
   role_assignments: RoleAssignmentsTable;
