@@ -24,3 +24,4 @@ export * from './notification.ts';
 export * from './calendar.ts';
 export * from './case.ts';
 export * from './case-map.ts';
+export * from './open311.ts';
