@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_ACTIONS, CASE_CHANNELS, CASE_RATINGS, CASE_STATES, SUPERVISION_GRADES } from './case-workflow.ts';
 import { DEPARTMENT_KINDS, HANDLING_LEVELS } from './organisation-kinds.ts';
+import { CASE_KPI_FIGURES, caseDepartmentFiguresSchema, casePatrolSchema, casePersonFiguresSchema } from './case-kpi.ts';
 
 /** The requests and answers of the case API (issue 10). */
 
@@ -24,6 +25,8 @@ export const reportCaseSchema = z.object({
   urgency: z.enum(['normal', 'urgent', 'emergency']).optional(),
   customFields: z.record(z.string().max(40), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).default({}),
   clientKey: clientKey.optional(),
+  /** When the reporter found the problem (the phone form began its draft then); the on-time report rate reads it. */
+  discoveredAt: z.iso.datetime({ offset: true, message: '发现时间格式不正确' }).optional(),
 });
 export type ReportCaseInput = z.input<typeof reportCaseSchema>;
 
@@ -135,7 +138,19 @@ export const caseListQuerySchema = z.object({
   gridId: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
   offset: z.coerce.number().int().min(0).max(10_000).default(0),
-});
+  /**
+   * Drill-down from the KPI page: exactly the cases counted in `figure` for the area (and its subtree) and
+   * period — of one department (`departmentId`) or one person (`personId`) when given. `view` and `q` are
+   * ignored then.
+   */
+  figure: z.enum(CASE_KPI_FIGURES).optional(),
+  areaId: z.coerce.number().int().positive().optional(),
+  from: z.iso.date('日期格式应为 YYYY-MM-DD').optional(),
+  to: z.iso.date('日期格式应为 YYYY-MM-DD').optional(),
+  departmentId: z.coerce.number().int().positive().optional(),
+  personId: z.coerce.number().int().positive().optional(),
+}).refine((q) => q.figure === undefined || (q.areaId !== undefined && q.from !== undefined && q.to !== undefined), { message: '指标明细须指定区域与统计周期', path: ['areaId'] })
+  .refine((q) => q.departmentId === undefined || q.personId === undefined, { message: '部门与人员只能指定一个', path: ['personId'] });
 
 export const caseListSchema = z.object({
   items: z.array(caseSummarySchema),
@@ -190,7 +205,23 @@ export const caseKpiSchema = z
       satisfactionRate: rate,
       closedWithinGridRate: rate,
       closedWithinCommunityRate: rate,
+      /** The patrol workers' missed-report and on-time report rates (漏报率, 按时上报率). */
+      patrol: casePatrolSchema,
     }),
   })
   .meta({ id: 'CaseKpi' });
 export type CaseKpi = z.infer<typeof caseKpiSchema>;
+export type CaseKpiFigures = CaseKpi['figures'];
+
+/** One row of a breakdown: a child area, a department or a person, with its figures. */
+const breakdownRow = <F extends z.ZodType>(figures: F) => z.object({ id: z.number().int(), name: z.string(), figures });
+
+/** The KPIs of an area broken down by its child areas, the departments whistled in, or the people. */
+export const caseKpiBreakdownSchema = z
+  .discriminatedUnion('by', [
+    z.object({ by: z.literal('area'), area: z.object({ id: z.number().int(), name: z.string() }), from: z.string(), to: z.string(), rows: z.array(breakdownRow(caseKpiSchema.shape.figures).extend({ level: z.string(), code: z.string() })) }),
+    z.object({ by: z.literal('department'), area: z.object({ id: z.number().int(), name: z.string() }), from: z.string(), to: z.string(), rows: z.array(breakdownRow(caseDepartmentFiguresSchema)) }),
+    z.object({ by: z.literal('person'), area: z.object({ id: z.number().int(), name: z.string() }), from: z.string(), to: z.string(), rows: z.array(breakdownRow(casePersonFiguresSchema)) }),
+  ])
+  .meta({ id: 'CaseKpiBreakdown' });
+export type CaseKpiBreakdown = z.infer<typeof caseKpiBreakdownSchema>;

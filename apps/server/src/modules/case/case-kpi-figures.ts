@@ -48,7 +48,7 @@ function reportedOnTime(scope: Scope): Predicate {
  * case (the surviving case counts once), and a case into which the grid's own earlier patrol report was
  * merged (the patrol found it first).
  */
-function missed(scope: Scope): Predicate {
+export function missedPredicate(scope: Scope): Predicate {
   return sql<boolean>`(c.channel IN ${channelList(OTHER_CHANNELS)} AND c.state NOT IN ('rejected', 'merged') AND NOT EXISTS (SELECT 1 FROM cases w WHERE w.merged_into = c.id AND w.channel IN ${channelList(PATROL_CHANNELS)} AND w.reported_at <= c.reported_at AND ${ownedBy(scope, 'cases as w')}))`;
 }
 
@@ -91,7 +91,7 @@ export function areaFigures(scope: Scope): Record<CaseAreaFigure, Predicate> {
     open: sql<boolean>`c.state IN ${OPEN}`,
     patrolReported: sql<boolean>`c.channel IN ${channelList(PATROL_CHANNELS)}`,
     reportedOnTime: reportedOnTime(scope),
-    missed: missed(scope),
+    missed: missedPredicate(scope),
   };
 }
 
@@ -130,7 +130,7 @@ export function personFigures(scope: Scope, p: Expression<number>, patrol: boole
   return {
     reported: sql<boolean>`c.reporter_user_id = ${p}`,
     reportedOnTime: sql<boolean>`(c.reporter_user_id = ${p} AND ${reportedOnTime(scope)})`,
-    missed: patrol ? sql<boolean>`(${missed(scope)} AND ${patrolledBy(scope, p)})` : sql<boolean>`false`,
+    missed: patrol ? sql<boolean>`(${missedPredicate(scope)} AND ${patrolledBy(scope, p)})` : sql<boolean>`false`,
     selfHandled: hasEvent(scope, ['self_close'], by),
     handled: hasEvent(scope, ['handle', 'self_close'], by),
     handledOnTime: hasEvent(scope, ['handle', 'self_close'], sql<boolean>`${by} AND ${notLate}`),
@@ -145,7 +145,3 @@ export function patrolledBy(scope: Scope, p: Expression<number>): Predicate {
   return sql<boolean>`EXISTS (SELECT 1 FROM role_assignments ra JOIN areas pa ON pa.id = ra.area_id WHERE ra.user_id = ${p} AND ra.role IN ${channelList(PATROL_ROLES)} AND g.path LIKE pa.path || '%' AND ${ownedBy(scope, 'role_assignments as ra')})`;
 }
 
-/** `count(*) FILTER (WHERE …)` of each figure, named as the figure. */
-export function countsOf<K extends string>(figures: Record<K, Predicate>) {
-  return (Object.keys(figures) as K[]).map((k) => sql<number>`(count(*) FILTER (WHERE ${figures[k]}))::int`.as(k));
-}

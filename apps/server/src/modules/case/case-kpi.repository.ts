@@ -1,86 +1,145 @@
-import { sql } from 'kysely';
+import { CASE_AREA_FIGURES, CASE_DEPARTMENT_FIGURES, CASE_PERSON_FIGURES, type CaseAreaFigure, type CaseDepartmentFigure, type CasePersonFigure } from '@redgrid/contracts';
+import { sql, type RawBuilder } from 'kysely';
 import type { Scope } from '../../platform/context.ts';
 import { ownedBy, scopedFrom, type Db } from '../../platform/data-access.ts';
+import { areaFigures, departmentFigures, missedPredicate, PATROL_ROLES, personFigures } from './case-kpi-figures.ts';
+import type { KpiCounts } from './case-kpi.ts';
+import { CASE_COLUMNS } from './case.repository.ts';
 
-/** The counts behind the case KPIs of an area for a period (cases reported in [from, to)). */
-export interface KpiCounts {
-  reported: number;
-  accepted: number;
-  rejected: number;
-  merged: number;
-  selfHandled: number;
-  escalatedCommunity: number;
-  escalatedTown: number;
-  escalatedDistrict: number;
-  dispatched: number;
-  handled: number;
-  handledOnTime: number;
-  closed: number;
-  closedOnTime: number;
-  closedUnfixed: number;
-  closedInGrid: number;
-  closedInCommunity: number;
-  reworked: number;
-  extended: number;
-  overdue: number;
-  yellowCards: number;
-  redCards: number;
-  rated: number;
-  satisfied: number;
-  open: number;
+export type { KpiCounts } from './case-kpi.ts';
+
+/** The cases of a KPI query: reported in [from, to) in a grid of the area's subtree. */
+export interface KpiPeriod {
+  areaPath: string;
+  from: Date;
+  to: Date;
 }
 
+/** `count(*) FILTER (WHERE …)::int AS "<figure>"` for each figure, in raw SQL. */
+function countColumns<K extends string>(figures: Record<K, RawBuilder<boolean>>, keys: readonly K[]) {
+  return sql.join(keys.map((k) => sql`(count(*) FILTER (WHERE ${figures[k]}))::int AS ${sql.ref(k)}`));
+}
+
+function countsOf<K extends string>(row: Record<string, unknown> | undefined, keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, Number(row?.[k] ?? 0)])) as Record<K, number>;
+}
+
+/** Roles listed as patrol workers in a list rendered into SQL. */
+const patrolRoles = sql.raw(`(${PATROL_ROLES.map((r) => `'${r}'`).join(', ')})`);
+
+/**
+ * The KPI queries of an area for a period, through the caller's case scope: the figures of the whole
+ * subtree, the same per child area, per department whistled in and per person (one grouped query each),
+ * and the cases behind one figure. Every count and list is built from the predicates of case-kpi-figures.ts.
+ */
 export function caseKpiRepository(db: Db, scope: Scope) {
-  /** Cases with a timeline row of this action (and holder level), through the timeline's own scope. */
-  const withEvent = (action: string, extra = sql`true`) =>
-    sql<number>`count(*) FILTER (WHERE EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.action = ${action} AND ${extra} AND ${ownedBy(scope, 'case_events as e')}))`;
-  const n = (expr: ReturnType<typeof sql>) => sql<number>`(${expr})::int`;
+  /** The period's cases of the subtree, with their grid as `g` (the scope predicate of `c` goes beside it). */
+  const base = (p: KpiPeriod) => sql`g.path LIKE ${`${p.areaPath}%`} AND c.reported_at >= ${p.from} AND c.reported_at < ${p.to}`;
+
   return {
-    async counts(areaPath: string, from: Date, to: Date): Promise<KpiCounts> {
-      const row = await scopedFrom(db, scope, 'cases as c')
+    async counts(p: KpiPeriod): Promise<KpiCounts> {
+      const r = await sql<Record<string, unknown>>`SELECT ${countColumns(areaFigures(scope), CASE_AREA_FIGURES)} FROM cases c JOIN areas g ON g.id = c.grid_id WHERE ${ownedBy(scope, 'cases as c')} AND ${base(p)}`.execute(db);
+      return countsOf(r.rows[0], CASE_AREA_FIGURES);
+    },
+
+    /** The figures of each child area (by the id of the child on the grid's path); children without cases are absent. */
+    async byChildArea(p: KpiPeriod): Promise<Map<number, KpiCounts>> {
+      const child = sql`split_part(substr(g.path, ${p.areaPath.length + 1}), '/', 1)`;
+      const r = await sql<Record<string, unknown>>`
+        SELECT ${child} AS child, ${countColumns(areaFigures(scope), CASE_AREA_FIGURES)}
+          FROM cases c JOIN areas g ON g.id = c.grid_id
+         WHERE ${ownedBy(scope, 'cases as c')} AND ${base(p)} AND g.path <> ${p.areaPath}
+         GROUP BY 1`.execute(db);
+      return new Map(r.rows.map((row) => [Number(row.child), countsOf(row, CASE_AREA_FIGURES)]));
+    },
+
+    /**
+     * The figures of each department the period's cases were dispatched to (a case sent to two counts for
+     * both), with the department's name as its dispatch recorded it.
+     */
+    async byDepartment(p: KpiPeriod): Promise<{ id: number; name: string; counts: Record<CaseDepartmentFigure, number> }[]> {
+      const figures = departmentFigures(scope, sql.ref('dd.department_id'));
+      const r = await sql<Record<string, unknown>>`
+        SELECT dd.department_id AS id, max(dd.name) AS name, ${countColumns(figures, CASE_DEPARTMENT_FIGURES)}
+          FROM cases c JOIN areas g ON g.id = c.grid_id
+          JOIN (SELECT e.case_id, e.holder_department_id AS department_id, max(e.payload->>'departmentName') AS name
+                  FROM case_events e WHERE e.action = 'dispatch' AND e.holder_department_id IS NOT NULL AND ${ownedBy(scope, 'case_events as e')}
+                 GROUP BY 1, 2) dd ON dd.case_id = c.id
+         WHERE ${ownedBy(scope, 'cases as c')} AND ${base(p)}
+         GROUP BY dd.department_id`.execute(db);
+      return r.rows.map((row) => ({ id: Number(row.id), name: String(row.name ?? `#${String(row.id)}`), counts: countsOf(row, CASE_DEPARTMENT_FIGURES) }));
+    },
+
+    /**
+     * The figures of each person the period's cases name: their reporters, those who handled or closed them
+     * on the spot, and — where the scope reaches role assignments — the patrol workers of the grids of
+     * cases others found first (each (case, person) pair once, so a figure counts a case once a person).
+     */
+    async byPerson(p: KpiPeriod): Promise<Map<number, Record<CasePersonFigure, number>>> {
+      const patrol = scope.areas.length > 0;
+      const figures = personFigures(scope, sql.ref('pp.person_id'), patrol);
+      // Patrol workers are paired with the cases they missed only: the rest of their figures are their own rows.
+      const pairsPatrol = patrol
+        ? sql`UNION SELECT c.id, ra.user_id FROM cases c JOIN areas g ON g.id = c.grid_id JOIN role_assignments ra ON ra.role IN ${patrolRoles} JOIN areas pa ON pa.id = ra.area_id AND g.path LIKE pa.path || '%'
+               WHERE ${ownedBy(scope, 'role_assignments as ra')} AND ${ownedBy(scope, 'cases as c')} AND ${base(p)} AND ${missedPredicate(scope)}`
+        : sql``;
+      const rows = await sql<Record<string, unknown>>`
+        WITH pairs AS (
+          SELECT c.id AS case_id, c.reporter_user_id AS person_id FROM cases c JOIN areas g ON g.id = c.grid_id WHERE ${ownedBy(scope, 'cases as c')} AND ${base(p)} AND c.reporter_user_id IS NOT NULL
+          UNION SELECT c.id, e.actor_id FROM cases c JOIN areas g ON g.id = c.grid_id JOIN case_events e ON e.case_id = c.id AND e.action IN ('handle', 'self_close') AND e.actor_id IS NOT NULL AND ${ownedBy(scope, 'case_events as e')} WHERE ${ownedBy(scope, 'cases as c')} AND ${base(p)}
+          ${pairsPatrol}
+        )
+        SELECT pp.person_id AS id, ${countColumns(figures, CASE_PERSON_FIGURES)}
+          FROM cases c JOIN areas g ON g.id = c.grid_id JOIN pairs pp ON pp.case_id = c.id
+         WHERE ${ownedBy(scope, 'cases as c')} AND ${base(p)}
+         GROUP BY pp.person_id`.execute(db);
+      return new Map(rows.rows.map((row) => [Number(row.id), countsOf(row, CASE_PERSON_FIGURES)]));
+    },
+
+    /** Patrol workers posted on the area, below it or above it (listed even with nothing to count), with their names. */
+    async patrolWorkers(areaPath: string): Promise<{ id: number; name: string }[]> {
+      if (scope.areas.length === 0) return [];
+      const r = await sql<{ id: number; name: string }>`
+        SELECT DISTINCT u.id::int AS id, u.display_name AS name
+          FROM role_assignments ra JOIN areas pa ON pa.id = ra.area_id JOIN users u ON u.id = ra.user_id
+         WHERE ra.role IN ${patrolRoles} AND (pa.path LIKE ${`${areaPath}%`} OR ${areaPath} LIKE pa.path || '%') AND NOT u.disabled
+           AND ${ownedBy(scope, 'role_assignments as ra')} AND ${ownedBy(scope, 'users as u')}`.execute(db);
+      return r.rows;
+    },
+
+    /** Names of people as the timeline recorded them (their latest row), for people the scope's users do not show. */
+    async actorNames(ids: readonly number[]): Promise<Map<number, string>> {
+      if (ids.length === 0) return new Map();
+      const r = await sql<{ id: number; name: string }>`
+        SELECT DISTINCT ON (e.actor_id) e.actor_id::int AS id, e.actor_name AS name FROM case_events e
+         WHERE e.actor_id = ANY(${[...ids]}::bigint[]) AND ${ownedBy(scope, 'case_events as e')}
+         ORDER BY e.actor_id, e.created_at DESC`.execute(db);
+      return new Map(r.rows.map((x) => [Number(x.id), x.name]));
+    },
+
+    /** The cases one figure counts, newest first: the same predicate as the count, one page. */
+    figureCases(p: KpiPeriod, predicate: RawBuilder<boolean>, limit: number, offset: number) {
+      return scopedFrom(db, scope, 'cases as c')
         .innerJoin('areas as g', 'g.id', 'c.grid_id')
-        .where('g.path', 'like', `${areaPath}%`)
-        .where('c.reported_at', '>=', from)
-        .where('c.reported_at', '<', to)
-        .select([
-          n(sql`count(*)`).as('reported'),
-          n(sql`count(*) FILTER (WHERE c.accepted_at IS NOT NULL OR c.self_handled)`).as('accepted'),
-          n(sql`count(*) FILTER (WHERE c.state = 'rejected')`).as('rejected'),
-          n(sql`count(*) FILTER (WHERE c.state = 'merged')`).as('merged'),
-          n(sql`count(*) FILTER (WHERE c.self_handled)`).as('selfHandled'),
-          n(withEvent('escalate', sql`e.holder_level = 'community'`)).as('escalatedCommunity'),
-          n(withEvent('escalate', sql`e.holder_level = 'town'`)).as('escalatedTown'),
-          n(withEvent('escalate', sql`e.holder_level = 'district'`)).as('escalatedDistrict'),
-          n(withEvent('dispatch')).as('dispatched'),
-          n(sql`count(*) FILTER (WHERE c.handled_at IS NOT NULL OR c.self_handled)`).as('handled'),
-          n(withEvent('handle', sql`NOT coalesce((e.payload->>'late')::boolean, false)`)).as('handledOnTimeByHandle'),
-          n(withEvent('self_close', sql`NOT coalesce((e.payload->>'late')::boolean, false)`)).as('handledOnTimeBySelf'),
-          n(sql`count(*) FILTER (WHERE c.state = 'closed')`).as('closed'),
-          n(sql`count(*) FILTER (WHERE c.state = 'closed_unfixed')`).as('closedUnfixed'),
-          n(sql`count(*) FILTER (WHERE c.state IN ('closed', 'closed_unfixed') AND NOT coalesce((SELECT (e.payload->>'late')::boolean FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ('closed', 'closed_unfixed') AND ${ownedBy(scope, 'case_events as e')} ORDER BY e.seq DESC LIMIT 1), false))`).as('closedOnTime'),
-          n(sql`count(*) FILTER (WHERE c.state = 'closed' AND c.closed_level = 'grid')`).as('closedInGrid'),
-          n(sql`count(*) FILTER (WHERE c.state = 'closed' AND c.closed_level IN ('grid', 'community'))`).as('closedInCommunity'),
-          n(withEvent('verify_fail')).as('reworked'),
-          n(withEvent('approve_extension')).as('extended'),
-          n(withEvent('overdue_alert', sql`e.payload->>'level' = 'red'`)).as('overdue'),
-          n(sql`count(*) FILTER (WHERE c.supervision = 'yellow')`).as('yellowCards'),
-          n(sql`count(*) FILTER (WHERE c.supervision = 'red')`).as('redCards'),
-          n(sql`count(*) FILTER (WHERE c.rating IS NOT NULL)`).as('rated'),
-          n(sql`count(*) FILTER (WHERE c.rating IN ('satisfied', 'basically_satisfied'))`).as('satisfied'),
-          n(sql`count(*) FILTER (WHERE c.state IN ('reported', 'accepted', 'dispatched', 'handling', 'handled', 'suspended'))`).as('open'),
-        ])
-        .executeTakeFirstOrThrow();
-      const { handledOnTimeByHandle, handledOnTimeBySelf, ...rest } = row as unknown as KpiCounts & { handledOnTimeByHandle: number; handledOnTimeBySelf: number };
-      return { ...rest, handledOnTime: handledOnTimeByHandle + handledOnTimeBySelf };
+        .select(CASE_COLUMNS)
+        .where('g.path', 'like', `${p.areaPath}%`)
+        .where('c.reported_at', '>=', p.from)
+        .where('c.reported_at', '<', p.to)
+        .where(predicate)
+        .orderBy('c.reported_at', 'desc')
+        .orderBy('c.id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
     },
 
     /** Reported and closed instants of the period's closed cases (for the average handling time), at most `limit`. */
-    closedSpans(areaPath: string, from: Date, to: Date, limit: number) {
+    closedSpans(p: KpiPeriod, limit: number) {
       return scopedFrom(db, scope, 'cases as c')
         .innerJoin('areas as g', 'g.id', 'c.grid_id')
-        .where('g.path', 'like', `${areaPath}%`)
-        .where('c.reported_at', '>=', from)
-        .where('c.reported_at', '<', to)
+        .where('g.path', 'like', `${p.areaPath}%`)
+        .where('c.reported_at', '>=', p.from)
+        .where('c.reported_at', '<', p.to)
         .where('c.closed_at', 'is not', null)
         .select(['c.reported_at as reportedAt', 'c.closed_at as closedAt'])
         .limit(limit)
@@ -88,3 +147,5 @@ export function caseKpiRepository(db: Db, scope: Scope) {
     },
   };
 }
+
+export type { CaseAreaFigure };

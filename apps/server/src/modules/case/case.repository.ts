@@ -87,7 +87,8 @@ export interface CaseProjection {
   at: Date;
 }
 
-const CASE_COLUMNS = [
+/** The columns of a case row (the inbox, a case, the KPI drill-down). */
+export const CASE_COLUMNS = [
   'c.id',
   'c.case_no as caseNo',
   'c.tracking_token as trackingToken',

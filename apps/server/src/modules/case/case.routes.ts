@@ -1,7 +1,9 @@
-import { caseActionRequestSchema, caseDetailSchema, caseKpiQuerySchema, caseMapQuerySchema, caseMapSchema, caseKpiSchema, caseListQuerySchema, caseListSchema, errorBodySchema, idParamsSchema, reportCaseSchema } from '@redgrid/contracts';
+import { caseActionRequestSchema, caseDetailSchema, caseKpiBreakdownQuerySchema, caseKpiBreakdownSchema, caseKpiExportQuerySchema, caseKpiQuerySchema, caseMapQuerySchema, caseMapSchema, caseKpiSchema, caseListQuerySchema, caseListSchema, errorBodySchema, idParamsSchema, reportCaseSchema } from '@redgrid/contracts';
 import { ctxOf, type App } from '../../platform/http.ts';
 import { caseMap } from './case-map.service.ts';
-import { actOnCase, caseKpi, getCase, listCases, reportCase } from './case.service.ts';
+import { sendFile } from '../exchange/index.ts';
+import { caseKpi, caseKpiBreakdown, exportCaseKpi } from './case-kpi-breakdown.ts';
+import { actOnCase, getCase, listCases, reportCase } from './case.service.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
 const tags = ['cases'];
@@ -22,6 +24,16 @@ export function registerCaseRoutes(app: App): void {
     config: { permission: 'case.read' },
     schema: { tags, summary: '考核指标：区域（含下级）在统计周期内上报的案件——自办自结率、按级上报、处置率、按期处置率、结案率、返工率、延期率、超期、红黄牌、平均处置时长（工作时）、满意率', querystring: caseKpiQuerySchema, response: { 200: caseKpiSchema, ...errors } },
   }, (req) => caseKpi(ctxOf(req), req.query));
+
+  app.get('/api/cases/kpi/breakdown', {
+    config: { permission: 'case.read' },
+    schema: { tags, summary: '考核指标分项：按下级区域、按派遣部门、按人员（上报、自办自结、处置、按时上报率、漏报率）', querystring: caseKpiBreakdownQuerySchema, response: { 200: caseKpiBreakdownSchema, ...errors } },
+  }, (req) => caseKpiBreakdown(ctxOf(req), req.query));
+
+  app.get('/api/cases/kpi/export', {
+    config: { permission: 'case.read' },
+    schema: { tags, summary: '导出考核指标表（XLSX，带导出人水印，记入审计）', querystring: caseKpiExportQuerySchema, response: { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema } },
+  }, async (req, reply) => sendFile(reply, await exportCaseKpi(ctxOf(req), req.query)));
 
   app.get('/api/cases/map', {
     config: { permission: 'case.read' },

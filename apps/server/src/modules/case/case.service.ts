@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { AffairItem, CaseChannel, CaseKpi, CaseAction, DepartmentKind, CaseActionRequest, CaseDetail, CaseList, CaseState, HandlingLevel, ReportCaseInput } from '@redgrid/contracts';
-import { caseActionRequestSchema, caseKpiQuerySchema, caseListQuerySchema, reportCaseSchema } from '@redgrid/contracts';
+import type { AffairItem, CaseChannel, CaseAction, DepartmentKind, CaseActionRequest, CaseDetail, CaseList, CaseState, HandlingLevel, ReportCaseInput } from '@redgrid/contracts';
+import { caseActionRequestSchema, caseListQuerySchema, reportCaseSchema } from '@redgrid/contracts';
 import type { z } from 'zod';
 import type { Actor, RequestContext, Scope } from '../../platform/context.ts';
 import { maskPhone, type FieldCipher } from '../../platform/crypto.ts';
@@ -15,8 +15,7 @@ import { notify } from '../notification/index.ts';
 import { areaGeoRepository } from '../area/index.ts';
 import { toWgs84 as convertToWgs84 } from '../geo/index.ts';
 import { alarmAt, stepDeadlines } from './case-deadline.ts';
-import { kpiFrom } from './case-kpi.ts';
-import { caseKpiRepository } from './case-kpi.repository.ts';
+import { casesOfFigure, REPORT_LIMIT_WORK_HOURS } from './case-kpi-breakdown.ts';
 import { allowedActions, decide, LEVEL_LADDER, type CaseEvent, type CaseSnapshot, type Holder, type Relation } from './case-workflow.ts';
 import { caseRepository, type CaseEventRow, type CaseRow } from './case.repository.ts';
 
@@ -171,6 +170,7 @@ export async function reportCase(ctx: RequestContext, raw: ReportCaseInput): Pro
   return write(ctx, 'case.report', async (unit) => {
     const row = await fileCase(unit, ctx.clock(), {
       ...input,
+      discoveredAt: input.discoveredAt ? new Date(input.discoveredAt) : undefined,
       channel: 'grid_worker',
       reporter: { userId: unit.actor.id, sealed: null, anonymous: false },
       actorLevel: 'grid',
@@ -224,6 +224,8 @@ export interface CaseIntake {
   /** The timeline's "who" when it is not the signed-in person (e.g. 12345热线, 居民). */
   actorName?: string | undefined;
   actorLevel?: string | null | undefined;
+  /** When the reporter found it (the phone's draft began then): a report later than the limit is not on time (按时上报). */
+  discoveredAt?: Date | undefined;
 }
 
 export async function fileCase(unit: WriteUnit, now: Date, intake: CaseIntake): Promise<CaseRow> {
@@ -236,7 +238,10 @@ export async function fileCase(unit: WriteUnit, now: Date, intake: CaseIntake): 
   const item = await itemFor(unit, intake.itemCode, grid.path);
   const holder: Holder = { level: 'grid', areaId: grid.id, departmentId: null };
   const snapshot: CaseSnapshot = reportedSnapshot(holder);
-  const deadlines = stepDeadlines(await workingClockFor(unit), 'reported', at, limitsFor(item), 0);
+  const clock = await workingClockFor(unit);
+  const deadlines = stepDeadlines(clock, 'reported', at, limitsFor(item), 0);
+  const found = intake.discoveredAt && intake.discoveredAt < at ? intake.discoveredAt : null;
+  const discovery = found ? { discoveredAt: found.toISOString(), late: clock.workingHoursBetween(found, at) > REPORT_LIMIT_WORK_HOURS } : {};
   const seq = await repo.nextCaseNumber();
   const sealed = intake.reporter.sealed;
   const id = await repo.insert({
@@ -281,7 +286,7 @@ export async function fileCase(unit: WriteUnit, now: Date, intake: CaseIntake): 
     if (earlier) return earlier;
     throw new AppError('conflict', '同一上报正在处理，请稍后刷新');
   }
-  await repo.appendEvent({ caseId: id, seq: 1, action: 'report', actorId: unit.actor.id || null, actorName: intake.actorName ?? unit.actor.displayName, actorLevel: intake.actorLevel ?? null, fromState: null, toState: 'reported', holderLevel: 'grid', holderAreaId: grid.id, holderDepartmentId: null, payload: { warning: located.warning, channel: intake.channel }, attachmentIds: [], clientKey: null, gridId: grid.id, departmentId: null, at });
+  await repo.appendEvent({ caseId: id, seq: 1, action: 'report', actorId: unit.actor.id || null, actorName: intake.actorName ?? unit.actor.displayName, actorLevel: intake.actorLevel ?? null, fromState: null, toState: 'reported', holderLevel: 'grid', holderAreaId: grid.id, holderDepartmentId: null, payload: { warning: located.warning, channel: intake.channel, ...discovery }, attachmentIds: [], clientKey: null, gridId: grid.id, departmentId: null, at });
   const row = (await repo.get(id))!;
   await unit.audit({ action: 'create', entity: 'case', entityId: id, areaId: grid.id, after: { caseNo: row.caseNo, item: item.code, channel: intake.channel } });
   return row;
@@ -494,14 +499,15 @@ export function listCases(ctx: RequestContext, raw: z.input<typeof caseListQuery
     const now = ctx.clock();
     const mine = f.view === 'mine' ? { areaIds: unit.actor.roles.filter((r) => AREA_STAFF.has(r.role)).map((r) => r.areaId), departmentIds: unit.actor.roles.map((r) => r.departmentId).filter((d): d is number => typeof d === 'number') } : undefined;
     const states = f.view === 'closed' ? ['closed', 'closed_unfixed', 'rejected', 'merged'] : f.view === 'reported_by_me' ? undefined : ['reported', 'accepted', 'dispatched', 'handling', 'handled', 'suspended'];
-    const rows = await cases(unit).list({ states, mine, overdueOnly: f.view === 'overdue', q: f.q, gridId: f.gridId, reporterUserId: f.view === 'reported_by_me' ? unit.actor.id : undefined, now, limit: f.limit + 1, offset: f.offset });
+    // A figure of the KPI page: exactly the cases it counts (case-kpi-breakdown.ts).
+    const rows = f.figure ? await casesOfFigure(unit, f, f.limit + 1) : await cases(unit).list({ states, mine, overdueOnly: f.view === 'overdue', q: f.q, gridId: f.gridId, reporterUserId: f.view === 'reported_by_me' ? unit.actor.id : undefined, now, limit: f.limit + 1, offset: f.offset });
     const page = rows.slice(0, f.limit);
     const names = await holderNames(unit, page);
     return { items: page.map((r) => summaryOf(r, names, now)), next: rows.length > f.limit ? f.offset + f.limit : null };
   });
 }
 
-async function holderNames(unit: Unit, rows: readonly CaseRow[]): Promise<Map<string, string>> {
+export async function holderNames(unit: Unit, rows: readonly CaseRow[]): Promise<Map<string, string>> {
   const areaIds = [...new Set(rows.flatMap((r) => [r.gridId, r.holderAreaId]).filter((x): x is number => x !== null))];
   const found = await unit.use((db) => areaNamesByIds(db, areaIds));
   const out = new Map<string, string>();
@@ -513,7 +519,7 @@ function iso(d: Date | string | null): string | null {
   return d === null ? null : new Date(d).toISOString();
 }
 
-function summaryOf(r: CaseRow, names: Map<string, string>, now: Date) {
+export function summaryOf(r: CaseRow, names: Map<string, string>, now: Date) {
   return {
     id: r.id,
     caseNo: r.caseNo,
@@ -625,24 +631,4 @@ export function eventOfRow(e: Pick<CaseEventRow, 'action' | 'holderLevel' | 'hol
   }
 }
 
-/** How many closed cases the average handling time is taken over, at most (the rest are counted, not timed). */
-const KPI_TIMED_CASES = 50_000;
-const BEIJING_MS = 8 * 3600_000;
-
-/** The KPIs of an area (and everything under it) for cases reported between two Beijing dates. */
-export function caseKpi(ctx: RequestContext, raw: z.input<typeof caseKpiQuerySchema>): Promise<CaseKpi> {
-  const q = caseKpiQuerySchema.parse(raw);
-  return read(ctx, 'case.read', async (unit) => {
-    const area = (await unit.use(areaGeoRepository).listBriefs([q.areaId]))[0];
-    if (!area) throw notFound('区域');
-    const path = (await unit.use((db) => areaNamesByIds(db, [q.areaId]))).get(q.areaId)!.path;
-    const from = new Date(Date.parse(`${q.from}T00:00:00Z`) - BEIJING_MS);
-    const to = new Date(Date.parse(`${q.to}T00:00:00Z`) - BEIJING_MS + 86_400_000);
-    const kpi = unit.use((db, scope) => caseKpiRepository(db, caseScope(unit.actor, scope)));
-    const counts = await kpi.counts(path, from, to);
-    const spans = await kpi.closedSpans(path, from, to, KPI_TIMED_CASES);
-    const clock = await workingClockFor(unit);
-    const avg = spans.length ? spans.reduce((sum, s) => sum + clock.workingHoursBetween(new Date(s.reportedAt), new Date(s.closedAt!)), 0) / spans.length : null;
-    return { area: { id: area.id, name: area.name }, from: q.from, to: q.to, figures: kpiFrom(counts, avg === null ? null : Math.round(avg * 10) / 10) };
-  });
-}
+export { caseKpi } from './case-kpi-breakdown.ts';
