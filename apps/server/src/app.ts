@@ -20,6 +20,7 @@ import { divisionModule } from './modules/division/index.ts';
 import { exchangeModule } from './modules/exchange/index.ts';
 import { attachmentModule } from './modules/attachment/index.ts';
 import { notificationModule } from './modules/notification/index.ts';
+import { open311Module } from './modules/open311/index.ts';
 import { authModule, cookieOptions, resolveSession } from './modules/auth/index.ts';
 import { securityModule } from './modules/security/index.ts';
 import { systemModule } from './modules/system/index.ts';
@@ -177,6 +178,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(attachmentModule, modules);
   await app.register(affairsModule, modules);
   await app.register(caseModule, modules);
+  await app.register(open311Module, modules);
   // The jobs the modules registered run once the server is ready (unless REDGRID_SCHEDULER=off), and
   // stop on close — running ones finish their batch — before the database closes (boot.ts).
   if (config.scheduler) app.addHook('onReady', async () => scheduler.start());

@@ -9,6 +9,7 @@ import { hashPassword } from '../platform/password.ts';
 import { asSystem, withActor } from '../platform/unit-of-work.ts';
 import { seedAffairsCatalogue } from '../modules/affairs/index.ts';
 import { seedDistrict } from '../modules/area/index.ts';
+import { seedOpen311DemoKey } from '../modules/open311/index.ts';
 import { seedDemoResidents, type ResidentSeedCounts } from '../modules/basedata/index.ts';
 import { importEdition, listEditions } from '../modules/division/index.ts';
 import { buildDemoGeography, DEMO_SEED, type DemoAreaInput } from '../modules/geo/index.ts';
@@ -174,6 +175,8 @@ async function seedDemoDistrict(ctx: RequestContext, withResidents: boolean): Pr
     const districtId = ids.get(JINGKAI_DISTRICT_CODE);
     if (districtId === undefined) throw new Error(`demo district ${JINGKAI_DISTRICT_CODE} missing`);
     await seedAffairsCatalogue(unit, { districtId, at: ctx.clock() });
+    // The Open311 key the README names (demo only: production seeds nothing).
+    await seedOpen311DemoKey(unit, ctx.clock());
     const visitor = await findAccount(unit, DEMO_RESIDENT_VISITOR);
     const residents = !withResidents
       ? { houses: 0, households: 0, persons: 0, rentals: 0, tags: 0, visits: 0 }
