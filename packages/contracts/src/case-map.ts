@@ -87,3 +87,23 @@ export const caseMapSchema = z
   })
   .meta({ id: 'CaseMap' });
 export type CaseMap = z.infer<typeof caseMapSchema>;
+
+/** The dashboard's case figures: an area (and everything under it; none: the whole scope), now. */
+export const caseCountsQuerySchema = z.object({ areaId: z.coerce.number().int().positive().optional() });
+
+export const caseCountsSchema = z
+  .object({
+    /** Cases not finished (reported … handled, suspended). */
+    open: z.number().int(),
+    /** Open cases past the red deadline of their step (超期). */
+    overdue: z.number().int(),
+    /** Open cases past the yellow deadline but not the red one (预警). */
+    warned: z.number().int(),
+    /** Open cases under a red / yellow card (督办). */
+    redCards: z.number().int(),
+    yellowCards: z.number().int(),
+    /** Cases reported since midnight, Beijing time, whatever their state. */
+    reportedToday: z.number().int(),
+  })
+  .meta({ id: 'CaseCounts' });
+export type CaseCounts = z.infer<typeof caseCountsSchema>;

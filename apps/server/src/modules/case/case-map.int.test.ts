@@ -24,6 +24,9 @@ let grid2: { id: number; lng: number; lat: number };
 let lanshan: { lng: number; lat: number };
 let itemCode: string;
 const ids: Record<'g1' | 'g2' | 'lsh' | 'g1NoPoint', number> = { g1: 0, g2: 0, lsh: 0, g1NoPoint: 0 };
+type Counts = { open: number; overdue: number; warned: number; redCards: number; yellowCards: number; reportedToday: number };
+/** What the fixtures held before this file reported its cases (a demo may come with cases of its own). */
+const before: { zb?: Counts; grid1?: Counts; cg?: Counts; unlocatedGrid1: number } = { unlocatedGrid1: 0 };
 
 async function call<T>(s: Session, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<{ status: number; body: T }> {
   const res = await ctx.t.app.inject({ method, url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
@@ -47,12 +50,17 @@ async function inside(where: ReturnType<typeof sql>): Promise<{ id: number; lng:
 }
 
 beforeAll(async () => {
-  [g1Worker, communityWorker, secretary, cgStaff, otherWorker] = await Promise.all(['zb_g1_worker', 'zb_worker', 'zb_admin', 'cg_staff', 'lsh_worker'].map((u) => loginAs(ctx.t.app, u)));
+  const app = ctx.t.app;
+  [g1Worker, communityWorker, secretary, cgStaff, otherWorker] = await Promise.all([loginAs(app, 'zb_g1_worker'), loginAs(app, 'zb_worker'), loginAs(app, 'zb_admin'), loginAs(app, 'cg_staff'), loginAs(app, 'lsh_worker')]);
   grid1 = await inside(sql`a.code = ${GRID1}`);
   // Another grid of the same community (站北社区), and a grid of 蓝山湖社区 (where lsh_worker works).
   grid2 = await inside(sql`a.level = 'grid' AND a.code <> ${GRID1} AND a.code LIKE ${`${GRID1.slice(0, 12)}%`}`);
   lanshan = await inside(sql`a.level = 'grid' AND a.path LIKE (SELECT ar.path || '%' FROM role_assignments r JOIN users u ON u.id = r.user_id JOIN areas ar ON ar.id = r.area_id WHERE u.username = 'lsh_worker' LIMIT 1)`);
   itemCode = (await sql<{ code: string }>`SELECT code FROM affair_items WHERE name = '私搭乱建' LIMIT 1`.execute(ctx.t.database.db)).rows[0]!.code;
+  before.zb = (await call<Counts>(secretary, 'GET', '/api/cases/counts')).body;
+  before.grid1 = (await call<Counts>(secretary, 'GET', `/api/cases/counts?areaId=${grid1.id}`)).body;
+  before.cg = (await call<Counts>(cgStaff, 'GET', '/api/cases/counts')).body;
+  before.unlocatedGrid1 = (await mapOf(g1Worker)).body.unlocated.find((u) => u.gridId === grid1.id)?.count ?? 0;
   ids.g1 = await report(g1Worker, '第1网格绿地搭棚', grid1);
   ids.g2 = await report(communityWorker, '第2网格井盖缺失', grid2, 'emergency');
   ids.lsh = await report(otherWorker, '蓝山湖社区占道', lanshan);
@@ -76,7 +84,8 @@ describe('the case map', () => {
     expect(f.properties).toMatchObject({ id: ids.g1, title: '第1网格绿地搭棚', state: 'reported', urgency: 'normal', alarm: 'none', caseNo: expect.stringMatching(/^SJ/) });
     expect(f.properties.dueRedAt).toEqual(expect.any(String));
     expect(res.body.truncated).toBe(false);
-    expect(res.body.unlocated).toEqual([{ gridId: grid1.id, gridName: expect.any(String), count: 1 }]);
+    // Only their own grid is counted.
+    expect(res.body.unlocated).toEqual([{ gridId: grid1.id, gridName: expect.stringContaining('1'), count: before.unlocatedGrid1 + 1 }]);
   });
 
   it('gives the community secretary every grid of the community, and nobody another community', async () => {
@@ -89,8 +98,9 @@ describe('the case map', () => {
     // A department's staff see only what was dispatched to their department: nothing yet.
     const cg = await mapOf(cgStaff);
     expect(cg.status).toBe(200);
-    expect(cg.body.features).toEqual([]);
-    expect(cg.body.unlocated).toEqual([]);
+    expect(cg.body.features.map((f) => f.id)).not.toEqual(expect.arrayContaining([ids.g1]));
+    expect(cg.body.features.map((f) => f.id)).not.toEqual(expect.arrayContaining([ids.g2]));
+    expect(cg.body.unlocated.find((u) => u.gridId === grid1.id)).toBeUndefined();
   });
 
   it('reads only the box asked for', async () => {
@@ -116,9 +126,10 @@ describe('the case map', () => {
     expect(one.status).toBe(200);
     expect(one.body.features).toHaveLength(1);
     expect(one.body.truncated).toBe(true);
-    // The emergency comes before the normal one (neither is overdue or carded).
-    expect(one.body.features[0]!.id).toBe(ids.g2);
-    expect(one.body.features[0]!.properties.urgency).toBe('emergency');
+    // The most pressing first: the emergency before the normal one (neither is overdue or carded).
+    const order = (await mapOf(secretary)).body.features.map((f) => f.id);
+    expect(order.indexOf(ids.g2)).toBeLessThan(order.indexOf(ids.g1));
+    expect(one.body.features[0]!.id).toBe(order[0]);
     expect((await mapOf(secretary, 'limit=5001')).status).toBe(400);
   });
 
@@ -132,6 +143,21 @@ describe('the case map', () => {
     const badState = await mapOf(secretary, 'states=open');
     expect(badState.status).toBe(400);
     expect(JSON.stringify(badState.body.error)).toContain('未知的案件状态');
+  });
+
+  it('counts the open cases of an area for the dashboard, and today\'s reports, within the scope', async () => {
+    const zb = await call<Counts>(secretary, 'GET', '/api/cases/counts');
+    expect(zb.status).toBe(200);
+    // 站北社区 gained the two cases with a point and the one without; none is overdue (the clock has not moved).
+    const b = before.zb!;
+    expect(zb.body).toEqual({ open: b.open + 3, overdue: b.overdue, warned: b.warned, redCards: b.redCards, yellowCards: b.yellowCards, reportedToday: b.reportedToday + 3 });
+    const g1 = await call<Counts>(secretary, 'GET', `/api/cases/counts?areaId=${grid1.id}`);
+    expect(g1.body).toMatchObject({ open: before.grid1!.open + 2, reportedToday: before.grid1!.reportedToday + 2 });
+    expect((await call<Counts>(g1Worker, 'GET', '/api/cases/counts')).body).toMatchObject({ open: before.grid1!.open + 2 });
+    // Another grid is not the grid worker's to count.
+    expect((await call(g1Worker, 'GET', `/api/cases/counts?areaId=${grid2.id}`)).status).toBe(404);
+    // Nothing was dispatched to 城管.
+    expect((await call<Counts>(cgStaff, 'GET', '/api/cases/counts')).body).toEqual(before.cg);
   });
 
   it('is for those who read cases: a signed-out caller gets 401', async () => {

@@ -52,5 +52,23 @@ export function caseMapRepository(db: Db, scope: Scope) {
         .limit(f.limit)
         .execute();
     },
+
+    /** The open cases under an area path (none: the whole scope) by where they stand now, and today's reports. */
+    async counts(f: { areaPath: string | undefined; now: Date; dayStart: Date }) {
+      // The grid's path under the area asked for (the cases themselves are scoped; the grid is only a place).
+      const q = cases().innerJoin('areas as g', 'g.id', 'c.grid_id').where('g.path', 'like', `${f.areaPath ?? '/'}%`);
+      const open = sql`c.state IN ('reported', 'accepted', 'dispatched', 'handling', 'handled', 'suspended')`;
+      return q
+        .select([
+          sql<number>`(count(*) FILTER (WHERE ${open}))::int`.as('open'),
+          sql<number>`(count(*) FILTER (WHERE ${open} AND c.due_red_at <= ${f.now}))::int`.as('overdue'),
+          sql<number>`(count(*) FILTER (WHERE ${open} AND c.due_yellow_at <= ${f.now} AND NOT coalesce(c.due_red_at <= ${f.now}, false)))::int`.as('warned'),
+          sql<number>`(count(*) FILTER (WHERE ${open} AND c.supervision = 'red'))::int`.as('redCards'),
+          sql<number>`(count(*) FILTER (WHERE ${open} AND c.supervision = 'yellow'))::int`.as('yellowCards'),
+          sql<number>`(count(*) FILTER (WHERE c.reported_at >= ${f.dayStart}))::int`.as('reportedToday'),
+        ])
+        .where((eb) => eb.or([eb('c.state', 'in', ['reported', 'accepted', 'dispatched', 'handling', 'handled', 'suspended']), eb('c.reported_at', '>=', f.dayStart)]))
+        .executeTakeFirstOrThrow();
+    },
   };
 }

@@ -1,9 +1,10 @@
-import type { CaseMap, CaseState } from '@redgrid/contracts';
-import type { caseMapQuerySchema } from '@redgrid/contracts';
+import type { CaseCounts, CaseMap, CaseState, caseCountsQuerySchema, caseMapQuerySchema } from '@redgrid/contracts';
 import type { z } from 'zod';
 import type { RequestContext } from '../../platform/context.ts';
 import { areaNamesByIds } from '../../platform/cross-scope.repository.ts';
+import { notFound } from '../../platform/errors.ts';
 import { read } from '../../platform/unit-of-work.ts';
+import { areaGeoRepository } from '../area/index.ts';
 import { alarmAt } from './case-deadline.ts';
 import { caseMapRepository } from './case-map.repository.ts';
 import { caseScope } from './case.service.ts';
@@ -49,5 +50,22 @@ export function caseMap(ctx: RequestContext, q: z.output<typeof caseMapQuerySche
       truncated: rows.length > q.limit,
       unlocated: unlocated.map((u) => ({ gridId: Number(u.gridId), gridName: names.get(Number(u.gridId))?.name ?? null, count: Number(u.count) })),
     };
+  });
+}
+
+const BEIJING_MS = 8 * 3600_000;
+
+/** The dashboard's case figures for an area the caller reads (and everything under it), or the whole scope. */
+export function caseCounts(ctx: RequestContext, q: z.output<typeof caseCountsQuerySchema>): Promise<CaseCounts> {
+  return read(ctx, 'case.read', async (unit) => {
+    let areaPath: string | undefined;
+    if (q.areaId !== undefined) {
+      if (!(await unit.use(areaGeoRepository).listBriefs([q.areaId]))[0]) throw notFound('区域');
+      areaPath = (await unit.use((db) => areaNamesByIds(db, [q.areaId!]))).get(q.areaId)?.path;
+    }
+    const now = ctx.clock();
+    const dayStart = new Date(Math.floor((now.getTime() + BEIJING_MS) / 86_400_000) * 86_400_000 - BEIJING_MS);
+    const repo = unit.use((db, scope) => caseMapRepository(db, caseScope(unit.actor, scope)));
+    return repo.counts({ areaPath, now, dayStart });
   });
 }

@@ -1,6 +1,6 @@
-import { caseActionRequestSchema, caseDetailSchema, caseKpiBreakdownQuerySchema, caseKpiBreakdownSchema, caseKpiExportQuerySchema, caseKpiQuerySchema, caseMapQuerySchema, caseMapSchema, caseKpiSchema, caseListQuerySchema, caseListSchema, errorBodySchema, idParamsSchema, reportCaseSchema } from '@redgrid/contracts';
+import { caseActionRequestSchema, caseDetailSchema, caseKpiBreakdownQuerySchema, caseKpiBreakdownSchema, caseKpiExportQuerySchema, caseKpiQuerySchema, caseCountsQuerySchema, caseCountsSchema, caseMapQuerySchema, caseMapSchema, caseKpiSchema, caseListQuerySchema, caseListSchema, errorBodySchema, idParamsSchema, reportCaseSchema } from '@redgrid/contracts';
 import { ctxOf, type App } from '../../platform/http.ts';
-import { caseMap } from './case-map.service.ts';
+import { caseCounts, caseMap } from './case-map.service.ts';
 import { sendFile } from '../exchange/index.ts';
 import { caseKpi, caseKpiBreakdown, exportCaseKpi } from './case-kpi-breakdown.ts';
 import { actOnCase, getCase, listCases, reportCase } from './case.service.ts';
@@ -39,6 +39,11 @@ export function registerCaseRoutes(app: App): void {
     config: { permission: 'case.read' },
     schema: { tags, summary: '事件地图：范围（bbox，WGS84）内本辖区案件的点位（GeoJSON，默认在办状态，最多 5000 个，超期与红黄牌优先，truncated 表示有截断）；无坐标的按网格计数', querystring: caseMapQuerySchema, response: { 200: caseMapSchema, ...errors } },
   }, (req) => caseMap(ctxOf(req), req.query));
+
+  app.get('/api/cases/counts', {
+    config: { permission: 'case.read' },
+    schema: { tags, summary: '首页事件卡片：区域（含下级；不填为本辖区）当前在办、超期、预警、红黄牌督办，以及今日上报数', querystring: caseCountsQuerySchema, response: { 200: caseCountsSchema, ...errors } },
+  }, (req) => caseCounts(ctxOf(req), req.query));
 
   app.get('/api/cases/:id', {
     config: { permission: 'signed_in' },
