@@ -6,11 +6,11 @@
  * HMAC-SM3 blind indexes, masks and pinyin in a worker thread while the database writes the batch
  * before, then persons, households, heads and history rows as array INSERTs, the job's cursor).
  *
- *   node --import tsx bench/person-import.bench.ts [--rows 1000000] [--bad 10000] [--pg postgres://postgres@127.0.0.1:5432] [--skip-embedded]
+ *   node --import tsx bench/person-import.bench.ts [--rows 1000000] [--bad 10000] [--pg postgres://postgres@127.0.0.1:5432] [--db NAME] [--skip-embedded]
  *   npm run bench -- person-import -- --rows 100000 --pg postgres://postgres@127.0.0.1:5432
  *
  * The embedded engine runs on a data directory on disk (as a deployment does); PostgreSQL in a database
- * this script creates and drops. Baseline, same run, same engine: a plain `COPY … FROM STDIN (FORMAT csv)`
+ * this script creates and drops (named --db NAME, else redgrid_bench_<random>). Baseline, same run, same engine: a plain `COPY … FROM STDIN (FORMAT csv)`
  * of the same file into a bare table of the file's 14 text columns (in chunks of whole lines, so the
  * file never sits in memory). Peak RSS: process.memoryUsage().rss sampled every 100 ms during the
  * import (on the embedded engine that includes the database itself, which lives in this process).
@@ -38,7 +38,7 @@ import { hashPassword } from '../apps/server/src/platform/password.ts';
 import { csvLine, syntheticResidents } from '../apps/server/src/cli/synthetic-residents.ts';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '1000000' }, bad: { type: 'string' }, grids: { type: 'string', default: '200' }, pg: { type: 'string' }, 'skip-embedded': { type: 'boolean', default: false } },
+  options: { rows: { type: 'string', default: '1000000' }, bad: { type: 'string' }, grids: { type: 'string', default: '200' }, pg: { type: 'string' }, db: { type: 'string' }, 'skip-embedded': { type: 'boolean', default: false } },
 });
 const ROWS = Number(values.rows);
 const BAD = values.bad === undefined ? Math.round(ROWS / 100) : Number(values.bad);
@@ -125,9 +125,15 @@ async function run(label: string, database: Database, file: string): Promise<str
   const headers = { cookie: login.cookies.map((c) => `${c.name}=${c.value}`).join('; '), 'x-csrf-token': login.json<{ csrfToken: string }>().csrfToken };
   const job = async (id: number) => (await app.inject({ url: `/api/imports/jobs/${id}`, headers })).json<ImportJob>();
 
-  let peak = process.memoryUsage().rss;
+  const idleRss = process.memoryUsage().rss;
+  let peak = idleRss;
+  // The peak of each phase too: upload, dry run, apply.
+  const phasePeaks = [idleRss, idleRss, idleRss];
+  let phase = 0;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    const rss = process.memoryUsage().rss;
+    peak = Math.max(peak, rss);
+    phasePeaks[phase] = Math.max(phasePeaks[phase]!, rss);
   }, 100);
   const t0 = performance.now();
   const up = await app.inject({
@@ -139,12 +145,14 @@ async function run(label: string, database: Database, file: string): Promise<str
   if (up.statusCode !== 201) throw new Error(`upload answered ${up.statusCode}: ${up.body}`);
   const id = up.json<ImportJob>().id;
   const t1 = performance.now();
+  phase = 1;
   const check = await app.inject({ method: 'POST', url: `/api/imports/jobs/${id}/check`, headers, payload: {} });
   if (check.statusCode !== 200) throw new Error(`check answered ${check.statusCode}: ${check.body}`);
   await runner.idle();
   const checked = await job(id);
   const t2 = performance.now();
   if (checked.status !== 'checked') throw new Error(`dry run ended ${checked.status}: ${checked.failure}`);
+  phase = 2;
   const apply = await app.inject({ method: 'POST', url: `/api/imports/jobs/${id}/apply`, headers, payload: {} });
   if (apply.statusCode !== 200) throw new Error(`apply answered ${apply.statusCode}: ${apply.body}`);
   await runner.idle();
@@ -155,14 +163,14 @@ async function run(label: string, database: Database, file: string): Promise<str
   const persons = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM persons`.execute(database.db)).rows[0]?.n);
   const households = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM households`.execute(database.db)).rows[0]?.n);
   await app.close();
-  console.log(`${label}: upload ${f(t1 - t0)} ms, dry run ${f(t2 - t1)} ms (${checked.counts.good} good, ${checked.counts.bad} bad), apply ${f(t3 - t2)} ms (${applied.counts.created} created), ${persons} persons, ${households} households, peak RSS ${mb(peak)}`);
+  console.log(`${label}: upload ${f(t1 - t0)} ms, dry run ${f(t2 - t1)} ms (${checked.counts.good} good, ${checked.counts.bad} bad), apply ${f(t3 - t2)} ms (${applied.counts.created} created), ${persons} persons, ${households} households, peak RSS ${mb(peak)} (before the upload ${mb(idleRss)}; upload / dry run / apply ${phasePeaks.map(mb).join(' / ')})`);
 
   const copy = await copyBaseline(database, file);
   if (copy.rows !== ROWS) throw new Error(`COPY loaded ${copy.rows} rows, expected ${ROWS}`);
   const total = t3 - t0;
   const good = applied.counts.created;
   return [
-    `| ${label}: ${version} | ${f(ROWS)} (${f(checked.counts.bad)} bad) | ${f(t1 - t0)} ms | ${f(t2 - t1)} ms (${f(ROWS / ((t2 - t1) / 1000))} rows/s) | ${f(t3 - t2)} ms (${f(good / ((t3 - t2) / 1000))} rows/s) | **${f(ROWS / (total / 1000))} rows/s** (${f(total / 1000, 1)} s) | ${f(copy.ms)} ms (${f(ROWS / (copy.ms / 1000))} rows/s) | **${(copy.ms / total).toFixed(3)}** (apply alone ${(copy.ms / (t3 - t2)).toFixed(3)}) | **${mb(peak)}** | ${f(persons)} persons, ${f(households)} households |`,
+    `| ${label}: ${version} | ${f(ROWS)} (${f(checked.counts.bad)} bad) | ${f(t1 - t0)} ms | ${f(t2 - t1)} ms (${f(ROWS / ((t2 - t1) / 1000))} rows/s) | ${f(t3 - t2)} ms (${f(good / ((t3 - t2) / 1000))} rows/s) | **${f(ROWS / (total / 1000))} rows/s** (${f(total / 1000, 1)} s) | ${f(copy.ms)} ms (${f(ROWS / (copy.ms / 1000))} rows/s) | **${(copy.ms / total).toFixed(3)}** (apply alone ${(copy.ms / (t3 - t2)).toFixed(3)}) | **${mb(peak)}** (idle ${mb(idleRss)}; dry run ${mb(phasePeaks[1]!)}, apply ${mb(phasePeaks[2]!)}) | ${f(persons)} persons, ${f(households)} households |`,
   ];
 }
 
@@ -212,7 +220,7 @@ try {
   }
   const pgBase = values.pg ?? process.env.DATABASE_URL;
   if (pgBase) {
-    const name = `redgrid_bench_${randomBytes(4).toString('hex')}`;
+    const name = values.db ?? `redgrid_bench_${randomBytes(4).toString('hex')}`;
     const admin = new URL(pgBase);
     admin.pathname = '/postgres';
     const adminClient = new pg.Client({ connectionString: admin.toString() });

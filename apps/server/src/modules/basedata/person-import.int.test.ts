@@ -125,7 +125,7 @@ describe('a file of more than one batch', () => {
 describe('the write path: arrays, sealing in a worker thread, batches that crash', () => {
   const header = ['姓名', '身份证号', '手机号', '网格编码', '户号', '与户主关系', '现住址'];
   // Each test its own region code: no person of one test is another's.
-  const regions: Record<string, string> = { 存值: '320402', 崩溃: '320404', 加密: '320411' };
+  const regions: Record<string, string> = { 存值: '320402', 崩溃: '320404', 加密: '320411', 地址: '320413' };
   const person = (prefix: string, i: number) =>
     [`${prefix}${i}`, syntheticIdentityNumber({ regionCode: regions[prefix]!, birthDate: `1977-0${1 + (i % 9)}-${String(10 + (i % 18)).padStart(2, '0')}`, sex: i % 2 ? 'male' : 'female', sequence: (i * 7) % 500 }), i % 2 ? `1710000${String(1000 + i)}` : '', grid.code, `${prefix}H${Math.floor(i / 3)}`, i % 3 === 0 ? '户主' : '子女', `站北社区 ${i} 号`];
   const count = async (prefix: string) => Number((await ctx.t.database.db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).where('name', 'like', `${prefix}%`).executeTakeFirstOrThrow()).n);
@@ -163,6 +163,31 @@ describe('the write path: arrays, sealing in a worker thread, batches that crash
     const history = await ctx.t.database.db.selectFrom('record_history').select(['record_id', 'action', 'source', 'actor_id', 'changes']).where('record_type', '=', 'person').where('record_id', 'in', stored.map((p) => p.id)).execute();
     expect(history).toHaveLength(3);
     for (const h of history) expect(h).toMatchObject({ action: 'import', source: 'import', actor_id: me.id, changes: { importJob: [null, job.id] } });
+  });
+
+  it('an imported person is found by address, the text as the record would have it; a changed address follows', async () => {
+    // The import writes the address text in its batch statement (migration 0029), not through the row trigger:
+    // one person into a household that lives in a house, so the house's address is part of it too.
+    const db = ctx.t.database.db;
+    const house = await db.insertInto('houses').values({ area_id: grid.id, address_key: '地址测试-延陵里7幢602', address: '延陵里 7幢', room: '602室' }).returning('id').executeTakeFirstOrThrow();
+    const home = await db.insertInto('households').values({ area_id: grid.id, house_id: house.id, household_no: '地址户1' }).returning(['id', 'household_no as householdNo']).executeTakeFirstOrThrow();
+    const rows = [person('地址', 1), person('地址', 2)].map((r, i) => (i === 0 ? [...r.slice(0, 4), home.householdNo!, '子女', '幸福里 8号'] : r));
+    const job = await apply(await importFile(csv([header, ...rows])));
+    expect(job.status, JSON.stringify(job)).toBe('applied');
+    const stored = await sql<{ id: number; name: string; household_id: number | null; same: boolean }>`
+      SELECT id, name, household_id, address_text = person_address_text(area_id, household_id, current_address, registration_address) AS same
+        FROM persons WHERE name LIKE '地址%' ORDER BY name`.execute(db);
+    expect(stored.rows.map((p) => [p.name, p.same])).toEqual([['地址1', true], ['地址2', true]]);
+    const [mine] = stored.rows;
+    expect(mine!.household_id).toBe(home.id);
+    const find = async (q: string) => (await ctx.t.app.inject({ url: `/api/basedata/persons?${new URLSearchParams({ q, by: 'address', limit: '200' }).toString()}`, headers: secretary.headers })).json<{ items: { id: number }[] }>().items.map((p) => p.id);
+    expect(await find('幸福里8号')).toEqual([mine!.id]);
+    expect(await find('延陵里7栋602')).toEqual([mine!.id]);
+    // The record's address changed on its page: the text follows (the trigger, outside the import).
+    const patched = await ctx.t.app.inject({ method: 'PATCH', url: `/api/basedata/persons/${mine!.id}`, headers: secretary.headers, payload: { currentAddress: '和平里 9号' } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(await find('和平里9号')).toEqual([mine!.id]);
+    expect(await find('幸福里8号')).toEqual([]);
   });
 
   it('a crash inside a batch keeps nothing of that batch; the resume finishes with every person once', async () => {
