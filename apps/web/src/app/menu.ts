@@ -1,6 +1,6 @@
 import type { Permission } from '@redgrid/contracts';
 
-export type MenuKey = 'dashboard' | 'cases' | 'caseReport' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'departments' | 'groupConfig' | 'calendar' | 'affairs' | 'jobs' | 'audit' | 'security';
+export type MenuKey = 'dashboard' | 'cases' | 'caseReport' | 'caseKpi' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'departments' | 'groupConfig' | 'calendar' | 'affairs' | 'jobs' | 'audit' | 'security';
 
 export interface MenuEntry {
   key: MenuKey;
@@ -19,6 +19,7 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'dashboard', path: '/dashboard', permission: null },
   { key: 'cases', path: '/cases', permission: 'case.read' },
   { key: 'caseReport', path: '/cases/new', permission: 'case.report' },
+  { key: 'caseKpi', path: '/cases/kpi', permission: 'case.read' },
   { key: 'areas', path: '/areas', permission: 'area.report' },
   { key: 'map', path: '/map', permission: 'area.report' },
   { key: 'people', path: '/people', permission: 'basedata.read' },
@@ -54,8 +55,10 @@ export function homePathFor(permissions: readonly Permission[]): string {
 
 /** The menu entry that owns a location, for highlighting ("/users/12" belongs to users). */
 export function menuKeyForPath(pathname: string): MenuKey | undefined {
-  // The exact entry first: '/cases/new' is the report form, not the inbox.
-  return (MENU.find((entry) => pathname === entry.path) ?? MENU.find((entry) => pathname.startsWith(`${entry.path}/`)))?.key;
+  // The exact entry first: '/cases/new' is the report form, not the inbox; then the deepest section
+  // ('/cases/kpi/cases' belongs to the KPIs, not to the inbox).
+  const under = MENU.filter((entry) => pathname.startsWith(`${entry.path}/`)).sort((a, b) => b.path.length - a.path.length);
+  return (MENU.find((entry) => pathname === entry.path) ?? under[0])?.key;
 }
 
 /**

@@ -23,6 +23,8 @@ const ComponentsPage = lazy(() => import('../features/basedata/components-page')
 const ClaimsPage = lazy(() => import('../features/basedata/claims-page').then((m) => ({ default: m.ClaimsPage })));
 const CasesPage = lazy(() => import('../features/cases/cases-page').then((m) => ({ default: m.CasesPage })));
 const CasePage = lazy(() => import('../features/cases/case-page').then((m) => ({ default: m.CasePage })));
+const CaseKpiPage = lazy(() => import('../features/case-kpi/case-kpi-page').then((m) => ({ default: m.CaseKpiPage })));
+const FigureCasesPage = lazy(() => import('../features/case-kpi/figure-cases-page').then((m) => ({ default: m.FigureCasesPage })));
 const CaseReportPage = lazy(() => import('../features/cases/case-report-page').then((m) => ({ default: m.CaseReportPage })));
 const AffairsCataloguePage = lazy(() => import('../features/affairs/catalogue-page').then((m) => ({ default: m.AffairsCataloguePage })));
 const GroupConfigPage = lazy(() => import('../features/basedata/group-config-page').then((m) => ({ default: m.GroupConfigPage })));
@@ -67,6 +69,22 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="case.report">
                 <CaseReportPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'cases/kpi',
+            element: (
+              <RequirePermission permission="case.read">
+                <CaseKpiPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'cases/kpi/cases',
+            element: (
+              <RequirePermission permission="case.read">
+                <FigureCasesPage />
               </RequirePermission>
             ),
           },

@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  BarChartOutlined,
   ClusterOutlined,
   AuditOutlined,
   AlertOutlined,
@@ -37,6 +38,7 @@ const ICONS: Record<MenuKey, ReactNode> = {
   dashboard: <DashboardOutlined />,
   cases: <AlertOutlined />,
   caseReport: <FormOutlined />,
+  caseKpi: <BarChartOutlined />,
   areas: <ApartmentOutlined />,
   map: <GlobalOutlined />,
   people: <IdcardOutlined />,

@@ -48,7 +48,7 @@ describe('case draft store', () => {
 describe('toReportInput', () => {
   it('sends the chosen item’s fields typed, trims texts and names the GPS point as WGS84', () => {
     const draft: CaseDraft = {
-      ...emptyCaseDraft('abcdef0123456789'),
+      ...emptyCaseDraft('abcdef0123456789', new Date('2026-12-07T01:00:00Z')),
       itemCode: 'A01',
       title: ' 占道经营 ',
       description: '早市摊位占用人行道 ',
@@ -71,6 +71,8 @@ describe('toReportInput', () => {
       urgency: 'urgent',
       customFields: { stalls: 3, covered: true, note: '多次' },
       clientKey: 'abcdef0123456789',
+      // When the draft began: the on-time report rate counts from it.
+      discoveredAt: '2026-12-07T01:00:00.000Z',
     });
   });
 

@@ -12,6 +12,8 @@ export interface CaseDraft {
   customFields: Record<string, string | number | boolean | null>;
   /** WGS84 from the device; null means "the grid I work in". */
   location: { lng: number; lat: number; accuracy?: number } | null;
+  /** When the draft began — when the problem was found: the server counts the on-time report rate (按时上报率) from it. */
+  startedAt?: string;
 }
 
 /** The custom fields of the chosen item, as the catalogue describes them. */
@@ -27,8 +29,8 @@ export function newClientKey(random: () => string = () => crypto.randomUUID()): 
   return random().replace(/-/g, '');
 }
 
-export function emptyCaseDraft(key: string = newClientKey()): CaseDraft {
-  return { clientKey: key, itemCode: null, title: '', description: '', address: '', urgency: 'normal', customFields: {}, location: null };
+export function emptyCaseDraft(key: string = newClientKey(), startedAt: Date = new Date()): CaseDraft {
+  return { clientKey: key, itemCode: null, title: '', description: '', address: '', urgency: 'normal', customFields: {}, location: null, startedAt: startedAt.toISOString() };
 }
 
 function isPoint(value: unknown): value is CaseDraft['location'] {
@@ -52,7 +54,8 @@ function isDraft(value: unknown): value is CaseDraft {
     typeof v.customFields === 'object' &&
     v.customFields !== null &&
     !Array.isArray(v.customFields) &&
-    isPoint(v.location)
+    isPoint(v.location) &&
+    (v.startedAt === undefined || (typeof v.startedAt === 'string' && !Number.isNaN(Date.parse(v.startedAt))))
   );
 }
 
@@ -115,6 +118,7 @@ export function toReportInput(draft: CaseDraft, fields: readonly DraftField[]): 
     urgency: draft.urgency,
     customFields,
     clientKey: draft.clientKey,
+    ...(draft.startedAt ? { discoveredAt: draft.startedAt } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { areasEnUS, areasZhCN } from '../../features/areas/areas.i18n';
 import { auditEnUS, auditZhCN } from '../../features/audit/audit.i18n';
 import { basedataEnUS, basedataZhCN } from '../../features/basedata/basedata.i18n';
 import { calendarEnUS, calendarZhCN } from '../../features/calendar/calendar.i18n';
+import { caseKpiEnUS, caseKpiZhCN } from '../../features/case-kpi/case-kpi.i18n';
 import { casesEnUS, casesZhCN } from '../../features/cases/cases.i18n';
 import { dashboardEnUS, dashboardZhCN } from '../../features/dashboard/dashboard.i18n';
 import { departmentsEnUS, departmentsZhCN } from '../../features/departments/departments.i18n';
@@ -35,6 +36,7 @@ export const zhCN = {
   calendar: calendarZhCN,
   affairs: affairsZhCN,
   cases: casesZhCN,
+  caseKpi: caseKpiZhCN,
   notifications: notificationsZhCN,
   jobs: jobsZhCN,
 };
@@ -57,6 +59,7 @@ export const enUS: Messages = {
   calendar: calendarEnUS,
   affairs: affairsEnUS,
   cases: casesEnUS,
+  caseKpi: caseKpiEnUS,
   notifications: notificationsEnUS,
   jobs: jobsEnUS,
 };
