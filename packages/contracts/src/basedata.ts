@@ -459,6 +459,21 @@ export const visitInputSchema = z
       )
       .max(20)
       .default([]),
+    /**
+     * Problems found on the visit (发现问题，上报事件): each becomes a case (channel household_visit) in the
+     * household's grid, at its address, linked to the visit, in the same transaction.
+     */
+    problems: z
+      .array(
+        z.object({
+          itemCode: z.string().trim().min(1, '请选择事项').max(20),
+          title: z.string().trim().min(1).max(100, '标题最多 100 个字').optional(),
+          description: z.string().trim().min(1, '请描述发现的问题').max(4000, '描述最多 4000 个字'),
+          urgency: z.enum(['normal', 'urgent', 'emergency']).optional(),
+        }),
+      )
+      .max(5, '一次走访最多上报 5 个问题')
+      .default([]),
     /** A phone's retry of the same submission carries the same key and changes nothing. */
     clientKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
   })
@@ -477,6 +492,8 @@ export const visitViewSchema = z
     locationCheck: z.enum(['inside', 'outside', 'none']),
     distanceM: z.number().int().nullable(),
     proposals: z.number().int(),
+    /** The cases this visit reported (when it is the answer to recording it). */
+    cases: z.array(z.object({ id: z.number().int(), caseNo: z.string() })).optional(),
     createdAt: z.string(),
   })
   .meta({ id: 'Visit' });

@@ -26,3 +26,4 @@ export * from './case.ts';
 export * from './case-kpi.ts';
 export * from './case-map.ts';
 export * from './open311.ts';
+export * from './hotline.ts';

@@ -1,6 +1,6 @@
 import type { Permission } from '@redgrid/contracts';
 
-export type MenuKey = 'dashboard' | 'cases' | 'caseReport' | 'caseKpi' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'departments' | 'groupConfig' | 'calendar' | 'affairs' | 'jobs' | 'audit' | 'security';
+export type MenuKey = 'dashboard' | 'cases' | 'caseReport' | 'hotline' | 'caseKpi' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'departments' | 'groupConfig' | 'calendar' | 'affairs' | 'jobs' | 'audit' | 'security';
 
 export interface MenuEntry {
   key: MenuKey;
@@ -19,6 +19,7 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'dashboard', path: '/dashboard', permission: null },
   { key: 'cases', path: '/cases', permission: 'case.read' },
   { key: 'caseReport', path: '/cases/new', permission: 'case.report' },
+  { key: 'hotline', path: '/cases/hotline', permission: 'case.hotline' },
   { key: 'caseKpi', path: '/cases/kpi', permission: 'case.read' },
   { key: 'areas', path: '/areas', permission: 'area.report' },
   { key: 'map', path: '/map', permission: 'area.report' },

@@ -26,6 +26,8 @@ const CasePage = lazy(() => import('../features/cases/case-page').then((m) => ({
 const CaseKpiPage = lazy(() => import('../features/case-kpi/case-kpi-page').then((m) => ({ default: m.CaseKpiPage })));
 const FigureCasesPage = lazy(() => import('../features/case-kpi/figure-cases-page').then((m) => ({ default: m.FigureCasesPage })));
 const CaseReportPage = lazy(() => import('../features/cases/case-report-page').then((m) => ({ default: m.CaseReportPage })));
+const HotlineDeskPage = lazy(() => import('../features/hotline/hotline-desk-page').then((m) => ({ default: m.HotlineDeskPage })));
+const HotlineCategoriesPage = lazy(() => import('../features/hotline/hotline-categories-page').then((m) => ({ default: m.HotlineCategoriesPage })));
 const AffairsCataloguePage = lazy(() => import('../features/affairs/catalogue-page').then((m) => ({ default: m.AffairsCataloguePage })));
 const GroupConfigPage = lazy(() => import('../features/basedata/group-config-page').then((m) => ({ default: m.GroupConfigPage })));
 const ProposalsPage = lazy(() => import('../features/basedata/proposals-page').then((m) => ({ default: m.ProposalsPage })));
@@ -69,6 +71,22 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="case.report">
                 <CaseReportPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'cases/hotline',
+            element: (
+              <RequirePermission permission="case.hotline">
+                <HotlineDeskPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'cases/hotline/categories',
+            element: (
+              <RequirePermission permission="case.hotline">
+                <HotlineCategoriesPage />
               </RequirePermission>
             ),
           },

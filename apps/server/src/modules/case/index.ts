@@ -6,9 +6,12 @@
 import { defineModule } from '../../platform/module.ts';
 import { schedulerFor } from '../../platform/scheduler.ts';
 import { registerAttachmentOwner } from '../attachment/index.ts';
+import { registerImportKind } from '../exchange/index.ts';
 import { caseOverdueJob } from './case-overdue.job.ts';
 import { registerCaseRoutes } from './case.routes.ts';
 import { locateCaseForAttachment } from './case.service.ts';
+import { hotlineImportKind } from './hotline/hotline-import.ts';
+import { registerHotlineRoutes } from './hotline/hotline.routes.ts';
 
 export const caseModule = defineModule('case', (app, { deps }) => {
   schedulerFor(deps, app.log).register(caseOverdueJob({ autoYellowCard: deps.config.caseAutoCard }));
@@ -16,7 +19,12 @@ export const caseModule = defineModule('case', (app, { deps }) => {
   // in the case's grid, and whoever reads the case sees them.
   registerAttachmentOwner({ type: 'case', label: '事件', readPermission: 'case.read', attachPermission: 'case.read', purposes: ['photo', 'document'], locate: locateCaseForAttachment });
   registerCaseRoutes(app);
+  // The 12345 desk: work orders entered or imported (import kind hotline_orders), replies exported.
+  registerHotlineRoutes(app);
+  registerImportKind(hotlineImportKind(deps.cipher, deps.clock));
 });
 export { actOnCase, getCase, listCases, reportCase } from './case.service.ts';
 /** For the other channels (public report, 12345, household visits, Open311): file a case in their own unit of work. */
 export { caseDetailOf, fileCase, sealReporter, type CaseIntake, type SealedReporter } from './case.service.ts';
+/** The household-visit channel: the problems a visit found, filed as cases in the visit's transaction. */
+export { casesOfVisit, fileVisitProblems, type VisitProblem } from './visit-channel.ts';

@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  PhoneOutlined,
   BarChartOutlined,
   ClusterOutlined,
   AuditOutlined,
@@ -38,6 +39,7 @@ const ICONS: Record<MenuKey, ReactNode> = {
   dashboard: <DashboardOutlined />,
   cases: <AlertOutlined />,
   caseReport: <FormOutlined />,
+  hotline: <PhoneOutlined />,
   caseKpi: <BarChartOutlined />,
   areas: <ApartmentOutlined />,
   map: <GlobalOutlined />,

@@ -5,6 +5,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useDescribeError } from '../../shared/api/use-describe-error';
+import { useMe } from '../auth/auth.api';
+import { problemsToSend, VisitProblems, type VisitProblemValue } from '../cases/visit-problems';
 import { schemaRule } from '../../shared/forms/form-rules';
 import { useSubmitError } from '../../shared/forms/use-submit-error';
 import { useHousehold, useRecordVisit } from './basedata.api';
@@ -20,7 +22,7 @@ const storage = (): Storage | undefined => {
   }
 };
 
-type FormValues = Omit<VisitDraft, 'householdId' | 'clientKey' | 'location' | 'proposals'> & { proposals: (DraftProposal & { target: string })[] };
+type FormValues = Omit<VisitDraft, 'householdId' | 'clientKey' | 'location' | 'proposals'> & { proposals: (DraftProposal & { target: string })[]; problems?: VisitProblemValue[] };
 
 /** 'person:12' or 'household:3' — one select for "who the change is about". */
 const targetOf = (p: Pick<DraftProposal, 'recordType' | 'recordId'>) => `${p.recordType}:${p.recordId ?? ''}`;
@@ -42,7 +44,8 @@ function VisitForm({ householdId }: { householdId: number }) {
   const [draft, setDraft] = useState<VisitDraft>(() => restored ?? emptyDraft(householdId));
   const [locating, setLocating] = useState(false);
   const [locationError, setLocationError] = useState<string | null>(null);
-  const onError = useSubmitError(form, ['visitedOn', 'kind', 'findings', 'followUp', 'proposals']);
+  const onError = useSubmitError(form, ['visitedOn', 'kind', 'findings', 'followUp', 'proposals', 'problems']);
+  const mayReport = useMe().permissions.includes('case.report');
 
   useEffect(() => {
     if (restored) void message.info(t('basedata.visit.draftRestored'));
@@ -98,12 +101,15 @@ function VisitForm({ householdId }: { householdId: number }) {
         followUp: draft.followUp.trim() || null,
         location: draft.location,
         proposals: toProposals(draft.proposals, draft.visitedOn),
+        // Problems found (发现问题，上报事件): filed as cases with the visit, once however often it is sent.
+        problems: problemsToSend(form.getFieldValue('problems') as VisitProblemValue[] | undefined),
         clientKey: draft.clientKey,
       },
       {
-        onSuccess: () => {
+        onSuccess: (visit) => {
           clearDraft(storage(), householdId);
           void message.success(t('basedata.visit.submitted'));
+          if (visit.cases?.length) void message.success(t('hotline.visit.reported', { nos: visit.cases.map((c) => c.caseNo).join('、') }));
           void navigate(`/households/${householdId}`, { replace: true });
         },
         // The draft stays, with the same key: sending again cannot make a second visit.
@@ -238,6 +244,8 @@ function VisitForm({ householdId }: { householdId: number }) {
             </>
           )}
         </Form.List>
+
+        {mayReport ? <VisitProblems /> : null}
 
         <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 12 }}>
           {t('basedata.visit.draftKept')}

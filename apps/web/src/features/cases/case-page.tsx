@@ -21,6 +21,7 @@ import { useDescribeError } from '../../shared/api/use-describe-error';
 import { formatDateTime } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
 import { positiveId } from '../basedata/query-params';
+import { HotlinePanel } from '../hotline/hotline-panel';
 import { actionableOf, CaseActionDialog } from './case-action-form';
 import { CaseFlags, DueText, holderText, StateTag } from './case-ui';
 import { useCase, useCasePhotos } from './cases.api';
@@ -164,6 +165,7 @@ function CaseView({ detail, reload }: { detail: CaseDetail; reload: () => void }
             </Descriptions>
             {detail.extensionPending ? <Alert type="info" showIcon message={t('cases.detail.extensionPending', { days: detail.extensionPending })} style={{ marginTop: 8 }} /> : null}
           </Card>
+          {detail.channel === 'hotline_12345' ? <HotlinePanel caseId={detail.id} /> : null}
           <Card size="small" title={t('cases.detail.description')} style={{ marginBottom: 16 }}>
             <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: fieldEntries.length ? 8 : 0 }}>{detail.description}</Typography.Paragraph>
             {fieldEntries.length > 0 ? (

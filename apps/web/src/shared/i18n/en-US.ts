@@ -14,6 +14,7 @@ export const commonEnUS: CommonMessages = {
     affairs: 'Grid affairs',
     cases: 'Cases',
     caseReport: 'Report a case',
+    hotline: '12345 orders',
     caseKpi: 'KPIs',
     groupConfig: 'Group settings',
     calendar: 'Working calendar',

@@ -5,6 +5,7 @@ import { basedataEnUS, basedataZhCN } from '../../features/basedata/basedata.i18
 import { calendarEnUS, calendarZhCN } from '../../features/calendar/calendar.i18n';
 import { caseKpiEnUS, caseKpiZhCN } from '../../features/case-kpi/case-kpi.i18n';
 import { casesEnUS, casesZhCN } from '../../features/cases/cases.i18n';
+import { hotlineEnUS, hotlineZhCN } from '../../features/hotline/hotline.i18n';
 import { dashboardEnUS, dashboardZhCN } from '../../features/dashboard/dashboard.i18n';
 import { departmentsEnUS, departmentsZhCN } from '../../features/departments/departments.i18n';
 import { divisionsEnUS, divisionsZhCN } from '../../features/divisions/divisions.i18n';
@@ -36,6 +37,7 @@ export const zhCN = {
   calendar: calendarZhCN,
   affairs: affairsZhCN,
   cases: casesZhCN,
+  hotline: hotlineZhCN,
   caseKpi: caseKpiZhCN,
   notifications: notificationsZhCN,
   jobs: jobsZhCN,
@@ -59,6 +61,7 @@ export const enUS: Messages = {
   calendar: calendarEnUS,
   affairs: affairsEnUS,
   cases: casesEnUS,
+  hotline: hotlineEnUS,
   caseKpi: caseKpiEnUS,
   notifications: notificationsEnUS,
   jobs: jobsEnUS,

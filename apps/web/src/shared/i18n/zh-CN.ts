@@ -18,6 +18,7 @@ export const commonZhCN = {
     affairs: '网事清单',
     cases: '事件办理',
     caseReport: '上报事件',
+    hotline: '12345 工单',
     caseKpi: '考核指标',
     groupConfig: '人群类别设置',
     calendar: '工作日历',

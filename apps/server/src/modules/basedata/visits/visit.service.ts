@@ -4,6 +4,7 @@ import type { RequestContext } from '../../../platform/context.ts';
 import { actorNames } from '../../../platform/cross-scope.repository.ts';
 import { AppError, notFound, validationFailed } from '../../../platform/errors.ts';
 import { read, write, type Unit } from '../../../platform/unit-of-work.ts';
+import { casesOfVisit, fileVisitProblems } from '../../case/index.ts';
 import { householdRepository } from '../households/household.repository.ts';
 import { personRepository, type PersonPatch } from '../persons/person.repository.ts';
 import { diff, historyRepository } from '../shared/history.repository.ts';
@@ -100,7 +101,7 @@ export async function recordVisit(ctx: RequestContext, input: VisitInput): Promi
     const visits = unit.use(visitRepository);
     if (input.clientKey) {
       const seen = await visits.byClientKey(input.clientKey);
-      if (seen) return loadVisit(unit, seen.id);
+      if (seen) return { ...(await loadVisit(unit, seen.id)), cases: await casesOfVisit(unit, seen.id) };
     }
     const household = await unit.use(householdRepository).find(input.householdId);
     if (!household) throw validationFailed({ householdId: ['户不存在或不在您的管辖范围内'] });
@@ -136,15 +137,17 @@ export async function recordVisit(ctx: RequestContext, input: VisitInput): Promi
       // else's (a visit outside this scope holds it), which is a refusal, not a retry.
       const seen = await visits.byClientKey(input.clientKey!);
       if (!seen) throw new AppError('conflict', '这个提交编号已被使用，请重新打开走访表单再提交');
-      return loadVisit(unit, seen.id);
+      return { ...(await loadVisit(unit, seen.id)), cases: await casesOfVisit(unit, seen.id) };
     }
     const now = ctx.clock();
     await visits.propose(
       sealedProposals.map((p) => ({ visitId: id, areaId: household.areaId, recordType: p.recordType, recordId: p.recordType === 'household' ? household.id : (p.recordId ?? null), changes: p.changes, note: p.note ?? null, proposedBy: unit.actor.id, at: now })),
     );
     await unit.use(historyRepository).append([{ recordType: 'household', recordId: household.id, areaId: household.areaId, action: 'visit', source: 'visit', actorId: unit.actor.id, at: now, changes: { visit: [null, { kind: input.kind, visitedOn: input.visitedOn }] } }]);
-    await unit.audit({ action: 'visit', entity: 'household', entityId: household.id, areaId: household.areaId, after: { visitId: id, kind: input.kind, visitedOn: input.visitedOn, proposals: sealedProposals.length, location: check === null ? 'none' : check.inside ? 'inside' : 'outside' } });
-    return loadVisit(unit, id);
+    // Problems found on the visit (发现问题，上报事件): cases in the household's grid, in this transaction.
+    const cases = await fileVisitProblems(unit, now, { id, gridId: place.gridId, address: household.address ?? null }, input.problems);
+    await unit.audit({ action: 'visit', entity: 'household', entityId: household.id, areaId: household.areaId, after: { visitId: id, kind: input.kind, visitedOn: input.visitedOn, proposals: sealedProposals.length, cases: cases.length, location: check === null ? 'none' : check.inside ? 'inside' : 'outside' } });
+    return { ...(await loadVisit(unit, id)), cases };
   });
 }
 
