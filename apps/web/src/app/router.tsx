@@ -25,6 +25,8 @@ const CasesPage = lazy(() => import('../features/cases/cases-page').then((m) => 
 const CasePage = lazy(() => import('../features/cases/case-page').then((m) => ({ default: m.CasePage })));
 const CaseKpiPage = lazy(() => import('../features/case-kpi/case-kpi-page').then((m) => ({ default: m.CaseKpiPage })));
 const FigureCasesPage = lazy(() => import('../features/case-kpi/figure-cases-page').then((m) => ({ default: m.FigureCasesPage })));
+// The case map carries MapLibre like the map page: its own chunk.
+const CaseMapPage = lazy(() => import('../features/map/case-map-page').then((m) => ({ default: m.CaseMapPage })));
 const CaseReportPage = lazy(() => import('../features/cases/case-report-page').then((m) => ({ default: m.CaseReportPage })));
 const HotlineDeskPage = lazy(() => import('../features/hotline/hotline-desk-page').then((m) => ({ default: m.HotlineDeskPage })));
 const HotlineCategoriesPage = lazy(() => import('../features/hotline/hotline-categories-page').then((m) => ({ default: m.HotlineCategoriesPage })));
@@ -103,6 +105,14 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="case.read">
                 <FigureCasesPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'cases/map',
+            element: (
+              <RequirePermission permission="case.read">
+                <CaseMapPage />
               </RequirePermission>
             ),
           },

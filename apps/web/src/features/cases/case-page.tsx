@@ -13,7 +13,7 @@ import {
   type CaseEventView,
 } from '@redgrid/contracts';
 import { Alert, Button, Card, Col, Descriptions, Empty, Image, Result, Row, Skeleton, Space, Timeline, Typography } from 'antd';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
 import { isApiError } from '../../shared/api/api-error';
@@ -25,6 +25,9 @@ import { HotlinePanel } from '../hotline/hotline-panel';
 import { actionableOf, CaseActionDialog } from './case-action-form';
 import { CaseFlags, DueText, holderText, StateTag } from './case-ui';
 import { useCase, useCasePhotos } from './cases.api';
+
+// MapLibre (about 1 MB) loads only for a case with a point, so the case page stays light on a phone.
+const CasePointMap = lazy(() => import('../map/case-point-map').then((m) => ({ default: m.CasePointMap })));
 
 type Lang = 'zh-CN' | 'en-US';
 
@@ -192,6 +195,11 @@ function CaseView({ detail, reload }: { detail: CaseDetail; reload: () => void }
                 <Typography.Text type="secondary">{t('cases.detail.noLocation')}</Typography.Text>
               )}
             </Space>
+            {detail.lng !== null && detail.lat !== null ? (
+              <Suspense fallback={null}>
+                <CasePointMap lng={detail.lng} lat={detail.lat} gridId={detail.grid.id} flags={detail} />
+              </Suspense>
+            ) : null}
           </Card>
           <Card size="small" title={t('cases.detail.photos')} style={{ marginBottom: 16 }}>
             {all.length > 0 ? <Thumbs ids={all.map((a) => a.id)} photos={all} /> : <Typography.Text type="secondary">{t('cases.detail.noPhotos')}</Typography.Text>}

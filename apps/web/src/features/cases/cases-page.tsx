@@ -1,4 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
 import type { CaseSummary } from '@redgrid/contracts';
 import { Alert, Button, Card, Empty, Grid, Input, List, Space, Table, Tabs, Typography, type TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -81,11 +81,16 @@ export function CasesPage() {
         <Typography.Title level={3} style={{ margin: 0 }}>
           {t('cases.inbox')}
         </Typography.Title>
-        {canReport ? (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate('/cases/new')}>
-            {t('cases.report')}
+        <Space wrap>
+          <Button icon={<EnvironmentOutlined />} onClick={() => void navigate('/cases/map')} data-testid="cases-open-map">
+            {t('caseMap.title')}
           </Button>
-        ) : null}
+          {canReport ? (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate('/cases/new')}>
+              {t('cases.report')}
+            </Button>
+          ) : null}
+        </Space>
       </div>
       {mobile ? null : <Typography.Paragraph type="secondary">{t('cases.intro')}</Typography.Paragraph>}
       <Tabs activeKey={view} onChange={(key) => go({ view: viewOf(key), offset: 0 })} items={VIEWS.map((v) => ({ key: v, label: t(`cases.tabs.${v}`) }))} />

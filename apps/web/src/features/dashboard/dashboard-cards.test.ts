@@ -7,9 +7,9 @@ const keysFor = (...roles: Role[]) => dashboardCardsFor(permissionsOf(roles)).ma
 
 describe('dashboardCardsFor', () => {
   it.each([
-    [['area_admin'] as Role[], ['households', 'grids', 'subareas', 'users']],
-    [['grid_worker'] as Role[], ['households', 'grids', 'subareas']],
-    [['dept_staff'] as Role[], ['households', 'grids', 'subareas']],
+    [['area_admin'] as Role[], ['cases', 'households', 'grids', 'subareas', 'users']],
+    [['grid_worker'] as Role[], ['cases', 'households', 'grids', 'subareas']],
+    [['dept_staff'] as Role[], ['cases', 'households', 'grids', 'subareas']],
   ])('%j gets the grid-work cards %j (and those of modules it reads), not the member card', (roles, expected) => {
     const keys = keysFor(...roles);
     for (const key of expected) expect(keys).toContain(key);
@@ -23,6 +23,11 @@ describe('dashboardCardsFor', () => {
     [['resident'] as Role[], ['my-place']],
   ])('%j gets only %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
+  });
+
+  it('puts the case cards first for those who read cases', () => {
+    expect(keysFor('grid_worker')[0]).toBe('cases');
+    expect(keysFor('audit_admin')).not.toContain('cases');
   });
 
   it('lets a module add a card that only holders of its permission see', () => {

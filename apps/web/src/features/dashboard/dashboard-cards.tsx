@@ -9,6 +9,7 @@ import { areaLevelLabel, countByLevel } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
 import { useArea } from '../areas/areas.api';
 import { PopulationCard } from '../basedata/population-card';
+import { CaseDashboardCard } from '../cases/case-dashboard-card';
 import { useUsers } from '../users/users.api';
 import { useBalanceSummary } from './dashboard.api';
 
@@ -213,6 +214,7 @@ function UsersCard({ me, focusId }: DashboardCardProps) {
 /** The dashboard's cards in order. */
 export const DASHBOARD_CARDS: readonly DashboardCard[] = [
   { key: 'my-place', permission: null, withoutPermission: 'area.report', Component: MyPlaceCard },
+  { key: 'cases', permission: 'case.read', Component: CaseDashboardCard },
   { key: 'households', permission: 'area.report', appliesTo: ({ focusId }) => focusId !== undefined, Component: HouseholdsCard },
   { key: 'grids', permission: 'area.report', appliesTo: ({ focus }) => focus?.level === 'community' || focus?.level === 'grid', Component: GridsCard },
   { key: 'subareas', permission: 'area.report', appliesTo: ({ focus }) => focus?.level !== 'community' && focus?.level !== 'grid', Component: SubareasCard },

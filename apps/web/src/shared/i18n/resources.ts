@@ -11,6 +11,7 @@ import { departmentsEnUS, departmentsZhCN } from '../../features/departments/dep
 import { divisionsEnUS, divisionsZhCN } from '../../features/divisions/divisions.i18n';
 import { exchangeEnUS, exchangeZhCN } from '../../features/exchange/exchange.i18n';
 import { jobsEnUS, jobsZhCN } from '../../features/jobs/jobs.i18n';
+import { caseMapEnUS, caseMapZhCN } from '../../features/map/case-map.i18n';
 import { mapEnUS, mapZhCN } from '../../features/map/map.i18n';
 import { notificationsEnUS, notificationsZhCN } from '../../features/notifications/notifications.i18n';
 import { securityEnUS, securityZhCN } from '../../features/security/security.i18n';
@@ -27,6 +28,7 @@ export const zhCN = {
   dashboard: dashboardZhCN,
   areas: areasZhCN,
   map: mapZhCN,
+  caseMap: caseMapZhCN,
   divisions: divisionsZhCN,
   users: usersZhCN,
   departments: departmentsZhCN,
@@ -51,6 +53,7 @@ export const enUS: Messages = {
   dashboard: dashboardEnUS,
   areas: areasEnUS,
   map: mapEnUS,
+  caseMap: caseMapEnUS,
   divisions: divisionsEnUS,
   users: usersEnUS,
   departments: departmentsEnUS,

@@ -1,0 +1,76 @@
+import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { useEffect, useRef, useState } from 'react';
+import { useMeta } from '../auth/auth.api';
+import { caseTone, CASE_TONE_COLORS } from './case-map-style';
+import { setData } from './map-features';
+import { areaTileUrl, buildMapStyle, GRID_FILL_OPACITY, LAYERS, SOURCES } from './map-style';
+import { useBoundaries } from './map.api';
+import type { CaseMapProperties } from '@redgrid/contracts';
+
+setWorkerUrl(workerUrl);
+
+/**
+ * The case page's small map (lazy: MapLibre loads only when a case has a point): the case's point,
+ * coloured as on the case map, over our own area tiles with its grid outlined. Nothing to pick; the
+ * coordinates are printed beside it by the page.
+ */
+export function CasePointMap({ lng, lat, gridId, flags }: { lng: number; lat: number; gridId: number; flags: Pick<CaseMapProperties, 'alarm' | 'supervision' | 'urgency'> }) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [map, setMap] = useState<MapLibreMap | null>(null);
+  const meta = useMeta();
+  // The grid's outline, when the reader may see the area (a department's staff may not: then only the point).
+  const grid = useBoundaries({ ids: [gridId] });
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    let instance: MapLibreMap;
+    try {
+      instance = new MapLibreMap({
+        container,
+        style: buildMapStyle({ tileUrl: areaTileUrl(window.location.origin, 0), baseMapUrl: meta.data?.baseMapUrl ?? null, range: { min: 300, max: 500 } }),
+        center: [lng, lat],
+        zoom: 16,
+        maxZoom: 19,
+        attributionControl: false,
+        dragRotate: false,
+        pitchWithRotate: false,
+        touchPitch: false,
+        cooperativeGestures: true,
+      });
+    } catch (error) {
+      console.error('The case map cannot start (WebGL unavailable?)', error);
+      return;
+    }
+    instance.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+    instance.on('load', () => {
+      instance.setPaintProperty(LAYERS.gridFill, 'fill-opacity', GRID_FILL_OPACITY.muted);
+      setMap(instance);
+    });
+    return () => {
+      setMap(null);
+      instance.remove();
+    };
+    // One map per case page; the point moves below.
+  }, []);
+
+  const shape = grid.data?.[0];
+  useEffect(() => {
+    if (!map || !shape) return;
+    setData(map, SOURCES.selection, [{ type: 'Feature', geometry: shape.geometry, properties: {} }]);
+  }, [map, shape]);
+
+  const tone = caseTone(flags);
+  useEffect(() => {
+    if (!map) return;
+    map.jumpTo({ center: [lng, lat] });
+    const marker = new Marker({ color: CASE_TONE_COLORS[tone] }).setLngLat([lng, lat]).addTo(map);
+    return () => {
+      marker.remove();
+    };
+  }, [map, lng, lat, tone]);
+
+  return <div ref={containerRef} data-testid="case-point-map" data-ready={map ? 'true' : 'false'} style={{ height: 220, borderRadius: 6, overflow: 'hidden', border: '1px solid #f0f0f0', marginTop: 8 }} />;
+}
