@@ -268,8 +268,10 @@ function probes(): Record<string, Entry> {
 
     // The catalogue of grid affairs: a district's own; the outside district's is asked for by its area.
     'POST /api/cases': [{ body: { itemCode: '0101', title: '外省探针事件', description: '越界上报', location: { lng, lat, crs: 'wgs84', source: 'gps' } }, expect: 'refused' }],
-    'GET /api/cases': [{ expect: 'filtered' }, { query: 'view=area', expect: 'filtered' }, { query: 'view=overdue', expect: 'filtered' }, { query: `view=closed&gridId=${g}`, expect: 'filtered' }, { query: `view=area&q=${encodeURIComponent('外省探针')}`, expect: 'filtered' }],
+    'GET /api/cases': [{ expect: 'filtered' }, { query: 'view=area', expect: 'filtered' }, { query: 'view=overdue', expect: 'filtered' }, { query: `view=closed&gridId=${g}`, expect: 'filtered' }, { query: `view=area&q=${encodeURIComponent('外省探针')}`, expect: 'filtered' }, { query: `figure=reported&areaId=${g}&from=2026-11-01&to=2026-11-30`, expect: 'hidden' }],
     'GET /api/cases/kpi': [{ query: `areaId=${out.district.id}&from=2026-11-01&to=2026-11-30`, expect: 'hidden' }, { query: `areaId=${g}&from=2026-11-01&to=2026-11-30`, expect: 'hidden' }],
+    'GET /api/cases/kpi/breakdown': [{ query: `areaId=${out.district.id}&from=2026-11-01&to=2026-11-30&by=area`, expect: 'hidden' }, { query: `areaId=${c}&from=2026-11-01&to=2026-11-30&by=person`, expect: 'hidden' }, { query: `areaId=${g}&from=2026-11-01&to=2026-11-30&by=department`, expect: 'hidden' }],
+    'GET /api/cases/kpi/export': [{ query: `areaId=${out.district.id}&from=2026-11-01&to=2026-11-30&by=area`, expect: 'hidden' }],
     'GET /api/cases/counts': [{ expect: 'filtered' }, { query: `areaId=${out.district.id}`, expect: 'hidden' }, { query: `areaId=${g}`, expect: 'hidden' }],
     'GET /api/cases/map': [{ expect: 'filtered' }, { query: `bbox=${lng - 0.05},${lat - 0.05},${lng + 0.05},${lat + 0.05}`, expect: 'filtered' }, { query: 'states=reported,closed', expect: 'filtered' }],
     'GET /api/cases/{id}': [{ params: { id: outsideCase }, expect: 'hidden' }],
