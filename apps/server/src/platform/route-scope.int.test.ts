@@ -277,6 +277,13 @@ function probes(): Record<string, Entry> {
     'GET /api/cases/counts': [{ expect: 'filtered' }, { query: `areaId=${out.district.id}`, expect: 'hidden' }, { query: `areaId=${g}`, expect: 'hidden' }],
     'GET /api/cases/map': [{ expect: 'filtered' }, { query: `bbox=${lng - 0.05},${lat - 0.05},${lng + 0.05},${lat + 0.05}`, expect: 'filtered' }, { query: 'states=reported,closed', expect: 'filtered' }],
     'GET /api/cases/{id}': [{ params: { id: outsideCase }, expect: 'hidden' }],
+    // The public channel: the outside case by its number with a code that is not its own; a report in the
+    // outside district names an item its (absent) catalogue does not have.
+    'POST /api/public/cases': [{ body: { itemCode: '0101', description: '外省探针公众上报', location: { lng, lat, crs: 'wgs84', source: 'map' }, clientKey: 'probe-public-0001' }, expect: 'refused' }],
+    'GET /api/public/cases/{caseNo}': [{ params: { caseNo: 'SJ20261207999999' }, query: 't=ZZZZZZZZZZ', expect: 'hidden' }],
+    'POST /api/public/cases/{caseNo}/rating': [{ params: { caseNo: 'SJ20261207999999' }, query: 't=ZZZZZZZZZZ', body: { action: 'rate', rating: 'satisfied' }, expect: 'hidden' }],
+    'POST /api/public/cases/{caseNo}/photos': [{ params: { caseNo: 'SJ20261207999999' }, query: 't=ZZZZZZZZZZ&clientKey=probe-photo-0001', expect: 'hidden' }],
+    'GET /api/public/cases/{caseNo}/photos/{photoId}': [{ params: { caseNo: 'SJ20261207999999', photoId: outsideAttachment }, query: 't=ZZZZZZZZZZ', expect: 'hidden' }],
     'POST /api/cases/{id}/actions': [{ params: { id: outsideCase }, body: { action: 'comment', note: '越界备注' }, expect: 'hidden' }, { params: { id: outsideCase }, body: { action: 'accept' }, expect: 'hidden' }],
     'POST /api/cases/hotline': [{ body: { externalNo: 'PROBE-12345-1', receivedAt: '2026-11-20T01:00:00Z', categories: ['外省探针'], itemCode: '0101', content: '越界登记', gridId: out.grid.id, dueAt: '2026-12-31T00:00:00Z' }, expect: 'refused' }, { body: { externalNo: 'PROBE-12345-2', receivedAt: '2026-11-20T01:00:00Z', itemCode: '0101', content: '越界登记', location: { lng, lat, crs: 'wgs84', source: 'map' }, dueAt: '2026-12-31T00:00:00Z' }, expect: 'refused' }],
     'GET /api/cases/hotline': [{ expect: 'filtered' }, { query: 'due=overdue', expect: 'filtered' }, { query: `q=${encodeURIComponent('外省探针')}`, expect: 'filtered' }],
