@@ -85,13 +85,7 @@ export function activeDepartmentsServing(db: Db, kind: DepartmentKind, areaIds: 
 export function listAncestorNames(db: Db, path: string) {
   const ids = path.split('/').filter(Boolean).map(Number).slice(0, -1);
   if (ids.length === 0) return Promise.resolve([]);
-  return unrestricted(db).selectFrom('areas').select(['id', 'code', 'name', 'level', 'grade']).where('id', 'in', ids).orderBy('depth').execute();
-}
-
-/** The grade of the nearest of these ancestors (top-down, as listAncestorNames gives them) that has one. */
-export function gradeInForce(ancestors: readonly { grade: 'A' | 'B' | 'C' | null }[]): 'A' | 'B' | 'C' | null {
-  for (let i = ancestors.length - 1; i >= 0; i -= 1) if (ancestors[i]!.grade) return ancestors[i]!.grade;
-  return null;
+  return unrestricted(db).selectFrom('areas').select(['id', 'code', 'name', 'level']).where('id', 'in', ids).orderBy('depth').execute();
 }
 
 /**
