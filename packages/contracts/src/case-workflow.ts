@@ -17,6 +17,9 @@ export type CaseState = (typeof CASE_STATES)[number];
 /** States in which a case is still someone's work (counted as open, carries deadlines). */
 export const OPEN_CASE_STATES = ['reported', 'accepted', 'dispatched', 'handling', 'handled', 'suspended'] as const satisfies readonly CaseState[];
 
+/** States in which a case is finished: nobody's work, no deadline, no new files. */
+export const FINISHED_CASE_STATES = ['closed', 'closed_unfixed', 'rejected', 'merged'] as const satisfies readonly CaseState[];
+
 export const CASE_STATE_LABELS = {
   reported: { 'zh-CN': '待受理', 'en-US': 'Awaiting acceptance' },
   accepted: { 'zh-CN': '已受理', 'en-US': 'Accepted' },
@@ -53,6 +56,7 @@ export const CASE_ACTIONS = [
   'expedite',
   'reroute',
   'merge',
+  'merge_in',
   'close_unfixed',
   'rate',
   'reopen',
@@ -83,6 +87,7 @@ export const CASE_ACTION_LABELS = {
   expedite: { 'zh-CN': '加急', 'en-US': 'Expedite' },
   reroute: { 'zh-CN': '改派（重新分类）', 'en-US': 'Recategorise and reroute' },
   merge: { 'zh-CN': '并单', 'en-US': 'Merge into another case' },
+  merge_in: { 'zh-CN': '并入重复上报', 'en-US': 'Duplicate report merged in' },
   close_unfixed: { 'zh-CN': '结案（未解决）', 'en-US': 'Close as not fixed' },
   rate: { 'zh-CN': '评价', 'en-US': 'Rate' },
   reopen: { 'zh-CN': '重新办理', 'en-US': 'Reopen' },

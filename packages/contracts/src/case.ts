@@ -109,6 +109,11 @@ export const caseSummarySchema = z.object({
   lng: z.number().nullable(),
   lat: z.number().nullable(),
   version: z.number().int(),
+  /**
+   * Working hours (the working-time clock) to the red deadline of the step in force, one decimal; negative
+   * when overdue ("剩余 6.5 工作小时" / "已超期 2 工作小时"); null without a running deadline.
+   */
+  workHoursLeft: z.number().nullable(),
 });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
 
@@ -124,6 +129,9 @@ export const caseDetailSchema = caseSummarySchema
     counts: z.object({ escalations: z.number().int(), dispatches: z.number().int(), returns: z.number().int(), reworks: z.number().int(), extensions: z.number().int(), reopens: z.number().int(), supervisions: z.number().int() }),
     extensionPending: z.number().int().nullable(),
     mergedInto: z.number().int().nullable(),
+    /** Whether this person follows the case (关注), and how many do. */
+    following: z.boolean(),
+    followers: z.number().int(),
     timeline: z.array(caseEventViewSchema),
     department: z.object({ id: z.number().int(), name: z.string() }).nullable(),
     /** What this person may do now: the server's own decision, for the buttons. */
@@ -133,7 +141,7 @@ export const caseDetailSchema = caseSummarySchema
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
 
 export const caseListQuerySchema = z.object({
-  view: z.enum(['mine', 'area', 'overdue', 'reported_by_me', 'closed']).default('mine'),
+  view: z.enum(['mine', 'area', 'overdue', 'reported_by_me', 'closed', 'following']).default('mine'),
   q: z.string().trim().max(50).optional(),
   gridId: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),

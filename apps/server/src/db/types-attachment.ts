@@ -10,8 +10,7 @@ export interface AttachmentsTable {
   owner_id: number;
   area_id: number;
   purpose: 'photo' | 'document';
-  /** Null for a resident's upload on the public report (no account; migration 0024). */
-  uploaded_by: number | null;
+  uploaded_by: number;
   client_key: string;
   file_name: string;
   mime: string;

@@ -4,6 +4,7 @@ import { ownedInsert, scopedFrom, scopedUpdate, type Db } from '../../platform/d
 import type { ScheduledJob } from '../../platform/scheduler.ts';
 import { asSystem, type SystemUnit } from '../../platform/unit-of-work.ts';
 import { notify } from '../notification/index.ts';
+import { AREA_STAFF_ROLES } from './case-staff.ts';
 import { applyEvent, type CaseSnapshot } from './case-workflow.ts';
 
 /**
@@ -17,8 +18,6 @@ import { applyEvent, type CaseSnapshot } from './case-workflow.ts';
 
 export const OVERDUE_BATCH = 200;
 const OPEN = ['reported', 'accepted', 'dispatched', 'handling', 'handled'] as const;
-/** Roles told when a case held at their area passes a deadline. */
-const AREA_STAFF = ['area_admin', 'grid_leader', 'grid_worker'] as const;
 
 interface DueCase {
   id: number;
@@ -68,7 +67,7 @@ function overdueRepository(db: Db, scope: Scope) {
         .innerJoin('areas as a', 'a.id', 'r.area_id')
         .innerJoin('users as u', 'u.id', 'r.user_id')
         .select('r.user_id as id')
-        .where('r.role', 'in', [...AREA_STAFF])
+        .where('r.role', 'in', [...AREA_STAFF_ROLES])
         .where('a.path', 'in', paths)
         .where('u.disabled', '=', false)
         .execute();

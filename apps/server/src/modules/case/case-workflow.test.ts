@@ -7,6 +7,7 @@ const community: Holder = { level: 'community', areaId: 10, departmentId: null }
 const town: Holder = { level: 'town', areaId: 9, departmentId: null };
 const district: Holder = { level: 'district', areaId: 8, departmentId: null };
 const police: Holder = { level: 'department', areaId: null, departmentId: 501 };
+const grid12: Holder = { level: 'grid', areaId: 12, departmentId: null };
 
 const noSkip = { maySkipLevel: false };
 const rel = (...r: Relation[]): ReadonlySet<Relation> => new Set(r);
@@ -90,11 +91,31 @@ describe('the transition table', () => {
     ['closed', grid, { action: 'supervise', grade: 'red' }, ['above'], 'transition_not_allowed'],
     ['accepted', grid, { action: 'instruct', note: '请尽快处理' }, ['above'], 'accepted'],
     ['accepted', grid, { action: 'expedite' }, ['above'], 'accepted'],
-    // reroute and merge
-    ['reported', grid, { action: 'reroute', to: { level: 'grid', areaId: 12, departmentId: null }, reason: '位置在隔壁网格' }, ['holder'], 'reported'],
-    ['handling', grid, { action: 'reroute', to: community, reason: 'x' }, ['holder'], 'transition_not_allowed'],
-    ['reported', grid, { action: 'merge', into: 42 }, ['holder'], 'merged'],
+    // reroute: to another grid only by someone covering both; recategorise in place; something must change
+    ['reported', grid, { action: 'reroute', to: grid12, reason: '位置在隔壁网格', changes: { item: false, grid: true }, coversTarget: true }, ['holder'], 'reported'],
+    ['accepted', grid, { action: 'reroute', to: grid12, reason: '位置在隔壁网格', changes: { item: false, grid: true }, coversTarget: true }, ['holder'], 'reported'],
+    ['reported', grid, { action: 'reroute', to: grid12, reason: '位置在隔壁网格', changes: { item: false, grid: true }, coversTarget: false }, ['holder'], 'not_permitted'],
+    ['reported', community, { action: 'reroute', to: grid12, reason: '落错网格', changes: { item: false, grid: true }, coversTarget: true }, ['holder'], 'reported'],
+    ['reported', grid, { action: 'reroute', to: community, reason: '落错网格', changes: { item: false, grid: true }, coversTarget: true }, ['holder'], 'invalid'],
+    ['accepted', community, { action: 'reroute', to: community, reason: '应为占道经营', changes: { item: true, grid: false }, coversTarget: true }, ['holder'], 'reported'],
+    ['accepted', grid, { action: 'reroute', to: grid, reason: '应为占道经营', changes: { item: true, grid: false }, coversTarget: true }, ['above'], 'reported'],
+    ['accepted', grid, { action: 'reroute', to: grid, reason: '没改什么', changes: { item: false, grid: false }, coversTarget: true }, ['holder'], 'invalid'],
+    ['accepted', grid, { action: 'reroute', to: police, reason: '派部门', changes: { item: true, grid: false }, coversTarget: true }, ['holder'], 'invalid'],
+    ['handling', grid, { action: 'reroute', to: community, reason: 'x', changes: { item: true, grid: false }, coversTarget: true }, ['holder'], 'transition_not_allowed'],
+    ['reported', grid, { action: 'reroute', to: grid12, reason: 'x', changes: { item: false, grid: true }, coversTarget: true }, ['grid'], 'not_permitted'],
+    // merge (并单): into another open case, by the holder
+    ['reported', grid, { action: 'merge', into: 42, target: { sameCase: false, state: 'accepted' } }, ['holder'], 'merged'],
+    ['accepted', grid, { action: 'merge', into: 42, target: { sameCase: false, state: 'handling' } }, ['holder'], 'merged'],
+    ['reported', grid, { action: 'merge', into: 42, target: { sameCase: true, state: 'reported' } }, ['holder'], 'invalid'],
+    ['reported', grid, { action: 'merge', into: 42 }, ['holder'], 'invalid'],
+    ['reported', grid, { action: 'merge', into: 42, target: { sameCase: false, state: 'closed' } }, ['holder'], 'transition_not_allowed'],
+    ['reported', grid, { action: 'merge', into: 42, target: { sameCase: false, state: 'merged' } }, ['holder'], 'transition_not_allowed'],
+    ['reported', grid, { action: 'merge', into: 42, target: { sameCase: false, state: 'reported' } }, ['above'], 'not_permitted'],
+    ['handling', grid, { action: 'merge', into: 42, target: { sameCase: false, state: 'reported' } }, ['holder'], 'transition_not_allowed'],
+    ['merged', grid, { action: 'merge', into: 43, target: { sameCase: false, state: 'reported' } }, ['holder'], 'transition_not_allowed'],
     ['merged', grid, { action: 'accept' }, ['holder'], 'transition_not_allowed'],
+    // the surviving case's row of a merge is written, never decided; it changes nothing
+    ['accepted', grid, { action: 'merge_in', from: 41 }, ['holder'], 'transition_not_allowed'],
     // the honest end
     ['handling', grid, { action: 'close_unfixed', reason: '产权不明' }, ['holder'], 'not_permitted'],
     ['handling', community, { action: 'close_unfixed', reason: '产权不明' }, ['holder'], 'closed_unfixed'],
@@ -189,6 +210,17 @@ describe('folding a timeline', () => {
     const s = applyEvent(caseIn('handling'), { action: 'supervise', grade: 'red' });
     const d = decide(s, { action: 'supervise', grade: 'yellow' }, rel('above'), noSkip);
     expect(!d.ok && d.code).toBe('invalid');
+  });
+
+  it('keeps a merged-in duplicate on the surviving case without changing it, and never offers it as a button', () => {
+    const s = caseIn('accepted');
+    expect(applyEvent(s, { action: 'merge_in', from: 41 })).toEqual(s);
+    expect(allowedActions(s, rel('holder', 'above', 'grid', 'reporter', 'system'))).not.toContain('merge_in');
+  });
+
+  it('moves a rerouted case to the new grid, back to awaiting acceptance, with no department whistled', () => {
+    const s = fold([{ action: 'report', holder: community }, { action: 'accept' }, { action: 'reroute', to: grid12, reason: '落错网格', changes: { item: false, grid: true }, coversTarget: true }]);
+    expect(s).toMatchObject({ state: 'reported', holder: grid12, dispatcher: null });
   });
 
   it('refuses a timeline that does not start with its report', () => {

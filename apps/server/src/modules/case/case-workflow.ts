@@ -83,13 +83,40 @@ export type CaseEvent =
   | { action: 'supervise'; grade: SupervisionGrade }
   | { action: 'instruct'; note: string }
   | { action: 'expedite' }
-  | { action: 'reroute'; to: Holder; reason: string }
-  | { action: 'merge'; into: number }
+  | RerouteEvent
+  | MergeEvent
+  /** On the surviving case: a duplicate report was merged into it (written by the merge, never decided). */
+  | { action: 'merge_in'; from: number }
   | { action: 'close_unfixed'; reason: string }
   | { action: 'rate'; rating: CaseRating }
   | { action: 'reopen'; reason: string }
   | { action: 'comment' }
   | { action: 'overdue_alert' };
+
+/**
+ * Recategorising (a new item: its limits and department kind apply) and/or rerouting to another grid (a
+ * case that landed in the wrong grid; the new grid holds it). `to` is the holder afterwards: the new grid,
+ * or the same holder when only the item changes. Moving to another grid needs someone whose scope covers
+ * both grids (`coversTarget`: the source grid is theirs already, or they would not be holder/above).
+ */
+export interface RerouteEvent {
+  action: 'reroute';
+  to: Holder;
+  reason: string;
+  changes: { item: boolean; grid: boolean };
+  coversTarget: boolean;
+}
+
+/**
+ * Merging this case (a duplicate report, 并单) into another: the target must be another case, still open
+ * (so never a merged one: no chains, no cycles) and readable by the actor (the service answers 404 first).
+ * `target` is what the service found; a stored timeline row has none (folding does not decide).
+ */
+export interface MergeEvent {
+  action: 'merge';
+  into: number;
+  target?: { sameCase: boolean; state: CaseState };
+}
 
 /** The levels of the area tree a case climbs, lowest first. */
 export const LEVEL_LADDER = ['grid', 'community', 'town', 'district'] as const satisfies readonly HandlingLevel[];
@@ -121,6 +148,7 @@ interface Rule {
  */
 export const RULES: Record<CaseAction, Rule> = {
   report: { from: [], by: [] },
+  merge_in: { from: [], by: [] },
   accept: { from: ['reported'], by: ['holder'] },
   reject: { from: ['reported'], by: ['holder'] },
   self_close: {
@@ -206,7 +234,7 @@ export function allowedActions(s: CaseSnapshot, relations: ReadonlySet<Relation>
   const out: CaseAction[] = [];
   for (const action of Object.keys(RULES) as CaseAction[]) {
     const rule = RULES[action];
-    if (action === 'report' || action === 'overdue_alert') continue;
+    if (action === 'report' || action === 'overdue_alert' || action === 'merge_in') continue;
     if (!rule.from.includes(s.state)) continue;
     if (!rule.by.some((r) => relations.has(r))) continue;
     if (rule.when?.(s, relations)) continue;
@@ -220,17 +248,32 @@ export function decide(s: CaseSnapshot, event: CaseEvent, relations: ReadonlySet
   const allowed = allowedActions(s, relations);
   const rule = RULES[event.action];
   if (event.action === 'report') return { ok: false, code: 'transition_not_allowed', message: '案件已上报', allowed };
+  if (event.action === 'merge_in') return { ok: false, code: 'transition_not_allowed', message: '由并单自动记录', allowed };
   if (!rule.from.includes(s.state)) {
     return { ok: false, code: 'transition_not_allowed', message: `案件当前状态不能执行此操作`, allowed };
   }
   if (!rule.by.some((r) => relations.has(r))) {
     return { ok: false, code: 'not_permitted', message: '您不是此案件当前的办理层级，不能执行此操作', allowed };
   }
-  const blocked = rule.when?.(s, relations);
+  const blocked = rule.when?.(s, relations) ?? refusalOf(event);
   if (blocked) return { ok: false, code: 'not_permitted', message: blocked, allowed };
+  const conflict = targetConflict(event);
+  if (conflict) return { ok: false, code: 'transition_not_allowed', message: conflict, allowed };
   const wrong = checkArguments(s, event, rules);
   if (wrong) return { ok: false, code: 'invalid', message: wrong.message, field: wrong.field, allowed };
   return { ok: true, next: applyEvent(s, event) };
+}
+
+/** A refusal that depends on the action's arguments as well as on the actor. */
+function refusalOf(e: CaseEvent): string | null {
+  if (e.action === 'reroute' && e.changes.grid && !e.coversTarget) return '改派到其他网格须由同时管辖两个网格的人员（或其上级）办理';
+  return null;
+}
+
+/** The merge target is no longer open (closed, rejected, merged itself a moment ago): 409. */
+function targetConflict(e: CaseEvent): string | null {
+  if (e.action !== 'merge' || !e.target || e.target.sameCase) return null;
+  return OPEN.includes(e.target.state) ? null : '目标事件已办结或已并单，不能并入';
 }
 
 function checkArguments(s: CaseSnapshot, e: CaseEvent, rules: ItemRules): { field: string; message: string } | null {
@@ -247,7 +290,12 @@ function checkArguments(s: CaseSnapshot, e: CaseEvent, rules: ItemRules): { fiel
       return isDepartment(e.to) && e.to.departmentId !== null ? null : { field: 'to', message: '请选择要派遣的部门' };
     case 'reroute':
       // The same holder is fine: recategorising alone (a wrong item, the right place) is a reroute too.
-      return e.to.level === 'department' ? { field: 'to', message: '改派到部门请先改派到层级，再由其派遣' } : null;
+      if (e.to.level === 'department') return { field: 'to', message: '改派到部门请先改派到层级，再由其派遣' };
+      if (!e.changes.item && !e.changes.grid) return { field: 'itemCode', message: '请选择新的事项或网格' };
+      return e.changes.grid && e.to.level !== 'grid' ? { field: 'gridId', message: '改派到其他网格时由该网格办理' } : null;
+    case 'merge':
+      if (!e.target) return { field: 'intoCaseId', message: '请选择要并入的事件' };
+      return e.target.sameCase ? { field: 'intoCaseId', message: '不能并入自身' } : null;
     case 'self_close':
       return e.evidence >= 1 ? null : { field: 'attachments', message: '自办自结须附现场照片' };
     case 'request_extension':
@@ -343,6 +391,7 @@ export function applyEvent(s: CaseSnapshot, e: CaseEvent): CaseSnapshot {
     case 'instruct':
     case 'comment':
     case 'overdue_alert':
+    case 'merge_in':
       return s;
   }
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Scope } from '../../platform/context.ts';
-import { ownedInsert, scopedFrom, scopedUpdate, type Db } from '../../platform/data-access.ts';
+import { ownedBy, ownedInsert, scopedFrom, scopedUpdate, type Db } from '../../platform/data-access.ts';
 
 export interface NewCaseRow {
   caseNo: string;
@@ -137,17 +137,9 @@ export const CASE_COLUMNS = [
   'c.updated_at as updatedAt',
 ] as const;
 
-/**
- * Who reads only some cases of their scope: a resident (or party member, volunteer) the ones they reported
- * themselves, though their role sits on the whole community.
- */
-export interface CaseNarrowing {
-  reporterUserId: number;
-}
-
-/** Cases and their timelines, through the caller's scope (grid on the area axis, department on its own), narrowed when given. */
-export function caseRepository(db: Db, scope: Scope, only?: CaseNarrowing) {
-  const cases = () => (only ? scopedFrom(db, scope, 'cases as c').where('c.reporter_user_id', '=', only.reporterUserId) : scopedFrom(db, scope, 'cases as c'));
+/** Cases and their timelines, through the caller's scope (grid on the area axis, department on its own). */
+export function caseRepository(db: Db, scope: Scope) {
+  const cases = () => scopedFrom(db, scope, 'cases as c');
   return {
     /** The running number of case numbers (SJ + date + this). */
     async nextCaseNumber(): Promise<number> {
@@ -157,6 +149,11 @@ export function caseRepository(db: Db, scope: Scope, only?: CaseNarrowing) {
 
     get(id: number) {
       return cases().select(CASE_COLUMNS).where('c.id', '=', id).executeTakeFirst();
+    },
+
+    /** Several cases by id (in no particular order); those outside the scope are not there. */
+    byIds(ids: readonly number[]) {
+      return ids.length === 0 ? Promise.resolve([]) : cases().select(CASE_COLUMNS).where('c.id', 'in', [...ids]).execute();
     },
 
     byClientKey(channel: string, key: string) {
@@ -257,7 +254,7 @@ export function caseRepository(db: Db, scope: Scope, only?: CaseNarrowing) {
 
     /** The whole timeline of a case the caller may read (a department whistled in reads what came before it too). */
     events(caseId: number) {
-      return cases()
+      return scopedFrom(db, scope, 'cases as c')
         .innerJoin('case_events as e', 'e.case_id', 'c.id')
         .select(['e.id', 'e.seq', 'e.action', 'e.actor_id as actorId', 'e.actor_name as actorName', 'e.actor_level as actorLevel', 'e.from_state as fromState', 'e.to_state as toState', 'e.holder_level as holderLevel', 'e.holder_area_id as holderAreaId', 'e.holder_department_id as holderDepartmentId', 'e.payload', 'e.attachment_ids as attachmentIds', 'e.created_at as at'])
         .where('c.id', '=', caseId)
@@ -309,11 +306,13 @@ export function caseRepository(db: Db, scope: Scope, only?: CaseNarrowing) {
      * A page of cases: open ones whose red or yellow deadline passed first, then by deadline, then newest —
      * keyset on (rank, due, reported_at, id). `holderAreaIds` / `departmentIds` narrow to "my tasks".
      */
-    list(f: { states?: readonly string[] | undefined; mine?: { areaIds: readonly number[]; departmentIds: readonly number[] } | undefined; overdueOnly?: boolean | undefined; q?: string | undefined; gridId?: number | undefined; reporterUserId?: number | undefined; now: Date; limit: number; offset: number }) {
+    list(f: { states?: readonly string[] | undefined; mine?: { areaIds: readonly number[]; departmentIds: readonly number[] } | undefined; overdueOnly?: boolean | undefined; q?: string | undefined; gridId?: number | undefined; reporterUserId?: number | undefined; followerUserId?: number | undefined; now: Date; limit: number; offset: number }) {
       let q = cases().select(CASE_COLUMNS);
       if (f.states?.length) q = q.where('c.state', 'in', [...f.states]);
       if (f.gridId !== undefined) q = q.where('c.grid_id', '=', f.gridId);
       if (f.reporterUserId !== undefined) q = q.where('c.reporter_user_id', '=', f.reporterUserId);
+      // 我关注的: the person's own follow rows, within the cases this scope reads.
+      if (f.followerUserId !== undefined) q = q.where(sql<boolean>`EXISTS (SELECT 1 FROM case_followers f WHERE f.case_id = c.id AND f.user_id = ${f.followerUserId} AND ${ownedBy(scope, 'case_followers as f')})`);
       if (f.mine) {
         const { areaIds, departmentIds } = f.mine;
         q = q.where((eb) => eb.or([...(areaIds.length ? [eb('c.holder_area_id', 'in', [...areaIds])] : []), ...(departmentIds.length ? [eb('c.holder_department_id', 'in', [...departmentIds])] : []), eb.lit(false)]));

@@ -1,8 +1,10 @@
 import { caseActionRequestSchema, caseDetailSchema, caseKpiBreakdownQuerySchema, caseKpiBreakdownSchema, caseKpiExportQuerySchema, caseKpiQuerySchema, caseCountsQuerySchema, caseCountsSchema, caseMapQuerySchema, caseMapSchema, caseKpiSchema, caseListQuerySchema, caseListSchema, errorBodySchema, idParamsSchema, reportCaseSchema } from '@redgrid/contracts';
+import { caseDuplicateListSchema, caseDuplicateQuerySchema, caseFollowSchema } from '@redgrid/contracts';
 import { ctxOf, type App } from '../../platform/http.ts';
 import { caseCounts, caseMap } from './case-map.service.ts';
 import { sendFile } from '../exchange/index.ts';
 import { caseKpi, caseKpiBreakdown, exportCaseKpi } from './case-kpi-breakdown.ts';
+import { duplicatesNear, duplicatesOfCase, followCase } from './case.service.ts';
 import { actOnCase, getCase, listCases, reportCase } from './case.service.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
@@ -16,9 +18,8 @@ export function registerCaseRoutes(app: App): void {
   }, async (req, reply) => reply.status(201).send(await reportCase(ctxOf(req), req.body)));
 
   app.get('/api/cases', {
-    // case.read lists by view; case.report alone (a resident) lists their own reports (我的上报).
-    config: { permission: 'signed_in' },
-    schema: { tags, summary: '案件列表：我的待办、本辖区、超期、我上报的、已结案（超期与红黄牌在前）；只能上报的居民只看到自己上报的', querystring: caseListQuerySchema, response: { 200: caseListSchema, ...errors } },
+    config: { permission: 'case.read' },
+    schema: { tags, summary: '案件列表：我的待办、本辖区、超期、我上报的、已结案（超期与红黄牌在前）', querystring: caseListQuerySchema, response: { 200: caseListSchema, ...errors } },
   }, (req) => listCases(ctxOf(req), req.query));
 
   app.get('/api/cases/kpi', {
@@ -50,6 +51,26 @@ export function registerCaseRoutes(app: App): void {
     config: { permission: 'signed_in' },
     schema: { tags, summary: '案件详情：时间线与当前用户可执行的操作', params: idParamsSchema, response: { 200: caseDetailSchema, ...errors } },
   }, (req) => getCase(ctxOf(req), req.params.id));
+
+  app.get('/api/cases/duplicates', {
+    config: { permission: 'case.read' },
+    schema: { tags, summary: '附近已有相同事件：上报前查询同一事项、一定距离（默认 50 米）和时间（默认 72 小时）内未办结的事件（本辖区内，由近及远）', querystring: caseDuplicateQuerySchema, response: { 200: caseDuplicateListSchema, ...errors } },
+  }, (req) => duplicatesNear(ctxOf(req), req.query));
+
+  app.get('/api/cases/:id/duplicates', {
+    config: { permission: 'case.read' },
+    schema: { tags, summary: '并单候选：待受理、已受理的事件附近同一事项的未办结事件（办理人可将本事件并入其一）', params: idParamsSchema, response: { 200: caseDuplicateListSchema, ...errors } },
+  }, (req) => duplicatesOfCase(ctxOf(req), req.params.id));
+
+  app.post('/api/cases/:id/follow', {
+    config: { permission: 'case.read' },
+    schema: { tags, summary: '关注事件：状态变化时收到消息（重复关注无影响）', params: idParamsSchema, response: { 200: caseFollowSchema, ...errors } },
+  }, (req) => followCase(ctxOf(req), req.params.id, true));
+
+  app.delete('/api/cases/:id/follow', {
+    config: { permission: 'case.read' },
+    schema: { tags, summary: '取消关注事件', params: idParamsSchema, response: { 200: caseFollowSchema, ...errors } },
+  }, (req) => followCase(ctxOf(req), req.params.id, false));
 
   app.post('/api/cases/:id/actions', {
     config: { permission: 'signed_in' },

@@ -14,10 +14,14 @@ import { departmentFor } from '../department/index.ts';
 import { notify } from '../notification/index.ts';
 import { areaGeoRepository } from '../area/index.ts';
 import { toWgs84 as convertToWgs84 } from '../geo/index.ts';
+import { CASE_STATE_LABELS, FINISHED_CASE_STATES, OPEN_CASE_STATES, caseDuplicateQuerySchema, type CaseDuplicateList, type CaseDuplicateQuery, type CaseFollow } from '@redgrid/contracts';
+import type { WorkingClock } from '../calendar/index.ts';
+import { caseRoutingRepository, DUPLICATE_DEFAULTS } from './case-routing.repository.ts';
+import { AREA_STAFF } from './case-staff.ts';
 import { alarmAt, stepDeadlines } from './case-deadline.ts';
 import { casesOfFigure, REPORT_LIMIT_WORK_HOURS } from './case-kpi-breakdown.ts';
 import { allowedActions, decide, LEVEL_LADDER, type CaseEvent, type CaseSnapshot, type Holder, type Relation } from './case-workflow.ts';
-import { caseRepository, type CaseEventRow, type CaseNarrowing, type CaseRow } from './case.repository.ts';
+import { caseRepository, type CaseEventRow, type CaseRow } from './case.repository.ts';
 
 /**
  * Case use cases (issue 10): report, act (every workflow action through the pure machine), read one with
@@ -33,8 +37,6 @@ const REPORTER_ACTIONS: ReadonlySet<CaseAction> = new Set(['rate', 'reopen', 'co
 const LEVEL_OF_AREA: Partial<Record<string, HandlingLevel>> = { grid: 'grid', community: 'community', street: 'town', district: 'district' };
 const AREA_OF_LEVEL: Record<Exclude<HandlingLevel, 'department'>, string> = { grid: 'grid', community: 'community', town: 'street', district: 'district' };
 
-/** Roles that act for an area level on cases (not the department staff, not reporters). */
-const AREA_STAFF = new Set(['area_admin', 'grid_leader', 'grid_worker']);
 
 
 interface GridPlace {
@@ -59,9 +61,21 @@ async function gridPlace(unit: Unit, gridId: number, gridPath: string, gridName:
 
 /** The case's grid and the levels above it (public division names, whoever reads the case). */
 async function placeOfCase(unit: Unit, gridId: number): Promise<GridPlace> {
+  // Known already in this unit of work (an action, then its answer): the ancestors are not read twice.
+  const known = placesOf(unit).get(gridId);
+  if (known) return known;
   const grid = (await unit.use((db) => areaNamesByIds(db, [gridId]))).get(gridId);
   if (!grid) throw notFound('网格');
-  return gridPlace(unit, gridId, grid.path, grid.name);
+  const place = await gridPlace(unit, gridId, grid.path, grid.name);
+  placesOf(unit).set(gridId, place);
+  return place;
+}
+
+const placeCache = new WeakMap<Unit, Map<number, GridPlace>>();
+function placesOf(unit: Unit): Map<number, GridPlace> {
+  let m = placeCache.get(unit);
+  if (!m) placeCache.set(unit, (m = new Map()));
+  return m;
 }
 
 /**
@@ -70,30 +84,13 @@ async function placeOfCase(unit: Unit, gridId: number): Promise<GridPlace> {
  * role lets them read base data in.
  */
 export function caseScope(actor: Actor, scope: Scope): Scope {
-  // A guest's unit is already confined to the one grid it was opened for (asGuest).
-  if (isGuest(actor) || actor.roles.some((r) => AREA_STAFF.has(r.role))) return scope;
+  if (actor.roles.some((r) => AREA_STAFF.has(r.role))) return scope;
   return { areas: [], departments: scope.departments, partyOrgs: [] };
-}
-
-/** Work done for someone without an account (asGuest): a resident on the public page, an Open311 client. */
-function isGuest(actor: Actor): boolean {
-  return actor.id === 0 && actor.roles.length === 0;
-}
-
-/**
- * Whose cases the case use cases read: staff by caseScope; a guest within the grid its unit was confined
- * to; everyone else (residents, party members, volunteers — their role sits on the whole community) only
- * the cases they reported themselves, wherever they filed them.
- */
-function caseReach(actor: Actor, scope: Scope): [Scope, CaseNarrowing | undefined] {
-  if (isGuest(actor)) return [scope, undefined];
-  if (actor.roles.some((r) => AREA_STAFF.has(r.role) || r.role === 'dept_staff')) return [caseScope(actor, scope), undefined];
-  return [{ areas: ['/'], departments: [], partyOrgs: [] }, { reporterUserId: actor.id }];
 }
 
 /** The case repository on the unit, narrowed to the cases this person reads. */
 function cases(unit: Unit) {
-  return unit.use((db, scope) => caseRepository(db, ...caseReach(unit.actor, scope)));
+  return unit.use((db, scope) => caseRepository(db, caseScope(unit.actor, scope)));
 }
 
 /** How the actor stands to the case (see Relation in case-workflow.ts). */
@@ -134,10 +131,8 @@ function eventFor(input: z.output<typeof caseActionRequestSchema>, row: CaseRow,
       return { action: 'dispatch', to: departmentHolder ?? { level: 'department', areaId: null, departmentId: null } };
     case 'self_close':
       return { action: 'self_close', evidence: evidence };
-    case 'reroute': {
-      const s = snapshotOf(row);
-      return { action: 'reroute', to: s.holder, reason: input.reason };
-    }
+    case 'reroute':
+      return { action: 'reroute', to: snapshotOf(row).holder, reason: input.reason, changes: { item: false, grid: false }, coversTarget: false };
     case 'merge':
       return { action: 'merge', into: input.intoCaseId };
     case 'accept':
@@ -185,14 +180,12 @@ async function itemFor(unit: Unit, code: string, gridPath: string): Promise<Affa
 export async function reportCase(ctx: RequestContext, raw: ReportCaseInput): Promise<CaseDetail> {
   const input = reportCaseSchema.parse(raw);
   return write(ctx, 'case.report', async (unit) => {
-    // A resident signed in to the console reports as a resident (the public form), not as a grid's patrol.
-    const staff = unit.actor.roles.some((r) => AREA_STAFF.has(r.role));
     const row = await fileCase(unit, ctx.clock(), {
       ...input,
       discoveredAt: input.discoveredAt ? new Date(input.discoveredAt) : undefined,
-      channel: staff ? 'grid_worker' : 'resident',
+      channel: 'grid_worker',
       reporter: { userId: unit.actor.id, sealed: null, anonymous: false },
-      actorLevel: staff ? 'grid' : null,
+      actorLevel: 'grid',
     });
     return detailOf(unit, row, ctx.clock());
   });
@@ -245,8 +238,6 @@ export interface CaseIntake {
   actorLevel?: string | null | undefined;
   /** When the reporter found it (the phone's draft began then): a report later than the limit is not on time (按时上报). */
   discoveredAt?: Date | undefined;
-  /** The code the reporter tracks the case by, when the channel gives its own (a resident writes one down). */
-  trackingToken?: string | undefined;
 }
 
 export async function fileCase(unit: WriteUnit, now: Date, intake: CaseIntake): Promise<CaseRow> {
@@ -267,7 +258,7 @@ export async function fileCase(unit: WriteUnit, now: Date, intake: CaseIntake): 
   const sealed = intake.reporter.sealed;
   const id = await repo.insert({
     caseNo: caseNoFor(at, seq),
-    trackingToken: intake.trackingToken ?? randomBytes(12).toString('base64url'),
+    trackingToken: randomBytes(12).toString('base64url'),
     channel: intake.channel,
     itemCode: item.code,
     itemName: item.name,
@@ -309,6 +300,7 @@ export async function fileCase(unit: WriteUnit, now: Date, intake: CaseIntake): 
   }
   await repo.appendEvent({ caseId: id, seq: 1, action: 'report', actorId: unit.actor.id || null, actorName: intake.actorName ?? unit.actor.displayName, actorLevel: intake.actorLevel ?? null, fromState: null, toState: 'reported', holderLevel: 'grid', holderAreaId: grid.id, holderDepartmentId: null, payload: { warning: located.warning, channel: intake.channel, ...discovery }, attachmentIds: [], clientKey: null, gridId: grid.id, departmentId: null, at });
   const row = (await repo.get(id))!;
+  if (intake.reporter.userId) await unit.use((db, scope) => caseRoutingRepository(db, scope)).follow({ caseId: id, userIds: [intake.reporter.userId], source: 'reporter', gridId: grid.id, departmentId: null, at });
   await unit.audit({ action: 'create', entity: 'case', entityId: id, areaId: grid.id, after: { caseNo: row.caseNo, item: item.code, channel: intake.channel } });
   return row;
 }
@@ -404,6 +396,8 @@ async function record(unit: WriteUnit, row: CaseRow, place: GridPlace, item: Aff
     closedLevel: closed ? next.holder.level : null,
     rating: next.rating,
     mergedInto: next.mergedInto,
+    ...(item.code !== row.itemCode ? { itemCode: item.code, itemName: item.name } : {}),
+    ...(place.id !== row.gridId ? { gridId: place.id } : {}),
     at: now,
   });
   if (!ok) throw new AppError('conflict', '案件刚被他人处理过，请刷新后再试', { state: row.state });
@@ -411,8 +405,7 @@ async function record(unit: WriteUnit, row: CaseRow, place: GridPlace, item: Aff
     caseId: row.id,
     seq,
     action,
-    // A guest (no account) is recorded by name only.
-    actorId: unit.actor.id || null,
+    actorId: unit.actor.id,
     actorName: unit.actor.displayName,
     actorLevel: actorLevelFor(unit.actor, place),
     fromState: before.state,
@@ -423,11 +416,12 @@ async function record(unit: WriteUnit, row: CaseRow, place: GridPlace, item: Aff
     payload,
     attachmentIds,
     clientKey: clientKey ?? null,
-    gridId: row.gridId,
+    gridId: place.id,
     departmentId: next.holder.level === 'department' ? next.holder.departmentId : row.departmentId,
     at: now,
   });
   await tellReporter(unit, row, action, before.state, next.state, now);
+  await afterRecord(unit, row, place, action, before, next, seq, now);
   return (await repo.get(row.id))!;
 }
 
@@ -485,30 +479,27 @@ async function photosNamed(unit: Unit, caseId: number, ids: readonly string[]): 
 export async function actOnCase(ctx: RequestContext, caseId: number, raw: CaseActionRequest): Promise<CaseDetail> {
   const input = caseActionRequestSchema.parse(raw);
   const permission = REPORTER_ACTIONS.has(input.action) ? 'case.report' : 'case.handle';
-  return write(ctx, permission, async (unit) => detailOf(unit, await actInUnit(unit, caseId, input, ctx.clock()), ctx.clock()));
-}
-
-/**
- * One workflow action inside the caller's unit. `asReporter`: the actor is the case's reporter by proof
- * the caller has checked (a resident on the public page who holds the case's tracking code), whatever
- * their account says.
- */
-export async function actInUnit(unit: WriteUnit, caseId: number, input: z.output<typeof caseActionRequestSchema>, now: Date, asReporter = false): Promise<CaseRow> {
-  const repo = cases(unit);
-  const row = await repo.get(caseId);
-  if (!row) throw notFound('案件');
-  if (input.clientKey && (await repo.eventByClientKey(row.id, input.clientKey))) return row;
-  if (input.version !== undefined && input.version !== row.version) throw new AppError('conflict', '案件已被他人更新，请刷新后再试', { state: row.state, version: row.version });
-  const place = await placeOfCase(unit, row.gridId);
-  const item = await itemFor(unit, row.itemCode, place.path);
-  const before = snapshotOf(row);
-  const relations = asReporter ? new Set<Relation>(['reporter']) : relationsOf(unit.actor, { holder: before.holder, dispatcher: before.dispatcher, reporterUserId: row.reporterUserId }, place);
-  if (relations.size === 0) throw new AppError('forbidden', '您不是此案件的办理方，不能办理', { allowed: [], state: row.state });
-  const department = input.action === 'dispatch' ? await routedDepartment(unit, input.departmentKind ?? item.departmentKind, row.gridId) : null;
-  const evidence = await photosNamed(unit, row.id, input.attachmentIds);
-  const to: Holder | null = department ? { level: department.level, areaId: null, departmentId: department.departmentId } : null;
-  const next = decideOrThrow(before, eventFor(input, row, place, to, evidence), relations, item);
-  return record(unit, row, place, item, department ? { ...input, departmentName: department.name } : input, next, now);
+  return write(ctx, permission, async (unit) => {
+    const repo = cases(unit);
+    if (input.action === 'merge') await routing(unit).lock([caseId, input.intoCaseId]);
+    const row = await repo.get(caseId);
+    if (!row) throw notFound('案件');
+    if ((input.clientKey && (await repo.eventByClientKey(row.id, input.clientKey))) || alreadyMerged(row, input)) return detailOf(unit, row, ctx.clock());
+    if (input.version !== undefined && input.version !== row.version) throw new AppError('conflict', '案件已被他人更新，请刷新后再试', { state: row.state, version: row.version });
+    const now = ctx.clock();
+    const place = await placeOfCase(unit, row.gridId);
+    const item = await itemFor(unit, row.itemCode, place.path);
+    const before = snapshotOf(row);
+    const relations = relationsOf(unit.actor, { holder: before.holder, dispatcher: before.dispatcher, reporterUserId: row.reporterUserId }, place);
+    if (relations.size === 0) throw new AppError('forbidden', '您不是此案件的办理方，不能办理', { allowed: [], state: row.state });
+    const routed = await routingOf(unit, row, place, item, input);
+    const department = input.action === 'dispatch' ? await routedDepartment(unit, input.departmentKind ?? item.departmentKind, row.gridId) : null;
+    const evidence = await photosNamed(unit, row.id, input.attachmentIds);
+    const to: Holder | null = department ? { level: department.level, areaId: null, departmentId: department.departmentId } : null;
+    const next = decideOrThrow(before, routed.event ?? eventFor(input, row, place, to, evidence), relations, item);
+    const updated = await record(unit, row, routed.place, routed.item, { ...(department ? { ...input, departmentName: department.name } : input), ...routed.payload }, next, now);
+    return detailOf(unit, updated, ctx.clock());
+  });
 }
 
 export function getCase(ctx: RequestContext, caseId: number): Promise<CaseDetail> {
@@ -521,19 +512,17 @@ export function getCase(ctx: RequestContext, caseId: number): Promise<CaseDetail
 }
 
 export function listCases(ctx: RequestContext, raw: z.input<typeof caseListQuerySchema>): Promise<CaseList> {
-  const parsed = caseListQuerySchema.parse(raw);
-  return read(ctx, 'signed_in', async (unit) => {
-    if (!unit.actor.permissions.has('case.read') && !unit.actor.permissions.has('case.report')) throw new AppError('forbidden', '没有权限查看案件');
-    // Who only reports (a resident) lists what they reported: 我的上报.
-    const f = unit.actor.permissions.has('case.read') ? parsed : { ...parsed, view: 'reported_by_me' as const, figure: undefined };
+  const f = caseListQuerySchema.parse(raw);
+  return read(ctx, 'case.read', async (unit) => {
     const now = ctx.clock();
     const mine = f.view === 'mine' ? { areaIds: unit.actor.roles.filter((r) => AREA_STAFF.has(r.role)).map((r) => r.areaId), departmentIds: unit.actor.roles.map((r) => r.departmentId).filter((d): d is number => typeof d === 'number') } : undefined;
-    const states = f.view === 'closed' ? ['closed', 'closed_unfixed', 'rejected', 'merged'] : f.view === 'reported_by_me' ? undefined : ['reported', 'accepted', 'dispatched', 'handling', 'handled', 'suspended'];
+    const states = f.view === 'closed' ? FINISHED_CASE_STATES : f.view === 'reported_by_me' || f.view === 'following' ? undefined : OPEN_CASE_STATES;
     // A figure of the KPI page: exactly the cases it counts (case-kpi-breakdown.ts).
-    const rows = f.figure ? await casesOfFigure(unit, f, f.limit + 1) : await cases(unit).list({ states, mine, overdueOnly: f.view === 'overdue', q: f.q, gridId: f.gridId, reporterUserId: f.view === 'reported_by_me' ? unit.actor.id : undefined, now, limit: f.limit + 1, offset: f.offset });
+    const rows = f.figure ? await casesOfFigure(unit, f, f.limit + 1) : await cases(unit).list({ states, mine, overdueOnly: f.view === 'overdue', q: f.q, gridId: f.gridId, reporterUserId: f.view === 'reported_by_me' ? unit.actor.id : undefined, followerUserId: f.view === 'following' ? unit.actor.id : undefined, now, limit: f.limit + 1, offset: f.offset });
     const page = rows.slice(0, f.limit);
     const names = await holderNames(unit, page);
-    return { items: page.map((r) => summaryOf(r, names, now)), next: rows.length > f.limit ? f.offset + f.limit : null };
+    const clock = await workingClockFor(unit);
+    return { items: page.map((r) => summaryOf(r, names, now, clock)), next: rows.length > f.limit ? f.offset + f.limit : null };
   });
 }
 
@@ -549,7 +538,7 @@ function iso(d: Date | string | null): string | null {
   return d === null ? null : new Date(d).toISOString();
 }
 
-export function summaryOf(r: CaseRow, names: Map<string, string>, now: Date) {
+export function summaryOf(r: CaseRow, names: Map<string, string>, now: Date, clock?: WorkingClock) {
   return {
     id: r.id,
     caseNo: r.caseNo,
@@ -573,6 +562,7 @@ export function summaryOf(r: CaseRow, names: Map<string, string>, now: Date) {
     lng: r.lng === null ? null : Number(r.lng),
     lat: r.lat === null ? null : Number(r.lat),
     version: r.version,
+    workHoursLeft: clock ? workHoursLeft(clock, r, now) : null,
   };
 }
 
@@ -588,10 +578,12 @@ async function detailOf(unit: Unit, row: CaseRow, now: Date): Promise<CaseDetail
   const names = new Map<string, string>();
   for (const l of Object.values(place.levels)) names.set(`a${l.id}`, l.name);
   const s = snapshotOf(row);
+  const clock = await workingClockFor(unit);
+  const follow = await followOf(unit, row.id);
   const relations = relationsOf(unit.actor, { holder: s.holder, dispatcher: s.dispatcher, reporterUserId: row.reporterUserId }, place);
   const may = unit.actor.permissions.has('case.handle') ? allowedActions(s, relations) : allowedActions(s, relations).filter((a) => REPORTER_ACTIONS.has(a));
   return {
-    ...summaryOf(row, names, now),
+    ...summaryOf(row, names, now, clock),
     description: row.description,
     locationSource: row.locationSource as CaseDetail['locationSource'],
     reporter: { name: row.anonymous ? null : (events.find((e) => e.action === 'report')?.actorName ?? null), phoneMasked: row.reporterPhoneMasked, anonymous: row.anonymous, isMe: row.reporterUserId === unit.actor.id },
@@ -602,6 +594,8 @@ async function detailOf(unit: Unit, row: CaseRow, now: Date): Promise<CaseDetail
     counts: s.counts,
     extensionPending: s.extensionPending,
     mergedInto: row.mergedInto,
+    following: follow.following,
+    followers: follow.followers,
     timeline: events.map((e) => eventView(e, names)),
     department: departmentOf(events),
     allowedActions: may,
@@ -636,7 +630,7 @@ export { AREA_OF_LEVEL };
 export async function locateCaseForAttachment(unit: Unit, caseId: number, intent: 'read' | 'attach'): Promise<{ areaId: number }> {
   const row = await cases(unit).get(caseId);
   if (!row) throw notFound('案件');
-  if (intent === 'attach' && ['closed', 'closed_unfixed', 'rejected', 'merged'].includes(row.state)) throw new AppError('conflict', '案件已办结，不能再添加附件');
+  if (intent === 'attach' && (FINISHED_CASE_STATES as readonly string[]).includes(row.state)) throw new AppError('conflict', '案件已办结，不能再添加附件');
   return { areaId: row.gridId };
 }
 
@@ -648,8 +642,11 @@ export function eventOfRow(e: Pick<CaseEventRow, 'action' | 'holderLevel' | 'hol
     case 'report':
       return { action: 'report', holder };
     case 'escalate':
+      return { action: 'escalate', to: holder, reason: String(p.reason ?? '') };
     case 'reroute':
-      return { action: e.action, to: holder, reason: String(p.reason ?? '') };
+      return { action: 'reroute', to: holder, reason: String(p.reason ?? ''), changes: { item: typeof p.itemCode === 'string', grid: typeof p.gridId === 'number' }, coversTarget: true };
+    case 'merge_in':
+      return { action: 'merge_in', from: Number(p.fromCaseId) };
     case 'dispatch':
       return { action: 'dispatch', to: holder };
     case 'self_close':
@@ -662,3 +659,166 @@ export function eventOfRow(e: Pick<CaseEventRow, 'action' | 'holderLevel' | 'hol
 }
 
 export { caseKpi } from './case-kpi-breakdown.ts';
+
+// ——— Routing and feedback (issue 10): recategorise / reroute, merge (并单), duplicates, followers ———
+
+/** The routing repository on the unit, through the cases this person reads. */
+function routing(unit: Unit) {
+  return unit.use((db, scope) => caseRoutingRepository(db, caseScope(unit.actor, scope)));
+}
+
+/** A merge retried after it went through (no client key): the same answer, nothing written twice. */
+function alreadyMerged(row: CaseRow, input: z.output<typeof caseActionRequestSchema>): boolean {
+  return input.action === 'merge' && row.state === 'merged' && row.mergedInto === input.intoCaseId;
+}
+
+interface Routed {
+  /** The case's place and item once the action is done (a reroute may change both). */
+  place: GridPlace;
+  item: AffairItem;
+  /** The machine's event when routing had to find things out for it (reroute, merge). */
+  event?: CaseEvent;
+  /** What the timeline row keeps besides the request (names as they were). */
+  payload: Record<string, unknown>;
+}
+
+/**
+ * What a reroute or a merge needs before the machine decides: the new item in the catalogue that applies
+ * to the (new) grid, the new grid and whether the actor's scope covers it as well as the old one; the merge
+ * target as this person reads it (outside their reach: 404, as if it did not exist).
+ */
+async function routingOf(unit: Unit, row: CaseRow, place: GridPlace, item: AffairItem, input: z.output<typeof caseActionRequestSchema>): Promise<Routed> {
+  if (input.action === 'merge') {
+    const target = await cases(unit).get(input.intoCaseId);
+    if (!target) throw notFound('要并入的事件');
+    return { place, item, event: { action: 'merge', into: target.id, target: { sameCase: target.id === row.id, state: target.state as CaseState } }, payload: { intoCaseNo: target.caseNo } };
+  }
+  if (input.action !== 'reroute') return { place, item, payload: {} };
+  const movesGrid = input.gridId !== undefined && input.gridId !== row.gridId;
+  let target = place;
+  if (movesGrid) {
+    const named = (await unit.use((db) => areaNamesByIds(db, [input.gridId!]))).get(input.gridId!);
+    if (!named || named.level !== 'grid') throw validationFailed({ gridId: ['请选择一个网格'] }, '目标不是网格');
+    target = await gridPlace(unit, input.gridId!, named.path, named.name);
+  }
+  const newItem = input.itemCode !== undefined && input.itemCode !== row.itemCode ? await itemFor(unit, input.itemCode, target.path) : item;
+  const coversTarget = unit.actor.roles.some((r) => AREA_STAFF.has(r.role) && place.path.startsWith(r.areaPath) && target.path.startsWith(r.areaPath));
+  const to: Holder = movesGrid ? { level: 'grid', areaId: target.id, departmentId: null } : snapshotOf(row).holder;
+  return {
+    place: target,
+    item: newItem,
+    event: { action: 'reroute', to, reason: input.reason, changes: { item: newItem.code !== row.itemCode, grid: movesGrid }, coversTarget },
+    payload: { ...(newItem.code !== row.itemCode ? { previousItem: row.itemName, itemName: newItem.name } : {}), ...(movesGrid ? { previousGrid: place.name, gridName: target.name } : {}) },
+  };
+}
+
+/**
+ * What follows a recorded action: followers' rows move with the case; the grid a case was rerouted to is
+ * told; a merged case's reporter and followers follow the surviving case from now on (and are told), whose
+ * timeline notes the merged report; followers hear of every change of state (not of comments).
+ */
+async function afterRecord(unit: WriteUnit, row: CaseRow, place: GridPlace, action: CaseAction, before: CaseSnapshot, next: CaseSnapshot, seq: number, now: Date): Promise<void> {
+  const repo = routing(unit);
+  const departmentId = next.holder.level === 'department' ? next.holder.departmentId : row.departmentId;
+  if (place.id !== row.gridId || departmentId !== row.departmentId) await repo.moveFollowers(row.id, place.id, departmentId);
+  const link = `/cases/${row.id}`;
+  const about = { type: 'case', id: row.id };
+  if (action === 'reroute' && place.id !== row.gridId) {
+    const staff = (await repo.gridStaff([place.path, place.levels.community?.path].filter((p): p is string => !!p))).filter((u) => u !== unit.actor.id);
+    await notify(unit, { recipients: staff, kind: 'case.rerouted', title: `事件 ${row.caseNo} 已改派到${place.name}`, body: row.title, link, about, areaId: place.id, channels: ['in_app'], onceKey: `case-rerouted:${row.id}:${seq}`, at: now });
+  }
+  const followers = (await repo.followers(row.id)).filter((u) => u !== unit.actor.id);
+  if (action === 'merge' && next.mergedInto !== null) {
+    const target = (await cases(unit).get(next.mergedInto))!;
+    const targetSeq = (await cases(unit).lastSeq(target.id)) + 1;
+    await cases(unit).appendEvent({ caseId: target.id, seq: targetSeq, action: 'merge_in', actorId: unit.actor.id || null, actorName: unit.actor.displayName, actorLevel: actorLevelFor(unit.actor, place), fromState: target.state, toState: target.state, holderLevel: target.holderLevel, holderAreaId: target.holderAreaId, holderDepartmentId: target.holderDepartmentId, payload: { fromCaseId: row.id, fromCaseNo: row.caseNo, title: row.title }, attachmentIds: [], clientKey: null, gridId: target.gridId, departmentId: target.departmentId, at: now });
+    await repo.touch(target.id, now);
+    const everyone = await repo.followers(row.id);
+    await repo.follow({ caseId: target.id, userIds: everyone, source: 'merged', gridId: target.gridId, departmentId: target.departmentId, at: now });
+    const reporter = row.reporterUserId !== null && row.reporterUserId !== unit.actor.id ? [row.reporterUserId] : [];
+    const common = { kind: 'case.merged', link: `/cases/${target.id}`, about: { type: 'case', id: target.id }, areaId: target.gridId, channels: ['in_app'] as const, onceKey: `case-merged:${row.id}`, at: now };
+    await notify(unit, { ...common, recipients: reporter, title: `您上报的事件已并入 ${target.caseNo}`, body: `${row.caseNo}「${row.title}」与 ${target.caseNo}「${target.title}」是同一事件，今后请关注 ${target.caseNo} 的办理。` });
+    await notify(unit, { ...common, recipients: followers.filter((u) => !reporter.includes(u)), title: `您关注的事件 ${row.caseNo} 已并入 ${target.caseNo}`, body: target.title });
+    return;
+  }
+  if (next.state === before.state) return;
+  // The reporter hears of acceptance and closure from tellReporter already.
+  const reporterTold = row.reporterUserId !== null && ((action === 'accept' && row.acceptedAt === null) || (isClosed(next.state) && !isClosed(before.state)));
+  const recipients = followers.filter((u) => !(reporterTold && u === row.reporterUserId));
+  await notify(unit, { recipients, kind: 'case.updated', title: `您关注的事件 ${row.caseNo}：${CASE_STATE_LABELS[next.state]['zh-CN']}`, body: row.title, link, about, areaId: place.id, channels: ['in_app'], onceKey: `case-followed:${row.id}:${seq}`, at: now });
+}
+
+/** Working hours to the step's red deadline, one decimal; negative once it has passed; null without one. */
+function workHoursLeft(clock: WorkingClock, r: Pick<CaseRow, 'dueRedAt' | 'closedAt'>, now: Date): number | null {
+  if (r.closedAt || !r.dueRedAt) return null;
+  const due = new Date(r.dueRedAt);
+  const hours = now < due ? clock.workingHoursBetween(now, due) : -clock.workingHoursBetween(due, now);
+  return Math.round(hours * 10) / 10;
+}
+
+/** Whether this person follows the case, and how many do (nothing to read for a scope without areas or departments). */
+async function followOf(unit: Unit, caseId: number): Promise<{ following: boolean; followers: number }> {
+  const ids = await unit.use((db, scope) => (scope.areas.length || scope.departments.length ? caseRoutingRepository(db, scope).followers(caseId) : Promise.resolve([])));
+  return { following: ids.includes(unit.actor.id), followers: ids.length };
+}
+
+/** The duplicate rule of a grid: the deepest area on its path that has one, else the defaults. */
+async function duplicateRuleFor(unit: Unit, gridPath: string): Promise<{ radiusM: number; windowHours: number }> {
+  const ids = gridPath.split('/').filter(Boolean).map(Number);
+  const rules = await routing(unit).duplicateRules(ids);
+  const deepest = rules.map((r) => ({ ...r, at: ids.indexOf(Number(r.areaId)) })).sort((a, b) => b.at - a.at)[0];
+  return deepest ? { radiusM: deepest.radiusM, windowHours: deepest.windowHours } : { ...DUPLICATE_DEFAULTS };
+}
+
+/** The most candidates a duplicate question answers with. */
+const DUPLICATE_LIMIT = 10;
+
+async function duplicateList(unit: Unit, rule: { radiusM: number; windowHours: number }, f: { itemCode: string; lng: number; lat: number; since: Date; excludeId?: number }, now: Date): Promise<CaseDuplicateList> {
+  const found = await routing(unit).duplicates({ ...f, radiusM: rule.radiusM, limit: DUPLICATE_LIMIT });
+  const rows = new Map((await cases(unit).byIds(found.map((d) => Number(d.id)))).map((r) => [r.id, r]));
+  const page = found.map((d) => ({ row: rows.get(Number(d.id)), distanceM: Number(d.distanceM) })).filter((d): d is { row: CaseRow; distanceM: number } => d.row !== undefined);
+  const names = await holderNames(unit, page.map((d) => d.row));
+  const clock = await workingClockFor(unit);
+  const followed = await unit.use((db, scope) => caseRoutingRepository(db, scope).followedOf(unit.actor.id, page.map((d) => d.row.id)));
+  return { ...rule, items: page.map((d) => ({ ...summaryOf(d.row, names, now, clock), distanceM: Math.round(d.distanceM * 10) / 10, following: followed.has(d.row.id) })) };
+}
+
+/**
+ * 附近已有相同事件: before filing, the open cases of the same item near the point (the area's radius, its
+ * time window), among the cases this person reads — so a worker can follow one instead of filing again.
+ */
+export function duplicatesNear(ctx: RequestContext, raw: CaseDuplicateQuery): Promise<CaseDuplicateList> {
+  const q = caseDuplicateQuerySchema.parse(raw);
+  return read(ctx, 'case.read', async (unit) => {
+    const { lng, lat } = q.crs === 'gcj02' ? toWgs84(q.lng, q.lat) : q;
+    const grid = await unit.use(areaGeoRepository).findDeepestContaining(lng, lat);
+    const rule = grid ? await duplicateRuleFor(unit, grid.path) : { ...DUPLICATE_DEFAULTS };
+    const now = ctx.clock();
+    return duplicateList(unit, rule, { itemCode: q.itemCode, lng, lat, since: new Date(now.getTime() - rule.windowHours * 3_600_000) }, now);
+  });
+}
+
+/** The duplicates of a case still waiting to be taken on (reported, accepted): what its holder may merge it into. */
+export function duplicatesOfCase(ctx: RequestContext, caseId: number): Promise<CaseDuplicateList> {
+  return read(ctx, 'case.read', async (unit) => {
+    const row = await cases(unit).get(caseId);
+    if (!row) throw notFound('案件');
+    const place = await placeOfCase(unit, row.gridId);
+    const rule = await duplicateRuleFor(unit, place.path);
+    if (row.lng === null || row.lat === null || (row.state !== 'reported' && row.state !== 'accepted')) return { ...rule, items: [] };
+    const since = new Date(new Date(row.reportedAt).getTime() - rule.windowHours * 3_600_000);
+    return duplicateList(unit, rule, { itemCode: row.itemCode, lng: Number(row.lng), lat: Number(row.lat), since, excludeId: row.id }, ctx.clock());
+  });
+}
+
+/** Follow (关注) or stop following a case this person reads; doing it twice changes nothing. */
+export function followCase(ctx: RequestContext, caseId: number, on: boolean): Promise<CaseFollow> {
+  return write(ctx, 'case.read', async (unit) => {
+    const row = await cases(unit).get(caseId);
+    if (!row) throw notFound('案件');
+    const repo = unit.use((db, scope) => caseRoutingRepository(db, scope));
+    if (on) await repo.follow({ caseId: row.id, userIds: [unit.actor.id], source: 'self', gridId: row.gridId, departmentId: row.departmentId, at: ctx.clock() });
+    else await repo.unfollow(row.id, unit.actor.id);
+    return followOf(unit, row.id);
+  });
+}

@@ -1,6 +1,5 @@
 import {
   ApartmentOutlined,
-  ApiOutlined,
   PhoneOutlined,
   BarChartOutlined,
   ClusterOutlined,
@@ -51,7 +50,6 @@ const ICONS: Record<MenuKey, ReactNode> = {
   calendar: <CalendarOutlined />,
   affairs: <OrderedListOutlined />,
   jobs: <ScheduleOutlined />,
-  open311: <ApiOutlined />,
   components: <EnvironmentOutlined />,
   visits: <PieChartOutlined />,
   proposals: <CheckSquareOutlined />,

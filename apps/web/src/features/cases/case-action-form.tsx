@@ -5,11 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../shared/api/api-error';
 import { useDescribeError } from '../../shared/api/use-describe-error';
 import { useLanguage } from '../../shared/i18n/use-language';
+import { AreaTreeSelect } from '../areas/area-tree-select';
 import { newClientKey } from './case-draft';
 import { uploadCasePhoto, useCaseAction } from './cases.api';
 import { PhotoPicker, type PickedPhoto } from './photo-picker';
 
-type Field = 'reason' | 'result' | 'note' | 'noteOptional' | 'grade' | 'workDays' | 'rating' | 'comment' | 'level' | 'departmentKind' | 'intoCaseId' | 'itemCode' | 'photos';
+type Field = 'reason' | 'result' | 'note' | 'noteOptional' | 'grade' | 'workDays' | 'rating' | 'comment' | 'level' | 'departmentKind' | 'intoCaseId' | 'itemCode' | 'gridId' | 'photos';
 
 /** What each action asks for (the contract's caseActionSchema); an action with none is a confirmation. */
 export const ACTION_FIELDS: Partial<Record<CaseAction, readonly Field[]>> = {
@@ -31,7 +32,7 @@ export const ACTION_FIELDS: Partial<Record<CaseAction, readonly Field[]>> = {
   supervise: ['grade', 'note'],
   instruct: ['note'],
   expedite: ['noteOptional'],
-  reroute: ['itemCode', 'reason'],
+  reroute: ['itemCode', 'gridId', 'reason'],
   merge: ['intoCaseId'],
   close_unfixed: ['reason'],
   rate: ['rating', 'comment'],
@@ -57,6 +58,7 @@ interface Values {
   departmentKind?: (typeof DEPARTMENT_KINDS)[number];
   intoCaseId?: number;
   itemCode?: string;
+  gridId?: number;
 }
 
 /** The request for one action from the form's values (optional texts left out when empty). */
@@ -89,7 +91,7 @@ function toRequest(action: CaseAction, v: Values): CaseActionRequest {
     case 'comment':
       return { action, note: v.note ?? '' };
     case 'reroute':
-      return { action, itemCode: opt(v.itemCode), reason: v.reason ?? '' };
+      return { action, itemCode: opt(v.itemCode), gridId: v.gridId, reason: v.reason ?? '' };
     case 'merge':
       return { action, intoCaseId: v.intoCaseId ?? 0 };
     case 'rate':
@@ -200,6 +202,11 @@ export function CaseActionDialog({ detail, loose, action, onClose, onConflict }:
         {fields.includes('itemCode') ? (
           <Form.Item name="itemCode" label={t('cases.action.itemCode')} rules={[{ max: 20 }]}>
             <Input maxLength={20} />
+          </Form.Item>
+        ) : null}
+        {fields.includes('gridId') ? (
+          <Form.Item name="gridId" label={t('cases.action.gridId')} extra={t('cases.action.rerouteHint')}>
+            <AreaTreeSelect aria-label={t('cases.action.gridId')} />
           </Form.Item>
         ) : null}
         {fields.includes('result') ? (

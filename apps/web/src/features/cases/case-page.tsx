@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, EnvironmentOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, EnvironmentOutlined, StarFilled, StarOutlined } from '@ant-design/icons';
 import {
   CASE_ACTION_LABELS,
   CASE_CHANNEL_LABELS,
@@ -12,7 +12,7 @@ import {
   type CaseDetail,
   type CaseEventView,
 } from '@redgrid/contracts';
-import { Alert, Button, Card, Col, Descriptions, Empty, Image, Result, Row, Skeleton, Space, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Image, List, Result, Row, Skeleton, Space, Timeline, Typography } from 'antd';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
@@ -24,7 +24,7 @@ import { positiveId } from '../basedata/query-params';
 import { HotlinePanel } from '../hotline/hotline-panel';
 import { actionableOf, CaseActionDialog } from './case-action-form';
 import { CaseFlags, DueText, holderText, StateTag } from './case-ui';
-import { useCase, useCasePhotos } from './cases.api';
+import { useCase, useCaseAction, useCaseDuplicates, useCasePhotos, useFollowCase } from './cases.api';
 
 // MapLibre (about 1 MB) loads only for a case with a point, so the case page stays light on a phone.
 const CasePointMap = lazy(() => import('../map/case-point-map').then((m) => ({ default: m.CasePointMap })));
@@ -49,6 +49,12 @@ function eventLines(e: CaseEventView, t: (k: string, o?: Record<string, unknown>
   if (typeof p.grade === 'string' && p.grade in SUPERVISION_GRADE_LABELS) lines.push(`${t('cases.event.grade')}：${SUPERVISION_GRADE_LABELS[p.grade as keyof typeof SUPERVISION_GRADE_LABELS][language]}`);
   if (typeof p.workDays === 'number') lines.push(t('cases.event.workDays', { days: p.workDays }));
   if (typeof p.rating === 'string' && p.rating in CASE_RATING_LABELS) lines.push(`${t('cases.event.rating')}：${CASE_RATING_LABELS[p.rating as keyof typeof CASE_RATING_LABELS][language]}`);
+  const into = str(p.intoCaseNo);
+  if (into) lines.push(t('cases.event.intoCaseNo', { no: into }));
+  const from = str(p.fromCaseNo);
+  if (from) lines.push(t('cases.event.fromCaseNo', { no: from, title: str(p.title) ?? '' }));
+  if (str(p.itemName) && str(p.previousItem)) lines.push(t('cases.event.item', { from: p.previousItem, to: p.itemName }));
+  if (str(p.gridName) && str(p.previousGrid)) lines.push(t('cases.event.grid', { from: p.previousGrid, to: p.gridName }));
   for (const [key, label] of [['result', 'cases.event.result'], ['reason', 'cases.event.reason'], ['note', 'cases.event.note'], ['comment', 'cases.event.comment']] as const) {
     const text = str(p[key]);
     if (text) lines.push(`${t(label)}：${text}`);
@@ -132,8 +138,12 @@ function CaseView({ detail, reload }: { detail: CaseDetail; reload: () => void }
           </Typography.Title>
           <StateTag state={detail.state} />
           <CaseFlags c={detail} />
+          <FollowButton detail={detail} />
         </Space>
       </div>
+      {detail.mergedInto ? (
+        <Alert type="info" showIcon style={{ marginBottom: 12 }} message={<span>{t('cases.detail.mergedInto')} <Link to={`/cases/${detail.mergedInto}`}>#{detail.mergedInto}</Link></span>} />
+      ) : null}
       {offerSelfClose ? (
         <Alert
           type="success"
@@ -219,6 +229,7 @@ function CaseView({ detail, reload }: { detail: CaseDetail; reload: () => void }
               </Space>
             )}
           </Card>
+          {actions.includes('merge') ? <DuplicatesCard detail={detail} onConflict={reload} /> : null}
           <Card size="small" title={t('cases.detail.timeline')}>
             <CaseTimeline detail={detail} photos={all} />
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -229,6 +240,76 @@ function CaseView({ detail, reload }: { detail: CaseDetail; reload: () => void }
       </Row>
       {acting ? <CaseActionDialog key={`${acting}-${detail.version}`} detail={detail} loose={loose} action={acting} onClose={() => setActing(null)} onConflict={reload} /> : null}
     </div>
+  );
+}
+
+/** 关注 / 取消关注, with how many follow. */
+function FollowButton({ detail }: { detail: CaseDetail }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const describe = useDescribeError();
+  const follow = useFollowCase();
+  return (
+    <Button
+      size="small"
+      icon={detail.following ? <StarFilled style={{ color: '#faad14' }} /> : <StarOutlined />}
+      loading={follow.isPending}
+      title={t('cases.detail.followingHint')}
+      data-testid="case-follow"
+      onClick={() => follow.mutate({ id: detail.id, on: !detail.following }, { onError: (err) => void message.error(describe(err)) })}
+    >
+      {detail.following ? t('cases.detail.unfollow') : t('cases.detail.follow')} · {t('cases.detail.followers', { count: detail.followers })}
+    </Button>
+  );
+}
+
+/** 并单: open cases of the same item near this one, for its holder to merge it into. */
+function DuplicatesCard({ detail, onConflict }: { detail: CaseDetail; onConflict: () => void }) {
+  const { t } = useTranslation();
+  const { message, modal } = App.useApp();
+  const describe = useDescribeError();
+  const duplicates = useCaseDuplicates(detail.id, true);
+  const act = useCaseAction(detail.id);
+  const items = duplicates.data?.items ?? [];
+  if (items.length === 0) return null;
+  const merge = (intoCaseId: number, caseNo: string) =>
+    modal.confirm({
+      title: t('cases.detail.mergeInto'),
+      content: t('cases.detail.mergeConfirm', { caseNo }),
+      onOk: async () => {
+        try {
+          await act.mutateAsync({ action: 'merge', intoCaseId, version: detail.version });
+          void message.success(t('cases.action.done', { action: t('cases.detail.mergeInto') }));
+        } catch (err) {
+          void message.error(describe(err));
+          onConflict();
+        }
+      },
+    });
+  return (
+    <Card size="small" title={t('cases.detail.duplicates')} style={{ marginBottom: 16 }} data-testid="case-duplicates">
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+        {t('cases.detail.duplicatesHint', { radius: duplicates.data?.radiusM ?? 50 })}
+      </Typography.Paragraph>
+      <List
+        size="small"
+        dataSource={items}
+        renderItem={(c) => (
+          <List.Item actions={[<Button key="merge" size="small" onClick={() => merge(c.id, c.caseNo)}>{t('cases.detail.mergeInto')}</Button>]}>
+            <List.Item.Meta
+              title={<Link to={`/cases/${c.id}`}>{c.title}</Link>}
+              description={
+                <Space size={4} wrap>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{c.caseNo}</Typography.Text>
+                  <StateTag state={c.state} />
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('cases.detail.distance', { m: Math.round(c.distanceM) })}</Typography.Text>
+                </Space>
+              }
+            />
+          </List.Item>
+        )}
+      />
+    </Card>
   );
 }
 

@@ -1,14 +1,16 @@
 import { AimOutlined, ArrowLeftOutlined } from '@ant-design/icons';
-import { HANDLING_LEVEL_LABELS, type AffairCatalogue, type AffairItem } from '@redgrid/contracts';
-import { Alert, App, Button, Card, Cascader, Checkbox, Form, Input, InputNumber, Radio, Select, Skeleton, Space, Switch, Typography, type CascaderProps } from 'antd';
+import { HANDLING_LEVEL_LABELS, type AffairCatalogue, type AffairItem, type CaseDuplicateList } from '@redgrid/contracts';
+import { Alert, App, Button, Card, Cascader, Checkbox, Form, Input, InputNumber, List, Radio, Select, Skeleton, Space, Switch, Typography, type CascaderProps } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useDescribeError } from '../../shared/api/use-describe-error';
 import { useSubmitError } from '../../shared/forms/use-submit-error';
 import { useLanguage } from '../../shared/i18n/use-language';
+import { useMe } from '../auth/auth.api';
 import { clearCaseDraft, emptyCaseDraft, hasContent, loadCaseDraft, saveCaseDraft, toReportInput, type CaseDraft } from './case-draft';
-import { uploadCasePhoto, useReportCase, useReportCatalogue } from './cases.api';
+import { uploadCasePhoto, useDuplicatesNear, useFollowCase, useReportCase, useReportCatalogue } from './cases.api';
+import { StateTag } from './case-ui';
 import { PhotoPicker, type PickedPhoto } from './photo-picker';
 
 const storage = (): Storage | undefined => {
@@ -51,6 +53,65 @@ function pathTo(options: Option[], code: string): string[] | undefined {
   return undefined;
 }
 
+/**
+ * 附近已有相同事件: open cases of the picked item near the located point. The worker may open one, or follow
+ * it and leave without filing (the draft goes: the problem is already someone's work).
+ */
+function DuplicateHint({ found, onFollow, following }: { found: CaseDuplicateList; onFollow: (id: number, caseNo: string) => void; following: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      style={{ marginBottom: 12 }}
+      data-testid="case-duplicates-hint"
+      message={t('cases.form.duplicates')}
+      description={
+        <div>
+          <Typography.Paragraph style={{ marginBottom: 4 }}>{t('cases.form.duplicatesHint', { radius: found.radiusM, count: found.items.length })}</Typography.Paragraph>
+          <List
+            size="small"
+            dataSource={found.items}
+            renderItem={(c) => (
+              <List.Item
+                actions={[
+                  <Link key="open" to={`/cases/${c.id}`}>
+                    {t('cases.form.open')}
+                  </Link>,
+                  c.following ? (
+                    <Typography.Text key="f" type="secondary">
+                      {t('cases.form.followed')}
+                    </Typography.Text>
+                  ) : (
+                    <Button key="f" size="small" loading={following} onClick={() => onFollow(c.id, c.caseNo)}>
+                      {t('cases.form.follow')}
+                    </Button>
+                  ),
+                ]}
+              >
+                <List.Item.Meta
+                  title={c.title}
+                  description={
+                    <Space size={4} wrap>
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {c.caseNo}
+                      </Typography.Text>
+                      <StateTag state={c.state} />
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {t('cases.detail.distance', { m: Math.round(c.distanceM) })}
+                      </Typography.Text>
+                    </Space>
+                  }
+                />
+              </List.Item>
+            )}
+          />
+        </div>
+      }
+    />
+  );
+}
+
 const URGENCY_OF_ITEM = { normal: 'normal', urgent: 'urgent', critical: 'emergency' } as const;
 
 /**
@@ -66,6 +127,8 @@ export function CaseReportPage() {
   const navigate = useNavigate();
   const catalogue = useReportCatalogue();
   const report = useReportCase();
+  const follow = useFollowCase();
+  const me = useMe();
   const [form] = Form.useForm<Omit<CaseDraft, 'clientKey' | 'location' | 'itemCode'> & { itemPath?: string[] }>();
   const [restored] = useState(() => loadCaseDraft(storage()));
   const [draft, setDraft] = useState<CaseDraft>(() => restored ?? emptyCaseDraft());
@@ -82,6 +145,7 @@ export function CaseReportPage() {
 
   const options = useMemo(() => (catalogue.data ? catalogueOptions(catalogue.data) : []), [catalogue.data]);
   const item: AffairItem | undefined = catalogue.data?.items.find((i) => i.code === draft.itemCode && i.active);
+  const duplicates = useDuplicatesNear(draft.itemCode, draft.location, me.permissions.includes('case.read'));
   const [initialValues] = useState(() => ({ title: draft.title, description: draft.description, address: draft.address, urgency: draft.urgency, customFields: draft.customFields }));
 
   // The item's place in the tree is known once the catalogue is in (a restored draft names only the code).
@@ -154,6 +218,19 @@ export function CaseReportPage() {
       setSending(false);
     }
   };
+
+  const followInstead = (id: number, caseNo: string) =>
+    follow.mutate(
+      { id, on: true },
+      {
+        onSuccess: () => {
+          clearCaseDraft(storage());
+          void message.success(t('cases.form.followedDone', { caseNo }));
+          void navigate(`/cases/${id}`, { replace: true });
+        },
+        onError: (err) => void message.error(describe(err)),
+      },
+    );
 
   const discard = () => {
     clearCaseDraft(storage());
@@ -253,6 +330,7 @@ export function CaseReportPage() {
             </Form.Item>
           </Space>
         </Card>
+        {duplicates.data && duplicates.data.items.length > 0 ? <DuplicateHint found={duplicates.data} onFollow={followInstead} following={follow.isPending} /> : null}
         <Card size="small" title={t('cases.form.photos')} style={{ marginBottom: 12 }}>
           <PhotoPicker value={photos} onChange={setPhotos} disabled={sending} />
           <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0', fontSize: 12 }}>

@@ -63,17 +63,33 @@ function useNow(): Date {
   return now;
 }
 
-/** The deadline of the step in force, in Beijing time, with the hours left or overdue. */
-export function DueText({ c }: { c: Pick<CaseSummary, 'dueRedAt' | 'closedAt'> }) {
+/**
+ * The deadline of the step in force, in Beijing time, with the time left or overdue: in working hours on the
+ * working-time clock as the server counted them (剩余 6.5 工作小时), else in clock hours.
+ */
+export function DueText({ c }: { c: Pick<CaseSummary, 'dueRedAt' | 'closedAt' | 'workHoursLeft'> }) {
   const { t } = useTranslation();
   const { language } = useLanguage();
   const now = useNow();
   if (c.closedAt || !c.dueRedAt) return <Typography.Text type="secondary">—</Typography.Text>;
   const left = dueIn(c.dueRedAt, now);
-  const rel = left === null ? '' : left.overdue ? t('cases.due.over', { hours: left.hours }) : left.hours === 0 ? t('cases.due.leftLess') : t('cases.due.left', { hours: left.hours });
+  const work = c.workHoursLeft;
+  const overdue = work !== null ? work < 0 : left?.overdue === true;
+  const rel =
+    work !== null
+      ? work < 0
+        ? t('cases.due.workOver', { hours: Math.abs(work) })
+        : t('cases.due.workLeft', { hours: work })
+      : left === null
+        ? ''
+        : left.overdue
+          ? t('cases.due.over', { hours: left.hours })
+          : left.hours === 0
+            ? t('cases.due.leftLess')
+            : t('cases.due.left', { hours: left.hours });
   return (
-    <span title={formatDateTime(c.dueRedAt, language)}>
-      <Typography.Text type={left?.overdue ? 'danger' : undefined}>{rel}</Typography.Text>
+    <span title={formatDateTime(c.dueRedAt, language)} data-testid="case-due">
+      <Typography.Text type={overdue ? 'danger' : undefined}>{rel}</Typography.Text>
       <br />
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
         {t('cases.due.at', { time: formatDateTime(c.dueRedAt, language) })}

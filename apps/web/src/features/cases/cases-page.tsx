@@ -10,7 +10,7 @@ import { useLanguage } from '../../shared/i18n/use-language';
 import { useCaseList, type CaseView } from './cases.api';
 import { CaseFlags, DueText, holderText, StateTag } from './case-ui';
 
-const VIEWS: readonly CaseView[] = ['mine', 'area', 'overdue', 'reported_by_me', 'closed'];
+const VIEWS: readonly CaseView[] = ['mine', 'area', 'overdue', 'reported_by_me', 'following', 'closed'];
 const PAGE = 20;
 
 function viewOf(value: string | null): CaseView {

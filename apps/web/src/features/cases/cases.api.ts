@@ -1,15 +1,51 @@
-import { affairCatalogueSchema, attachmentListSchema, attachmentSchema, caseDetailSchema, caseListSchema, type Attachment, type CaseActionRequest, type ReportCaseInput } from '@redgrid/contracts';
+import { affairCatalogueSchema, attachmentListSchema, attachmentSchema, caseDetailSchema, caseDuplicateListSchema, caseFollowSchema, caseListSchema, type Attachment, type CaseActionRequest, type ReportCaseInput } from '@redgrid/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../shared/api/api-client';
 
-export type CaseView = 'mine' | 'area' | 'overdue' | 'reported_by_me' | 'closed';
+export type CaseView = 'mine' | 'area' | 'overdue' | 'reported_by_me' | 'closed' | 'following';
 
 export const caseKeys = {
   all: ['cases'] as const,
   list: (view: CaseView, q: string, offset: number) => ['cases', 'list', view, q, offset] as const,
   detail: (id: number) => ['cases', 'detail', id] as const,
   photos: (id: number) => ['cases', 'photos', id] as const,
+  duplicatesNear: (itemCode: string | null, lng: number | null, lat: number | null) => ['cases', 'duplicates', 'near', itemCode, lng, lat] as const,
+  duplicatesOf: (id: number) => ['cases', 'duplicates', 'of', id] as const,
 };
+
+/** 附近已有相同事件: the open cases of this item near this point (nothing asked until both are known). */
+export function useDuplicatesNear(itemCode: string | null, location: { lng: number; lat: number } | null, enabled: boolean) {
+  const lng = location ? Math.round(location.lng * 1e6) / 1e6 : null;
+  const lat = location ? Math.round(location.lat * 1e6) / 1e6 : null;
+  return useQuery({
+    queryKey: caseKeys.duplicatesNear(itemCode, lng, lat),
+    queryFn: () => api.get('/api/cases/duplicates', caseDuplicateListSchema, { query: { itemCode: itemCode!, lng: lng!, lat: lat!, crs: 'wgs84' } }),
+    enabled: enabled && itemCode !== null && lng !== null && lat !== null,
+    staleTime: 30_000,
+    retry: false,
+  });
+}
+
+/** The cases this one may be merged into (for its holder). */
+export function useCaseDuplicates(id: number, enabled: boolean) {
+  return useQuery({ queryKey: caseKeys.duplicatesOf(id), queryFn: () => api.get(`/api/cases/${id}/duplicates`, caseDuplicateListSchema), enabled, retry: false });
+}
+
+/** Follow (关注) or stop following a case. */
+export function useFollowCase() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, on }: { id: number; on: boolean }) => {
+      if (on) await api.post(`/api/cases/${id}/follow`, caseFollowSchema, {});
+      else await api.send('DELETE', `/api/cases/${id}/follow`);
+    },
+    onSuccess: (_r, { id }) => {
+      void queryClient.invalidateQueries({ queryKey: caseKeys.detail(id) });
+      void queryClient.invalidateQueries({ queryKey: ['cases', 'list'] });
+      void queryClient.invalidateQueries({ queryKey: ['cases', 'duplicates'] });
+    },
+  });
+}
 
 /** One page of an inbox view; the previous page stays on screen while the next one loads. */
 export function useCaseList(view: CaseView, q: string, offset: number, limit = 20) {

@@ -1,13 +1,14 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import type { HotlineCategoryMap } from '@redgrid/contracts';
 import { Alert, App, Button, Form, Input, Popconfirm, Select, Space, Table, Typography } from 'antd';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useDescribeError } from '../../shared/api/use-describe-error';
 import { formatDateTime } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
-import { useCategoryMap, useDeleteCategoryMap, useSaveCategoryMap, useItemOptions } from './hotline.api';
+import { useReportCatalogue } from '../cases/cases.api';
+import { useCategoryMap, useDeleteCategoryMap, useSaveCategoryMap } from './hotline.api';
 
 type Entry = HotlineCategoryMap['items'][number];
 
@@ -18,12 +19,12 @@ export function HotlineCategoriesPage() {
   const { message } = App.useApp();
   const describe = useDescribeError();
   const map = useCategoryMap();
-  const catalogue = useItemOptions();
+  const catalogue = useReportCatalogue();
   const save = useSaveCategoryMap();
   const remove = useDeleteCategoryMap();
   const [form] = Form.useForm<{ categoryPath: string; itemCode: string }>();
   const [error, setError] = useState<string | null>(null);
-  const items = catalogue.options;
+  const items = useMemo(() => (catalogue.data?.items ?? []).filter((i) => i.active).map((i) => ({ value: i.code, label: `${i.name}（${i.code}）` })), [catalogue.data]);
   const editable = map.data?.editable ?? false;
   const district = map.data?.district ?? null;
 
