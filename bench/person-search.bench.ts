@@ -81,7 +81,7 @@ async function buildDistrict(database: Database): Promise<{ rootId: number; grid
 /**
  * Sealed rows as the import writes them, loaded as a restore would: COPYed in chunks of 20,000 into an unlogged
  * staging table, then one `INSERT … SELECT` into `persons` with the address text computed set-wise (each area's
- * part once — `area_address_text`, migration 0029 — the row trigger told so by `redgrid.address_text_given`), with
+ * part once — `area_address_text`, migration 0029 — row triggers off as in a restore), with
  * the secondary indexes of `persons` dropped before and built again after (what each index holds is the same as
  * row by row; a per-row load through the trigger and the trigram index ran at ~600 rows/s).
  */
@@ -141,13 +141,16 @@ async function load(database: Database, rows: number, cipher: FieldCipher, gridI
   }
   if (inChunk > 0) await copyFrom(db, statement, Buffer.from(chunk));
   // Empty CSV fields arrive as NULL, as the import leaves them.
+  // As a restore: no row triggers (the address text is given, the area ids are the district's own) — each area's
+  // part of the text once (MATERIALIZED: a plain subquery is pulled up and its function called for every row).
   await db.transaction().execute(async (trx) => {
-    await sql`SELECT set_config('redgrid.address_text_given', 'on', true)`.execute(trx);
+    await sql`SET LOCAL session_replication_role = replica`.execute(trx);
     await sql
       .raw(
         `INSERT INTO persons (${COLUMNS.join(', ')}, address_text)
+         WITH a AS MATERIALIZED (SELECT id, area_address_text(id) AS t FROM areas)
          SELECT ${COLUMNS.map((c) => `s.${c}`).join(', ')}, address_text_of(a.t, NULL, s.current_address, s.registration_address)
-           FROM bench_persons_staging AS s JOIN (SELECT id, area_address_text(id) AS t FROM areas) AS a ON a.id = s.area_id`,
+           FROM bench_persons_staging AS s JOIN a ON a.id = s.area_id`,
       )
       .execute(trx);
   });

@@ -9,6 +9,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     include: ['e2e/**/*.spec.ts'],
+    globalSetup: ['e2e/support/global-setup.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 360_000,

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { launchBrowser, type Browser } from './browser.ts';
 import { startServer, type RunningServer } from './server.ts';
 
@@ -11,7 +11,7 @@ export function useJourney(): { open(options?: { phone?: boolean }): Promise<Bro
   let browser: Browser | null = null;
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ from: inject('e2eSeededDataDir') });
   });
 
   afterEach(async () => {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,16 +44,27 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export interface StartOptions {
+  /**
+   * A data dir a cold start has already seeded (see global-setup.ts): copied into this server's own
+   * fresh data dir, so each spec file starts isolated without seeding the demo again.
+   */
+  from?: string | undefined;
+  /** Leave the data dir in place after stop() (the run's seeded copy). */
+  keepDataDir?: boolean;
+}
+
 /**
  * Starts the product the way a user does on the embedded engine (`node --import tsx
  * apps/server/src/main.ts`) with a fresh data dir, and waits until GET /api/health answers 200.
  * The server serves the console built into apps/web/dist.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: StartOptions = {}): Promise<RunningServer & { dataDir: string }> {
   if (!existsSync(WEB_INDEX)) {
     throw new Error(`${WEB_INDEX} is missing: the browser tests need the built console. Run \`npm run build\` first.`);
   }
   const dataDir = await mkdtemp(path.join(tmpdir(), 'redgrid-e2e-data-'));
+  if (options.from) await cp(options.from, dataDir, { recursive: true });
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
 
@@ -88,7 +99,7 @@ export async function startServer(): Promise<RunningServer> {
 
   const cleanup = async () => {
     if (!hasExited) child.kill('SIGKILL');
-    await rm(dataDir, { recursive: true, force: true });
+    if (!options.keepDataDir) await rm(dataDir, { recursive: true, force: true });
   };
 
   const started = Date.now();
@@ -117,6 +128,7 @@ export async function startServer(): Promise<RunningServer> {
   let stopped = false;
   return {
     baseURL,
+    dataDir,
     output: () => log,
     async stop() {
       if (stopped) return;

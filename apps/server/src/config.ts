@@ -73,6 +73,9 @@ const envSchema = z.object({
   REDGRID_LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100_000).default(100),
   REDGRID_LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(10),
   REDGRID_LOGIN_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** The public pages (居民随手拍): reports and photos per client IP an hour, tracking-page reads per IP a minute. */
+  REDGRID_PUBLIC_WRITES_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+  REDGRID_PUBLIC_READS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   /** A new password may not be any of the last N (0 = only not the current one). */
   REDGRID_PASSWORD_HISTORY: z.coerce.number().int().min(0).max(24).default(5),
   /** Slow clients: all headers within, the whole request within, and a silent socket closed after. */
@@ -138,6 +141,7 @@ export interface AppConfig {
   /** Number of proxy hops whose X-Forwarded-* we trust (0 = none). */
   trustProxy: number;
   loginRateLimit: { perIp: number; perAccount: number; windowMinutes: number };
+  publicRateLimit: { writesPerHour: number; readsPerMinute: number };
   passwordHistory: number;
   timeouts: { headersMs: number; requestMs: number; socketMs: number };
   metricsToken: string | null;
@@ -228,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cookieSecure: e.REDGRID_COOKIE_SECURE,
     trustProxy: e.REDGRID_TRUST_PROXY,
     loginRateLimit: { perIp: e.REDGRID_LOGIN_LIMIT_PER_IP, perAccount: e.REDGRID_LOGIN_LIMIT_PER_ACCOUNT, windowMinutes: e.REDGRID_LOGIN_LIMIT_WINDOW_MINUTES },
+    publicRateLimit: { writesPerHour: e.REDGRID_PUBLIC_WRITES_PER_HOUR, readsPerMinute: e.REDGRID_PUBLIC_READS_PER_MINUTE },
     passwordHistory: e.REDGRID_PASSWORD_HISTORY,
     timeouts: { headersMs: e.REDGRID_HEADERS_TIMEOUT_SECONDS * 1000, requestMs: e.REDGRID_REQUEST_TIMEOUT_SECONDS * 1000, socketMs: e.REDGRID_SOCKET_TIMEOUT_SECONDS * 1000 },
     metricsToken: e.REDGRID_METRICS_TOKEN ?? null,
@@ -285,6 +290,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     trustProxy: 0,
     // High enough that suites logging in many times never meet them; the rate-limit tests set their own.
     loginRateLimit: { perIp: 10_000, perAccount: 10_000, windowMinutes: 15 },
+    publicRateLimit: { writesPerHour: 10_000, readsPerMinute: 10_000 },
     passwordHistory: 5,
     timeouts: { headersMs: 10_000, requestMs: 60_000, socketMs: 120_000 },
     metricsToken: null,

@@ -12,10 +12,14 @@ import { FieldCipher } from '../src/platform/crypto.ts';
 import type { App } from '../src/platform/http.ts';
 import { adminUrl, databaseName, withDatabase } from './pg-admin.ts';
 import { withName } from './global-setup.ts';
+import { TEST_EPOCH } from './test-epoch.ts';
 
-/** A migrated database of its own for one test file: a PGlite snapshot or a PostgreSQL template clone. */
-export async function createTestDatabase(): Promise<Database> {
-  const template = inject('dbTemplate');
+/**
+ * A migrated database of its own for one test file: a PGlite snapshot or a PostgreSQL template clone;
+ * `seeded`: the one with the demo district already seeded (see global-setup.ts).
+ */
+export async function createTestDatabase({ seeded = false } = {}): Promise<Database> {
+  const template = inject(seeded ? 'dbTemplateSeeded' : 'dbTemplate');
   const url = process.env.DATABASE_URL;
   if (url) {
     const name = `${databaseName(url)}_t${randomBytes(4).toString('hex')}`;
@@ -36,7 +40,7 @@ export async function createTestDatabase(): Promise<Database> {
 
 /** A clock the test moves by hand; time never comes from the wall clock in tests. */
 export class TestClock {
-  constructor(public now = new Date('2026-11-20T02:00:00Z')) {}
+  constructor(public now = new Date(TEST_EPOCH)) {}
   readonly read = (): Date => new Date(this.now);
   advanceMinutes(minutes: number): void {
     this.now = new Date(this.now.getTime() + minutes * 60_000);
@@ -57,14 +61,21 @@ export interface TestApp {
  * demo residents (two communities of people, houses and visits) only when asked for, as they take a
  * few seconds per file.
  */
+/**
+ * Settings the demo seed never reads (it writes through the cipher, the audit chain and the password
+ * hasher): a file overriding only these may start from the seeded template.
+ */
+const SEED_NEUTRAL: ReadonlySet<keyof AppConfig> = new Set(['filesDir', 'storage', 'trustProxy', 'webDist', 'baseMapUrl', 'loginRateLimit', 'publicRateLimit', 'bodyLimitBytes', 'timeouts', 'metricsToken', 'caseAutoCard', 'logLevel'] as (keyof AppConfig)[]);
+
 export async function createTestApp(overrides: Partial<AppConfig> = {}, { seed = true, editions = false, residents = false } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const preseeded = seed && !editions && !residents && (Object.keys(overrides) as (keyof AppConfig)[]).every((k) => SEED_NEUTRAL.has(k));
+  const database = await createTestDatabase({ seeded: preseeded });
   const clock = new TestClock();
   const config = testConfig(overrides);
   const deps: AppDeps = { config, database, cipher: new FieldCipher(config.dataKeys), clock: clock.read };
   // REDGRID_TEST_LOG=error shows server-side errors while debugging a test.
   const app = await buildApp(deps, { logger: process.env.REDGRID_TEST_LOG ? { level: process.env.REDGRID_TEST_LOG } : false });
-  if (seed) await seedDemo(systemContext(deps, app.log), { editions, residents });
+  if (seed && !preseeded) await seedDemo(systemContext(deps, app.log), { editions, residents });
   return {
     app,
     deps,

@@ -62,7 +62,8 @@ export const attachmentSchema = z
     /** Images only, as shown (the camera's orientation applied). */
     width: z.number().int().nullable(),
     height: z.number().int().nullable(),
-    uploadedBy: z.number().int(),
+    /** The account that uploaded it; null for a resident on the public report (no account). */
+    uploadedBy: z.number().int().nullable(),
     createdAt: isoDateTime,
     /** Where to fetch each variant; null where the file has none (a PDF has no thumbnail). */
     urls: z.object({ original: z.string(), thumb: z.string().nullable(), public: z.string().nullable() }),

@@ -23,6 +23,7 @@ export * from './attachment.ts';
 export * from './notification.ts';
 export * from './calendar.ts';
 export * from './case.ts';
+export * from './case-public.ts';
 export * from './case-kpi.ts';
 export * from './case-map.ts';
 export * from './case-routing.ts';

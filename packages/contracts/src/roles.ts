@@ -62,7 +62,10 @@ export const PERMISSIONS = [
   'affairs.manage',
   /** Read cases in scope: a grid's, an area's, or those dispatched to one's department. */
   'case.read',
-  /** Report a case (staff; residents report through the public page, a later change). */
+  /**
+   * Report a case, and follow one's own reports: staff from the console; residents, party members and
+   * volunteers through the resident form, reading only the cases they reported (我的上报), rating them.
+   */
   'case.report',
   /** Act on cases held at one's level or department: accept, escalate, dispatch, handle, verify, supervise. */
   'case.handle',
@@ -88,9 +91,10 @@ export const ROLE_PERMISSIONS = {
   grid_worker: ['area.read', 'area.report', 'dashboard.read', 'basedata.read', 'basedata.manage', 'affairs.read', 'case.read', 'case.report', 'case.handle'],
   dept_staff: ['area.read', 'area.report', 'dashboard.read', 'basedata.read', 'basedata.reveal', 'department.read', 'affairs.read', 'case.read', 'case.handle'],
   // A party member and a volunteer see their own community and grid (names, not household figures).
-  party_member: ['area.read'],
-  volunteer: ['area.read'],
-  resident: [],
+  // They, and residents, report what they see and follow their own reports (never anyone else's).
+  party_member: ['area.read', 'case.report'],
+  volunteer: ['area.read', 'case.report'],
+  resident: ['case.report'],
 } as const satisfies Record<Role, readonly Permission[]>;
 
 /**

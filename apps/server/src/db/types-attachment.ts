@@ -10,7 +10,8 @@ export interface AttachmentsTable {
   owner_id: number;
   area_id: number;
   purpose: 'photo' | 'document';
-  uploaded_by: number;
+  /** Null for a resident's upload on the public report (no account; migration 0024). */
+  uploaded_by: number | null;
   client_key: string;
   file_name: string;
   mime: string;

@@ -662,3 +662,19 @@ export async function gridAtPoint(db: Db, lng: number, lat: number): Promise<{ i
   const r = rows[0];
   return r ? { id: Number(r.id), path: r.path, name: r.name } : undefined;
 }
+
+/**
+ * A case by its number, for the resident who tracks it on the public page without an account: before anyone
+ * is known, the number must lead to the case's grid (the guest unit then opened is confined to it) and its
+ * tracking code, which the caller compares in constant time and answers a wrong one like a missing case.
+ * Only the id, the grid's path and the code leave here.
+ */
+export async function caseForTracking(db: Db, caseNo: string): Promise<{ id: number; gridPath: string; trackingToken: string } | undefined> {
+  const row = await unrestricted(db)
+    .selectFrom('cases as c')
+    .innerJoin('areas as a', 'a.id', 'c.grid_id')
+    .select(['c.id', 'a.path', 'c.tracking_token'])
+    .where('c.case_no', '=', caseNo)
+    .executeTakeFirst();
+  return row ? { id: Number(row.id), gridPath: row.path, trackingToken: row.tracking_token } : undefined;
+}

@@ -42,6 +42,8 @@ let outsideSession: string;
 let outsideNotification: number;
 /** A case reported in the outside grid (title and number name the outside district). */
 let outsideCase: number;
+/** A 12345 category mapping defined by the outside district. */
+let outsideHotlineMap: number;
 /** An attachment on a record of the outside building (a photo row; its blobs are never reached). */
 const outsideAttachment = '6f1c9a52-3b7e-4d0a-9c1e-5a8f2b7d4e10';
 const sessions = new Map<string, Session>();
@@ -279,7 +281,23 @@ function probes(): Record<string, Entry> {
     'GET /api/cases/{id}/duplicates': [{ params: { id: outsideCase }, expect: 'hidden' }],
     'POST /api/cases/{id}/follow': [{ params: { id: outsideCase }, expect: 'hidden' }],
     'DELETE /api/cases/{id}/follow': [{ params: { id: outsideCase }, expect: 'hidden' }],
+    // The public channel: the outside case by its number with a code that is not its own; a report in the
+    // outside district names an item its (absent) catalogue does not have.
+    'POST /api/public/cases': [{ body: { itemCode: '0101', description: '外省探针公众上报', location: { lng, lat, crs: 'wgs84', source: 'map' }, clientKey: 'probe-public-0001' }, expect: 'refused' }],
+    'GET /api/public/cases/{caseNo}': [{ params: { caseNo: 'SJ20261207999999' }, query: 't=ZZZZZZZZZZ', expect: 'hidden' }],
+    'POST /api/public/cases/{caseNo}/rating': [{ params: { caseNo: 'SJ20261207999999' }, query: 't=ZZZZZZZZZZ', body: { action: 'rate', rating: 'satisfied' }, expect: 'hidden' }],
+    'POST /api/public/cases/{caseNo}/photos': [{ params: { caseNo: 'SJ20261207999999' }, query: 't=ZZZZZZZZZZ&clientKey=probe-photo-0001', expect: 'hidden' }],
+    'GET /api/public/cases/{caseNo}/photos/{photoId}': [{ params: { caseNo: 'SJ20261207999999', photoId: outsideAttachment }, query: 't=ZZZZZZZZZZ', expect: 'hidden' }],
     'POST /api/cases/{id}/actions': [{ params: { id: outsideCase }, body: { action: 'comment', note: '越界备注' }, expect: 'hidden' }, { params: { id: outsideCase }, body: { action: 'accept' }, expect: 'hidden' }],
+    'POST /api/cases/hotline': [{ body: { externalNo: 'PROBE-12345-1', receivedAt: '2026-11-20T01:00:00Z', categories: ['外省探针'], itemCode: '0101', content: '越界登记', gridId: out.grid.id, dueAt: '2026-12-31T00:00:00Z' }, expect: 'refused' }, { body: { externalNo: 'PROBE-12345-2', receivedAt: '2026-11-20T01:00:00Z', itemCode: '0101', content: '越界登记', location: { lng, lat, crs: 'wgs84', source: 'map' }, dueAt: '2026-12-31T00:00:00Z' }, expect: 'refused' }],
+    'GET /api/cases/hotline': [{ expect: 'filtered' }, { query: 'due=overdue', expect: 'filtered' }, { query: `q=${encodeURIComponent('外省探针')}`, expect: 'filtered' }],
+    'GET /api/cases/hotline/replies/export': [{ query: 'format=csv', expect: 'filtered' }],
+    'GET /api/cases/{id}/hotline': [{ params: { id: outsideCase }, expect: 'hidden' }],
+    'PUT /api/cases/{id}/hotline/reply': [{ params: { id: outsideCase }, body: { content: '越界回复', result: 'resolved' }, expect: 'hidden' }],
+    'POST /api/cases/{id}/hotline/reveal': [{ params: { id: outsideCase }, body: { field: 'phone', reason: '越界查看诉求人' }, expect: 'hidden' }],
+    'GET /api/hotline/categories': [{ expect: 'filtered' }],
+    'PUT /api/hotline/categories': [{ body: { areaId: out.district.id, categoryPath: '外省探针/分类', itemCode: '0101' }, expect: 'refused' }],
+    'DELETE /api/hotline/categories/{id}': [{ params: { id: outsideHotlineMap }, expect: 'hidden' }],
     'GET /api/affairs/catalogue': [{ expect: 'filtered' }, { query: `areaId=${out.district.id}`, expect: 'hidden' }],
     'GET /api/affairs/items/{id}': [{ params: { id: 2_000_000_001 }, expect: 'hidden' }],
     'POST /api/affairs/categories': [{ query: `areaId=${out.district.id}`, body: { code: '01', name: '越界类别' }, expect: 'hidden' }],
@@ -317,7 +335,7 @@ async function fingerprint(): Promise<string> {
     sql`SELECT id, area_id, ST_AsText(geom) AS g, valid_from, valid_to FROM area_boundaries ORDER BY id`.execute(db).then((r) => r.rows),
     db.selectFrom('area_changes').select(['id', 'area_id']).orderBy('id').execute(),
     db.selectFrom('sessions').select('id').where('user_id', '=', out.user.id).execute(),
-    ...(['notifications', 'houses', 'rentals', 'households', 'persons', 'person_tags', 'household_visits', 'record_proposals', 'building_profiles', 'person_duplicates', 'organisations', 'organisation_employees', 'city_components', 'affair_categories', 'affair_items', 'departments', 'department_areas', 'attachments'] as const).map((table) =>
+    ...(['notifications', 'houses', 'rentals', 'households', 'persons', 'person_tags', 'household_visits', 'record_proposals', 'building_profiles', 'person_duplicates', 'organisations', 'organisation_employees', 'city_components', 'affair_categories', 'affair_items', 'departments', 'department_areas', 'attachments', 'hotline_category_map'] as const).map((table) =>
       sql`SELECT * FROM ${sql.table(table)} t WHERE t.area_id IN (SELECT id FROM areas WHERE path LIKE ${`${out.district.path}%`}) ORDER BY 1`.execute(db).then((res) => res.rows),
     ),
     ...(['cases', 'case_events'] as const).map((table) =>
@@ -370,6 +388,7 @@ beforeAll(async () => {
     .insertInto('case_events')
     .values({ case_id: outsideCase, seq: 1, action: 'report', actor_id: out.user.id, actor_name: '外省探针', to_state: 'reported', holder_level: 'grid', holder_area_id: out.grid.id, payload: '{}', grid_id: out.grid.id, created_at: new Date() })
     .execute();
+  outsideHotlineMap = (await t.database.db.insertInto('hotline_category_map').values({ area_id: out.district.id, category_path: '外省探针/分类', item_code: '0101', updated_at: new Date() }).returning('id').executeTakeFirstOrThrow()).id;
   // The outside user signed in, so a session of theirs exists to probe for.
   await loginAs(t.app, 'outsider_probe', 'Fixture#Pass2026');
   outsideSession = (await t.database.db.selectFrom('sessions').select('id').where('user_id', '=', out.user.id).executeTakeFirstOrThrow()).id;

@@ -77,6 +77,27 @@ describe('scheduler', () => {
     expect(await jobRow('test.orphan')).toMatchObject({ lease_holder: null, run_count: 2 });
   });
 
+  it('keeps the lease of a run that outlasts it, so another process does not start the job twice', async () => {
+    const gated = gatedJob('test.long');
+    const job: ScheduledJob = { ...gated.job, leaseSeconds: 0.3 };
+    const a = scheduler('process-long-a');
+    const b = scheduler('process-long-b');
+    a.register(job);
+    b.register(job);
+    const first = a.runDue(ctx.t.clock.read());
+    await expect.poll(() => gated.runs()).toBe(1);
+    // Ten minutes on, the first lease is long over; the heartbeat (every 0.1 s of the run) has moved it
+    // to ten minutes on + 0.3 s, so b, due and looking, still finds the job held.
+    ctx.t.clock.advanceMinutes(10);
+    const movedTo = ctx.t.clock.read().getTime() + 300;
+    await expect.poll(async () => (await jobRow('test.long')).lease_expires_at?.getTime()).toBe(movedTo);
+    expect((await b.runDue(ctx.t.clock.read()))[0]?.status).toBe('skipped');
+    gated.open();
+    expect((await first)[0]?.status).toBe('ok');
+    expect(gated.runs()).toBe(1);
+    expect(await jobRow('test.long')).toMatchObject({ lease_holder: null, run_count: 1 });
+  });
+
   it('records an error without the personal data in its message, and runs the job again at its next time', async () => {
     let fail = true;
     const job: ScheduledJob = {

@@ -95,6 +95,12 @@ export function scheduledJobRepository(db: Db) {
       return row !== undefined;
     },
 
+    /** Extends a lease this process still holds (a long run's heartbeat); false when it was lost. */
+    async renew(name: string, holder: string, until: Date): Promise<boolean> {
+      const row = await db.updateTable('scheduled_jobs').set({ lease_expires_at: until }).where('name', '=', name).where('lease_holder', '=', holder).returning('name').executeTakeFirst();
+      return row !== undefined;
+    },
+
     /** Records the run and gives the lease back, unless another process has taken it over meanwhile. */
     async finish(name: string, holder: string, run: { finishedAt: Date; nextRunAt: Date; status: 'ok' | 'more' | 'error'; error: string | null; processed: number }): Promise<void> {
       await db
@@ -243,6 +249,13 @@ export class Scheduler {
     let status: 'ok' | 'more' | 'error';
     let processed = 0;
     let error: string | null = null;
+    // A run longer than its lease keeps it: renewed at a third of the lease, so another process never
+    // takes over a job that is still running here.
+    const heartbeat = setInterval(() => {
+      const until = new Date(this.deps.clock().getTime() + leaseSeconds * 1000);
+      asSystem(ctx, async (unit) => unit.use((db) => scheduledJobRepository(db)).renew(job.name, this.holder, until)).catch((err: unknown) => this.log.warn({ job: job.name, error: describeJobError(err) }, 'lease renewal failed'));
+    }, (leaseSeconds * 1000) / 3);
+    heartbeat.unref();
     try {
       const result = await job.run({ now, ctx, signal: this.aborter.signal });
       processed = result.processed;
@@ -251,6 +264,8 @@ export class Scheduler {
       status = 'error';
       error = describeJobError(err);
       this.log.warn({ job: job.name, error }, 'scheduled job failed');
+    } finally {
+      clearInterval(heartbeat);
     }
     const finishedAt = this.deps.clock();
     const nextRunAt = status === 'more' ? finishedAt : new Date(now.getTime() + job.everySeconds * 1000);

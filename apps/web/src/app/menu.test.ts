@@ -7,8 +7,8 @@ describe('menuFor', () => {
   const keysFor = (...roles: Parameters<typeof permissionsOf>[0]) => menuFor(permissionsOf(roles)).map((e) => e.key);
 
   it.each([
-    [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users', 'departments', 'groupConfig', 'calendar', 'affairs', 'jobs']],
-    [['area_admin'] as const, ['dashboard', 'cases', 'caseReport', 'hotline', 'caseKpi', 'caseKpi', 'caseKpi', 'caseKpi', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs']],
+    [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users', 'departments', 'groupConfig', 'calendar', 'affairs', 'jobs', 'open311']],
+    [['area_admin'] as const, ['dashboard', 'cases', 'caseReport', 'hotline', 'caseKpi', 'caseKpi', 'caseKpi', 'caseKpi', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs', 'open311']],
     [['audit_admin'] as const, ['audit']],
     [['security_admin'] as const, ['dashboard', 'security']],
     [['grid_leader'] as const, ['dashboard', 'cases', 'caseReport', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'users', 'departments', 'affairs']],
@@ -17,7 +17,7 @@ describe('menuFor', () => {
     [['party_member'] as const, ['dashboard']],
     [['volunteer'] as const, ['dashboard']],
     [['resident'] as const, ['dashboard']],
-    [['area_admin', 'audit_admin'] as const, ['dashboard', 'cases', 'caseReport', 'hotline', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs', 'audit']],
+    [['area_admin', 'audit_admin'] as const, ['dashboard', 'cases', 'caseReport', 'hotline', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs', 'open311', 'audit']],
   ])('%j sees %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
   });

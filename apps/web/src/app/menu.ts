@@ -1,6 +1,6 @@
 import type { Permission } from '@redgrid/contracts';
 
-export type MenuKey = 'dashboard' | 'cases' | 'caseReport' | 'hotline' | 'caseKpi' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'departments' | 'groupConfig' | 'calendar' | 'affairs' | 'jobs' | 'audit' | 'security';
+export type MenuKey = 'dashboard' | 'cases' | 'caseReport' | 'hotline' | 'caseKpi' | 'areas' | 'map' | 'people' | 'households' | 'organisations' | 'components' | 'visits' | 'proposals' | 'divisions' | 'users' | 'departments' | 'groupConfig' | 'calendar' | 'affairs' | 'jobs' | 'open311' | 'audit' | 'security';
 
 export interface MenuEntry {
   key: MenuKey;
@@ -36,6 +36,7 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'calendar', path: '/settings/calendar', permission: 'calendar.manage' },
   { key: 'affairs', path: '/settings/affairs', permission: 'affairs.read' },
   { key: 'jobs', path: '/settings/jobs', permission: 'system.jobs' },
+  { key: 'open311', path: '/settings/open311', permission: 'open311.manage' },
   { key: 'audit', path: '/audit', permission: 'audit.read' },
   { key: 'security', path: '/security', permission: 'security.manage' },
 ];

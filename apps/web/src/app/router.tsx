@@ -37,6 +37,7 @@ const DivisionsPage = lazy(() => import('../features/divisions/divisions-page').
 const UsersPage = lazy(() => import('../features/users/users-page').then((m) => ({ default: m.UsersPage })));
 const DepartmentsPage = lazy(() => import('../features/departments/departments-page').then((m) => ({ default: m.DepartmentsPage })));
 const AuditPage = lazy(() => import('../features/audit/audit-page').then((m) => ({ default: m.AuditPage })));
+const Open311KeysPage = lazy(() => import('../features/open311/open311-keys-page').then((m) => ({ default: m.Open311KeysPage })));
 const JobsPage = lazy(() => import('../features/jobs/jobs-page').then((m) => ({ default: m.JobsPage })));
 const CalendarPage = lazy(() => import('../features/calendar/calendar-page').then((m) => ({ default: m.CalendarPage })));
 const SecurityPage = lazy(() => import('../features/security/security-page').then((m) => ({ default: m.SecurityPage })));
@@ -137,6 +138,14 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="area.report">
                 <MapPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'settings/open311',
+            element: (
+              <RequirePermission permission="open311.manage">
+                <Open311KeysPage />
               </RequirePermission>
             ),
           },

@@ -16,8 +16,9 @@ export function attachmentRepository(db: Db, scope: Scope) {
     /** A live attachment in scope, or undefined (absent, deleted or elsewhere: the caller answers 404). */
     find: (id: string) => rows().selectAll('at').where('at.id', '=', id).where('at.deleted_at', 'is', null).executeTakeFirst(),
 
-    findByClientKey: (uploadedBy: number, clientKey: string) =>
-      rows().selectAll('at').where('at.uploaded_by', '=', uploadedBy).where('at.client_key', '=', clientKey).executeTakeFirst(),
+    /** `uploadedBy` null: a guest's upload (a resident's public report), keyed among guests' uploads. */
+    findByClientKey: (uploadedBy: number | null, clientKey: string) =>
+      rows().selectAll('at').where('at.uploaded_by', uploadedBy === null ? 'is' : '=', uploadedBy).where('at.client_key', '=', clientKey).executeTakeFirst(),
 
     listForOwner: (ownerType: string, ownerId: number) =>
       rows().selectAll('at').where('at.owner_type', '=', ownerType).where('at.owner_id', '=', ownerId).where('at.deleted_at', 'is', null).orderBy('at.created_at').orderBy('at.id').execute(),
@@ -42,7 +43,7 @@ export function attachmentRepository(db: Db, scope: Scope) {
     insert: (row: NewAttachmentRow) =>
       ownedInsert(db, scope, 'attachments')
         .values(row)
-        .onConflict((oc) => oc.columns(['uploaded_by', 'client_key']).doNothing())
+        .onConflict((oc) => (row.uploaded_by === null || row.uploaded_by === undefined ? oc.column('client_key').where('uploaded_by', 'is', null).doNothing() : oc.columns(['uploaded_by', 'client_key']).doNothing()))
         .returningAll()
         .executeTakeFirst(),
 

@@ -65,7 +65,7 @@ export function toAttachmentView(row: AttachmentRow): Attachment {
     sha256: row.sha256,
     width: row.width,
     height: row.height,
-    uploadedBy: Number(row.uploaded_by),
+    uploadedBy: row.uploaded_by === null ? null : Number(row.uploaded_by),
     createdAt: new Date(row.created_at).toISOString(),
     urls: { original: url, thumb: row.thumb_key ? `${url}/thumb` : null, public: row.public_key ? `${url}/public` : null },
   };
@@ -156,7 +156,9 @@ export async function saveAttachment(
 ): Promise<SavedAttachment> {
   const repo = unit.use(attachmentRepository);
   await repo.lockOwner(owner.type, owner.id);
-  const earlier = await repo.findByClientKey(unit.actor.id, options.clientKey);
+  // A guest (asGuest: no account, id 0) uploads as nobody; its client keys are guests' own.
+  const uploader = unit.actor.id || null;
+  const earlier = await repo.findByClientKey(uploader, options.clientKey);
   if (earlier) return { attachment: replayOf(earlier, owner), created: false };
   if (prepared.purpose === 'photo') {
     const max = options.maxPhotos ?? DEFAULT_MAX_PHOTOS;
@@ -170,7 +172,7 @@ export async function saveAttachment(
     owner_id: owner.id,
     area_id: owner.areaId,
     purpose: prepared.purpose,
-    uploaded_by: unit.actor.id,
+    uploaded_by: uploader,
     client_key: options.clientKey,
     file_name: prepared.fileName,
     mime: prepared.mime,

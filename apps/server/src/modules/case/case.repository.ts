@@ -137,9 +137,17 @@ export const CASE_COLUMNS = [
   'c.updated_at as updatedAt',
 ] as const;
 
-/** Cases and their timelines, through the caller's scope (grid on the area axis, department on its own). */
-export function caseRepository(db: Db, scope: Scope) {
-  const cases = () => scopedFrom(db, scope, 'cases as c');
+/**
+ * Who reads only some cases of their scope: a resident (or party member, volunteer) the ones they reported
+ * themselves, though their role sits on the whole community.
+ */
+export interface CaseNarrowing {
+  reporterUserId: number;
+}
+
+/** Cases and their timelines, through the caller's scope (grid on the area axis, department on its own), narrowed when given. */
+export function caseRepository(db: Db, scope: Scope, only?: CaseNarrowing) {
+  const cases = () => (only ? scopedFrom(db, scope, 'cases as c').where('c.reporter_user_id', '=', only.reporterUserId) : scopedFrom(db, scope, 'cases as c'));
   return {
     /** The running number of case numbers (SJ + date + this). */
     async nextCaseNumber(): Promise<number> {
@@ -254,7 +262,7 @@ export function caseRepository(db: Db, scope: Scope) {
 
     /** The whole timeline of a case the caller may read (a department whistled in reads what came before it too). */
     events(caseId: number) {
-      return scopedFrom(db, scope, 'cases as c')
+      return cases()
         .innerJoin('case_events as e', 'e.case_id', 'c.id')
         .select(['e.id', 'e.seq', 'e.action', 'e.actor_id as actorId', 'e.actor_name as actorName', 'e.actor_level as actorLevel', 'e.from_state as fromState', 'e.to_state as toState', 'e.holder_level as holderLevel', 'e.holder_area_id as holderAreaId', 'e.holder_department_id as holderDepartmentId', 'e.payload', 'e.attachment_ids as attachmentIds', 'e.created_at as at'])
         .where('c.id', '=', caseId)

@@ -18,8 +18,9 @@ export function registerCaseRoutes(app: App): void {
   }, async (req, reply) => reply.status(201).send(await reportCase(ctxOf(req), req.body)));
 
   app.get('/api/cases', {
-    config: { permission: 'case.read' },
-    schema: { tags, summary: '案件列表：我的待办、本辖区、超期、我上报的、已结案（超期与红黄牌在前）', querystring: caseListQuerySchema, response: { 200: caseListSchema, ...errors } },
+    // case.read lists by view; case.report alone (a resident) lists their own reports (我的上报).
+    config: { permission: 'signed_in' },
+    schema: { tags, summary: '案件列表：我的待办、本辖区、超期、我上报的、已结案（超期与红黄牌在前）；只能上报的居民只看到自己上报的', querystring: caseListQuerySchema, response: { 200: caseListSchema, ...errors } },
   }, (req) => listCases(ctxOf(req), req.query));
 
   app.get('/api/cases/kpi', {

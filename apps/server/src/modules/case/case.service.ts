@@ -21,7 +21,7 @@ import { AREA_STAFF } from './case-staff.ts';
 import { alarmAt, stepDeadlines } from './case-deadline.ts';
 import { casesOfFigure, REPORT_LIMIT_WORK_HOURS } from './case-kpi-breakdown.ts';
 import { allowedActions, decide, LEVEL_LADDER, type CaseEvent, type CaseSnapshot, type Holder, type Relation } from './case-workflow.ts';
-import { caseRepository, type CaseEventRow, type CaseRow } from './case.repository.ts';
+import { caseRepository, type CaseEventRow, type CaseNarrowing, type CaseRow } from './case.repository.ts';
 
 /**
  * Case use cases (issue 10): report, act (every workflow action through the pure machine), read one with
@@ -84,13 +84,30 @@ function placesOf(unit: Unit): Map<number, GridPlace> {
  * role lets them read base data in.
  */
 export function caseScope(actor: Actor, scope: Scope): Scope {
-  if (actor.roles.some((r) => AREA_STAFF.has(r.role))) return scope;
+  // A guest's unit is already confined to the one grid it was opened for (asGuest).
+  if (isGuest(actor) || actor.roles.some((r) => AREA_STAFF.has(r.role))) return scope;
   return { areas: [], departments: scope.departments, partyOrgs: [] };
+}
+
+/** Work done for someone without an account (asGuest): a resident on the public page, an Open311 client. */
+function isGuest(actor: Actor): boolean {
+  return actor.id === 0 && actor.roles.length === 0;
+}
+
+/**
+ * Whose cases the case use cases read: staff by caseScope; a guest within the grid its unit was confined
+ * to; everyone else (residents, party members, volunteers — their role sits on the whole community) only
+ * the cases they reported themselves, wherever they filed them.
+ */
+function caseReach(actor: Actor, scope: Scope): [Scope, CaseNarrowing | undefined] {
+  if (isGuest(actor)) return [scope, undefined];
+  if (actor.roles.some((r) => AREA_STAFF.has(r.role) || r.role === 'dept_staff')) return [caseScope(actor, scope), undefined];
+  return [{ areas: ['/'], departments: [], partyOrgs: [] }, { reporterUserId: actor.id }];
 }
 
 /** The case repository on the unit, narrowed to the cases this person reads. */
 function cases(unit: Unit) {
-  return unit.use((db, scope) => caseRepository(db, caseScope(unit.actor, scope)));
+  return unit.use((db, scope) => caseRepository(db, ...caseReach(unit.actor, scope)));
 }
 
 /** How the actor stands to the case (see Relation in case-workflow.ts). */
@@ -180,12 +197,14 @@ async function itemFor(unit: Unit, code: string, gridPath: string): Promise<Affa
 export async function reportCase(ctx: RequestContext, raw: ReportCaseInput): Promise<CaseDetail> {
   const input = reportCaseSchema.parse(raw);
   return write(ctx, 'case.report', async (unit) => {
+    // A resident signed in to the console reports as a resident (the public form), not as a grid's patrol.
+    const staff = unit.actor.roles.some((r) => AREA_STAFF.has(r.role));
     const row = await fileCase(unit, ctx.clock(), {
       ...input,
       discoveredAt: input.discoveredAt ? new Date(input.discoveredAt) : undefined,
-      channel: 'grid_worker',
+      channel: staff ? 'grid_worker' : 'resident',
       reporter: { userId: unit.actor.id, sealed: null, anonymous: false },
-      actorLevel: 'grid',
+      actorLevel: staff ? 'grid' : null,
     });
     return detailOf(unit, row, ctx.clock());
   });
@@ -238,6 +257,8 @@ export interface CaseIntake {
   actorLevel?: string | null | undefined;
   /** When the reporter found it (the phone's draft began then): a report later than the limit is not on time (按时上报). */
   discoveredAt?: Date | undefined;
+  /** The code the reporter tracks the case by, when the channel gives its own (a resident writes one down). */
+  trackingToken?: string | undefined;
 }
 
 export async function fileCase(unit: WriteUnit, now: Date, intake: CaseIntake): Promise<CaseRow> {
@@ -258,7 +279,7 @@ export async function fileCase(unit: WriteUnit, now: Date, intake: CaseIntake): 
   const sealed = intake.reporter.sealed;
   const id = await repo.insert({
     caseNo: caseNoFor(at, seq),
-    trackingToken: randomBytes(12).toString('base64url'),
+    trackingToken: intake.trackingToken ?? randomBytes(12).toString('base64url'),
     channel: intake.channel,
     itemCode: item.code,
     itemName: item.name,
@@ -405,7 +426,8 @@ async function record(unit: WriteUnit, row: CaseRow, place: GridPlace, item: Aff
     caseId: row.id,
     seq,
     action,
-    actorId: unit.actor.id,
+    // A guest (no account) is recorded by name only.
+    actorId: unit.actor.id || null,
     actorName: unit.actor.displayName,
     actorLevel: actorLevelFor(unit.actor, place),
     fromState: before.state,
@@ -479,27 +501,32 @@ async function photosNamed(unit: Unit, caseId: number, ids: readonly string[]): 
 export async function actOnCase(ctx: RequestContext, caseId: number, raw: CaseActionRequest): Promise<CaseDetail> {
   const input = caseActionRequestSchema.parse(raw);
   const permission = REPORTER_ACTIONS.has(input.action) ? 'case.report' : 'case.handle';
-  return write(ctx, permission, async (unit) => {
-    const repo = cases(unit);
-    if (input.action === 'merge') await routing(unit).lock([caseId, input.intoCaseId]);
-    const row = await repo.get(caseId);
-    if (!row) throw notFound('案件');
-    if ((input.clientKey && (await repo.eventByClientKey(row.id, input.clientKey))) || alreadyMerged(row, input)) return detailOf(unit, row, ctx.clock());
-    if (input.version !== undefined && input.version !== row.version) throw new AppError('conflict', '案件已被他人更新，请刷新后再试', { state: row.state, version: row.version });
-    const now = ctx.clock();
-    const place = await placeOfCase(unit, row.gridId);
-    const item = await itemFor(unit, row.itemCode, place.path);
-    const before = snapshotOf(row);
-    const relations = relationsOf(unit.actor, { holder: before.holder, dispatcher: before.dispatcher, reporterUserId: row.reporterUserId }, place);
-    if (relations.size === 0) throw new AppError('forbidden', '您不是此案件的办理方，不能办理', { allowed: [], state: row.state });
-    const routed = await routingOf(unit, row, place, item, input);
-    const department = input.action === 'dispatch' ? await routedDepartment(unit, input.departmentKind ?? item.departmentKind, row.gridId) : null;
-    const evidence = await photosNamed(unit, row.id, input.attachmentIds);
-    const to: Holder | null = department ? { level: department.level, areaId: null, departmentId: department.departmentId } : null;
-    const next = decideOrThrow(before, routed.event ?? eventFor(input, row, place, to, evidence), relations, item);
-    const updated = await record(unit, row, routed.place, routed.item, { ...(department ? { ...input, departmentName: department.name } : input), ...routed.payload }, next, now);
-    return detailOf(unit, updated, ctx.clock());
-  });
+  return write(ctx, permission, async (unit) => detailOf(unit, await actInUnit(unit, caseId, input, ctx.clock()), ctx.clock()));
+}
+
+/**
+ * One workflow action inside the caller's unit. `asReporter`: the actor is the case's reporter by proof
+ * the caller has checked (a resident on the public page who holds the case's tracking code), whatever
+ * their account says.
+ */
+export async function actInUnit(unit: WriteUnit, caseId: number, input: z.output<typeof caseActionRequestSchema>, now: Date, asReporter = false): Promise<CaseRow> {
+  const repo = cases(unit);
+  if (input.action === 'merge') await routing(unit).lock([caseId, input.intoCaseId]);
+  const row = await repo.get(caseId);
+  if (!row) throw notFound('案件');
+  if ((input.clientKey && (await repo.eventByClientKey(row.id, input.clientKey))) || alreadyMerged(row, input)) return row;
+  if (input.version !== undefined && input.version !== row.version) throw new AppError('conflict', '案件已被他人更新，请刷新后再试', { state: row.state, version: row.version });
+  const place = await placeOfCase(unit, row.gridId);
+  const item = await itemFor(unit, row.itemCode, place.path);
+  const before = snapshotOf(row);
+  const relations = asReporter ? new Set<Relation>(['reporter']) : relationsOf(unit.actor, { holder: before.holder, dispatcher: before.dispatcher, reporterUserId: row.reporterUserId }, place);
+  if (relations.size === 0) throw new AppError('forbidden', '您不是此案件的办理方，不能办理', { allowed: [], state: row.state });
+  const routed = await routingOf(unit, row, place, item, input);
+  const department = input.action === 'dispatch' ? await routedDepartment(unit, input.departmentKind ?? item.departmentKind, row.gridId) : null;
+  const evidence = await photosNamed(unit, row.id, input.attachmentIds);
+  const to: Holder | null = department ? { level: department.level, areaId: null, departmentId: department.departmentId } : null;
+  const next = decideOrThrow(before, routed.event ?? eventFor(input, row, place, to, evidence), relations, item);
+  return record(unit, row, routed.place, routed.item, { ...(department ? { ...input, departmentName: department.name } : input), ...routed.payload }, next, now);
 }
 
 export function getCase(ctx: RequestContext, caseId: number): Promise<CaseDetail> {
@@ -512,8 +539,11 @@ export function getCase(ctx: RequestContext, caseId: number): Promise<CaseDetail
 }
 
 export function listCases(ctx: RequestContext, raw: z.input<typeof caseListQuerySchema>): Promise<CaseList> {
-  const f = caseListQuerySchema.parse(raw);
-  return read(ctx, 'case.read', async (unit) => {
+  const parsed = caseListQuerySchema.parse(raw);
+  return read(ctx, 'signed_in', async (unit) => {
+    if (!unit.actor.permissions.has('case.read') && !unit.actor.permissions.has('case.report')) throw new AppError('forbidden', '没有权限查看案件');
+    // Who only reports (a resident) lists what they reported: 我的上报.
+    const f = unit.actor.permissions.has('case.read') ? parsed : { ...parsed, view: 'reported_by_me' as const, figure: undefined };
     const now = ctx.clock();
     const mine = f.view === 'mine' ? { areaIds: unit.actor.roles.filter((r) => AREA_STAFF.has(r.role)).map((r) => r.areaId), departmentIds: unit.actor.roles.map((r) => r.departmentId).filter((d): d is number => typeof d === 'number') } : undefined;
     const states = f.view === 'closed' ? FINISHED_CASE_STATES : f.view === 'reported_by_me' || f.view === 'following' ? undefined : OPEN_CASE_STATES;

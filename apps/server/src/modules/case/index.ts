@@ -8,17 +8,20 @@ import { schedulerFor } from '../../platform/scheduler.ts';
 import { registerAttachmentOwner } from '../attachment/index.ts';
 import { registerImportKind } from '../exchange/index.ts';
 import { caseOverdueJob } from './case-overdue.job.ts';
+import { registerPublicCaseRoutes } from './case-public.routes.ts';
 import { registerCaseRoutes } from './case.routes.ts';
 import { locateCaseForAttachment } from './case.service.ts';
 import { hotlineImportKind } from './hotline/hotline-import.ts';
 import { registerHotlineRoutes } from './hotline/hotline.routes.ts';
 
-export const caseModule = defineModule('case', (app, { deps }) => {
+export const caseModule = defineModule('case', async (app, { deps }) => {
   schedulerFor(deps, app.log).register(caseOverdueJob({ autoYellowCard: deps.config.caseAutoCard }));
   // Photos and files of a case (the scene, evidence of an on-the-spot closure, a handling result) sit
   // in the case's grid, and whoever reads the case sees them.
   registerAttachmentOwner({ type: 'case', label: '事件', readPermission: 'case.read', attachPermission: 'case.read', purposes: ['photo', 'document'], locate: locateCaseForAttachment });
   registerCaseRoutes(app);
+  // The resident's channel without an account: report, photos, tracking (居民随手拍).
+  await registerPublicCaseRoutes(app, deps.config);
   // The 12345 desk: work orders entered or imported (import kind hotline_orders), replies exported.
   registerHotlineRoutes(app);
   registerImportKind(hotlineImportKind(deps.cipher, deps.clock));

@@ -190,4 +190,29 @@ describe('notifications', () => {
     expect(received.filter((r) => r.template === 'test.sms_night')).toHaveLength(1);
     expect((await deliveries()).at(-1)).toMatchObject({ status: 'sent' });
   });
+
+  it('purges read notifications after 180 days and unread ones after a year, never one whose text message still waits', async () => {
+    const worker = await userIdByName(ctx.t.database, 'zb_worker');
+    const start = new Date('2027-01-04T02:00:00Z');
+    ctx.t.clock.now = start;
+    const kept = await send({ recipients: [worker], kind: 'test.keep_recent', title: '近期消息' });
+    const read = await send({ recipients: [worker], kind: 'test.purge_read', title: '已读旧消息' });
+    const unread = await send({ recipients: [worker], kind: 'test.purge_unread', title: '未读旧消息' });
+    const waiting = await send({ recipients: [worker], kind: 'test.purge_waiting', title: '待发短信', channels: ['in_app', 'sms'] });
+    const ids = async (kind: string) => (await ctx.t.database.db.selectFrom('notifications').select('id').where('kind', '=', kind).execute()).length;
+    const db = ctx.t.database.db;
+    await db.updateTable('notifications').set({ read_at: start }).where('kind', '=', 'test.purge_read').execute();
+    // Backdate: the read one and the unread one to 400 days ago, the recent one stays.
+    const old = new Date(start.getTime() - 400 * 86_400_000);
+    await db.updateTable('notifications').set({ created_at: old }).where('kind', 'in', ['test.purge_unread', 'test.purge_waiting']).execute();
+    await db.updateTable('notifications').set({ created_at: old, read_at: new Date(start.getTime() - 181 * 86_400_000) }).where('kind', '=', 'test.purge_read').execute();
+    await db.updateTable('notification_deliveries').set({ next_attempt_at: new Date(start.getTime() + 3_600_000) }).where('status', '=', 'pending').execute();
+    expect([kept, read, unread, waiting]).toEqual([1, 1, 1, 1]);
+    const report = (await schedulerFor(ctx.t.deps, ctx.t.app.log).runDue(ctx.t.clock.read())).find((r) => r.job === 'notification.purge');
+    expect(report?.status).toBe('ok');
+    expect(await ids('test.purge_read')).toBe(0);
+    expect(await ids('test.purge_unread')).toBe(0);
+    expect(await ids('test.purge_waiting')).toBe(1);
+    expect(await ids('test.keep_recent')).toBe(1);
+  });
 });

@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  ApiOutlined,
   PhoneOutlined,
   BarChartOutlined,
   ClusterOutlined,
@@ -50,6 +51,7 @@ const ICONS: Record<MenuKey, ReactNode> = {
   calendar: <CalendarOutlined />,
   affairs: <OrderedListOutlined />,
   jobs: <ScheduleOutlined />,
+  open311: <ApiOutlined />,
   components: <EnvironmentOutlined />,
   visits: <PieChartOutlined />,
   proposals: <CheckSquareOutlined />,

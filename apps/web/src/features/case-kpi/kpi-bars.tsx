@@ -11,10 +11,16 @@ export interface BarRow {
 
 const COLORS = ['#c8102e', '#2f6fbd'] as const;
 
+/** A name short enough for its slot: the statutory suffix dropped (站北社区居民委员会 → 站北社区), at most 4 characters. */
+export function shortName(name: string): string {
+  const short = name.replace(/(居民委员会|村民委员会|居委会|村委会)$/, '');
+  return short.length > 4 ? `${short.slice(0, 4)}…` : short;
+}
+
 /** Pairs of bars per row (counts, or shares 0–1 when `percent`), with a legend. */
 export function PairedBars({ rows, legend, percent = false, testId }: { rows: readonly BarRow[]; legend: readonly [string, string]; percent?: boolean; testId?: string }) {
   const max = percent ? 1 : Math.max(1, ...rows.flatMap((r) => [r.a, r.b]));
-  const slot = 56;
+  const slot = 64;
   const height = 180;
   const top = 18;
   const bottom = 42;
@@ -46,7 +52,7 @@ export function PairedBars({ rows, legend, percent = false, testId }: { rows: re
                 </g>
               ))}
               <text x={x + 20} y={height - bottom + 14} fontSize={11} textAnchor="middle" fill="#333">
-                {r.name.length > 5 ? `${r.name.slice(0, 5)}…` : r.name}
+                {shortName(r.name)}
                 <title>{r.name}</title>
               </text>
             </g>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { shortName } from './kpi-bars';
 import { beijingDate, formatRate, periodFromParams, presetPeriod } from './kpi-period';
 
 describe('KPI periods', () => {
@@ -27,5 +28,13 @@ describe('KPI periods', () => {
     expect(formatRate(1)).toBe('100.0%');
     expect(formatRate(null)).toBe('—');
     expect(beijingDate(new Date('2026-12-07T16:30:00Z'))).toBe('2026-12-08');
+  });
+});
+
+describe('chart labels', () => {
+  it('drop the statutory suffix and keep four characters', () => {
+    expect(shortName('站北社区居民委员会')).toBe('站北社区');
+    expect(shortName('戚墅堰街道')).toBe('戚墅堰街…');
+    expect(shortName('东村村民委员会')).toBe('东村');
   });
 });

@@ -1,8 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Form, Input, Select, Typography } from 'antd';
-import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useReportCatalogue } from './cases.api';
+import { useItemOptions } from '../hotline/hotline.api';
 
 /** One problem on the visit form, as the form holds it. */
 export interface VisitProblemValue {
@@ -21,8 +20,8 @@ export function problemsToSend(values: readonly (VisitProblemValue | undefined)[
  */
 export function VisitProblems() {
   const { t } = useTranslation();
-  const catalogue = useReportCatalogue();
-  const items = useMemo(() => (catalogue.data?.items ?? []).filter((i) => i.active).map((i) => ({ value: i.code, label: `${i.name}（${i.code}）` })), [catalogue.data]);
+  const catalogue = useItemOptions();
+  const items = catalogue.options;
   return (
     <div data-testid="visit-problems">
       <Typography.Title level={5}>{t('hotline.visit.problems')}</Typography.Title>
@@ -35,7 +34,7 @@ export function VisitProblems() {
             {fields.map((field, i) => (
               <Card key={field.key} size="small" style={{ marginBottom: 8 }} title={`${t('hotline.visit.problems').split('，')[0]} ${i + 1}`} extra={<Button type="text" danger icon={<DeleteOutlined />} aria-label={t('hotline.visit.remove')} onClick={() => remove(field.name)} />}>
                 <Form.Item name={[field.name, 'itemCode']} label={t('hotline.visit.item')} rules={[{ required: true }]} style={{ marginBottom: 8 }}>
-                  <Select showSearch options={items} optionFilterProp="label" loading={catalogue.isLoading} data-testid={`visit-problem-item-${i}`} />
+                  <Select showSearch options={items} optionFilterProp="label" loading={catalogue.loading} data-testid={`visit-problem-item-${i}`} />
                 </Form.Item>
                 <Form.Item name={[field.name, 'description']} label={t('hotline.visit.description')} rules={[{ required: true }]} style={{ marginBottom: 0 }}>
                   <Input.TextArea rows={2} maxLength={4000} data-testid={`visit-problem-description-${i}`} />

@@ -1,14 +1,13 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import type { HotlineCategoryMap } from '@redgrid/contracts';
 import { Alert, App, Button, Form, Input, Popconfirm, Select, Space, Table, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useDescribeError } from '../../shared/api/use-describe-error';
 import { formatDateTime } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
-import { useReportCatalogue } from '../cases/cases.api';
-import { useCategoryMap, useDeleteCategoryMap, useSaveCategoryMap } from './hotline.api';
+import { useCategoryMap, useDeleteCategoryMap, useSaveCategoryMap, useItemOptions } from './hotline.api';
 
 type Entry = HotlineCategoryMap['items'][number];
 
@@ -19,12 +18,12 @@ export function HotlineCategoriesPage() {
   const { message } = App.useApp();
   const describe = useDescribeError();
   const map = useCategoryMap();
-  const catalogue = useReportCatalogue();
+  const catalogue = useItemOptions();
   const save = useSaveCategoryMap();
   const remove = useDeleteCategoryMap();
   const [form] = Form.useForm<{ categoryPath: string; itemCode: string }>();
   const [error, setError] = useState<string | null>(null);
-  const items = useMemo(() => (catalogue.data?.items ?? []).filter((i) => i.active).map((i) => ({ value: i.code, label: `${i.name}（${i.code}）` })), [catalogue.data]);
+  const items = catalogue.options;
   const editable = map.data?.editable ?? false;
   const district = map.data?.district ?? null;
 

@@ -11,10 +11,9 @@ import { useLanguage } from '../../shared/i18n/use-language';
 import { AreaTreeSelect } from '../areas/area-tree-select';
 import { useMe } from '../auth/auth.api';
 import { StateTag } from '../cases/case-ui';
-import { useReportCatalogue } from '../cases/cases.api';
 import { ExportButton } from '../exchange/export-button';
 import { ImportWizard } from '../exchange/import-wizard';
-import { useCategoryMap, useEnterHotlineOrder, useHotlineOrders, type DueFilter, type ReplyFilter } from './hotline.api';
+import { useCategoryMap, useEnterHotlineOrder, useHotlineOrders, type DueFilter, type ReplyFilter, useItemOptions } from './hotline.api';
 
 const DUE_COLORS = { none: 'default', ok: 'green', near: 'gold', overdue: 'red' } as const;
 
@@ -58,11 +57,11 @@ function EntryForm({ onDone }: { onDone: () => void }) {
   const describe = useDescribeError();
   const [form] = Form.useForm<FormValues>();
   const enter = useEnterHotlineOrder();
-  const catalogue = useReportCatalogue();
+  const catalogue = useItemOptions();
   const map = useCategoryMap();
   const [error, setError] = useState<string | null>(null);
   const categories = Form.useWatch('categories', form);
-  const items = useMemo(() => (catalogue.data?.items ?? []).filter((i) => i.active).map((i) => ({ value: i.code, label: `${i.name}（${i.code}）` })), [catalogue.data]);
+  const items = catalogue.options;
   const mapped = useMemo(() => {
     const parts = levelsOf(categories);
     for (let k = parts.length; k >= 1; k -= 1) {
@@ -123,7 +122,7 @@ function EntryForm({ onDone }: { onDone: () => void }) {
         <Input placeholder="城市管理/市容环境/占道经营" data-testid="hotline-categories" />
       </Form.Item>
       <Form.Item name="itemCode" label={t('hotline.form.item')} extra={t('hotline.form.itemHint')} rules={[{ required: !mapped }]}>
-        <Select showSearch allowClear options={items} optionFilterProp="label" loading={catalogue.isLoading} data-testid="hotline-item" />
+        <Select showSearch allowClear options={items} optionFilterProp="label" loading={catalogue.loading} data-testid="hotline-item" />
       </Form.Item>
       <Form.Item name="content" label={t('hotline.form.content')} rules={[{ required: true }]}>
         <Input.TextArea rows={3} maxLength={4000} data-testid="hotline-content" />

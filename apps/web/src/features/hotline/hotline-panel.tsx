@@ -102,9 +102,7 @@ export function HotlinePanel({ caseId }: { caseId: number }) {
           )}
         </Descriptions.Item>
       </Descriptions>
-      <div style={{ marginTop: 8 }}>
-        <Typography.Text strong>{t('hotline.panel.reply')}</Typography.Text>
-      </div>
+      <Typography.Text strong>{t('hotline.panel.reply')}</Typography.Text>
       {o.reply ? (
         <Descriptions size="small" column={1} style={{ marginTop: 4 }} data-testid="hotline-reply">
           <Descriptions.Item label={t('hotline.panel.result')}>{t(`hotline.result.${o.reply.result}`)}</Descriptions.Item>

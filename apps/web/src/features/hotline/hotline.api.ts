@@ -1,6 +1,8 @@
 import { caseDetailSchema, hotlineCaseSchema, hotlineCategoryMapSavedSchema, hotlineCategoryMapSchema, hotlineListSchema, hotlineRevealedSchema, type HotlineCategoryMapInput, type HotlineOrderInput, type HotlineReplyInput } from '@redgrid/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { api } from '../../shared/api/api-client';
+import { useReportCatalogue } from '../cases/cases.api';
 
 export type DueFilter = 'all' | 'near' | 'overdue';
 export type ReplyFilter = 'all' | 'pending' | 'replied';
@@ -71,4 +73,11 @@ export function useDeleteCategoryMap() {
     mutationFn: (id: number) => api.send('DELETE', `/api/hotline/categories/${id}`),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: hotlineKeys.categories }),
   });
+}
+
+/** The active items of the catalogue as select options ("私搭乱建（0301）"), searchable by name or code. */
+export function useItemOptions() {
+  const catalogue = useReportCatalogue();
+  const options = useMemo(() => (catalogue.data?.items ?? []).filter((i) => i.active).map((i) => ({ value: i.code, label: `${i.name}（${i.code}）` })), [catalogue.data]);
+  return { options, loading: catalogue.isLoading };
 }

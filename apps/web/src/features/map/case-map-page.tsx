@@ -42,6 +42,7 @@ export function CaseMapPage() {
   const rootShapes = useBoundaries(rootIds.length ? { ids: rootIds } : undefined);
   const containerRef = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<MapLibreMap | null>(null);
+  const [drawn, setDrawn] = useState(false);
   const [failed, setFailed] = useState(false);
   const [bbox, setBbox] = useState<string | null>(null);
   const [fitted, setFitted] = useState(false);
@@ -91,7 +92,6 @@ export function CaseMapPage() {
 
     // Cluster counts as HTML badges over their circles, rebuilt as the clusters change.
     const syncBadges = () => {
-      if (!instance.getSource(CASE_SOURCE)) return;
       const seen = new Set<number>();
       for (const f of instance.querySourceFeatures(CASE_SOURCE)) {
         const p = f.properties as Record<string, unknown>;
@@ -120,8 +120,10 @@ export function CaseMapPage() {
       }
     };
     instance.on('render', () => {
-      if (instance.isSourceLoaded(CASE_SOURCE)) syncBadges();
+      if (instance.getSource(CASE_SOURCE) && instance.isSourceLoaded(CASE_SOURCE)) syncBadges();
     });
+    // Ready once the tiles in view are drawn (browser tests and screenshots wait for it).
+    instance.on('idle', () => setDrawn(true));
     instance.on('moveend', () => {
       const b = instance.getBounds();
       setBbox(bboxParam({ west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() }));
@@ -231,7 +233,7 @@ export function CaseMapPage() {
             ref={containerRef}
             className="rg-case-map"
             data-testid="case-map"
-            data-ready={map && fitted && data ? 'true' : 'false'}
+            data-ready={map && fitted && data && drawn ? 'true' : 'false'}
             data-count={data?.features.length ?? 0}
             style={{ height: 'min(70vh, 640px)', minHeight: 320, borderRadius: 6, overflow: 'hidden', border: '1px solid #f0f0f0' }}
           />

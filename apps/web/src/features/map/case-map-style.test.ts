@@ -33,7 +33,7 @@ describe('caseTone', () => {
 describe('bboxParam', () => {
   it('rounds the view outward so small pans ask the same question', () => {
     expect(bboxParam({ west: 119.9712, south: 31.7755, east: 119.9898, north: 31.7901 })).toBe('119.97,31.77,119.99,31.8');
-    expect(bboxParam({ west: 119.9731, south: 31.7761, east: 119.9899, north: 31.7899 })).toBe('119.97,31.77,119.99,31.8');
+    expect(bboxParam({ west: 119.9731, south: 31.7761, east: 119.9899, north: 31.7999 })).toBe('119.97,31.77,119.99,31.8');
   });
 
   it('stays inside the ranges the server accepts, even zoomed out past the world', () => {

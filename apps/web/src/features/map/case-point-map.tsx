@@ -4,6 +4,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
 import { useMeta } from '../auth/auth.api';
 import { caseTone, CASE_TONE_COLORS } from './case-map-style';
+import { bboxOf } from './geometry';
 import { setData } from './map-features';
 import { areaTileUrl, buildMapStyle, GRID_FILL_OPACITY, LAYERS, SOURCES } from './map-style';
 import { useBoundaries } from './map.api';
@@ -19,6 +20,7 @@ setWorkerUrl(workerUrl);
 export function CasePointMap({ lng, lat, gridId, flags }: { lng: number; lat: number; gridId: number; flags: Pick<CaseMapProperties, 'alarm' | 'supervision' | 'urgency'> }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<MapLibreMap | null>(null);
+  const [drawn, setDrawn] = useState(false);
   const meta = useMeta();
   // The grid's outline, when the reader may see the area (a department's staff may not: then only the point).
   const grid = useBoundaries({ ids: [gridId] });
@@ -49,6 +51,8 @@ export function CasePointMap({ lng, lat, gridId, flags }: { lng: number; lat: nu
       instance.setPaintProperty(LAYERS.gridFill, 'fill-opacity', GRID_FILL_OPACITY.muted);
       setMap(instance);
     });
+    // Ready once the tiles in view are drawn (browser tests and screenshots wait for it).
+    instance.on('idle', () => setDrawn(true));
     return () => {
       setMap(null);
       instance.remove();
@@ -60,17 +64,19 @@ export function CasePointMap({ lng, lat, gridId, flags }: { lng: number; lat: nu
   useEffect(() => {
     if (!map || !shape) return;
     setData(map, SOURCES.selection, [{ type: 'Feature', geometry: shape.geometry, properties: {} }]);
+    // The whole grid in view, the case's point inside it.
+    const box = bboxOf(shape.geometry);
+    if (box) map.fitBounds([[box[0], box[1]], [box[2], box[3]]], { padding: 16, duration: 0, maxZoom: 17 });
   }, [map, shape]);
 
   const tone = caseTone(flags);
   useEffect(() => {
     if (!map) return;
-    map.jumpTo({ center: [lng, lat] });
     const marker = new Marker({ color: CASE_TONE_COLORS[tone] }).setLngLat([lng, lat]).addTo(map);
     return () => {
       marker.remove();
     };
   }, [map, lng, lat, tone]);
 
-  return <div ref={containerRef} data-testid="case-point-map" data-ready={map ? 'true' : 'false'} style={{ height: 220, borderRadius: 6, overflow: 'hidden', border: '1px solid #f0f0f0', marginTop: 8 }} />;
+  return <div ref={containerRef} data-testid="case-point-map" data-ready={map && drawn ? 'true' : 'false'} style={{ height: 220, borderRadius: 6, overflow: 'hidden', border: '1px solid #f0f0f0', marginTop: 8 }} />;
 }

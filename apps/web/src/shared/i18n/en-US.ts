@@ -19,6 +19,7 @@ export const commonEnUS: CommonMessages = {
     groupConfig: 'Group settings',
     calendar: 'Working calendar',
     jobs: 'Scheduled jobs',
+    open311: 'Open311 API keys',
     dashboard: 'Dashboard',
     areas: 'Areas',
     map: 'Map',

@@ -11,6 +11,7 @@ import { departmentsEnUS, departmentsZhCN } from '../../features/departments/dep
 import { divisionsEnUS, divisionsZhCN } from '../../features/divisions/divisions.i18n';
 import { exchangeEnUS, exchangeZhCN } from '../../features/exchange/exchange.i18n';
 import { jobsEnUS, jobsZhCN } from '../../features/jobs/jobs.i18n';
+import { open311EnUS, open311ZhCN } from '../../features/open311/open311.i18n';
 import { caseMapEnUS, caseMapZhCN } from '../../features/map/case-map.i18n';
 import { mapEnUS, mapZhCN } from '../../features/map/map.i18n';
 import { notificationsEnUS, notificationsZhCN } from '../../features/notifications/notifications.i18n';
@@ -43,6 +44,7 @@ export const zhCN = {
   caseKpi: caseKpiZhCN,
   notifications: notificationsZhCN,
   jobs: jobsZhCN,
+  open311: open311ZhCN,
 };
 
 /** The keys `t()` accepts (i18next.d.ts): a key missing in one language does not compile. */
@@ -68,6 +70,7 @@ export const enUS: Messages = {
   caseKpi: caseKpiEnUS,
   notifications: notificationsEnUS,
   jobs: jobsEnUS,
+  open311: open311EnUS,
 };
 
 export const resources = {

@@ -23,6 +23,7 @@ export const commonZhCN = {
     groupConfig: '人群类别设置',
     calendar: '工作日历',
     jobs: '定时任务',
+    open311: 'Open311 接口密钥',
     dashboard: '工作台',
     areas: '区域',
     map: '地图',

@@ -196,14 +196,18 @@ function importRepository(db: Db, scope: Scope) {
       // The address text (migration 0029) set-wise: each area's and household's part once for the batch, not
       // once a row in the trigger, which the transaction-local setting tells to trust it (the setting is
       // cleared again after this statement, so every other write in the unit goes through the trigger).
+      // MATERIALIZED: once per area and household whatever the plan (a subquery the planner pulls up into the join
+      // calls its function for every joined row).
       await sql`SELECT set_config('redgrid.address_text_given', 'on', true)`.execute(db);
       const inserted = await ownedInsert(db, scope, 'persons')
         .columns([...columns, 'address_text'])
         .expression(
-          sql`SELECT v.*, address_text_of(a.t, h.t, v.current_address, v.registration_address)
+          sql`WITH a AS MATERIALIZED (SELECT x.id, area_address_text(x.id) AS t FROM (SELECT DISTINCT unnest(${rows.map((r) => r.area_id)}::bigint[]) AS id) AS x),
+                   h AS MATERIALIZED (SELECT x.id, household_address_text(x.id) AS t FROM (SELECT DISTINCT unnest(${rows.map((r) => r.household_id)}::bigint[]) AS id) AS x WHERE x.id IS NOT NULL)
+              SELECT v.*, address_text_of(a.t, h.t, v.current_address, v.registration_address)
                 FROM unnest(${sql.join(arrays)}) AS v(${sql.join(columns.map((c) => sql.ref(c)))})
-                LEFT JOIN (SELECT x.id, area_address_text(x.id) AS t FROM (SELECT DISTINCT unnest(${rows.map((r) => r.area_id)}::bigint[]) AS id) AS x) AS a ON a.id = v.area_id
-                LEFT JOIN (SELECT x.id, household_address_text(x.id) AS t FROM (SELECT DISTINCT unnest(${rows.map((r) => r.household_id)}::bigint[]) AS id) AS x) AS h ON h.id = v.household_id`,
+                LEFT JOIN a ON a.id = v.area_id
+                LEFT JOIN h ON h.id = v.household_id`,
         )
         .returning(['id', 'id_bidx as bidx'])
         .execute();

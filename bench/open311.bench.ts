@@ -1,0 +1,154 @@
+/**
+ * Open311 POST throughput: service requests filed over HTTP against the real server (Fastify listening
+ * on a port, keep-alive clients in a worker thread), each through the whole path — api_key check, the
+ * catalogue, gridAtPoint, a guest unit, fileCase (grid, item, working clock, case number, the case, its
+ * first timeline event, the audit row). Points are spread over the demo district's 295 grids. The
+ * baseline, measured in the same run against the same server: GET /api/health (HTTP + Fastify and a
+ * database ping), and POSTs refused for a bad api_key (the HTTP and parsing part of a POST).
+ *
+ *   node --import tsx bench/open311.bench.ts [--pg postgres://postgres@127.0.0.1:5432] [--seconds 20] [--connections 32] [--skip-embedded]
+ *   npm run bench -- open311 -- --pg postgres://postgres@127.0.0.1:5432
+ *
+ * PostgreSQL: a database `open311_bench` is created and dropped (`--keep-db` keeps it).
+ */
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { buildApp } from '../apps/server/src/app.ts';
+import { systemContext } from '../apps/server/src/boot.ts';
+import { testConfig } from '../apps/server/src/config.ts';
+import { openEmbedded, openPostgres, type Database } from '../apps/server/src/db/engine.ts';
+import { migrate } from '../apps/server/src/db/migrate.ts';
+import { DEMO_OPEN311_KEY } from '../apps/server/src/modules/open311/index.ts';
+import type { AppDeps } from '../apps/server/src/platform/context.ts';
+import { FieldCipher } from '../apps/server/src/platform/crypto.ts';
+import { seedDemo } from '../apps/server/src/seed/demo.ts';
+
+const { values } = parseArgs({
+  options: { pg: { type: 'string' }, seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' }, 'skip-embedded': { type: 'boolean', default: false }, 'keep-db': { type: 'boolean', default: false }, port: { type: 'string', default: '3145' } },
+});
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+
+interface Load {
+  requests: number;
+  ok: number;
+  failed: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  firstError: string | null;
+}
+
+/** The client: a worker thread with its own event loop, `connections` loops of fetch for `seconds`. */
+const CLIENT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, method, bodies, headers, seconds, connections, expect } = workerData;
+const latencies = [];
+let ok = 0, failed = 0, firstError = null, i = 0;
+const end = Date.now() + seconds * 1000;
+async function loop() {
+  while (Date.now() < end) {
+    const body = bodies ? bodies[i++ % bodies.length] : undefined;
+    const t0 = performance.now();
+    try {
+      const res = await fetch(url, { method, headers, body });
+      const text = await res.text();
+      latencies.push(performance.now() - t0);
+      if (res.status === expect) ok++; else { failed++; firstError ??= res.status + ' ' + text.slice(0, 200); }
+    } catch (e) { failed++; firstError ??= String(e); }
+  }
+}
+const started = Date.now();
+Promise.all(Array.from({ length: connections }, loop)).then(() => {
+  const elapsed = (Date.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const q = (p) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : 0;
+  parentPort.postMessage({ requests: ok + failed, ok, failed, perSecond: ok / elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99), firstError });
+});
+`;
+
+function load(opts: { url: string; method: 'GET' | 'POST'; bodies?: string[]; headers?: Record<string, string>; seconds: number; expect: number }): Promise<Load> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(CLIENT, { eval: true, workerData: { ...opts, connections: CONNECTIONS } });
+    w.once('message', (m: Load) => {
+      resolve(m);
+      void w.terminate();
+    });
+    w.once('error', reject);
+  });
+}
+
+async function run(label: string, database: Database): Promise<string[]> {
+  console.log(`${label}: migrating and seeding the demo district …`);
+  await migrate(database);
+  const config = testConfig({ scheduler: false, databaseUrl: null });
+  const deps: AppDeps = { config, database, cipher: new FieldCipher(config.dataKeys), clock: () => new Date() };
+  const app = await buildApp(deps, { logger: false });
+  await seedDemo(systemContext(deps, app.log), { editions: false, residents: false });
+  // Statistics after the seed, as the server's own start would have after a day of autovacuum.
+  await sql`ANALYZE`.execute(database.db);
+  const item = (await sql<{ code: string }>`SELECT code FROM affair_items WHERE name = '消防安全隐患'`.execute(database.db)).rows[0]!.code;
+  const points = (
+    await sql<{ lng: number; lat: number }>`
+      SELECT ST_X(ST_PointOnSurface(b.geom)) AS lng, ST_Y(ST_PointOnSurface(b.geom)) AS lat
+        FROM area_boundaries b WHERE b.valid_to IS NULL AND b.area_level = 'grid' ORDER BY b.area_id`.execute(database.db)
+  ).rows;
+  const bodies = points.map((p, i) =>
+    new URLSearchParams({ api_key: DEMO_OPEN311_KEY, service_code: item, lat: String(p.lat), long: String(p.lng), 'attribute[kind]': '其他', description: `基准测试 ${i}：楼道堆放杂物`, first_name: '三', last_name: '张', phone: '17012345678' }).toString(),
+  );
+  const refused = bodies.map((b) => b.replace(DEMO_OPEN311_KEY, 'not-a-key-0000'));
+  const address = await app.listen({ port: Number(values.port), host: '127.0.0.1' });
+  const form = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+  try {
+    // Warm-up: the catalogue cache, the working clock, the JIT.
+    await load({ url: `${address}/open311/v2/requests.json`, method: 'POST', bodies, headers: form, seconds: 3, expect: 200 });
+    const health = await load({ url: `${address}/api/health`, method: 'GET', seconds: SECONDS, expect: 200 });
+    const bad = await load({ url: `${address}/open311/v2/requests.json`, method: 'POST', bodies: refused, headers: form, seconds: SECONDS, expect: 403 });
+    const posts = await load({ url: `${address}/open311/v2/requests.json`, method: 'POST', bodies, headers: form, seconds: SECONDS, expect: 200 });
+    const filed = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM cases WHERE channel = 'open311'`.execute(database.db)).rows[0]!.n);
+    const row = (name: string, l: Load) =>
+      `| ${label} | ${name} | ${l.ok.toLocaleString('en')} | ${l.failed} | **${l.perSecond.toFixed(0)}** | ${l.p50.toFixed(1)} / ${l.p95.toFixed(1)} / ${l.p99.toFixed(1)} |`;
+    for (const [name, l] of [['GET /api/health (baseline)', health], ['POST refused, bad api_key (baseline)', bad], ['POST /open311/v2/requests.json', posts]] as const) {
+      if (l.firstError) console.log(`  ${name}: first unexpected answer: ${l.firstError}`);
+    }
+    console.log(`  cases filed through Open311: ${filed}`);
+    return [row('GET /api/health (baseline)', health), row('POST refused, bad api_key (baseline)', bad), row('POST /open311/v2/requests.json', posts)];
+  } finally {
+    await app.close();
+  }
+}
+
+const lines = [`| engine | request | answered as expected | other | per second | latency p50 / p95 / p99 (ms) |`, '| --- | --- | --- | --- | --- | --- |'];
+if (!values['skip-embedded']) {
+  const embedded = await openEmbedded();
+  try {
+    lines.push(...(await run('embedded (PGlite)', embedded)));
+  } finally {
+    await embedded.close();
+  }
+}
+const pgBase = values.pg ?? process.env.DATABASE_URL;
+if (pgBase) {
+  const name = 'open311_bench';
+  const admin = new URL(pgBase);
+  admin.pathname = '/postgres';
+  const adminClient = new pg.Client({ connectionString: admin.toString() });
+  await adminClient.connect();
+  await adminClient.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await adminClient.query(`CREATE DATABASE "${name}"`);
+  const target = new URL(pgBase);
+  target.pathname = `/${name}`;
+  const database = await openPostgres(target.toString(), 16);
+  try {
+    lines.push(...(await run('PostgreSQL', database)));
+  } finally {
+    await database.close();
+    if (!values['keep-db']) await adminClient.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await adminClient.end();
+  }
+}
+console.log(`\nOpen311 POST benchmark — ${new Date().toISOString().slice(0, 10)}, ${CONNECTIONS} connections, ${SECONDS} s each\n`);
+console.log(lines.join('\n'));
