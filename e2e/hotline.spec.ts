@@ -41,7 +41,7 @@ describe.skipIf(!inE2eRun)('12345 desk (12345 工单)', () => {
     await page.keyboard.type('私搭乱建');
     await (await shown(page.locator('.ant-select-item-option').filter({ hasText: '私搭乱建' }).first())).click();
     await page.getByTestId('hotline-content').fill('站北花园 3 栋楼顶有人搭建彩钢板房，担心安全隐患');
-    await form.getByLabel('诉求人').fill('张三丰');
+    await form.getByLabel('诉求人', { exact: true }).fill('张三丰');
     await page.getByTestId('hotline-caller-phone').fill('17012345678');
     // The grid, found by its code.
     await form.locator('.ant-select').filter({ has: page.locator('.ant-select-tree-selection-search, input') }).last().click();

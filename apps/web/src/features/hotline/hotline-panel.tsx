@@ -102,7 +102,9 @@ export function HotlinePanel({ caseId }: { caseId: number }) {
           )}
         </Descriptions.Item>
       </Descriptions>
-      <Typography.Text strong>{t('hotline.panel.reply')}</Typography.Text>
+      <div style={{ marginTop: 8 }}>
+        <Typography.Text strong>{t('hotline.panel.reply')}</Typography.Text>
+      </div>
       {o.reply ? (
         <Descriptions size="small" column={1} style={{ marginTop: 4 }} data-testid="hotline-reply">
           <Descriptions.Item label={t('hotline.panel.result')}>{t(`hotline.result.${o.reply.result}`)}</Descriptions.Item>
