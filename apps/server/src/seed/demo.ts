@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import sharp from 'sharp';
 import type { AreaLevel } from '@redgrid/contracts';
 import { actorFromRoles, scopeFromRoles, type RequestContext } from '../platform/context.ts';
 import { listOwnRoles } from '../platform/cross-scope.repository.ts';
@@ -8,6 +9,8 @@ import { beijingDate } from '../platform/tabular/index.ts';
 import { hashPassword } from '../platform/password.ts';
 import { asSystem, withActor } from '../platform/unit-of-work.ts';
 import { seedAffairsCatalogue } from '../modules/affairs/index.ts';
+import { discardPrepared, prepareAttachment } from '../modules/attachment/index.ts';
+import { seedDemoCases, type DemoCaseCounts } from '../modules/case/index.ts';
 import { seedDistrict } from '../modules/area/index.ts';
 import { seedOpen311DemoKey } from '../modules/open311/index.ts';
 import { seedDemoResidents, type ResidentSeedCounts } from '../modules/basedata/index.ts';
@@ -83,6 +86,8 @@ export interface DemoSeedCounts {
   buildings: number;
   /** Names of the library editions loaded. */
   editions: string[];
+  /** The demo quarter of cases (none when left out). */
+  cases: DemoCaseCounts;
 }
 
 /**
@@ -92,8 +97,8 @@ export interface DemoSeedCounts {
  * start killed between the two keeps the district without editions (isSeeded counts accounts only):
  * 导入版本 on the 区划代码库 page loads the same files.
  */
-export async function seedDemo(ctx: RequestContext, { editions = true, residents = true }: { editions?: boolean; residents?: boolean } = {}): Promise<DemoSeedCounts> {
-  const district = await seedDemoDistrict(ctx, residents);
+export async function seedDemo(ctx: RequestContext, { editions = true, residents = true, cases = residents }: { editions?: boolean; residents?: boolean; cases?: boolean } = {}): Promise<DemoSeedCounts> {
+  const district = await seedDemoDistrict(ctx, residents, cases);
   return { ...district, editions: editions ? await seedDemoEditions(ctx) : [] };
 }
 
@@ -136,7 +141,7 @@ async function demoAdminContext(ctx: RequestContext): Promise<RequestContext> {
  * the district, its townships and communities, 295 grids and their buildings (synthetic shapes around
  * the real location, drawn by buildDemoGeography), then the accounts and their roles, then one audit row.
  */
-async function seedDemoDistrict(ctx: RequestContext, withResidents: boolean): Promise<Omit<DemoSeedCounts, 'editions'>> {
+async function seedDemoDistrict(ctx: RequestContext, withResidents: boolean, withCases: boolean): Promise<Omit<DemoSeedCounts, 'editions'>> {
   const divisions = jingkaiDivisions();
   const hashes = new Map<string, string>();
   for (const a of DEMO_ACCOUNTS) if (!hashes.has(a.password)) hashes.set(a.password, await hashPassword(a.password));
@@ -150,7 +155,10 @@ async function seedDemoDistrict(ctx: RequestContext, withResidents: boolean): Pr
     passwordHash: hashes.get(a.password) ?? '',
     phone: { enc: ctx.cipher.encrypt(a.phone), bidx: ctx.cipher.blindIndex(a.phone), masked: maskPhone(a.phone) },
   }));
-  return asSystem(ctx, async (unit) => {
+  // The photo the demo's on-the-spot closures show: stored once, before the transaction (as an upload is).
+  const photo = withCases ? await prepareAttachment(ctx, demoPhoto(), { purpose: 'photo', fileName: '现场照片.jpg' }) : null;
+  try {
+    return await asSystem(ctx, async (unit) => {
     const ids = await seedDistrict(unit, {
       divisions,
       districtCode: JINGKAI_DISTRICT_CODE,
@@ -181,7 +189,17 @@ async function seedDemoDistrict(ctx: RequestContext, withResidents: boolean): Pr
     const residents = !withResidents
       ? { houses: 0, households: 0, persons: 0, rentals: 0, tags: 0, visits: 0 }
       : await seedDemoResidents(unit, { communityCodes: DEMO_RESIDENT_COMMUNITIES, cipher: ctx.cipher, today: beijingDate(ctx.clock()), seed: DEMO_SEED, visitorId: visitor?.id ?? null });
-    await unit.audit({ action: 'create', entity: 'demo_seed', after: { areas: divisions.length, ...geography, residents, departments: departments.size, users: DEMO_ACCOUNTS.map((a) => a.username) } });
-    return { areas: divisions.length, users: DEMO_ACCOUNTS.length, ...geography, residents };
-  });
+    const cases = photo ? await seedDemoCases(unit, { now: ctx.clock(), photo, autoYellowCard: ctx.config.caseAutoCard }) : { cases: 0, events: 0, open: 0 };
+    await unit.audit({ action: 'create', entity: 'demo_seed', after: { areas: divisions.length, ...geography, residents, departments: departments.size, users: DEMO_ACCOUNTS.map((a) => a.username), cases } });
+    return { areas: divisions.length, users: DEMO_ACCOUNTS.length, ...geography, residents, cases };
+    });
+  } finally {
+    // Removes the photo's blobs unless the committed seed names them.
+    if (photo) await discardPrepared(ctx, photo);
+  }
+}
+
+/** A plain photo (a green-grey JPEG, as a phone would send) for the demo's evidence. */
+async function* demoPhoto(): AsyncIterable<Uint8Array> {
+  yield new Uint8Array(await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 96, g: 128, b: 104 } } }).jpeg({ quality: 70 }).toBuffer());
 }

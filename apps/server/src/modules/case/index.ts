@@ -31,3 +31,7 @@ export { actOnCase, getCase, listCases, reportCase } from './case.service.ts';
 export { caseDetailOf, fileCase, sealReporter, type CaseIntake, type SealedReporter } from './case.service.ts';
 /** The household-visit channel: the problems a visit found, filed as cases in the visit's transaction. */
 export { casesOfVisit, fileVisitProblems, type VisitProblem } from './visit-channel.ts';
+/** The demo quarter of cases, seeded with the demo district; a stored case is the fold of its timeline (what its tests check). */
+export { seedDemoCases, type DemoCaseCounts } from './seed/demo-cases.ts';
+export { fold as foldTimeline } from './case-workflow.ts';
+export { eventOfRow } from './case.service.ts';
