@@ -151,6 +151,7 @@ export type PublicRateInput = z.input<typeof publicRateSchema>;
 
 export const publicPhotoAnswerSchema = z.object({ id: z.string(), url: z.string(), photosAllowed: z.number().int() }).meta({ id: 'PublicPhoto' });
 export type PublicPhotoAnswer = z.infer<typeof publicPhotoAnswerSchema>;
+export const publicPhotoUploadSchema = z.object({ photo: publicPhotoAnswerSchema });
 
 /** Photos a resident may add to their report, and for how long after filing. */
 export const PUBLIC_MAX_PHOTOS = 3;

@@ -14,9 +14,10 @@ describe('menuFor', () => {
     [['grid_leader'] as const, ['dashboard', 'cases', 'caseReport', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'users', 'departments', 'affairs']],
     [['grid_worker'] as const, ['dashboard', 'cases', 'caseReport', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'affairs']],
     [['dept_staff'] as const, ['dashboard', 'cases', 'caseKpi', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'departments', 'affairs']],
-    [['party_member'] as const, ['dashboard']],
-    [['volunteer'] as const, ['dashboard']],
-    [['resident'] as const, ['dashboard']],
+    // They report what they see (the resident form) and follow their own reports.
+    [['party_member'] as const, ['dashboard', 'caseReport']],
+    [['volunteer'] as const, ['dashboard', 'caseReport']],
+    [['resident'] as const, ['caseReport']],
     [['area_admin', 'audit_admin'] as const, ['dashboard', 'cases', 'caseReport', 'hotline', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs', 'open311', 'audit']],
   ])('%j sees %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
@@ -28,7 +29,7 @@ describe('homePathFor', () => {
     expect(homePathFor(permissionsOf(['audit_admin']))).toBe('/audit');
     expect(homePathFor(permissionsOf(['grid_worker']))).toBe('/dashboard');
     // Residents report through the public page (a later change); in the console they have no section.
-    expect(homePathFor(permissionsOf(['resident']))).toBe('/dashboard');
+    expect(homePathFor(permissionsOf(['resident']))).toBe('/cases/new');
   });
 });
 

@@ -50,6 +50,15 @@ export function RequireAuth({ children }: { children: ReactNode }) {
 }
 
 /** Shows the page only with the permission; the server refuses the data anyway. */
+/**
+ * Staff (who read cases) see the children; a resident, party member or volunteer, who only reports and
+ * follows their own, sees the fallback (the resident's form instead of the grid worker's).
+ */
+export function StaffOr({ fallback, children }: { fallback: ReactNode; children: ReactNode }) {
+  const me = useMe();
+  return me.permissions.includes('case.read') ? children : fallback;
+}
+
 export function RequirePermission({ permission, children }: { permission: Permission; children: ReactNode }) {
   const me = useMe();
   return me.permissions.includes(permission) ? children : <ForbiddenPage />;

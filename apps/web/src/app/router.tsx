@@ -1,9 +1,9 @@
-import { lazy } from 'react';
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { LoginPage } from '../features/auth/login-page';
 import { NotFoundPage, RouteErrorPage } from './error-boundary';
 import { ConsoleLayout } from './layouts/console-layout';
-import { RequireAuth, RequirePermission } from './require-auth';
+import { RequireAuth, RequirePermission, StaffOr } from './require-auth';
 
 // Pages load on first visit, so the login page does not wait for the tables and trees.
 const DashboardPage = lazy(() => import('../features/dashboard/dashboard-page').then((m) => ({ default: m.DashboardPage })));
@@ -27,6 +27,9 @@ const CaseKpiPage = lazy(() => import('../features/case-kpi/case-kpi-page').then
 const FigureCasesPage = lazy(() => import('../features/case-kpi/figure-cases-page').then((m) => ({ default: m.FigureCasesPage })));
 // The case map carries MapLibre like the map page: its own chunk.
 const CaseMapPage = lazy(() => import('../features/map/case-map-page').then((m) => ({ default: m.CaseMapPage })));
+// The resident's pages (居民随手拍): public, phone-first, no console around them.
+const ReportPage = lazy(() => import('../features/public-report/report-page').then((m) => ({ default: m.ReportPage })));
+const TrackPage = lazy(() => import('../features/public-report/track-page').then((m) => ({ default: m.TrackPage })));
 const CaseReportPage = lazy(() => import('../features/cases/case-report-page').then((m) => ({ default: m.CaseReportPage })));
 const HotlineDeskPage = lazy(() => import('../features/hotline/hotline-desk-page').then((m) => ({ default: m.HotlineDeskPage })));
 const HotlineCategoriesPage = lazy(() => import('../features/hotline/hotline-categories-page').then((m) => ({ default: m.HotlineCategoriesPage })));
@@ -47,6 +50,10 @@ const ChangePasswordPage = lazy(() =>
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
+  // Public like the login page: a resident reports and follows a report without an account.
+  { path: '/report', element: <Suspense fallback={null}><ReportPage /></Suspense>, errorElement: <RouteErrorPage /> },
+  { path: '/track', element: <Suspense fallback={null}><TrackPage /></Suspense>, errorElement: <RouteErrorPage /> },
+  { path: '/track/:caseNo', element: <Suspense fallback={null}><TrackPage /></Suspense>, errorElement: <RouteErrorPage /> },
   {
     path: '/',
     element: (
@@ -73,7 +80,9 @@ export const router = createBrowserRouter([
             path: 'cases/new',
             element: (
               <RequirePermission permission="case.report">
-                <CaseReportPage />
+                <StaffOr fallback={<Navigate to="/report" replace />}>
+                  <CaseReportPage />
+                </StaffOr>
               </RequirePermission>
             ),
           },

@@ -5,9 +5,9 @@ import {
   errorBodySchema,
   publicCaseParamsSchema,
   publicCaseSchema,
-  publicPhotoAnswerSchema,
   publicPhotoParamsSchema,
   publicPhotoQuerySchema,
+  publicPhotoUploadSchema,
   publicRateSchema,
   publicReportAnswerSchema,
   publicReportSchema,
@@ -96,7 +96,7 @@ export async function registerPublicCaseRoutes(app: App, config: AppConfig): Pro
         consumes: ['multipart/form-data'],
         params: publicCaseParamsSchema,
         querystring: publicPhotoQuerySchema,
-        response: { 201: z.object({ photo: publicPhotoAnswerSchema }), ...errors },
+        response: { 201: publicPhotoUploadSchema, ...errors },
       },
     }, async (req, reply) => {
       const saved = await addTrackedPhoto(ctxOf(req), req.params.caseNo, req.query.t, req.query.clientKey, async () => {

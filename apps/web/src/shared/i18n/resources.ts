@@ -12,6 +12,7 @@ import { divisionsEnUS, divisionsZhCN } from '../../features/divisions/divisions
 import { exchangeEnUS, exchangeZhCN } from '../../features/exchange/exchange.i18n';
 import { jobsEnUS, jobsZhCN } from '../../features/jobs/jobs.i18n';
 import { open311EnUS, open311ZhCN } from '../../features/open311/open311.i18n';
+import { publicReportEnUS, publicReportZhCN } from '../../features/public-report/public-report.i18n';
 import { caseMapEnUS, caseMapZhCN } from '../../features/map/case-map.i18n';
 import { mapEnUS, mapZhCN } from '../../features/map/map.i18n';
 import { notificationsEnUS, notificationsZhCN } from '../../features/notifications/notifications.i18n';
@@ -45,6 +46,7 @@ export const zhCN = {
   notifications: notificationsZhCN,
   jobs: jobsZhCN,
   open311: open311ZhCN,
+  publicReport: publicReportZhCN,
 };
 
 /** The keys `t()` accepts (i18next.d.ts): a key missing in one language does not compile. */
@@ -71,6 +73,7 @@ export const enUS: Messages = {
   notifications: notificationsEnUS,
   jobs: jobsEnUS,
   open311: open311EnUS,
+  publicReport: publicReportEnUS,
 };
 
 export const resources = {

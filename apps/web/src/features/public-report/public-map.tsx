@@ -1,0 +1,65 @@
+import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type MapMouseEvent } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { useEffect, useRef, useState } from 'react';
+import { useMeta } from '../auth/auth.api';
+import { areaTileUrl, buildMapStyle } from '../map/map-style';
+
+setWorkerUrl(workerUrl);
+
+/**
+ * The place of a resident's report: a tap sets the point (WGS84, as the map draws). The style is the
+ * console's own, built in code with no external resources: the grid outlines appear for a signed-in
+ * account, the configured base map (REDGRID_BASEMAP_URL) for everyone; "use my location" fills it too.
+ */
+export function PublicMap({ value, onPick }: { value: { lng: number; lat: number } | null; onPick: (at: { lng: number; lat: number }) => void }) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [map, setMap] = useState<MapLibreMap | null>(null);
+  const meta = useMeta();
+  const onPickRef = useRef(onPick);
+  useEffect(() => {
+    onPickRef.current = onPick;
+  });
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container || meta.isLoading) return;
+    let instance: MapLibreMap;
+    try {
+      instance = new MapLibreMap({
+        container,
+        style: buildMapStyle({ tileUrl: areaTileUrl(window.location.origin, 0), baseMapUrl: meta.data?.baseMapUrl ?? null, range: { min: 300, max: 500 } }),
+        center: value ? [value.lng, value.lat] : [119.99, 31.76],
+        zoom: value ? 16 : 13,
+        maxZoom: 19,
+        attributionControl: false,
+        dragRotate: false,
+        pitchWithRotate: false,
+        touchPitch: false,
+      });
+    } catch (error) {
+      console.error('The map cannot start (WebGL unavailable?)', error);
+      return;
+    }
+    instance.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+    instance.getCanvas().style.cursor = 'crosshair';
+    instance.on('click', (e: MapMouseEvent) => onPickRef.current({ lng: e.lngLat.lng, lat: e.lngLat.lat }));
+    instance.on('load', () => setMap(instance));
+    return () => {
+      setMap(null);
+      instance.remove();
+    };
+    // Built once the meta (base map) is known; the point moves the marker, not the map.
+  }, [meta.isLoading]);
+
+  useEffect(() => {
+    if (!map || !value) return;
+    const marker = new Marker({ color: '#c8161d' }).setLngLat([value.lng, value.lat]).addTo(map);
+    if (!map.getBounds().contains([value.lng, value.lat])) map.jumpTo({ center: [value.lng, value.lat], zoom: Math.max(map.getZoom(), 16) });
+    return () => {
+      marker.remove();
+    };
+  }, [map, value]);
+
+  return <div ref={containerRef} data-testid="public-map" data-ready={map ? 'true' : 'false'} style={{ height: 240, borderRadius: 8, overflow: 'hidden', border: '1px solid #f0f0f0', background: '#eef2f5' }} />;
+}
