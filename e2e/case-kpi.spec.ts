@@ -38,8 +38,7 @@ describe.skipIf(!inE2eRun)('KPI page (考核指标)', () => {
     await page.waitForURL(/\/cases\/kpi/);
     await shown(page.getByTestId('case-kpi-page'));
     const reported = await shown(page.getByTestId('kpi-reported'));
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="kpi-reported"]')?.textContent ?? '0') >= 1, null, { timeout: 30_000 });
-    expect(Number(await reported.textContent())).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => Number((await reported.textContent()) ?? '0'), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
     // The breakdown by community, with 站北社区's row and the chart.
     await shown(page.getByTestId('kpi-table').getByText('站北社区'));
     await shown(page.getByTestId('kpi-chart'));
