@@ -65,7 +65,7 @@ export interface TestApp {
  * Settings the demo seed never reads (it writes through the cipher, the audit chain and the password
  * hasher): a file overriding only these may start from the seeded template.
  */
-const SEED_NEUTRAL: ReadonlySet<keyof AppConfig> = new Set(['filesDir', 'storage', 'trustProxy', 'webDist', 'baseMapUrl', 'loginRateLimit', 'publicRateLimit', 'bodyLimitBytes', 'timeouts', 'metricsToken', 'caseAutoCard', 'logLevel'] as (keyof AppConfig)[]);
+const SEED_NEUTRAL: ReadonlySet<keyof AppConfig> = new Set(['filesDir', 'storage', 'trustProxy', 'webDist', 'baseMapUrl', 'loginRateLimit', 'publicRateLimit', 'bodyLimitBytes', 'timeouts', 'metricsToken', 'caseAutoCard', 'logLevel', 'sms'] as (keyof AppConfig)[]);
 
 export async function createTestApp(overrides: Partial<AppConfig> = {}, { seed = true, editions = false, residents = false } = {}): Promise<TestApp> {
   const preseeded = seed && !editions && !residents && (Object.keys(overrides) as (keyof AppConfig)[]).every((k) => SEED_NEUTRAL.has(k));
