@@ -1,7 +1,7 @@
 import { UnorderedListOutlined } from '@ant-design/icons';
 import { CASE_STATE_LABELS, type CaseMapProperties } from '@redgrid/contracts';
 import { Alert, Button, Card, Col, List, Row, Space, Tag, Typography } from 'antd';
-import { Map as MapLibreMap, Marker, NavigationControl, Popup, setWorkerUrl, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
+import { Marker, Popup, setWorkerUrl, type GeoJSONSource, type Map as MapLibreMap, type MapGeoJSONFeature } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './case-map.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
@@ -17,13 +17,11 @@ import { useCaseMap } from '../cases/case-map.api';
 import { bboxOf } from './geometry';
 import { useBoundaries } from './map.api';
 import { bboxParam, CASE_CLUSTER_PROPERTIES, CASE_LAYERS, CASE_SOURCE, CASE_TONE_COLORS, CASE_TONES, caseLayers, clusterTone, withTones, type CaseTone } from './case-map-style';
-import { areaTileUrl, buildMapStyle, GRID_FILL_OPACITY, LAYERS } from './map-style';
+import { createCaseBaseMap } from './case-base-map';
 
 setWorkerUrl(workerUrl);
 
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
-/** Colours only matter for the boundaries here: the demo range does not colour anything meaningful. */
-const RANGE = { min: 300, max: 500 };
 
 /**
  * 事件地图 (/cases/map): the open cases of the caller's scope on our own base map (area tiles, no external
@@ -59,32 +57,16 @@ export function CaseMapPage() {
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    let instance: MapLibreMap;
-    try {
-      instance = new MapLibreMap({
-        container,
-        style: buildMapStyle({ tileUrl: areaTileUrl(window.location.origin, 0), baseMapUrl: meta.data?.baseMapUrl ?? null, range: RANGE }),
-        center: [119.97, 31.78],
-        zoom: 11,
-        maxZoom: 19,
-        attributionControl: false,
-        dragRotate: false,
-        pitchWithRotate: false,
-        touchPitch: false,
-      });
-    } catch (error) {
-      console.error('The case map cannot start (WebGL unavailable?)', error);
+    const instance = createCaseBaseMap({ container, baseMapUrl: meta.data?.baseMapUrl ?? null, center: [119.97, 31.78], zoom: 11 });
+    if (!instance) {
       setFailed(true);
       return;
     }
     if (globalThis.localStorage?.getItem('redgrid.e2e') === '1') Object.assign(window, { __redgridCaseMap: instance });
-    instance.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     const markers = new Map<number, Marker>();
     let popup: Popup | null = null;
 
     instance.on('load', () => {
-      // Grids only as faint shapes: the cases are what this map is about.
-      instance.setPaintProperty(LAYERS.gridFill, 'fill-opacity', GRID_FILL_OPACITY.muted);
       instance.addSource(CASE_SOURCE, { type: 'geojson', data: EMPTY, cluster: true, clusterRadius: 48, clusterMaxZoom: 16, clusterProperties: CASE_CLUSTER_PROPERTIES });
       for (const layer of caseLayers()) instance.addLayer(layer);
       setMap(instance);

@@ -1,4 +1,4 @@
-import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl } from 'maplibre-gl';
+import { Marker, setWorkerUrl, type Map as MapLibreMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
@@ -6,7 +6,8 @@ import { useMeta } from '../auth/auth.api';
 import { caseTone, CASE_TONE_COLORS } from './case-map-style';
 import { bboxOf } from './geometry';
 import { setData } from './map-features';
-import { areaTileUrl, buildMapStyle, GRID_FILL_OPACITY, LAYERS, SOURCES } from './map-style';
+import { createCaseBaseMap } from './case-base-map';
+import { SOURCES } from './map-style';
 import { useBoundaries } from './map.api';
 import type { CaseMapProperties } from '@redgrid/contracts';
 
@@ -28,29 +29,9 @@ export function CasePointMap({ lng, lat, gridId, flags }: { lng: number; lat: nu
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    let instance: MapLibreMap;
-    try {
-      instance = new MapLibreMap({
-        container,
-        style: buildMapStyle({ tileUrl: areaTileUrl(window.location.origin, 0), baseMapUrl: meta.data?.baseMapUrl ?? null, range: { min: 300, max: 500 } }),
-        center: [lng, lat],
-        zoom: 16,
-        maxZoom: 19,
-        attributionControl: false,
-        dragRotate: false,
-        pitchWithRotate: false,
-        touchPitch: false,
-        cooperativeGestures: true,
-      });
-    } catch (error) {
-      console.error('The case map cannot start (WebGL unavailable?)', error);
-      return;
-    }
-    instance.addControl(new NavigationControl({ showCompass: false }), 'top-right');
-    instance.on('load', () => {
-      instance.setPaintProperty(LAYERS.gridFill, 'fill-opacity', GRID_FILL_OPACITY.muted);
-      setMap(instance);
-    });
+    const instance = createCaseBaseMap({ container, baseMapUrl: meta.data?.baseMapUrl ?? null, center: [lng, lat], zoom: 16, cooperativeGestures: true });
+    if (!instance) return;
+    instance.on('load', () => setMap(instance));
     // Ready once the tiles in view are drawn (browser tests and screenshots wait for it).
     instance.on('idle', () => setDrawn(true));
     return () => {
