@@ -28,8 +28,9 @@ describe.skipIf(!inE2eRun)('a resident reports from a phone without an account (
     const login = await page.request.post('/api/auth/login', { data: { username: 'zb_g1_worker', password: PASSWORD } });
     const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
     const roots = (await (await page.request.get('/api/areas/roots')).json()) as { id: number }[];
-    const grids = (await (await page.request.get(`/api/areas/boundaries?parentId=${roots[0]!.id}&crs=wgs84`)).json()) as { features: Shape[] };
-    const at = middleOf(grids.features.find((f) => f.properties.level === 'grid')!);
+    // The grid worker's root is their grid itself.
+    const grids = (await (await page.request.get(`/api/areas/boundaries?ids=${roots[0]!.id}&crs=wgs84`)).json()) as { features: Shape[] };
+    const at = middleOf(grids.features[0]!);
     await page.context().clearCookies();
     await page.context().grantPermissions(['geolocation']);
     await page.context().setGeolocation({ longitude: at.lng, latitude: at.lat, accuracy: 10 });
