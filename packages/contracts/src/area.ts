@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AREA_GRADES } from './affairs.ts';
 import { idSchema } from './common.ts';
 
 /** Levels of the area tree, top-down. Grid may nest (sub-grid, micro-grid). */
@@ -50,6 +51,10 @@ export const areaDetailSchema = areaSchema
     householdRange: z.object({ min: z.number().int(), max: z.number().int() }),
     /** Where a building stands, WGS84 (null for other levels or when unknown). */
     location: z.object({ lng: z.number(), lat: z.number() }).nullable(),
+    /** The area's own grade for case time limits (A / B / C; null: none of its own). */
+    grade: z.enum(AREA_GRADES).nullable(),
+    /** The grade in force here: its own, else the nearest area above with one (null: the items' own limits). */
+    gradeInForce: z.enum(AREA_GRADES).nullable(),
   })
   .meta({ id: 'AreaDetail' });
 export type AreaDetail = z.infer<typeof areaDetailSchema>;
@@ -82,6 +87,8 @@ export const updateAreaSchema = z
     balanceMax: z.number().int().min(1).max(100_000).nullable().optional(),
     /** A building moved to where it really stands (buildings only; within its grid). */
     location: placeLocationSchema.optional(),
+    /** Grade for case time limits (streets, communities and grids); null clears it (inherits). */
+    grade: z.enum(AREA_GRADES).nullable().optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的字段' })

@@ -30,6 +30,8 @@ export interface AreasTable {
   retired_at: Date | null;
   /** PostGIS Point; read it with ST_AsGeoJSON, write it with ST_GeomFromGeoJSON. */
   location: Geometry | null;
+  /** A / B / C: which of a catalogue item's per-grade time limits apply here (0033). */
+  grade: 'A' | 'B' | 'C' | null;
   balance_min: number | null;
   balance_max: number | null;
   created_at: DefaultTimestamp;

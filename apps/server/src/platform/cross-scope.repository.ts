@@ -85,7 +85,13 @@ export function activeDepartmentsServing(db: Db, kind: DepartmentKind, areaIds: 
 export function listAncestorNames(db: Db, path: string) {
   const ids = path.split('/').filter(Boolean).map(Number).slice(0, -1);
   if (ids.length === 0) return Promise.resolve([]);
-  return unrestricted(db).selectFrom('areas').select(['id', 'code', 'name', 'level']).where('id', 'in', ids).orderBy('depth').execute();
+  return unrestricted(db).selectFrom('areas').select(['id', 'code', 'name', 'level', 'grade']).where('id', 'in', ids).orderBy('depth').execute();
+}
+
+/** The grade of the nearest of these ancestors (top-down, as listAncestorNames gives them) that has one. */
+export function gradeInForce(ancestors: readonly { grade: 'A' | 'B' | 'C' | null }[]): 'A' | 'B' | 'C' | null {
+  for (let i = ancestors.length - 1; i >= 0; i -= 1) if (ancestors[i]!.grade) return ancestors[i]!.grade;
+  return null;
 }
 
 /**
@@ -639,11 +645,11 @@ export function publicResidentAffairs(db: Db, districtCode: string | null) {
  * the case to everyone who may read the case, though the holder may lie above or beside the reader's
  * scope (a department's staff, a grid worker reading the community's step). Division names are public.
  */
-export async function areaNamesByIds(db: Db, ids: readonly number[]): Promise<Map<number, { name: string; path: string; level: string }>> {
+export async function areaNamesByIds(db: Db, ids: readonly number[]): Promise<Map<number, { name: string; path: string; level: string; grade: 'A' | 'B' | 'C' | null }>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
-  const rows = await unrestricted(db).selectFrom('areas').select(['id', 'name', 'path', 'level']).where('id', 'in', unique).execute();
-  return new Map(rows.map((r) => [r.id, { name: r.name, path: r.path, level: r.level }]));
+  const rows = await unrestricted(db).selectFrom('areas').select(['id', 'name', 'path', 'level', 'grade']).where('id', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, path: r.path, level: r.level, grade: r.grade }]));
 }
 
 /**

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { AffairItem, CaseChannel, CaseAction, DepartmentKind, CaseActionRequest, CaseDetail, CaseList, CaseState, HandlingLevel, ReportCaseInput } from '@redgrid/contracts';
+import type { AffairItem, AreaGrade, CaseChannel, CaseAction, DepartmentKind, CaseActionRequest, CaseDetail, CaseList, CaseState, HandlingLevel, ReportCaseInput } from '@redgrid/contracts';
 import { caseActionRequestSchema, caseListQuerySchema, reportCaseSchema } from '@redgrid/contracts';
 import type { z } from 'zod';
 import type { Actor, RequestContext, Scope } from '../../platform/context.ts';
 import { maskPhone, type FieldCipher } from '../../platform/crypto.ts';
-import { areaNamesByIds, listAncestorNames } from '../../platform/cross-scope.repository.ts';
+import { areaNamesByIds, gradeInForce, listAncestorNames } from '../../platform/cross-scope.repository.ts';
 import { AppError, notFound, validationFailed } from '../../platform/errors.ts';
 import { read, write, type Unit, type WriteUnit } from '../../platform/unit-of-work.ts';
 import { affairItem, limitsFor } from '../affairs/index.ts';
@@ -45,9 +45,11 @@ interface GridPlace {
   name: string;
   /** The grid's ancestors by handling level. */
   levels: Partial<Record<HandlingLevel, { id: number; name: string; path: string }>>;
+  /** The area grade in force at the grid (its own, else the nearest above): which of an item's per-grade limits apply. */
+  grade: AreaGrade | null;
 }
 
-async function gridPlace(unit: Unit, gridId: number, gridPath: string, gridName: string): Promise<GridPlace> {
+async function gridPlace(unit: Unit, gridId: number, gridPath: string, gridName: string, gridGrade: AreaGrade | null): Promise<GridPlace> {
   const chain = await unit.use((db) => listAncestorNames(db, gridPath));
   const levels: GridPlace['levels'] = { grid: { id: gridId, name: gridName, path: gridPath } };
   let path = '/';
@@ -56,7 +58,7 @@ async function gridPlace(unit: Unit, gridId: number, gridPath: string, gridName:
     const level = LEVEL_OF_AREA[a.level];
     if (level) levels[level] = { id: a.id, name: a.name, path };
   }
-  return { id: gridId, path: gridPath, name: gridName, levels };
+  return { id: gridId, path: gridPath, name: gridName, levels, grade: gridGrade ?? gradeInForce(chain) };
 }
 
 /** The case's grid and the levels above it (public division names, whoever reads the case). */
@@ -66,7 +68,7 @@ async function placeOfCase(unit: Unit, gridId: number): Promise<GridPlace> {
   if (known) return known;
   const grid = (await unit.use((db) => areaNamesByIds(db, [gridId]))).get(gridId);
   if (!grid) throw notFound('网格');
-  const place = await gridPlace(unit, gridId, grid.path, grid.name);
+  const place = await gridPlace(unit, gridId, grid.path, grid.name, grid.grade);
   placesOf(unit).set(gridId, place);
   return place;
 }
@@ -272,7 +274,7 @@ export async function fileCase(unit: WriteUnit, now: Date, intake: CaseIntake): 
   const holder: Holder = { level: 'grid', areaId: grid.id, departmentId: null };
   const snapshot: CaseSnapshot = reportedSnapshot(holder);
   const clock = await workingClockFor(unit);
-  const deadlines = stepDeadlines(clock, 'reported', at, limitsFor(item), 0);
+  const deadlines = stepDeadlines(clock, 'reported', at, limitsFor(item, (await placeOfCase(unit, grid.id)).grade), 0);
   const found = intake.discoveredAt && intake.discoveredAt < at ? intake.discoveredAt : null;
   const discovery = found ? { discoveredAt: found.toISOString(), late: clock.workingHoursBetween(found, at) > REPORT_LIMIT_WORK_HOURS } : {};
   const seq = await repo.nextCaseNumber();
@@ -393,7 +395,7 @@ async function record(unit: WriteUnit, row: CaseRow, place: GridPlace, item: Aff
   const payload = { ...args, late: row.dueRedAt !== null && now > new Date(row.dueRedAt) };
   const stepChanged = next.state !== before.state || next.holder.level !== before.holder.level || next.holder.areaId !== before.holder.areaId || next.holder.departmentId !== before.holder.departmentId || next.extensionDays !== before.extensionDays;
   const stepStart = stepChanged && next.extensionDays === before.extensionDays ? now : new Date(row.stepStartedAt);
-  const deadlines = stepDeadlines(await workingClockFor(unit), next.state, stepStart, limitsFor(item), next.extensionDays);
+  const deadlines = stepDeadlines(await workingClockFor(unit), next.state, stepStart, limitsFor(item, place.grade), next.extensionDays);
   const closed = next.state === 'closed' || next.state === 'closed_unfixed';
   const ok = await repo.project(row.id, row.version, {
     state: next.state,
@@ -729,7 +731,7 @@ async function routingOf(unit: Unit, row: CaseRow, place: GridPlace, item: Affai
   if (movesGrid) {
     const named = (await unit.use((db) => areaNamesByIds(db, [input.gridId!]))).get(input.gridId!);
     if (!named || named.level !== 'grid') throw validationFailed({ gridId: ['请选择一个网格'] }, '目标不是网格');
-    target = await gridPlace(unit, input.gridId!, named.path, named.name);
+    target = await gridPlace(unit, input.gridId!, named.path, named.name, named.grade);
   }
   const newItem = input.itemCode !== undefined && input.itemCode !== row.itemCode ? await itemFor(unit, input.itemCode, target.path) : item;
   const coversTarget = unit.actor.roles.some((r) => AREA_STAFF.has(r.role) && place.path.startsWith(r.areaPath) && target.path.startsWith(r.areaPath));

@@ -1,4 +1,4 @@
-import { GRID_SUBTYPES, updateAreaSchema, type AreaDetail, type CrsName, type GridSubtype, type UpdateArea } from '@redgrid/contracts';
+import { AREA_GRADES, GRID_SUBTYPES, updateAreaSchema, type AreaDetail, type AreaGrade, type CrsName, type GridSubtype, type UpdateArea } from '@redgrid/contracts';
 import { Alert, App, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -16,13 +16,14 @@ interface EditValues {
   gridSubtype: GridSubtype | null;
   balanceMin: number | null;
   balanceMax: number | null;
+  grade: AreaGrade | null;
   /** A building's position, as shown (WGS84) or as retyped in another crs. */
   lng: number | null;
   lat: number | null;
   crs: CrsName;
 }
 
-const FIELDS = ['name', 'households', 'gridType', 'gridSubtype', 'balanceMin', 'balanceMax', 'lng', 'lat', 'crs'] as const;
+const FIELDS = ['name', 'households', 'gridType', 'gridSubtype', 'balanceMin', 'balanceMax', 'grade', 'lng', 'lat', 'crs'] as const;
 const nameRule = schemaRule(updateAreaSchema.shape.name.unwrap());
 
 /** Levels whose own household figure is kept (above a grid it is the sum of the grids). */
@@ -33,6 +34,11 @@ function ownsHouseholds(area: AreaDetail): boolean {
 /** Levels that set the households-per-grid range for the grids below them (a grid for itself). */
 function setsRange(area: AreaDetail): boolean {
   return area.level !== 'building' && area.level !== 'unit';
+}
+
+/** Levels that carry a grade for case time limits. */
+function takesGrade(area: AreaDetail): boolean {
+  return area.level === 'street' || area.level === 'community' || area.level === 'grid';
 }
 
 /** Only what changed goes to the server; an empty form changes nothing. */
@@ -48,6 +54,7 @@ export function changesOf(area: AreaDetail, v: EditValues): UpdateArea {
     if (v.balanceMin !== area.balanceMin) changes.balanceMin = v.balanceMin;
     if (v.balanceMax !== area.balanceMax) changes.balanceMax = v.balanceMax;
   }
+  if (takesGrade(area) && (v.grade ?? null) !== area.grade) changes.grade = v.grade ?? null;
   if (area.level === 'building' && v.lng !== null && v.lat !== null) {
     const same = v.crs === 'wgs84' && area.location !== null && Math.abs(v.lng - area.location.lng) < 1e-7 && Math.abs(v.lat - area.location.lat) < 1e-7;
     if (!same) changes.location = { lng: v.lng, lat: v.lat, crs: v.crs };
@@ -78,6 +85,7 @@ export function AreaEditForm({ area, open, onClose }: { area: AreaDetail; open: 
       gridSubtype: area.gridSubtype,
       balanceMin: area.balanceMin,
       balanceMax: area.balanceMax,
+      grade: area.grade,
       lng: area.location ? round7(area.location.lng) : null,
       lat: area.location ? round7(area.location.lat) : null,
       crs: 'wgs84',
@@ -189,6 +197,18 @@ export function AreaEditForm({ area, open, onClose }: { area: AreaDetail; open: 
               </Form.Item>
             </Space>
           </>
+        ) : null}
+        {takesGrade(area) ? (
+          <Form.Item name="grade" label={t('areas.edit.grade')} extra={t('areas.edit.gradeHint', { grade: area.gradeInForce ?? t('areas.edit.gradeNone') })}>
+            <Select
+              allowClear
+              style={{ width: 160 }}
+              placeholder={t('areas.edit.inherit')}
+              options={AREA_GRADES.map((value) => ({ value, label: value }))}
+              onClear={() => form.setFieldValue('grade', null)}
+              data-testid="area-edit-grade"
+            />
+          </Form.Item>
         ) : null}
         {warning ? <Alert type="warning" showIcon title={warning} style={{ marginTop: 8 }} data-testid="area-edit-warning" /> : null}
         {rangeChanged && !badRange && balance.data && area.level !== 'grid' ? (

@@ -85,6 +85,22 @@ describe('area attributes', () => {
     expect(bad.json().error.details.fields).toHaveProperty('balanceMax');
   });
 
+  it('grades a community for case time limits: its grids take the grade until they have their own; a building takes none', async () => {
+    const community = await areaIdByCode(t.database, '320412001001');
+    const res = await t.app.inject({ method: 'PATCH', url: `/api/areas/${community}`, headers: zbAdmin.headers, payload: { grade: 'A' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ grade: 'A', gradeInForce: 'A' });
+    expect((await t.app.inject({ url: `/api/areas/${grid.id}`, headers: zbAdmin.headers })).json()).toMatchObject({ grade: null, gradeInForce: 'A' });
+    expect((await t.app.inject({ method: 'PATCH', url: `/api/areas/${grid.id}`, headers: zbAdmin.headers, payload: { grade: 'C' } })).json()).toMatchObject({ grade: 'C', gradeInForce: 'C' });
+    expect((await t.app.inject({ method: 'PATCH', url: `/api/areas/${grid.id}`, headers: zbAdmin.headers, payload: { grade: null } })).json()).toMatchObject({ grade: null, gradeInForce: 'A' });
+    expect((await t.app.inject({ method: 'PATCH', url: `/api/areas/${community}`, headers: zbAdmin.headers, payload: { grade: 'D' } })).statusCode).toBe(400);
+    const building = await sql<{ id: number }>`SELECT id::int AS id FROM areas WHERE level = 'building' AND parent_id = ${grid.id} ORDER BY id LIMIT 1`.execute(t.database.db);
+    const refused = await t.app.inject({ method: 'PATCH', url: `/api/areas/${building.rows[0]!.id}`, headers: zbAdmin.headers, payload: { grade: 'B' } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details.fields).toHaveProperty('grade');
+    await t.app.inject({ method: 'PATCH', url: `/api/areas/${community}`, headers: zbAdmin.headers, payload: { grade: null } });
+  });
+
   it('renames a grid and audits it; another community stays out of reach', async () => {
     const res = await t.app.inject({ method: 'PATCH', url: `/api/areas/${grid.id}`, headers: zbAdmin.headers, payload: { name: '站北一网格', gridType: 'dedicated', gridSubtype: 'school' } });
     expect(res.json()).toMatchObject({ name: '站北一网格', gridType: 'dedicated', gridSubtype: 'school', location: null });

@@ -13,6 +13,7 @@ export interface AreaAttributes {
   grid_subtype: GridSubtype | null;
   balance_min: number | null;
   balance_max: number | null;
+  grade: 'A' | 'B' | 'C' | null;
 }
 
 export interface AttributeChanges {
@@ -22,6 +23,7 @@ export interface AttributeChanges {
   gridSubtype?: GridSubtype | null;
   balanceMin?: number | null;
   balanceMax?: number | null;
+  grade?: 'A' | 'B' | 'C' | null;
   at: Date;
 }
 
@@ -40,7 +42,7 @@ export function areaPlaceRepository(db: Db, scope: Scope) {
   return {
     attributes(id: number): Promise<AreaAttributes | undefined> {
       return scopedFrom(db, scope, 'areas as a')
-        .select(['a.name', 'a.households', 'a.grid_type', 'a.grid_subtype', 'a.balance_min', 'a.balance_max'])
+        .select(['a.name', 'a.households', 'a.grid_type', 'a.grid_subtype', 'a.balance_min', 'a.balance_max', 'a.grade'])
         .where('a.id', '=', id)
         .executeTakeFirst();
     },
@@ -54,6 +56,7 @@ export function areaPlaceRepository(db: Db, scope: Scope) {
           ...(c.gridSubtype !== undefined ? { grid_subtype: c.gridSubtype } : {}),
           ...(c.balanceMin !== undefined ? { balance_min: c.balanceMin } : {}),
           ...(c.balanceMax !== undefined ? { balance_max: c.balanceMax } : {}),
+          ...(c.grade !== undefined ? { grade: c.grade } : {}),
           updated_at: c.at,
         })
         .where('id', '=', id)

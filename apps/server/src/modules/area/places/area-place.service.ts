@@ -12,7 +12,7 @@ import { areaPlaceRepository } from './area-place.repository.ts';
 const BUILDING_DIGITS = 5;
 const UNIT_DIGITS = 2;
 
-/** Renames an area, sets its household figure, grid type, or the household range for the grids below it. */
+/** Renames an area, sets its household figure, grid type, the household range for the grids below it, or its grade (case time limits). */
 export async function updateArea(ctx: RequestContext, id: number, input: UpdateArea): Promise<AreaDetail> {
   return write(ctx, 'area.manage', async (unit) => {
     const tree = unit.use(areaAdjustRepository);
@@ -21,6 +21,9 @@ export async function updateArea(ctx: RequestContext, id: number, input: UpdateA
     if (!area) throw notFound('区域');
     if ((input.gridType !== undefined || input.gridSubtype !== undefined) && area.level !== 'grid') {
       throw new AppError('validation_failed', '只有网格有网格类型', { fields: { gridType: ['只有网格有网格类型'] } });
+    }
+    if (input.grade !== undefined && !['street', 'community', 'grid'].includes(area.level)) {
+      throw new AppError('validation_failed', '只有街道、社区和网格可设等级', { fields: { grade: ['只有街道、社区和网格可设等级'] } });
     }
     if (input.location !== undefined && (area.level !== 'building' || area.parentId === null)) {
       throw new AppError('validation_failed', '只有楼栋有位置', { fields: { location: ['只有楼栋有位置'] } });
@@ -37,6 +40,7 @@ export async function updateArea(ctx: RequestContext, id: number, input: UpdateA
       ...(input.gridSubtype !== undefined ? { gridSubtype: input.gridSubtype } : {}),
       ...(input.balanceMin !== undefined ? { balanceMin: input.balanceMin } : {}),
       ...(input.balanceMax !== undefined ? { balanceMax: input.balanceMax } : {}),
+      ...(input.grade !== undefined ? { grade: input.grade } : {}),
       at: ctx.clock(),
     });
     let moved: { lng: number; lat: number } | undefined;

@@ -60,6 +60,7 @@ export function areaRepository(db: Db, scope: Scope) {
           'a.grid_subtype as gridSubtype',
           'a.balance_min as balanceMin',
           'a.balance_max as balanceMax',
+          'a.grade',
           sql<number | null>`ST_X(a.location)`.as('lng'),
           sql<number | null>`ST_Y(a.location)`.as('lat'),
         ])

@@ -1,6 +1,6 @@
 import type { AreaDetail, AreaListQuery, AreaView } from '@redgrid/contracts';
 import type { RequestContext } from '../../../platform/context.ts';
-import { householdRangeSetting, listAncestorNames } from '../../../platform/cross-scope.repository.ts';
+import { gradeInForce, householdRangeSetting, listAncestorNames } from '../../../platform/cross-scope.repository.ts';
 import { notFound } from '../../../platform/errors.ts';
 import { read, type Unit } from '../../../platform/unit-of-work.ts';
 import { areaRepository } from './area.repository.ts';
@@ -42,10 +42,12 @@ export async function loadAreaDetail(ctx: RequestContext, { use, actor }: Pick<U
   const households = !actor.permissions.has('area.report') ? null : (area.households ?? (await areas.sumHouseholds(area.path, area.level)));
   const range = await use((db) => householdRangeSetting(db, area.path));
   const { lng, lat, ...own } = settings;
+  const ancestors = await use((db) => listAncestorNames(db, area.path));
   return {
     ...area,
     households,
-    ancestors: await use((db) => listAncestorNames(db, area.path)),
+    ancestors: ancestors.map(({ grade: _g, ...a }) => a),
+    gradeInForce: own.grade ?? gradeInForce(ancestors),
     ...own,
     householdRange: { min: range?.min ?? ctx.config.gridHouseholds.min, max: range?.max ?? ctx.config.gridHouseholds.max },
     location: lng !== null && lat !== null ? { lng, lat } : null,
