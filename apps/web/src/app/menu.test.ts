@@ -8,17 +8,17 @@ describe('menuFor', () => {
 
   it.each([
     [['system_admin'] as const, ['dashboard', 'areas', 'map', 'divisions', 'users', 'departments', 'groupConfig', 'calendar', 'affairs', 'jobs', 'open311']],
-    [['area_admin'] as const, ['dashboard', 'cases', 'caseReport', 'hotline', 'caseKpi', 'caseKpi', 'caseKpi', 'caseKpi', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs', 'open311']],
+    [['area_admin'] as const, ['dashboard', 'cases', 'caseReport', 'hotline', 'caseKpi', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs', 'open311']],
     [['audit_admin'] as const, ['audit']],
     [['security_admin'] as const, ['dashboard', 'security']],
-    [['grid_leader'] as const, ['dashboard', 'cases', 'caseReport', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'users', 'departments', 'affairs']],
-    [['grid_worker'] as const, ['dashboard', 'cases', 'caseReport', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'affairs']],
+    [['grid_leader'] as const, ['dashboard', 'cases', 'caseReport', 'caseKpi', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'users', 'departments', 'affairs']],
+    [['grid_worker'] as const, ['dashboard', 'cases', 'caseReport', 'caseKpi', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'affairs']],
     [['dept_staff'] as const, ['dashboard', 'cases', 'caseKpi', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'departments', 'affairs']],
     // They report what they see (the resident form) and follow their own reports.
     [['party_member'] as const, ['dashboard', 'caseReport']],
     [['volunteer'] as const, ['dashboard', 'caseReport']],
     [['resident'] as const, ['caseReport']],
-    [['area_admin', 'audit_admin'] as const, ['dashboard', 'cases', 'caseReport', 'hotline', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs', 'open311', 'audit']],
+    [['area_admin', 'audit_admin'] as const, ['dashboard', 'cases', 'caseReport', 'hotline', 'caseKpi', 'areas', 'map', 'people', 'households', 'organisations', 'components', 'visits', 'proposals', 'divisions', 'users', 'departments', 'calendar', 'affairs', 'open311', 'audit']],
   ])('%j sees %j', (roles, expected) => {
     expect(keysFor(...roles)).toEqual(expected);
   });

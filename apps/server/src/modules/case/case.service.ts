@@ -544,8 +544,9 @@ export function listCases(ctx: RequestContext, raw: z.input<typeof caseListQuery
   const parsed = caseListQuerySchema.parse(raw);
   return read(ctx, 'signed_in', async (unit) => {
     if (!unit.actor.permissions.has('case.read') && !unit.actor.permissions.has('case.report')) throw new AppError('forbidden', '没有权限查看案件');
-    // Who only reports (a resident) lists what they reported: 我的上报.
-    const f = unit.actor.permissions.has('case.read') ? parsed : { ...parsed, view: 'reported_by_me' as const, figure: undefined };
+    // Who only reports (a resident) lists what they reported: 我的上报; the KPI drill-down is staff's.
+    if (!unit.actor.permissions.has('case.read') && parsed.figure) throw new AppError('forbidden', '没有权限查看考核明细');
+    const f = unit.actor.permissions.has('case.read') ? parsed : { ...parsed, view: 'reported_by_me' as const };
     const now = ctx.clock();
     const mine = f.view === 'mine' ? { areaIds: unit.actor.roles.filter((r) => AREA_STAFF.has(r.role)).map((r) => r.areaId), departmentIds: unit.actor.roles.map((r) => r.departmentId).filter((d): d is number => typeof d === 'number') } : undefined;
     const states = f.view === 'closed' ? FINISHED_CASE_STATES : f.view === 'reported_by_me' || f.view === 'following' ? undefined : OPEN_CASE_STATES;
