@@ -2,6 +2,13 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { fillLogin, screenshot, shown } from './support/browser.ts';
 import { useJourney } from './support/journey.ts';
+// The page's globals, as far as these journeys touch them (the e2e files typecheck without the DOM lib).
+declare const localStorage: { setItem(key: string, value: string): void };
+declare const window: unknown;
+declare const document: {
+  querySelector(selector: string): { textContent: string | null; getAttribute(name: string): string | null } | null;
+  querySelectorAll(selector: string): { length: number };
+};
 
 /** Only under e2e/vitest.config.ts (which sets it): never as part of a unit-test run that has no server. */
 const inE2eRun = process.env.REDGRID_E2E === '1';

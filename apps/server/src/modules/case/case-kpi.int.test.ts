@@ -89,8 +89,13 @@ async function drill(s: Session, query: string): Promise<number[]> {
 
 const made: Record<string, number> = {};
 
+/** The six readers of this file, in the order of the tuple they are assigned from. */
+function signIn(): Promise<[Session, Session, Session, Session, Session, Session]> {
+  return Promise.all([loginAs(ctx.t.app, 'zb_g1_worker'), loginAs(ctx.t.app, 'zb_admin'), loginAs(ctx.t.app, 'cg_staff'), loginAs(ctx.t.app, 'pcs_staff'), loginAs(ctx.t.app, 'qsy_admin'), loginAs(ctx.t.app, 'lsh_worker')]);
+}
+
 beforeAll(async () => {
-  [worker, secretary, cgStaff, police, street, otherWorker] = await Promise.all(['zb_g1_worker', 'zb_admin', 'cg_staff', 'pcs_staff', 'qsy_admin', 'lsh_worker'].map((u) => loginAs(ctx.t.app, u)));
+  [worker, secretary, cgStaff, police, street, otherWorker] = await signIn();
   const db = ctx.t.database.db;
   const p = await sql<{ lng: number; lat: number; path: string }>`
     SELECT ST_X(ST_PointOnSurface(b.geom)) AS lng, ST_Y(ST_PointOnSurface(b.geom)) AS lat, a.path
@@ -124,7 +129,7 @@ beforeAll(async () => {
   // E: a resident found something the patrol had not: a missed report (漏报).
   made.missed = await fileFrom('resident', '绿地有人私搭棚屋');
   // The test clock moved on while the cases were made: fresh sessions for the readers.
-  [worker, secretary, cgStaff, police, street, otherWorker] = await Promise.all(['zb_g1_worker', 'zb_admin', 'cg_staff', 'pcs_staff', 'qsy_admin', 'lsh_worker'].map((u) => loginAs(ctx.t.app, u)));
+  [worker, secretary, cgStaff, police, street, otherWorker] = await signIn();
 });
 
 describe('the KPIs of an area, broken down', () => {
