@@ -261,4 +261,24 @@ describe('the working-time clock', () => {
     const handled = await act(worker, id, { action: 'handle', result: '已清理' });
     expect(handled.body).toMatchObject({ state: 'handled', alarm: 'none', stepKind: 'verify' });
   });
+
+  it('takes the per-grade time limits of its item when its community is graded', async () => {
+    const db = ctx.t.database.db;
+    const ungraded = await report(worker, { clientKey: 'grade-test-before' });
+    expect(ungraded.status).toBe(201);
+    const item = await sql<{ accept_yellow: number; accept_red: number }>`SELECT accept_yellow, accept_red FROM affair_items WHERE code = ${illegalBuilding} LIMIT 1`.execute(db);
+    expect(item.rows[0]!.accept_red).toBeGreaterThan(1);
+    await sql`UPDATE affair_items SET grade_limits = ${JSON.stringify({ A: { acceptYellow: 1, acceptRed: 1, handleYellow: 1, handleRed: 2 } })}::jsonb WHERE code = ${illegalBuilding}`.execute(db);
+    await sql`UPDATE areas SET grade = 'A' WHERE code = '320412001001'`.execute(db);
+    try {
+      const graded = await report(worker, { clientKey: 'grade-test-after' });
+      expect(graded.status).toBe(201);
+      const dueOf = (d: Detail & { dueRedAt?: string | null }) => Date.parse(d.dueRedAt ?? '');
+      // Filed at the same moment: the grade-A limit (1 unit to accept) ends before the item's own.
+      expect(dueOf(graded.body)).toBeLessThan(dueOf(ungraded.body));
+    } finally {
+      await sql`UPDATE areas SET grade = NULL WHERE code = '320412001001'`.execute(db);
+      await sql`UPDATE affair_items SET grade_limits = '{}'::jsonb WHERE code = ${illegalBuilding}`.execute(db);
+    }
+  });
 });
