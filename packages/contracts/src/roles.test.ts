@@ -10,7 +10,8 @@ describe('roles', () => {
 
   it('unions permissions of several roles', () => {
     expect(permissionsOf(['grid_worker', 'party_member'])).toEqual(permissionsOf(['grid_worker']));
-    expect(permissionsOf(['resident'])).toEqual([]);
+    // A resident reports what they see and follows their own reports, nothing else.
+    expect(permissionsOf(['resident'])).toEqual(['case.report']);
   });
 
   it('keeps the code library and the grid reports with those who work with them', () => {
