@@ -1,13 +1,12 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { CASE_KPI_FIGURES, type CaseKpiFigure, type CaseSummary } from '@redgrid/contracts';
-import { Alert, Button, Empty, Space, Table, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Empty, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useDescribeError } from '../../shared/api/use-describe-error';
-import { formatDateTime } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
 import { useArea } from '../areas/areas.api';
-import { CaseFlags, DueText, holderText, StateTag } from '../cases/case-ui';
+import { caseListColumns } from '../cases/case-ui';
 import { useFigureCases, type DrillQuery } from './case-kpi.api';
 
 const PAGE = 20;
@@ -37,25 +36,7 @@ export function FigureCasesPage() {
     setParams(p, { replace: true });
   };
 
-  const columns: TableColumnsType<CaseSummary> = [
-    { key: 'caseNo', title: t('cases.col.caseNo'), width: 150, render: (_, c) => <Link to={`/cases/${c.id}`}>{c.caseNo}</Link> },
-    {
-      key: 'title',
-      title: t('cases.col.title'),
-      render: (_, c) => (
-        <Space direction="vertical" size={0}>
-          <Link to={`/cases/${c.id}`}>{c.title}</Link>
-          <CaseFlags c={c} />
-        </Space>
-      ),
-    },
-    { key: 'item', title: t('cases.col.item'), dataIndex: 'itemName', width: 160 },
-    { key: 'state', title: t('cases.col.state'), width: 130, render: (_, c) => <StateTag state={c.state} /> },
-    { key: 'holder', title: t('cases.col.holder'), width: 150, render: (_, c) => holderText(c.holder, language) },
-    { key: 'due', title: t('cases.col.due'), width: 170, render: (_, c) => <DueText c={c} /> },
-    { key: 'grid', title: t('cases.col.grid'), width: 140, render: (_, c) => c.grid.name ?? '—' },
-    { key: 'reportedAt', title: t('cases.col.reportedAt'), width: 140, render: (_, c) => formatDateTime(c.reportedAt, language) },
-  ];
+  const columns = caseListColumns(t, language);
   const who = q?.departmentId ? t('caseKpi.drill.ofDepartment', { id: q.departmentId }) : q?.personId ? t('caseKpi.drill.ofPerson', { id: q.personId }) : null;
 
   return (

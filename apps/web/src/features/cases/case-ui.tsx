@@ -1,7 +1,9 @@
 import { CASE_STATE_LABELS, HANDLING_LEVEL_LABELS, SUPERVISION_GRADE_LABELS, type CaseState, type CaseSummary } from '@redgrid/contracts';
-import { Space, Tag, Typography } from 'antd';
+import { Space, Tag, Typography, type TableColumnsType } from 'antd';
+import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { formatDateTime } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
 import { dueIn } from './case-draft';
@@ -96,4 +98,27 @@ export function DueText({ c }: { c: Pick<CaseSummary, 'dueRedAt' | 'closedAt' | 
       </Typography.Text>
     </span>
   );
+}
+
+/** The case list's columns: the inbox and the KPI drill-down show cases the same way. */
+export function caseListColumns(t: TFunction, language: 'zh-CN' | 'en-US'): TableColumnsType<CaseSummary> {
+  return [
+    { key: 'caseNo', title: t('cases.col.caseNo'), width: 150, render: (_, c) => <Link to={`/cases/${c.id}`}>{c.caseNo}</Link> },
+    {
+      key: 'title',
+      title: t('cases.col.title'),
+      render: (_, c) => (
+        <Space direction="vertical" size={0}>
+          <Link to={`/cases/${c.id}`}>{c.title}</Link>
+          <CaseFlags c={c} />
+        </Space>
+      ),
+    },
+    { key: 'item', title: t('cases.col.item'), dataIndex: 'itemName', width: 160 },
+    { key: 'state', title: t('cases.col.state'), width: 130, render: (_, c) => <StateTag state={c.state} /> },
+    { key: 'holder', title: t('cases.col.holder'), width: 150, render: (_, c) => holderText(c.holder, language) },
+    { key: 'due', title: t('cases.col.due'), width: 170, render: (_, c) => <DueText c={c} /> },
+    { key: 'grid', title: t('cases.col.grid'), width: 140, render: (_, c) => c.grid.name ?? '—' },
+    { key: 'reportedAt', title: t('cases.col.reportedAt'), width: 140, render: (_, c) => formatDateTime(c.reportedAt, language) },
+  ];
 }

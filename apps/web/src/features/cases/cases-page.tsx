@@ -1,14 +1,13 @@
 import { EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
 import type { CaseSummary } from '@redgrid/contracts';
-import { Alert, Button, Card, Empty, Grid, Input, List, Space, Table, Tabs, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Empty, Grid, Input, List, Space, Table, Tabs, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useMe } from '../auth/auth.api';
 import { useDescribeError } from '../../shared/api/use-describe-error';
-import { formatDateTime } from '../../shared/format/format';
 import { useLanguage } from '../../shared/i18n/use-language';
 import { useCaseList, type CaseView } from './cases.api';
-import { CaseFlags, DueText, holderText, StateTag } from './case-ui';
+import { caseListColumns, CaseFlags, DueText, holderText, StateTag } from './case-ui';
 
 const VIEWS: readonly CaseView[] = ['mine', 'area', 'overdue', 'reported_by_me', 'following', 'closed'];
 const PAGE = 20;
@@ -42,25 +41,7 @@ export function CasesPage() {
     setParams(p, { replace: true });
   };
 
-  const columns: TableColumnsType<CaseSummary> = [
-    { key: 'caseNo', title: t('cases.col.caseNo'), width: 150, render: (_, c) => <Link to={`/cases/${c.id}`}>{c.caseNo}</Link> },
-    {
-      key: 'title',
-      title: t('cases.col.title'),
-      render: (_, c) => (
-        <Space direction="vertical" size={0}>
-          <Link to={`/cases/${c.id}`}>{c.title}</Link>
-          <CaseFlags c={c} />
-        </Space>
-      ),
-    },
-    { key: 'item', title: t('cases.col.item'), dataIndex: 'itemName', width: 160 },
-    { key: 'state', title: t('cases.col.state'), width: 130, render: (_, c) => <StateTag state={c.state} /> },
-    { key: 'holder', title: t('cases.col.holder'), width: 150, render: (_, c) => holderText(c.holder, language) },
-    { key: 'due', title: t('cases.col.due'), width: 170, render: (_, c) => <DueText c={c} /> },
-    { key: 'grid', title: t('cases.col.grid'), width: 140, render: (_, c) => c.grid.name ?? '—' },
-    { key: 'reportedAt', title: t('cases.col.reportedAt'), width: 140, render: (_, c) => formatDateTime(c.reportedAt, language) },
-  ];
+  const columns = caseListColumns(t, language);
 
   const items = list.data?.items ?? [];
   const pager = (
