@@ -16,6 +16,7 @@
  * A database `case_lifecycle_bench` is created and dropped (`--db NAME` names it, `--keep-db` keeps it,
  * `--reuse-db` measures again on a kept one without loading).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -43,6 +44,7 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'case_lifecycle_bench' },
     'keep-db': { type: 'boolean', default: false },
     'reuse-db': { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
   },
 });
 const CASES = Number(values.cases);
@@ -60,6 +62,35 @@ const stats = (xs: number[]) => {
   return `${f(percentile(s, 50))} / ${f(percentile(s, 95))} / ${f(percentile(s, 99))}`;
 };
 const p95 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 95);
+
+/**
+ * `--trace`: every statement a lifecycle step sends, counted and timed per step (round trip as the client
+ * sees it), to show where a step's time goes. Off by default: the wrapper itself costs a little.
+ */
+const stepOfQuery = new AsyncLocalStorage<string>();
+const traced = new Map<string, Map<string, { n: number; ms: number }>>();
+if (values.trace) {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const stepName = stepOfQuery.getStore();
+    const out = query.apply(this, args);
+    if (stepName && out instanceof Promise) {
+      const head = args[0];
+      const text = (typeof head === 'string' ? head : ((head as { text?: string } | undefined)?.text ?? '?')).replace(/\s+/g, ' ').slice(0, 110);
+      const t0 = performance.now();
+      const note = () => {
+        const perStep = traced.get(stepName) ?? new Map<string, { n: number; ms: number }>();
+        const s = perStep.get(text) ?? { n: 0, ms: 0 };
+        s.n += 1;
+        s.ms += performance.now() - t0;
+        perStep.set(text, s);
+        traced.set(stepName, perStep);
+      };
+      out.then(note, note);
+    }
+    return out;
+  } as typeof pg.Client.prototype.query;
+}
 
 /**
  * N cases in bulk: reported over the last year in a grid of the district (points at the grid's inner
@@ -167,7 +198,7 @@ async function run(database: Database, reuse: boolean): Promise<void> {
     const steps = new Map<string, number[]>();
     const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
       const t0 = performance.now();
-      const r = await fn();
+      const r = await stepOfQuery.run(name, fn);
       const list = steps.get(name) ?? [];
       list.push(performance.now() - t0);
       steps.set(name, list);
@@ -195,6 +226,7 @@ async function run(database: Database, reuse: boolean): Promise<void> {
     // Warm-up.
     for (let i = 0; i < 3; i += 1) await lifecycle();
     steps.clear();
+    traced.clear();
     done = 0;
     const end = Date.now() + SECONDS * 1000;
     const started = performance.now();
@@ -207,6 +239,15 @@ async function run(database: Database, reuse: boolean): Promise<void> {
     console.log(`\n${f(stored, 0)} cases stored; ${done} lifecycles in ${f(elapsed)} s at concurrency ${CONCURRENCY}: **${f(done / elapsed)} lifecycles/s** (${f((done * 9) / elapsed)} use cases/s)`);
     console.log('| step | calls | p50 / p95 / p99 (ms) |\n| --- | --- | --- |');
     for (const [name, xs] of steps) console.log(`| ${name} | ${xs.length} | ${stats(xs)} |`);
+    if (values.trace) {
+      for (const [name, perStep] of traced) {
+        const calls = steps.get(name)?.length ?? 1;
+        const all = [...perStep.entries()].sort((a, b) => b[1].ms - a[1].ms);
+        const n = all.reduce((t, [, s]) => t + s.n, 0);
+        console.log(`\n${name}: ${f(n / calls)} statements a call`);
+        for (const [text, s] of all.slice(0, 12)) console.log(`  ${f(s.n / calls)}× ${f(s.ms / s.n, 2)} ms  ${text}`);
+      }
+    }
 
     // Inbox and KPI through the real requests, beside bare queries.
     const login = async (username: string) => {

@@ -137,6 +137,9 @@ export const CASE_COLUMNS = [
   'c.updated_at as updatedAt',
 ] as const;
 
+/** How a case number looks (SJ + date + running number; the benchmark's bulk cases use BM + number). */
+const CASE_NO_PATTERN = /^[A-Z]{2}\d{8,}$/i;
+
 /**
  * Who reads only some cases of their scope: a resident (or party member, volunteer) the ones they reported
  * themselves, though their role sits on the whole community.
@@ -315,7 +318,7 @@ export function caseRepository(db: Db, scope: Scope, only?: CaseNarrowing) {
      * keyset on (rank, due, reported_at, id). `holderAreaIds` / `departmentIds` narrow to "my tasks".
      */
     list(f: { states?: readonly string[] | undefined; mine?: { areaIds: readonly number[]; departmentIds: readonly number[] } | undefined; overdueOnly?: boolean | undefined; q?: string | undefined; gridId?: number | undefined; reporterUserId?: number | undefined; followerUserId?: number | undefined; now: Date; limit: number; offset: number }) {
-      let q = cases().select(CASE_COLUMNS);
+      let q = cases().select('c.id');
       if (f.states?.length) q = q.where('c.state', 'in', [...f.states]);
       if (f.gridId !== undefined) q = q.where('c.grid_id', '=', f.gridId);
       if (f.reporterUserId !== undefined) q = q.where('c.reporter_user_id', '=', f.reporterUserId);
@@ -326,13 +329,21 @@ export function caseRepository(db: Db, scope: Scope, only?: CaseNarrowing) {
         q = q.where((eb) => eb.or([...(areaIds.length ? [eb('c.holder_area_id', 'in', [...areaIds])] : []), ...(departmentIds.length ? [eb('c.holder_department_id', 'in', [...departmentIds])] : []), eb.lit(false)]));
       }
       if (f.overdueOnly) q = q.where('c.due_yellow_at', '<=', f.now).where('c.state', 'in', ['reported', 'accepted', 'dispatched', 'handling', 'handled']);
-      if (f.q) q = q.where((eb) => eb.or([eb('c.case_no', '=', f.q!), eb('c.title', 'like', `%${f.q!.replace(/[\\%_]/g, (m) => `\\${m}`)}%`)]));
-      return q
-        .orderBy(sql`CASE WHEN c.state IN ('reported','accepted','dispatched','handling','handled') AND c.due_red_at <= ${f.now} THEN 0 WHEN c.supervision = 'red' THEN 1 WHEN c.state IN ('reported','accepted','dispatched','handling','handled') AND c.due_yellow_at <= ${f.now} THEN 2 WHEN c.supervision = 'yellow' THEN 3 ELSE 4 END`)
+      if (f.q) {
+        const text = f.q;
+        // A case number is unique: looked up by its index, not matched against every title of the scope.
+        if (CASE_NO_PATTERN.test(text)) q = q.where('c.case_no', '=', text.toUpperCase());
+        else q = q.where((eb) => eb.or([eb('c.case_no', '=', text), eb('c.title', 'like', `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`)]));
+      }
+      // The page's ids first, from the open-case indexes alone (migration 0037), then those rows.
+      const rank = sql`CASE WHEN c.state IN ('reported','accepted','dispatched','handling','handled') AND c.due_red_at <= ${f.now} THEN 0 WHEN c.supervision = 'red' THEN 1 WHEN c.state IN ('reported','accepted','dispatched','handling','handled') AND c.due_yellow_at <= ${f.now} THEN 2 WHEN c.supervision = 'yellow' THEN 3 ELSE 4 END`;
+      const page = q.orderBy(rank).orderBy('c.reported_at', 'desc').orderBy('c.id', 'desc').limit(f.limit).offset(f.offset);
+      return cases()
+        .select(CASE_COLUMNS)
+        .where('c.id', 'in', page)
+        .orderBy(rank)
         .orderBy('c.reported_at', 'desc')
         .orderBy('c.id', 'desc')
-        .limit(f.limit)
-        .offset(f.offset)
         .execute();
     },
   };
