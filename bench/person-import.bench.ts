@@ -19,10 +19,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { ImportJob } from '@redgrid/contracts';
@@ -38,7 +39,7 @@ import { hashPassword } from '../apps/server/src/platform/password.ts';
 import { csvLine, syntheticResidents } from '../apps/server/src/cli/synthetic-residents.ts';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '1000000' }, bad: { type: 'string' }, grids: { type: 'string', default: '200' }, pg: { type: 'string' }, db: { type: 'string' }, 'skip-embedded': { type: 'boolean', default: false } },
+  options: { rows: { type: 'string', default: '1000000' }, bad: { type: 'string' }, grids: { type: 'string', default: '200' }, pg: { type: 'string' }, db: { type: 'string' }, 'skip-embedded': { type: 'boolean', default: false }, 'heap-probe': { type: 'boolean', default: false } },
 });
 const ROWS = Number(values.rows);
 const BAD = values.bad === undefined ? Math.round(ROWS / 100) : Number(values.bad);
@@ -48,6 +49,8 @@ const gridCodes = Array.from({ length: GRIDS }, (_, k) => `990100001${String(1 +
 
 const f = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 const mb = (bytes: number) => `${f(bytes / 1024 / 1024)} MB`;
+/** The machine's load average (1 / 5 / 15 min) with the time, as `uptime` says it: the figures are a share of a shared machine. */
+const load = () => `${new Date().toISOString().slice(11, 16)} UTC load ${loadavg().map((l) => l.toFixed(2)).join(' / ')}`;
 
 /** The file, written once, streamed: what `npm run data:generate` writes. */
 async function writeFile(file: string): Promise<void> {
@@ -110,6 +113,20 @@ async function copyBaseline(database: Database, file: string): Promise<{ ms: num
   return { ms, rows };
 }
 
+/**
+ * Diagnostics (not part of the figures): with `--heap-probe` (and node's --expose-gc) the live main-thread heap
+ * after a full collection at the end of each phase, and a heap snapshot of it (HEAP_SNAPSHOT_DIR).
+ */
+async function probe(when: string): Promise<void> {
+  if (!values['heap-probe']) return;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const before = process.memoryUsage();
+  gc?.();
+  const after = process.memoryUsage();
+  console.log(`probe ${when}: heap used ${mb(before.heapUsed)} → ${mb(after.heapUsed)} after a full GC (heap total ${mb(after.heapTotal)}), rss ${mb(before.rss)} → ${mb(after.rss)}`);
+  if (process.env.HEAP_SNAPSHOT_DIR) console.log(`  snapshot ${writeHeapSnapshot(path.join(process.env.HEAP_SNAPSHOT_DIR, `${when.replace(/\W+/g, '-')}.heapsnapshot`))}`);
+}
+
 async function run(label: string, database: Database, file: string): Promise<string[]> {
   await migrate(database);
   const rootId = await buildDistrict(database);
@@ -129,12 +146,19 @@ async function run(label: string, database: Database, file: string): Promise<str
   let peak = idleRss;
   // The peak of each phase too: upload, dry run, apply.
   const phasePeaks = [idleRss, idleRss, idleRss];
+  // What the process held at each phase's peak: the main thread's V8 heap, and the rest (native memory,
+  // the seal worker's isolate, buffers).
+  const atPeak: NodeJS.MemoryUsage[] = [process.memoryUsage(), process.memoryUsage(), process.memoryUsage()];
   let phase = 0;
   const sampler = setInterval(() => {
-    const rss = process.memoryUsage().rss;
-    peak = Math.max(peak, rss);
-    phasePeaks[phase] = Math.max(phasePeaks[phase]!, rss);
+    const usage = process.memoryUsage();
+    peak = Math.max(peak, usage.rss);
+    if (usage.rss > phasePeaks[phase]!) {
+      phasePeaks[phase] = usage.rss;
+      atPeak[phase] = usage;
+    }
   }, 100);
+  const loadBefore = load();
   const t0 = performance.now();
   const up = await app.inject({
     method: 'POST',
@@ -152,6 +176,7 @@ async function run(label: string, database: Database, file: string): Promise<str
   const checked = await job(id);
   const t2 = performance.now();
   if (checked.status !== 'checked') throw new Error(`dry run ended ${checked.status}: ${checked.failure}`);
+  await probe('after the dry run');
   phase = 2;
   const apply = await app.inject({ method: 'POST', url: `/api/imports/jobs/${id}/apply`, headers, payload: {} });
   if (apply.statusCode !== 200) throw new Error(`apply answered ${apply.statusCode}: ${apply.body}`);
@@ -160,12 +185,18 @@ async function run(label: string, database: Database, file: string): Promise<str
   const t3 = performance.now();
   clearInterval(sampler);
   if (applied.status !== 'applied') throw new Error(`apply ended ${applied.status}: ${applied.failure}`);
+  await probe('after the apply');
   const persons = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM persons`.execute(database.db)).rows[0]?.n);
   const households = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM households`.execute(database.db)).rows[0]?.n);
   await app.close();
+  const idleHeap = process.memoryUsage();
+  const heapLine = (u: NodeJS.MemoryUsage) => `rss ${mb(u.rss)} = main heap ${mb(u.heapTotal)} (used ${mb(u.heapUsed)}) + external ${mb(u.external)} + other ${mb(u.rss - u.heapTotal - u.external)}`;
+  console.log(`${label}: memory at each phase's peak — upload: ${heapLine(atPeak[0]!)}; dry run: ${heapLine(atPeak[1]!)}; apply: ${heapLine(atPeak[2]!)}; after: ${heapLine(idleHeap)}`);
   console.log(`${label}: upload ${f(t1 - t0)} ms, dry run ${f(t2 - t1)} ms (${checked.counts.good} good, ${checked.counts.bad} bad), apply ${f(t3 - t2)} ms (${applied.counts.created} created), ${persons} persons, ${households} households, peak RSS ${mb(peak)} (before the upload ${mb(idleRss)}; upload / dry run / apply ${phasePeaks.map(mb).join(' / ')})`);
 
+  const loadAfterImport = load();
   const copy = await copyBaseline(database, file);
+  console.log(`${label}: load before the import ${loadBefore}; after it ${loadAfterImport}; after the COPY ${load()}`);
   if (copy.rows !== ROWS) throw new Error(`COPY loaded ${copy.rows} rows, expected ${ROWS}`);
   const total = t3 - t0;
   const good = applied.counts.created;

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { type POPULATION_TYPES, type RESIDENCE_STATUSES } from '@redgrid/contracts';
 import type { Scope } from '../../../platform/context.ts';
 import type { FieldCipher } from '../../../platform/crypto.ts';
+import { boundHeap } from '../../../platform/heap-bound.ts';
 import { ownedInsert, scopedFrom, scopedUpdate, type Db } from '../../../platform/data-access.ts';
 import { parseIdentityNumber } from '../../../platform/identity-number.ts';
 import { parsePhone } from '../../../platform/phone-number.ts';
@@ -285,6 +286,8 @@ export function personImportKind(cipher: FieldCipher, clock: () => Date, sealer:
     tables: ['persons', 'households', 'record_history'],
     parse: (cells) => parsePersonRow(cells, clock()),
     async check(unit, rows, job) {
+      // Once a batch, in the dry run and the apply: the rows before it are garbage now (heap-bound.ts).
+      boundHeap();
       const { problems } = await resolveAreas(unit, rows, job);
       // The same person twice in one batch: the later row is reported (the file has a duplicate).
       const seen = new Map<string, number>();

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FieldCipher, type KeyRing } from '../../../platform/crypto.ts';
+import { boundHeap } from '../../../platform/heap-bound.ts';
 import { sealPersons, type PlainPerson, type SealReply } from './person-seal.ts';
 
 /**
@@ -13,7 +14,11 @@ const port = parentPort!;
 
 port.on('message', (message: { id: number; rows: PlainPerson[] }) => {
   sealPersons(cipher, message.rows).then(
-    (sealed) => port.postMessage({ id: message.id, sealed: [...sealed] } satisfies SealReply),
+    (sealed) => {
+      port.postMessage({ id: message.id, sealed: [...sealed] } satisfies SealReply);
+      // The batch just sent is garbage now: keep this thread's heap near its live size (heap-bound.ts).
+      boundHeap(32, 24);
+    },
     (err: unknown) => port.postMessage({ id: message.id, error: err instanceof Error ? err.message : 'sealing failed' } satisfies SealReply),
   );
 });
