@@ -88,6 +88,19 @@ export function listAncestorNames(db: Db, path: string) {
   return unrestricted(db).selectFrom('areas').select(['id', 'code', 'name', 'level', 'grade']).where('id', 'in', ids).orderBy('depth').execute();
 }
 
+/**
+ * An area and every area above it, top-down (the area itself last), in one statement: the ids on its
+ * stored path. Empty when there is no such area.
+ */
+export function areaChainOf(db: Db, id: number) {
+  return unrestricted(db)
+    .selectFrom('areas')
+    .select(['id', 'code', 'name', 'level', 'grade', 'path'])
+    .where(sql<boolean>`id = ANY(string_to_array(btrim((SELECT p.path FROM areas p WHERE p.id = ${id}), '/'), '/')::bigint[])`)
+    .orderBy('depth')
+    .execute();
+}
+
 /** The grade of the nearest of these ancestors (top-down, as listAncestorNames gives them) that has one. */
 export function gradeInForce(ancestors: readonly { grade: 'A' | 'B' | 'C' | null }[]): 'A' | 'B' | 'C' | null {
   for (let i = ancestors.length - 1; i >= 0; i -= 1) if (ancestors[i]!.grade) return ancestors[i]!.grade;

@@ -56,7 +56,16 @@ let cached: { key: string; clock: WorkingClock } | null = null;
  * in the caller's own unit of work. Built once per calendar revision (one small query checks it), so
  * an edit — in this process or another — is seen by the next use case.
  */
-export async function workingClockFor(unit: UnitLike): Promise<WorkingClock> {
+export function workingClockFor(unit: UnitLike): Promise<WorkingClock> {
+  // Once per unit of work: a use case that asks twice (an action's deadlines, then its answer) reads once.
+  let clock = clockOfUnit.get(unit);
+  if (!clock) clockOfUnit.set(unit, (clock = loadClock(unit)));
+  return clock;
+}
+
+const clockOfUnit = new WeakMap<UnitLike, Promise<WorkingClock>>();
+
+async function loadClock(unit: UnitLike): Promise<WorkingClock> {
   const calendar = unit.use(calendarRepository);
   const revisions = await calendar.revisions();
   const key = revisions.map((r) => `${r.year}:${r.revision}`).join(',');

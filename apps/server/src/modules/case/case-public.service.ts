@@ -24,12 +24,11 @@ import { areaNamesByIds, caseForTracking, gridAtPoint } from '../../platform/cro
 import { AppError, validationFailed } from '../../platform/errors.ts';
 import { parsePhone } from '../../platform/phone-number.ts';
 import { asGuest, lookUpBeforeSignIn, type Guest, type Unit, type WriteUnit } from '../../platform/unit-of-work.ts';
-import { affairItem } from '../affairs/index.ts';
 import { listAttachments, openAttachment, receiveAttachment, saveAttachment, type AttachmentFile } from '../attachment/index.ts';
 import { shortAreaName, toWgs84 } from '../geo/index.ts';
 import { allowedActions, type CaseSnapshot } from './case-workflow.ts';
 import { caseRepository, type CaseEventRow, type CaseRow } from './case.repository.ts';
-import { actInUnit, fileCase, sealReporter } from './case.service.ts';
+import { actInUnit, caseItem, fileCase, sealReporter } from './case.service.ts';
 
 /**
  * The resident's channel (居民随手拍, issue 10): a report from the public page without an account, its
@@ -77,7 +76,7 @@ export async function fileResidentReport(ctx: RequestContext, raw: PublicReportI
   if (!grid) throw validationFailed({ location: ['所选位置不在本平台服务的任何网格内，请在地图上重新选择'] }, '位置不在服务范围内');
   const code = newTrackingCode();
   const row = await asGuest(ctx, residentGuest(grid.path), async (unit) => {
-    const item = await affairItem(unit, { code: input.itemCode, areaPath: grid.path });
+    const item = await caseItem(unit, input.itemCode, grid.path);
     if (!item || !item.active || !item.residentReportable) throw validationFailed({ itemCode: ['此事项不接受居民上报，请选择列表中的事项'] }, '事项不可上报');
     return fileCase(unit, ctx.clock(), {
       channel: 'resident',
@@ -86,6 +85,7 @@ export async function fileResidentReport(ctx: RequestContext, raw: PublicReportI
       description: input.description,
       address: input.address ?? null,
       location: { lng, lat, crs: 'wgs84', source: input.location.source },
+      locatedGrid: grid,
       clientKey: input.clientKey,
       reporter: { userId: signedIn?.id ?? null, sealed: input.anonymous ? null : sealReporter(ctx.cipher, { name: input.name ?? null, phone }), anonymous: input.anonymous },
       actorName: RESIDENT,

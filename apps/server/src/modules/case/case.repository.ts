@@ -87,6 +87,39 @@ export interface CaseProjection {
   at: Date;
 }
 
+/** The row as `project` leaves it, without reading it back (the columns it sets; the rest unchanged). */
+function projectedRow<R extends { version: number }>(row: R, p: CaseProjection): R {
+  const next = {
+    ...row,
+    state: p.state,
+    holderLevel: p.holderLevel,
+    holderAreaId: p.holderAreaId,
+    holderDepartmentId: p.holderDepartmentId,
+    departmentId: p.departmentId,
+    snapshot: p.snapshot,
+    supervision: p.supervision,
+    expedited: p.expedited,
+    ...(p.acceptedAt !== undefined ? { acceptedAt: p.acceptedAt } : {}),
+    ...(p.handledAt !== undefined ? { handledAt: p.handledAt } : {}),
+    ...(p.closedAt !== undefined ? { closedAt: p.closedAt } : {}),
+    ...(p.itemCode !== undefined ? { itemCode: p.itemCode } : {}),
+    ...(p.itemName !== undefined ? { itemName: p.itemName } : {}),
+    ...(p.gridId !== undefined ? { gridId: p.gridId } : {}),
+    stepStartedAt: p.stepStartedAt,
+    stepKind: p.stepKind,
+    dueYellowAt: p.dueYellowAt,
+    dueRedAt: p.dueRedAt,
+    alarm: p.alarm,
+    selfHandled: p.selfHandled,
+    closedLevel: p.closedLevel,
+    rating: p.rating,
+    mergedInto: p.mergedInto,
+    version: row.version + 1,
+    updatedAt: p.at,
+  };
+  return next as R;
+}
+
 /** The columns of a case row (the inbox, a case, the KPI drill-down). */
 export const CASE_COLUMNS = [
   'c.id',
@@ -224,11 +257,16 @@ export function caseRepository(db: Db, scope: Scope, only?: CaseNarrowing) {
       return created?.id ?? null;
     },
 
-    async appendEvent(e: NewCaseEvent): Promise<number> {
+    /**
+     * Appends a timeline row. `seq: 'next'` numbers it after the case's last row in the same statement; the
+     * caller holds the case's row lock (its versioned projection, or the merge's lock), so no other row can
+     * take that number meanwhile.
+     */
+    async appendEvent(e: Omit<NewCaseEvent, 'seq'> & { seq: number | 'next' }): Promise<{ id: number; seq: number }> {
       const row = await ownedInsert(db, scope, 'case_events')
         .values({
           case_id: e.caseId,
-          seq: e.seq,
+          seq: e.seq === 'next' ? sql<number>`(SELECT coalesce(max(n.seq), 0) + 1 FROM cases c JOIN case_events n ON n.case_id = c.id WHERE c.id = ${e.caseId} AND ${ownedBy(scope, 'cases as c')})` : e.seq,
           action: e.action,
           actor_id: e.actorId,
           actor_name: e.actorName,
@@ -245,18 +283,9 @@ export function caseRepository(db: Db, scope: Scope, only?: CaseNarrowing) {
           department_id: e.departmentId,
           created_at: e.at,
         })
-        .returning('id')
+        .returning(['id', 'seq'])
         .executeTakeFirstOrThrow();
-      return row.id;
-    },
-
-    lastSeq(caseId: number) {
-      return cases()
-        .innerJoin('case_events as e', 'e.case_id', 'c.id')
-        .select(sql<number>`max(e.seq)`.as('seq'))
-        .where('c.id', '=', caseId)
-        .executeTakeFirst()
-        .then((r) => Number(r?.seq ?? 0));
+      return { id: row.id, seq: row.seq };
     },
 
     eventByClientKey(caseId: number, key: string) {
@@ -278,7 +307,8 @@ export function caseRepository(db: Db, scope: Scope, only?: CaseNarrowing) {
      * the same case at the same moment — the second update waits for the first's row lock, then finds the
      * version moved and changes nothing (false), so exactly one of them wins.
      */
-    async project(id: number, version: number, p: CaseProjection): Promise<boolean> {
+    async project<R extends { id: number; version: number }>(row: R, p: CaseProjection): Promise<R | null> {
+      const { id, version } = row;
       const res = await scopedUpdate(db, scope, 'cases')
         .set({
           state: p.state,
@@ -310,7 +340,7 @@ export function caseRepository(db: Db, scope: Scope, only?: CaseNarrowing) {
         .where('id', '=', id)
         .where('version', '=', version)
         .executeTakeFirst();
-      return Number(res.numUpdatedRows) === 1;
+      return Number(res.numUpdatedRows) === 1 ? projectedRow(row, p) : null;
     },
 
     /**

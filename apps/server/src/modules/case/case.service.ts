@@ -4,7 +4,7 @@ import { caseActionRequestSchema, caseListQuerySchema, reportCaseSchema } from '
 import type { z } from 'zod';
 import type { Actor, RequestContext, Scope } from '../../platform/context.ts';
 import { maskPhone, type FieldCipher } from '../../platform/crypto.ts';
-import { areaNamesByIds, gradeInForce, listAncestorNames } from '../../platform/cross-scope.repository.ts';
+import { areaChainOf, areaNamesByIds, gradeInForce } from '../../platform/cross-scope.repository.ts';
 import { AppError, notFound, validationFailed } from '../../platform/errors.ts';
 import { read, write, type Unit, type WriteUnit } from '../../platform/unit-of-work.ts';
 import { affairItem, limitsFor } from '../affairs/index.ts';
@@ -49,16 +49,23 @@ interface GridPlace {
   grade: AreaGrade | null;
 }
 
-async function gridPlace(unit: Unit, gridId: number, gridPath: string, gridName: string, gridGrade: AreaGrade | null): Promise<GridPlace> {
-  const chain = await unit.use((db) => listAncestorNames(db, gridPath));
-  const levels: GridPlace['levels'] = { grid: { id: gridId, name: gridName, path: gridPath } };
-  let path = '/';
-  for (const a of chain) {
-    path += `${a.id}/`;
+/** A grid's place from its chain (areaChainOf: the areas above it top-down, the grid itself last). */
+function gridPlace(chain: readonly { id: number; name: string; level: string; path: string; grade: AreaGrade | null }[]): GridPlace {
+  const grid = chain[chain.length - 1]!;
+  const above = chain.slice(0, -1);
+  const levels: GridPlace['levels'] = { grid: { id: grid.id, name: grid.name, path: grid.path } };
+  for (const a of above) {
     const level = LEVEL_OF_AREA[a.level];
-    if (level) levels[level] = { id: a.id, name: a.name, path };
+    if (level) levels[level] = { id: a.id, name: a.name, path: a.path };
   }
-  return { id: gridId, path: gridPath, name: gridName, levels, grade: gridGrade ?? gradeInForce(chain) };
+  return { id: grid.id, path: grid.path, name: grid.name, levels, grade: grid.grade ?? gradeInForce(above) };
+}
+
+/** The chain of an area that is a grid (undefined when there is none, or it is not a grid). */
+async function gridChain(unit: Unit, gridId: number) {
+  const chain = await unit.use((db) => areaChainOf(db, gridId));
+  const grid = chain[chain.length - 1];
+  return grid && grid.id === gridId ? chain : undefined;
 }
 
 /** The case's grid and the levels above it (public division names, whoever reads the case). */
@@ -66,9 +73,9 @@ async function placeOfCase(unit: Unit, gridId: number): Promise<GridPlace> {
   // Known already in this unit of work (an action, then its answer): the ancestors are not read twice.
   const known = placesOf(unit).get(gridId);
   if (known) return known;
-  const grid = (await unit.use((db) => areaNamesByIds(db, [gridId]))).get(gridId);
-  if (!grid) throw notFound('网格');
-  const place = await gridPlace(unit, gridId, grid.path, grid.name, grid.grade);
+  const chain = await gridChain(unit, gridId);
+  if (!chain) throw notFound('网格');
+  const place = gridPlace(chain);
   placesOf(unit).set(gridId, place);
   return place;
 }
@@ -189,9 +196,22 @@ function caseNoFor(at: Date, seq: number): string {
   return `SJ${d}${String(seq).padStart(6, '0')}`;
 }
 
-/** The item a case is reported against, in the catalogue that applies to its grid. */
+/** The item a case is reported against, in the catalogue that applies to its grid (active or not: undefined when none). */
+export function caseItem(unit: Unit, code: string, gridPath: string): Promise<AffairItem | undefined> {
+  // Read once per unit of work: a channel's check, the filing, an action and its answer ask for the same item.
+  let items = itemsOfUnit.get(unit);
+  if (!items) itemsOfUnit.set(unit, (items = new Map()));
+  const key = `${code}\n${gridPath}`;
+  let item = items.get(key);
+  if (!item) items.set(key, (item = affairItem(unit, { code, areaPath: gridPath })));
+  return item;
+}
+
+const itemsOfUnit = new WeakMap<Unit, Map<string, Promise<AffairItem | undefined>>>();
+
+/** The active item a case is reported against, in the catalogue that applies to its grid. */
 async function itemFor(unit: Unit, code: string, gridPath: string): Promise<AffairItem> {
-  const item = await affairItem(unit, { code, areaPath: gridPath });
+  const item = await caseItem(unit, code, gridPath);
   if (!item || !item.active) throw validationFailed({ itemCode: ['事项不存在或已停用'] });
   return item;
 }
@@ -247,6 +267,11 @@ export interface CaseIntake {
   location?: z.output<typeof reportCaseSchema>['location'];
   /** A grid the channel already knows (a hotline operator's choice), used when there is no point. */
   gridId?: number | undefined;
+  /**
+   * The grid `location` falls in, when the channel has located it already (gridAtPoint, to open the guest
+   * unit it files in): not located a second time. It must lie in the unit's scope.
+   */
+  locatedGrid?: { id: number; path: string; name: string } | undefined;
   urgency?: 'normal' | 'urgent' | 'emergency' | undefined;
   customFields?: Record<string, unknown> | undefined;
   clientKey?: string | undefined;
@@ -268,7 +293,7 @@ export async function fileCase(unit: WriteUnit, now: Date, intake: CaseIntake): 
   const again = await earlierFiling(repo, intake);
   if (again) return again;
   const at = intake.reportedAt ?? now;
-  const located = await locateGrid(unit, intake.location, intake.gridId);
+  const located = await locateGrid(unit, intake.location, intake.gridId, intake.locatedGrid);
   const grid = located.grid;
   const item = await itemFor(unit, intake.itemCode, grid.path);
   const holder: Holder = { level: 'grid', areaId: grid.id, departmentId: null };
@@ -362,9 +387,13 @@ interface Located {
  * The point picks the grid; without a point, the grid the channel names (checked to be a grid in reach),
  * else the reporter's own grid — both with a warning on the case.
  */
-async function locateGrid(unit: Unit, point: z.output<typeof reportCaseSchema>['location'], gridId?: number): Promise<Located> {
+async function locateGrid(unit: Unit, point: z.output<typeof reportCaseSchema>['location'], gridId?: number, locatedGrid?: Located['grid']): Promise<Located> {
   if (point) {
     const { lng, lat } = point.crs === 'gcj02' ? toWgs84(point.lng, point.lat) : point;
+    if (locatedGrid) {
+      if (!unit.scope.areas.some((p) => locatedGrid.path.startsWith(p))) throw validationFailed({ location: ['该位置不在您负责的任何网格内'] }, '位置不在网格内');
+      return { grid: locatedGrid, lng, lat, source: point.source, warning: null };
+    }
     const found = await unit.use(areaGeoRepository).findDeepestContaining(lng, lat);
     if (!found || found.level !== 'grid') throw validationFailed({ location: ['该位置不在您负责的任何网格内'] }, '位置不在网格内');
     return { grid: { id: found.id, path: found.path, name: found.name }, lng, lat, source: point.source, warning: null };
@@ -389,7 +418,6 @@ function toWgs84(lng: number, lat: number): { lng: number; lat: number } {
 async function record(unit: WriteUnit, row: CaseRow, place: GridPlace, item: AffairItem, input: { action: CaseAction; attachmentIds: string[]; clientKey?: string | undefined; [k: string]: unknown }, next: CaseSnapshot, now: Date): Promise<CaseRow> {
   const repo = cases(unit);
   const before = snapshotOf(row);
-  const seq = (await repo.lastSeq(row.id)) + 1;
   const { action, attachmentIds, clientKey, version: _v, ...args } = input;
   // Whether the step's red deadline had passed when this was done: the on-time rates count it.
   const payload = { ...args, late: row.dueRedAt !== null && now > new Date(row.dueRedAt) };
@@ -397,7 +425,7 @@ async function record(unit: WriteUnit, row: CaseRow, place: GridPlace, item: Aff
   const stepStart = stepChanged && next.extensionDays === before.extensionDays ? now : new Date(row.stepStartedAt);
   const deadlines = stepDeadlines(await workingClockFor(unit), next.state, stepStart, limitsFor(item, place.grade), next.extensionDays);
   const closed = next.state === 'closed' || next.state === 'closed_unfixed';
-  const ok = await repo.project(row.id, row.version, {
+  const projected = await repo.project(row, {
     state: next.state,
     holderLevel: next.holder.level,
     holderAreaId: next.holder.areaId,
@@ -423,10 +451,10 @@ async function record(unit: WriteUnit, row: CaseRow, place: GridPlace, item: Aff
     ...(place.id !== row.gridId ? { gridId: place.id } : {}),
     at: now,
   });
-  if (!ok) throw new AppError('conflict', '案件刚被他人处理过，请刷新后再试', { state: row.state });
-  await repo.appendEvent({
+  if (!projected) throw new AppError('conflict', '案件刚被他人处理过，请刷新后再试', { state: row.state });
+  const { seq } = await repo.appendEvent({
     caseId: row.id,
-    seq,
+    seq: 'next',
     action,
     // A guest (no account) is recorded by name only.
     actorId: unit.actor.id || null,
@@ -446,7 +474,7 @@ async function record(unit: WriteUnit, row: CaseRow, place: GridPlace, item: Aff
   });
   await tellReporter(unit, row, action, before.state, next.state, now);
   await afterRecord(unit, row, place, action, before, next, seq, now);
-  return (await repo.get(row.id))!;
+  return projected;
 }
 
 /** The reporter is told when their case is accepted and when it is closed (in-app, and by text message). */
@@ -730,9 +758,10 @@ async function routingOf(unit: Unit, row: CaseRow, place: GridPlace, item: Affai
   const movesGrid = input.gridId !== undefined && input.gridId !== row.gridId;
   let target = place;
   if (movesGrid) {
-    const named = (await unit.use((db) => areaNamesByIds(db, [input.gridId!]))).get(input.gridId!);
-    if (!named || named.level !== 'grid') throw validationFailed({ gridId: ['请选择一个网格'] }, '目标不是网格');
-    target = await gridPlace(unit, input.gridId!, named.path, named.name, named.grade);
+    const chain = await gridChain(unit, input.gridId!);
+    if (!chain || chain[chain.length - 1]!.level !== 'grid') throw validationFailed({ gridId: ['请选择一个网格'] }, '目标不是网格');
+    target = gridPlace(chain);
+    placesOf(unit).set(target.id, target);
   }
   const newItem = input.itemCode !== undefined && input.itemCode !== row.itemCode ? await itemFor(unit, input.itemCode, target.path) : item;
   const coversTarget = unit.actor.roles.some((r) => AREA_STAFF.has(r.role) && place.path.startsWith(r.areaPath) && target.path.startsWith(r.areaPath));
@@ -763,8 +792,7 @@ async function afterRecord(unit: WriteUnit, row: CaseRow, place: GridPlace, acti
   const followers = (await repo.followers(row.id)).filter((u) => u !== unit.actor.id);
   if (action === 'merge' && next.mergedInto !== null) {
     const target = (await cases(unit).get(next.mergedInto))!;
-    const targetSeq = (await cases(unit).lastSeq(target.id)) + 1;
-    await cases(unit).appendEvent({ caseId: target.id, seq: targetSeq, action: 'merge_in', actorId: unit.actor.id || null, actorName: unit.actor.displayName, actorLevel: actorLevelFor(unit.actor, place), fromState: target.state, toState: target.state, holderLevel: target.holderLevel, holderAreaId: target.holderAreaId, holderDepartmentId: target.holderDepartmentId, payload: { fromCaseId: row.id, fromCaseNo: row.caseNo, title: row.title }, attachmentIds: [], clientKey: null, gridId: target.gridId, departmentId: target.departmentId, at: now });
+    await cases(unit).appendEvent({ caseId: target.id, seq: 'next', action: 'merge_in', actorId: unit.actor.id || null, actorName: unit.actor.displayName, actorLevel: actorLevelFor(unit.actor, place), fromState: target.state, toState: target.state, holderLevel: target.holderLevel, holderAreaId: target.holderAreaId, holderDepartmentId: target.holderDepartmentId, payload: { fromCaseId: row.id, fromCaseNo: row.caseNo, title: row.title }, attachmentIds: [], clientKey: null, gridId: target.gridId, departmentId: target.departmentId, at: now });
     await repo.touch(target.id, now);
     const everyone = await repo.followers(row.id);
     await repo.follow({ caseId: target.id, userIds: everyone, source: 'merged', gridId: target.gridId, departmentId: target.departmentId, at: now });

@@ -28,7 +28,7 @@ export const caseModule = defineModule('case', async (app, { deps }) => {
 });
 export { actOnCase, getCase, listCases, reportCase } from './case.service.ts';
 /** For the other channels (public report, 12345, household visits, Open311): file a case in their own unit of work. */
-export { caseDetailOf, fileCase, sealReporter, type CaseIntake, type SealedReporter } from './case.service.ts';
+export { caseDetailOf, caseItem, fileCase, sealReporter, type CaseIntake, type SealedReporter } from './case.service.ts';
 /** The household-visit channel: the problems a visit found, filed as cases in the visit's transaction. */
 export { casesOfVisit, fileVisitProblems, type VisitProblem } from './visit-channel.ts';
 /** The demo quarter of cases, seeded with the demo district; a stored case is the fold of its timeline (what its tests check). */
