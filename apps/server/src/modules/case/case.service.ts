@@ -789,12 +789,12 @@ async function afterRecord(unit: WriteUnit, row: CaseRow, place: GridPlace, acti
     const staff = (await repo.gridStaff([place.path, place.levels.community?.path].filter((p): p is string => !!p))).filter((u) => u !== unit.actor.id);
     await notify(unit, { recipients: staff, kind: 'case.rerouted', title: `事件 ${row.caseNo} 已改派到${place.name}`, body: row.title, link, about, areaId: place.id, channels: ['in_app'], onceKey: `case-rerouted:${row.id}:${seq}`, at: now });
   }
-  const followers = (await repo.followers(row.id)).filter((u) => u !== unit.actor.id);
+  const followers = (await followersOf(unit, row.id)).filter((u) => u !== unit.actor.id);
   if (action === 'merge' && next.mergedInto !== null) {
     const target = (await cases(unit).get(next.mergedInto))!;
     await cases(unit).appendEvent({ caseId: target.id, seq: 'next', action: 'merge_in', actorId: unit.actor.id || null, actorName: unit.actor.displayName, actorLevel: actorLevelFor(unit.actor, place), fromState: target.state, toState: target.state, holderLevel: target.holderLevel, holderAreaId: target.holderAreaId, holderDepartmentId: target.holderDepartmentId, payload: { fromCaseId: row.id, fromCaseNo: row.caseNo, title: row.title }, attachmentIds: [], clientKey: null, gridId: target.gridId, departmentId: target.departmentId, at: now });
     await repo.touch(target.id, now);
-    const everyone = await repo.followers(row.id);
+    const everyone = await followersOf(unit, row.id);
     await repo.follow({ caseId: target.id, userIds: everyone, source: 'merged', gridId: target.gridId, departmentId: target.departmentId, at: now });
     const reporter = row.reporterUserId !== null && row.reporterUserId !== unit.actor.id ? [row.reporterUserId] : [];
     const common = { kind: 'case.merged', link: `/cases/${target.id}`, about: { type: 'case', id: target.id }, areaId: target.gridId, channels: ['in_app'] as const, onceKey: `case-merged:${row.id}`, at: now };
@@ -819,9 +819,24 @@ function workHoursLeft(clock: WorkingClock, r: Pick<CaseRow, 'dueRedAt' | 'close
 
 /** Whether this person follows the case, and how many do (nothing to read for a scope without areas or departments). */
 async function followOf(unit: Unit, caseId: number): Promise<{ following: boolean; followers: number }> {
-  const ids = await unit.use((db, scope) => (scope.areas.length || scope.departments.length ? caseRoutingRepository(db, scope).followers(caseId) : Promise.resolve([])));
+  const ids = await followersOf(unit, caseId);
   return { following: ids.includes(unit.actor.id), followers: ids.length };
 }
+
+/**
+ * Who follows a case, as this unit reads them (nothing for a scope without areas or departments); read
+ * once per unit — an action's notices, then its answer. Called after the action has moved the follow
+ * rows (afterRecord), never before a change to them in the same unit.
+ */
+function followersOf(unit: Unit, caseId: number): Promise<number[]> {
+  let known = followersOfUnit.get(unit);
+  if (!known) followersOfUnit.set(unit, (known = new Map()));
+  let ids = known.get(caseId);
+  if (!ids) known.set(caseId, (ids = unit.use((db, scope) => (scope.areas.length || scope.departments.length ? caseRoutingRepository(db, scope).followers(caseId) : Promise.resolve([])))));
+  return ids;
+}
+
+const followersOfUnit = new WeakMap<Unit, Map<number, Promise<number[]>>>();
 
 /** The duplicate rule of a grid: the deepest area on its path that has one, else the defaults. */
 async function duplicateRuleFor(unit: Unit, gridPath: string): Promise<{ radiusM: number; windowHours: number }> {
