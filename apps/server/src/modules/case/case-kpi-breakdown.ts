@@ -40,8 +40,12 @@ import type { CaseRow } from './case.repository.ts';
  */
 export const REPORT_LIMIT_WORK_HOURS = 2;
 
-/** How many closed cases the average handling time is taken over, at most (the rest are counted, not timed). */
-const KPI_TIMED_CASES = 50_000;
+/**
+ * How many closed cases the average handling time is taken over, about: all of a period's when they are no
+ * more, else a uniform sample of this size (by case id). Each is timed on the working-time clock here, so the
+ * sample bounds the page's time at any scale; 3,000 put the average within a few percent of the full one.
+ */
+const KPI_TIMED_CASES = 3_000;
 const BEIJING_MS = 8 * 3600_000;
 
 function kpiRepo(unit: Unit) {
@@ -65,7 +69,7 @@ export function caseKpi(ctx: RequestContext, raw: z.input<typeof caseKpiQuerySch
     const { area, period } = await periodOf(unit, q);
     const kpi = kpiRepo(unit);
     const counts = await kpi.counts(period);
-    const spans = await kpi.closedSpans(period, KPI_TIMED_CASES);
+    const spans = await kpi.closedSpans(period, counts.closed, KPI_TIMED_CASES);
     const clock = await workingClockFor(unit);
     const avg = spans.length ? spans.reduce((sum, s) => sum + clock.workingHoursBetween(new Date(s.reportedAt), new Date(s.closedAt!)), 0) / spans.length : null;
     return { area: { id: area.id, name: area.name }, from: q.from, to: q.to, figures: kpiFrom(counts, avg === null ? null : Math.round(avg * 10) / 10) };

@@ -58,9 +58,10 @@ function closedOnTime(scope: Scope): Predicate {
 }
 
 /**
- * Figures of an area's cases (the headline and each child area). Formulas of the rates are in case-kpi.ts.
+ * Figures of an area's cases read from the timeline (each a correlated EXISTS through the timeline's scope):
+ * the definition, and what a case whose projection is not exact for the reader is counted by.
  */
-export function areaFigures(scope: Scope): Record<CaseAreaFigure, Predicate> {
+export function timelineAreaFigures(scope: Scope): Record<CaseAreaFigure, Predicate> {
   return {
     reported: sql<boolean>`true`,
     accepted: sql<boolean>`(c.accepted_at IS NOT NULL OR c.self_handled)`,
@@ -93,6 +94,80 @@ export function areaFigures(scope: Scope): Record<CaseAreaFigure, Predicate> {
     reportedOnTime: reportedOnTime(scope),
     missed: missedPredicate(scope),
   };
+}
+
+/**
+ * The bit of each area figure in `case_kpi_mask` (migration 0034), which computes the figures of a case from
+ * its row and the timeline facts projected onto it (`kpi_facts`: escalated to which level, dispatched,
+ * handled on time, closing step late, reworked, extended, red overdue, reported late), the same definitions
+ * as `timelineAreaFigures`; case_kpi_days sums them per (grid, day).
+ */
+export const AREA_FIGURE_BITS: Readonly<Record<CaseAreaFigure, number>> = {
+  reported: 0,
+  accepted: 1,
+  rejected: 2,
+  merged: 3,
+  shouldHandle: 4,
+  selfHandled: 5,
+  escalatedCommunity: 6,
+  escalatedTown: 7,
+  escalatedDistrict: 8,
+  dispatched: 9,
+  handled: 10,
+  handledOnTime: 11,
+  closed: 12,
+  closedFixed: 13,
+  closedUnfixed: 14,
+  closedOnTime: 15,
+  closedInGrid: 16,
+  closedInCommunity: 17,
+  reworked: 18,
+  extended: 19,
+  overdue: 20,
+  yellowCards: 21,
+  redCards: 22,
+  rated: 23,
+  satisfied: 24,
+  open: 25,
+  patrolReported: 26,
+  reportedOnTime: 27,
+  missed: 28,
+};
+
+/** The column of case_kpi_days that sums a figure (its name in snake case). */
+export function dayColumn(figure: CaseAreaFigure): string {
+  return figure.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+}
+
+/**
+ * Whether the projected facts of a case are exact for a reader of its grid: its timeline all in its grid
+ * (a reader who sees the case through its grid sees every row), no patrol report merged into it (漏报 needs
+ * the merged case's scope). The cases summed in case_kpi_days.
+ */
+export const exactForArea = sql<boolean>`c.kpi_summed`;
+
+/**
+ * Whether they are exact for a department's staff: the rows they read are those held by a department, and
+ * the case's timeline names no other department than the one it is with.
+ */
+const exactForDepartment = sql<boolean>`(NOT c.kpi_mixed AND NOT c.kpi_patrol_merged AND (c.kpi_event_dept IS NULL OR c.kpi_event_dept = c.department_id))`;
+
+const mask = (facts: RawBuilder<number>) => sql<number>`case_kpi_mask(c.state, c.accepted_at, c.handled_at, c.self_handled, c.closed_level, c.supervision, c.rating, c.channel, ${facts})`;
+
+/**
+ * Figures of an area's cases (the headline and each child area), as the reader's scope reads them: from the
+ * facts projected onto the case row where they are exact for this reader (a reader by area or a department's
+ * staff), else from the timeline. Formulas of the rates are in case-kpi.ts.
+ */
+export function areaFigures(scope: Scope): Record<CaseAreaFigure, Predicate> {
+  const timeline = timelineAreaFigures(scope);
+  // A reader holding both axes (areas and departments) may see a case through either: the timeline decides.
+  if (scope.areas.length > 0 && scope.departments.length > 0) return timeline;
+  const [exact, facts] = scope.areas.length > 0 ? [exactForArea, sql<number>`c.kpi_facts`] : [exactForDepartment, sql<number>`c.kpi_dept_facts`];
+  const m = mask(facts);
+  return Object.fromEntries(
+    (Object.keys(AREA_FIGURE_BITS) as CaseAreaFigure[]).map((k) => [k, sql<boolean>`(CASE WHEN ${exact} THEN (${m} & ${sql.lit(1 << AREA_FIGURE_BITS[k])}) <> 0 ELSE ${timeline[k]} END)`]),
+  ) as Record<CaseAreaFigure, Predicate>;
 }
 
 /**

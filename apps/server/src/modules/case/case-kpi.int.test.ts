@@ -4,8 +4,12 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CASE_AREA_FIGURES, CASE_DEPARTMENT_FIGURES, CASE_PERSON_FIGURES, type CaseKpi, type CaseKpiBreakdown } from '@redgrid/contracts';
+import type { Scope } from '../../platform/context.ts';
+import { ownedBy, restricted } from '../../platform/data-access.ts';
 import { asGuest, systemContext } from '../../platform/unit-of-work.ts';
 import { areaIdByCode, loginAs, userIdByName, useTestApp, type Session } from '../../../test/harness.ts';
+import { timelineAreaFigures } from './case-kpi-figures.ts';
+import { caseKpiRepository } from './case-kpi.repository.ts';
 import { fileCase } from './case.service.ts';
 
 /**
@@ -256,5 +260,51 @@ describe('export', () => {
     expect(zb[header.indexOf('漏报率')]).toBe('20.0%');
     const audit = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'export' AND entity = 'case_kpi'`.execute(ctx.t.database.db);
     expect(audit.rows[0]!.n).toBe(1);
+  });
+});
+
+describe('the facts on the case row', () => {
+  it('count, for every area figure and every kind of reader, what the timeline counts — a case whistled to two departments too', async () => {
+    // F: whistled to 城管, returned as not theirs, whistled to the police station: its timeline names two departments.
+    const f = await report();
+    await act(worker, f.id, { action: 'escalate', to: { level: 'community' }, reason: '需执法' });
+    await act(secretary, f.id, { action: 'accept' });
+    await act(secretary, f.id, { action: 'dispatch' });
+    await act(cgStaff, f.id, { action: 'acknowledge' });
+    expect((await act(cgStaff, f.id, { action: 'return', reason: '属治安范围' })).state).toBe('accepted');
+    expect((await act(secretary, f.id, { action: 'dispatch', departmentKind: 'public_security' })).state).toBe('dispatched');
+    [worker, secretary, cgStaff, police, street, otherWorker] = await signIn();
+    const db = restricted(ctx.t.database.db);
+    // Counted case by case, not from the sums: the projection is not exact for every reader of a mixed timeline.
+    expect((await sql<{ summed: boolean }>`SELECT kpi_summed AS summed FROM cases WHERE id = ${f.id}`.execute(db)).rows[0]!.summed).toBe(false);
+
+    const department = async (name: string) => (await sql<{ id: number }>`SELECT id::int AS id FROM departments WHERE name = ${name}`.execute(db)).rows[0]!.id;
+    const streetPath = (await sql<{ path: string }>`SELECT path FROM areas WHERE id = ${streetId}`.execute(db)).rows[0]!.path;
+    const period = { areaPath: streetPath, from: new Date('2026-11-01T00:00:00+08:00'), to: new Date('2026-12-01T00:00:00+08:00') };
+    const scopes: Scope[] = [
+      { areas: [streetPath], departments: [], partyOrgs: [] },
+      { areas: [gridPath], departments: [], partyOrgs: [] },
+      { areas: [], departments: [await department('戚墅堰城管中队')], partyOrgs: [] },
+      { areas: [], departments: [await department('戚墅堰派出所')], partyOrgs: [] },
+      { areas: [], departments: [await department('戚墅堰城管中队'), await department('戚墅堰派出所')], partyOrgs: [] },
+    ];
+    for (const scope of scopes) {
+      const figures = timelineAreaFigures(scope);
+      const timeline = await sql<Record<string, number>>`
+        SELECT ${sql.join(CASE_AREA_FIGURES.map((k) => sql`(count(*) FILTER (WHERE ${figures[k]}))::int AS ${sql.ref(k)}`))}
+          FROM cases c JOIN areas g ON g.id = c.grid_id
+         WHERE ${ownedBy(scope, 'cases as c')} AND g.path LIKE ${`${streetPath}%`} AND c.reported_at >= ${period.from} AND c.reported_at < ${period.to}`.execute(db);
+      expect({ scope, counts: await caseKpiRepository(db, scope).counts(period) }).toEqual({ scope, counts: timeline.rows[0] });
+    }
+    // The police station now counts the case whistled to it, and lists what it counts.
+    const theirs = await areaCounts(police, streetId);
+    expect(theirs).toMatchObject({ reported: 1, dispatched: 1 });
+    for (const s of [police, secretary]) {
+      const counts = await areaCounts(s, s === police ? streetId : communityId);
+      for (const [figure, n] of Object.entries(counts)) {
+        const ids = await drill(s, `figure=${figure}&areaId=${s === police ? streetId : communityId}&${PERIOD}`);
+        expect({ figure, n: ids.length }).toEqual({ figure, n });
+      }
+    }
   });
 });

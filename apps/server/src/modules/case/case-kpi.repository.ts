@@ -2,7 +2,7 @@ import { CASE_AREA_FIGURES, CASE_DEPARTMENT_FIGURES, CASE_PERSON_FIGURES, type C
 import { sql, type RawBuilder } from 'kysely';
 import type { Scope } from '../../platform/context.ts';
 import { ownedBy, scopedFrom, type Db } from '../../platform/data-access.ts';
-import { areaFigures, departmentFigures, missedPredicate, PATROL_ROLES, personFigures } from './case-kpi-figures.ts';
+import { areaFigures, dayColumn, departmentFigures, exactForArea, missedPredicate, PATROL_ROLES, personFigures } from './case-kpi-figures.ts';
 import type { KpiCounts } from './case-kpi.ts';
 import { CASE_COLUMNS } from './case.repository.ts';
 
@@ -24,6 +24,21 @@ function countsOf<K extends string>(row: Record<string, unknown> | undefined, ke
   return Object.fromEntries(keys.map((k) => [k, Number(row?.[k] ?? 0)])) as Record<K, number>;
 }
 
+/** `sum(r.<column>)::int AS "<figure>"` for each area figure: the sums of case_kpi_days. */
+const sumColumns = sql.join(CASE_AREA_FIGURES.map((k) => sql`coalesce(sum(r.${sql.ref(dayColumn(k))}), 0)::int AS ${sql.ref(k)}`));
+
+const BEIJING_MS = 8 * 3600_000;
+
+/** The Beijing dates [from, to) of a period that starts and ends at Beijing midnight, else null. */
+function daysOf(p: KpiPeriod): { from: string; to: string } | null {
+  const [from, to] = [new Date(p.from.getTime() + BEIJING_MS).toISOString(), new Date(p.to.getTime() + BEIJING_MS).toISOString()];
+  return from.endsWith('T00:00:00.000Z') && to.endsWith('T00:00:00.000Z') ? { from: from.slice(0, 10), to: to.slice(0, 10) } : null;
+}
+
+function addCounts(a: KpiCounts, b: KpiCounts): KpiCounts {
+  return Object.fromEntries(CASE_AREA_FIGURES.map((k) => [k, a[k] + b[k]])) as KpiCounts;
+}
+
 /** Roles listed as patrol workers in a list rendered into SQL. */
 const patrolRoles = sql.raw(`(${PATROL_ROLES.map((r) => `'${r}'`).join(', ')})`);
 
@@ -35,22 +50,59 @@ const patrolRoles = sql.raw(`(${PATROL_ROLES.map((r) => `'${r}'`).join(', ')})`)
 export function caseKpiRepository(db: Db, scope: Scope) {
   /** The period's cases of the subtree, with their grid as `g` (the scope predicate of `c` goes beside it). */
   const base = (p: KpiPeriod) => sql`g.path LIKE ${`${p.areaPath}%`} AND c.reported_at >= ${p.from} AND c.reported_at < ${p.to}`;
+  /**
+   * The days of case_kpi_days a period reads, when the sums serve this reader: a reader by area only (the
+   * sums hold the cases whose timeline that reader sees whole; `ownedBy` on the sums' grid_id is the same
+   * area filter as on a case's), and a period of whole Beijing days.
+   */
+  const summedBy = (p: KpiPeriod) => (scope.areas.length > 0 && scope.departments.length === 0 ? daysOf(p) : null);
 
   return {
+    /**
+     * The figures of the whole subtree. A reader by area (the figures' usual reader) gets the sums of
+     * case_kpi_days over the subtree's grids in their scope and the period's days, plus the few cases the
+     * sums leave out, counted case by case; anyone else counts the period's cases one by one (a department's
+     * staff: what was dispatched to them, found by its index).
+     */
     async counts(p: KpiPeriod): Promise<KpiCounts> {
-      const r = await sql<Record<string, unknown>>`SELECT ${countColumns(areaFigures(scope), CASE_AREA_FIGURES)} FROM cases c JOIN areas g ON g.id = c.grid_id WHERE ${ownedBy(scope, 'cases as c')} AND ${base(p)}`.execute(db);
-      return countsOf(r.rows[0], CASE_AREA_FIGURES);
+      const days = summedBy(p);
+      if (!days) {
+        const r = await sql<Record<string, unknown>>`SELECT ${countColumns(areaFigures(scope), CASE_AREA_FIGURES)} FROM cases c JOIN areas g ON g.id = c.grid_id WHERE ${ownedBy(scope, 'cases as c')} AND ${base(p)}`.execute(db);
+        return countsOf(r.rows[0], CASE_AREA_FIGURES);
+      }
+      const summed = await sql<Record<string, unknown>>`
+        SELECT ${sumColumns} FROM case_kpi_days r JOIN areas g ON g.id = r.grid_id
+         WHERE ${ownedBy(scope, 'cases as r')} AND g.path LIKE ${`${p.areaPath}%`} AND r.day >= ${days.from}::date AND r.day < ${days.to}::date`.execute(db);
+      const rest = await sql<Record<string, unknown>>`
+        SELECT ${countColumns(areaFigures(scope), CASE_AREA_FIGURES)} FROM cases c JOIN areas g ON g.id = c.grid_id
+         WHERE ${ownedBy(scope, 'cases as c')} AND ${base(p)} AND NOT ${exactForArea}`.execute(db);
+      return addCounts(countsOf(summed.rows[0], CASE_AREA_FIGURES), countsOf(rest.rows[0], CASE_AREA_FIGURES));
     },
 
     /** The figures of each child area (by the id of the child on the grid's path); children without cases are absent. */
     async byChildArea(p: KpiPeriod): Promise<Map<number, KpiCounts>> {
       const child = sql`split_part(substr(g.path, ${p.areaPath.length + 1}), '/', 1)`;
-      const r = await sql<Record<string, unknown>>`
-        SELECT ${child} AS child, ${countColumns(areaFigures(scope), CASE_AREA_FIGURES)}
-          FROM cases c JOIN areas g ON g.id = c.grid_id
-         WHERE ${ownedBy(scope, 'cases as c')} AND ${base(p)} AND g.path <> ${p.areaPath}
+      const days = summedBy(p);
+      const rows = async (inexactOnly: boolean) =>
+        (
+          await sql<Record<string, unknown>>`
+            SELECT ${child} AS child, ${countColumns(areaFigures(scope), CASE_AREA_FIGURES)}
+              FROM cases c JOIN areas g ON g.id = c.grid_id
+             WHERE ${ownedBy(scope, 'cases as c')} AND ${base(p)} AND g.path <> ${p.areaPath} ${inexactOnly ? sql`AND NOT ${exactForArea}` : sql``}
+             GROUP BY 1`.execute(db)
+        ).rows;
+      if (!days) return new Map((await rows(false)).map((row) => [Number(row.child), countsOf(row, CASE_AREA_FIGURES)]));
+      const summed = await sql<Record<string, unknown>>`
+        SELECT ${child} AS child, ${sumColumns} FROM case_kpi_days r JOIN areas g ON g.id = r.grid_id
+         WHERE ${ownedBy(scope, 'cases as r')} AND g.path LIKE ${`${p.areaPath}%`} AND g.path <> ${p.areaPath} AND r.day >= ${days.from}::date AND r.day < ${days.to}::date
          GROUP BY 1`.execute(db);
-      return new Map(r.rows.map((row) => [Number(row.child), countsOf(row, CASE_AREA_FIGURES)]));
+      const out = new Map(summed.rows.map((row) => [Number(row.child), countsOf(row, CASE_AREA_FIGURES)]));
+      for (const row of await rows(true)) {
+        const id = Number(row.child);
+        const counts = countsOf(row, CASE_AREA_FIGURES);
+        out.set(id, out.has(id) ? addCounts(out.get(id)!, counts) : counts);
+      }
+      return out;
     },
 
     /**
@@ -133,17 +185,22 @@ export function caseKpiRepository(db: Db, scope: Scope) {
         .execute();
     },
 
-    /** Reported and closed instants of the period's closed cases (for the average handling time), at most `limit`. */
-    closedSpans(p: KpiPeriod, limit: number) {
-      return scopedFrom(db, scope, 'cases as c')
+    /**
+     * Reported and closed instants of the period's closed cases, for the average handling time: all of them
+     * when `expected` (the period's closed count) is at most `sample`, else a uniform sample of about `sample`
+     * — the cases whose id falls in the first k of 64 buckets, read from their own index (0035).
+     */
+    closedSpans(p: KpiPeriod, expected: number, sample: number) {
+      const buckets = expected <= sample ? 64 : Math.max(1, Math.ceil((64 * sample) / expected));
+      let q = scopedFrom(db, scope, 'cases as c')
         .innerJoin('areas as g', 'g.id', 'c.grid_id')
         .where('g.path', 'like', `${p.areaPath}%`)
         .where('c.reported_at', '>=', p.from)
         .where('c.reported_at', '<', p.to)
-        .where('c.closed_at', 'is not', null)
-        .select(['c.reported_at as reportedAt', 'c.closed_at as closedAt'])
-        .limit(limit)
-        .execute();
+        .where('c.closed_at', 'is not', null);
+      // Buckets named one by one (not `< k`): the planner then reads them from cases_kpi_timed_idx (0035).
+      if (buckets < 64) q = q.where(sql<boolean>`(c.id % 64) = ANY(${Array.from({ length: buckets }, (_, i) => i)}::bigint[])`);
+      return q.select(['c.reported_at as reportedAt', 'c.closed_at as closedAt']).limit(sample * 4).execute();
     },
   };
 }
