@@ -9,7 +9,7 @@
  *   node --import tsx bench/open311.bench.ts [--pg postgres://postgres@127.0.0.1:5432] [--seconds 20] [--connections 32] [--skip-embedded]
  *   npm run bench -- open311 -- --pg postgres://postgres@127.0.0.1:5432
  *
- * PostgreSQL: a database `open311_bench` is created and dropped (`--keep-db` keeps it).
+ * PostgreSQL: a database `open311_bench` (`--db NAME`) is created and dropped (`--keep-db` keeps it).
  */
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -26,7 +26,7 @@ import { FieldCipher } from '../apps/server/src/platform/crypto.ts';
 import { seedDemo } from '../apps/server/src/seed/demo.ts';
 
 const { values } = parseArgs({
-  options: { pg: { type: 'string' }, seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' }, 'skip-embedded': { type: 'boolean', default: false }, 'keep-db': { type: 'boolean', default: false }, port: { type: 'string', default: '3145' } },
+  options: { pg: { type: 'string' }, seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' }, 'skip-embedded': { type: 'boolean', default: false }, 'keep-db': { type: 'boolean', default: false }, db: { type: 'string', default: 'open311_bench' }, port: { type: 'string', default: '3145' } },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
@@ -81,6 +81,33 @@ function load(opts: { url: string; method: 'GET' | 'POST'; bodies?: string[]; he
   });
 }
 
+/**
+ * The statements the server sends to PostgreSQL while `counting` is set, by their opening words: pg's
+ * client patched for this benchmark only (the server's own code is untouched).
+ */
+let counting: Map<string, number> | null = null;
+const clientQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  if (counting) {
+    const first = args[0];
+    const text = typeof first === 'string' ? first : first && typeof first === 'object' && 'text' in first ? String(first.text) : '?';
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 90);
+    counting.set(key, (counting.get(key) ?? 0) + 1);
+  }
+  return Reflect.apply(clientQuery, this, args) as unknown;
+} as typeof clientQuery;
+
+/** Statements per POST, from `n` POSTs one after another (PostgreSQL only). */
+async function countStatements(url: string, bodies: string[], headers: Record<string, string>, n = 20): Promise<void> {
+  counting = new Map();
+  for (let i = 0; i < n; i += 1) await (await fetch(url, { method: 'POST', headers, body: bodies[(i * 7) % bodies.length]! })).text();
+  const counted = counting;
+  counting = null;
+  const total = [...counted.values()].reduce((a, b) => a + b, 0);
+  console.log(`  statements per POST: ${(total / n).toFixed(1)} (${n} POSTs one at a time)`);
+  for (const [text, times] of counted) console.log(`    ${(times / n).toFixed(1)} × ${text}`);
+}
+
 async function run(label: string, database: Database): Promise<string[]> {
   console.log(`${label}: migrating and seeding the demo district …`);
   await migrate(database);
@@ -105,6 +132,7 @@ async function run(label: string, database: Database): Promise<string[]> {
   try {
     // Warm-up: the catalogue cache, the working clock, the JIT.
     await load({ url: `${address}/open311/v2/requests.json`, method: 'POST', bodies, headers: form, seconds: 3, expect: 200 });
+    if (database.kind === 'postgres') await countStatements(`${address}/open311/v2/requests.json`, bodies, form);
     const health = await load({ url: `${address}/api/health`, method: 'GET', seconds: SECONDS, expect: 200 });
     const bad = await load({ url: `${address}/open311/v2/requests.json`, method: 'POST', bodies: refused, headers: form, seconds: SECONDS, expect: 403 });
     const posts = await load({ url: `${address}/open311/v2/requests.json`, method: 'POST', bodies, headers: form, seconds: SECONDS, expect: 200 });
@@ -132,7 +160,8 @@ if (!values['skip-embedded']) {
 }
 const pgBase = values.pg ?? process.env.DATABASE_URL;
 if (pgBase) {
-  const name = 'open311_bench';
+  const name = values.db;
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) throw new Error('--db: a lower-case identifier');
   const admin = new URL(pgBase);
   admin.pathname = '/postgres';
   const adminClient = new pg.Client({ connectionString: admin.toString() });

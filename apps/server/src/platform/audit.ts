@@ -11,7 +11,10 @@ import { hashHex, hmacHex, safeEqual, type HashAlg } from './crypto.ts';
 import { AppError } from './errors.ts';
 import type { Tx } from './transaction.ts';
 
-/** Serialises appends so the chain order is the commit order; any constant unique to this use. */
+/**
+ * Serialises the operator's chain tools (seal, re-anchor, checkpoint) with one another; any constant unique
+ * to this use. Appends serialise on the head's row lock, which these tools take as well.
+ */
 const AUDIT_LOCK = 7_461_001;
 export const GENESIS_HASH = '0'.repeat(64);
 /** The migration that created the head; the process applying it anchors an existing log. */
@@ -139,9 +142,11 @@ function chainBroken(reason: string): AppError {
   return new AppError('unavailable', '审计链校验失败，系统暂停写入；请审计管理员运行 npm run audit:verify', { reason });
 }
 
-/** The head under the append lock, checked: its MAC holds, or it is the pristine head of an empty log. */
+/**
+ * The head, row-locked until commit (this lock is what serialises appends, so the chain's order is the
+ * commit order), checked: its MAC holds, or it is the pristine head of an empty log.
+ */
 async function lockedHead(tx: Tx, keys: AuditKeys): Promise<HeadRow> {
-  await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
   const head = await tx.selectFrom('audit_head').selectAll().forUpdate().executeTakeFirst();
   if (!head) throw chainBroken('audit_head row is missing');
   if (head.mac === null) {
@@ -157,17 +162,27 @@ function normalise(value: unknown): unknown {
 }
 
 /**
- * Appends one audit row inside the caller's transaction; it commits or rolls back with the change.
- * The new row follows the head (not the table's last row), and the head advances in the same
- * transaction: a row deleted from the tail leaves the head pointing past the table.
+ * An audit event as it stood when the use case recorded it: who, from where, and its before/after as
+ * values (a later change to the objects passed does not reach the row). Its id, time and hash are
+ * given when it is appended.
  */
-export async function appendAudit(tx: Tx, ctx: RequestContext, event: AuditEvent): Promise<void> {
-  const keys = new AuditKeys(ctx.config.auditKey);
-  const head = await lockedHead(tx, keys);
-  const alg: KeyedAlg = ctx.config.auditHash === 'sha256' ? 'hmac-sha256' : 'hmac-sm3';
-  const fields: ChainFields = {
-    id: head.last_id + 1,
-    at: ctx.clock().toISOString(),
+export interface PendingAudit {
+  actorId: number | null;
+  actorName: string | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  areaId: number | null;
+  ip: string | null;
+  requestId: string | null;
+  before: unknown;
+  after: unknown;
+  clock: () => Date;
+}
+
+/** Records an event for a later `appendAuditRows` in the same transaction. */
+export function pendingAudit(ctx: RequestContext, event: AuditEvent): PendingAudit {
+  return {
     actorId: event.actorOverride ? event.actorOverride.id : (ctx.actor?.id ?? null),
     actorName: event.actorOverride ? event.actorOverride.name : (ctx.actor?.username ?? null),
     action: event.action,
@@ -178,35 +193,94 @@ export async function appendAudit(tx: Tx, ctx: RequestContext, event: AuditEvent
     requestId: ctx.requestId,
     before: normalise(event.before),
     after: normalise(event.after),
-    prevHash: head.last_hash,
-    alg,
+    clock: ctx.clock,
   };
-  const hash = chainHash(fields, keys);
-  await tx
-    .insertInto('audit_log')
-    .values({
-      id: fields.id,
-      at: fields.at,
-      actor_id: fields.actorId,
-      actor_name: fields.actorName,
-      action: fields.action,
-      entity: fields.entity,
-      entity_id: fields.entityId,
-      area_id: fields.areaId,
-      ip: fields.ip,
-      request_id: fields.requestId,
-      before: fields.before === null ? null : JSON.stringify(fields.before),
-      after: fields.after === null ? null : JSON.stringify(fields.after),
-      prev_hash: fields.prevHash,
-      hash,
-      hash_alg: alg,
-    })
-    .execute();
-  const next: HeadFields = { lastId: fields.id, lastHash: hash, rowCount: head.row_count + 1, alg };
-  await tx
-    .updateTable('audit_head')
-    .set({ last_id: next.lastId, last_hash: next.lastHash, row_count: next.rowCount, mac_alg: alg, mac: headMac(next, keys), updated_at: fields.at })
-    .execute();
+}
+
+/** The keys of one audit key, derived once per process (three HMACs, and the SM2 pair when asked). */
+const derivedKeys = new Map<string, AuditKeys>();
+function auditKeysOf(auditKey: Buffer): AuditKeys {
+  const id = auditKey.toString('base64');
+  let keys = derivedKeys.get(id);
+  if (!keys) {
+    if (derivedKeys.size >= 16) derivedKeys.clear();
+    derivedKeys.set(id, (keys = new AuditKeys(auditKey)));
+  }
+  return keys;
+}
+
+/**
+ * Appends audit rows, in the order given, inside the caller's transaction; they commit or roll back with
+ * the change. The rows follow the head (not the table's last row), and the head advances in the same
+ * transaction: a row deleted from the tail leaves the head pointing past the table. From the head's
+ * read to the commit every other appender waits, so units of work call this last, just before commit:
+ * one statement to lock and read the head, then one per row (the row and the head's advance together —
+ * the head's guard lets it move one row at a time).
+ */
+export async function appendAuditRows(tx: Tx, config: Pick<AppConfig, 'auditKey' | 'auditHash'>, rows: readonly PendingAudit[]): Promise<void> {
+  if (rows.length === 0) return;
+  const keys = auditKeysOf(config.auditKey);
+  const head = await lockedHead(tx, keys);
+  const alg: KeyedAlg = config.auditHash === 'sha256' ? 'hmac-sha256' : 'hmac-sm3';
+  let last: HeadFields = { lastId: head.last_id, lastHash: head.last_hash, rowCount: head.row_count, alg };
+  for (const row of rows) {
+    // Named one by one: every field here is hashed, and only these.
+    const fields: ChainFields = {
+      id: last.lastId + 1,
+      at: row.clock().toISOString(),
+      actorId: row.actorId,
+      actorName: row.actorName,
+      action: row.action,
+      entity: row.entity,
+      entityId: row.entityId,
+      areaId: row.areaId,
+      ip: row.ip,
+      requestId: row.requestId,
+      before: row.before,
+      after: row.after,
+      prevHash: last.lastHash,
+      alg,
+    };
+    const hash = chainHash(fields, keys);
+    const next: HeadFields = { lastId: fields.id, lastHash: hash, rowCount: last.rowCount + 1, alg };
+    const advanced = await tx
+      .with('appended', (db) =>
+        db
+          .insertInto('audit_log')
+          .values({
+            id: fields.id,
+            at: fields.at,
+            actor_id: fields.actorId,
+            actor_name: fields.actorName,
+            action: fields.action,
+            entity: fields.entity,
+            entity_id: fields.entityId,
+            area_id: fields.areaId,
+            ip: fields.ip,
+            request_id: fields.requestId,
+            before: fields.before === null ? null : JSON.stringify(fields.before),
+            after: fields.after === null ? null : JSON.stringify(fields.after),
+            prev_hash: fields.prevHash,
+            hash,
+            hash_alg: alg,
+          })
+          .returning('id'),
+      )
+      // Joined to the inserted row, so the insert has run when the head's guard looks for it.
+      .updateTable('audit_head')
+      .from('appended')
+      .set({ last_id: next.lastId, last_hash: next.lastHash, row_count: next.rowCount, mac_alg: alg, mac: headMac(next, keys), updated_at: fields.at })
+      // Read back rather than counted: the embedded engine reports no count for a statement opening with WITH.
+      .returning('audit_head.last_id')
+      .executeTakeFirst();
+    if (advanced?.last_id !== next.lastId) throw chainBroken('audit_head did not advance');
+    last = next;
+  }
+}
+
+/** Appends one audit row now, inside the caller's transaction (units of work collect theirs and append at the end). */
+export async function appendAudit(tx: Tx, ctx: RequestContext, event: AuditEvent): Promise<void> {
+  await appendAuditRows(tx, ctx.config, [pendingAudit(ctx, event)]);
 }
 
 /**
@@ -225,7 +299,7 @@ export async function anchorAuditChainAfterMigration(database: Database, config:
  * `audit:checkpoint --anchor` on a log that was migrated by other means.
  */
 export async function sealAuditHead(db: Kysely<DB>, config: Pick<AppConfig, 'auditKey' | 'auditHash'>): Promise<boolean> {
-  const keys = new AuditKeys(config.auditKey);
+  const keys = auditKeysOf(config.auditKey);
   return db.transaction().execute(async (tx) => {
     await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
     const head = await tx.selectFrom('audit_head').selectAll().forUpdate().executeTakeFirst();
@@ -261,7 +335,7 @@ export interface HeadPosition {
  * needs the table owner's rights: an operator's act (`audit:checkpoint --reanchor`), never the app's.
  */
 export async function reanchorAuditChain(database: Database, ctx: RequestContext): Promise<{ before: HeadPosition | null; after: HeadPosition }> {
-  const keys = new AuditKeys(ctx.config.auditKey);
+  const keys = auditKeysOf(ctx.config.auditKey);
   return database.db.transaction().execute(async (tx) => {
     await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
     const old = await tx.selectFrom('audit_head').selectAll().forUpdate().executeTakeFirst();
@@ -302,9 +376,10 @@ function checkpointMessage(c: Omit<AuditCheckpoint, 'signature' | 'alg'>): strin
  * caller's transaction (`tx` must be one), so no append lands between reading the head and its tail row.
  */
 export async function createAuditCheckpoint(tx: Kysely<DB>, auditKey: Buffer, now: Date): Promise<AuditCheckpoint> {
-  const keys = new AuditKeys(auditKey);
+  const keys = auditKeysOf(auditKey);
   await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
-  const head = await tx.selectFrom('audit_head').selectAll().executeTakeFirst();
+  // The head's row lock is the one appends take: none lands between this read and the tail's.
+  const head = await tx.selectFrom('audit_head').selectAll().forUpdate().executeTakeFirst();
   if (head && head.last_id === 0 && head.row_count === 0 && (head.mac === null || headMacValid(head, keys))) {
     throw new AppError('conflict', '审计日志尚无记录，无法生成检查点');
   }
@@ -336,7 +411,7 @@ export function auditChainRepository(db: Db) {
 
 /** The public key checkpoints are signed with; pin it wherever checkpoints are kept. */
 export function auditCheckpointPublicKey(auditKey: Buffer): string {
-  return new AuditKeys(auditKey).signing.publicKey;
+  return auditKeysOf(auditKey).signing.publicKey;
 }
 
 /** Whether a checkpoint carries a valid signature by this installation's audit key. */
@@ -386,7 +461,7 @@ export async function verifyAuditChain(
   auditKey: Buffer,
   { checkpoints = [], batchSize = 2000 }: { checkpoints?: readonly NamedCheckpoint[]; batchSize?: number } = {},
 ): Promise<AuditVerification> {
-  const keys = new AuditKeys(auditKey);
+  const keys = auditKeysOf(auditKey);
   const problems: AuditProblem[] = [];
   const head = (await db.selectFrom('audit_head').selectAll().executeTakeFirst()) ?? null;
   // The hashes the head and the checkpoints speak of, collected during the walk.

@@ -1,10 +1,11 @@
 import type { Permission } from '@redgrid/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/engine.ts';
-import { appendAudit, type AuditEvent } from './audit.ts';
+import { appendAuditRows, pendingAudit, type AuditEvent, type PendingAudit } from './audit.ts';
 import { type Actor, type AppDeps, type RequestContext, type Scope } from './context.ts';
 import { restricted, type Db } from './data-access.ts';
 import { AppError, forbidden } from './errors.ts';
+import type { Tx } from './transaction.ts';
 
 /**
  * The only path from a use case to data. `read` / `write` resolve the actor, check the permission,
@@ -24,7 +25,10 @@ export interface Unit {
 }
 
 export interface WriteUnit extends Unit {
-  /** Appends an audit row in this unit's transaction: it commits or rolls back with the change. */
+  /**
+   * Records an audit row for this unit's transaction: appended to the chain when the work has finished,
+   * just before commit, so it commits or rolls back with the change, and none is appended if the work throws.
+   */
   audit(event: AuditEvent): Promise<void>;
 }
 
@@ -73,6 +77,30 @@ export function systemContext(deps: AppDeps, log: FastifyBaseLogger): RequestCon
   return makeContext(deps, { actor: null, scope: null, log, requestId: null, ip: null });
 }
 
+/** Records audit events (with the context each was recorded in) for the end of a transaction. */
+type RecordAudit = (ctx: RequestContext, event: AuditEvent) => Promise<void>;
+
+/**
+ * One transaction whose audit rows are appended last, in the order recorded. The chain's head is locked
+ * from the moment it is read until commit and every writer in the deployment waits for it, so it is read
+ * after the work, not when the work records its event: other writers wait for the append and the commit
+ * only, never for the rest of this transaction's statements.
+ */
+function audited<T>(ctx: RequestContext, work: (tx: Tx, record: RecordAudit) => Promise<T>): Promise<T> {
+  return databaseOf(ctx).db.transaction().execute(async (tx) => {
+    const pending: PendingAudit[] = [];
+    let open = true;
+    const result = await work(tx, (c, event) => {
+      if (!open) return Promise.reject(new Error('audit recorded after its unit of work ended'));
+      pending.push(pendingAudit(c, event));
+      return Promise.resolve();
+    });
+    open = false;
+    await appendAuditRows(tx, ctx.config, pending);
+    return result;
+  });
+}
+
 function authorise(ctx: RequestContext, access: Access): { actor: Actor; scope: Scope } {
   const actor = ctx.actor;
   if (!actor || !ctx.scope) throw new AppError('unauthenticated', '请先登录');
@@ -90,9 +118,9 @@ export async function read<T>(ctx: RequestContext, access: Access, work: (unit: 
 /** A write: permission checked, one transaction for the whole use case, audit rows inside it. */
 export async function write<T>(ctx: RequestContext, access: Access, work: (unit: WriteUnit) => Promise<T>): Promise<T> {
   const { actor, scope } = authorise(ctx, access);
-  return databaseOf(ctx).db.transaction().execute((tx) => {
+  return audited(ctx, (tx, record) => {
     const db = restricted(tx);
-    return work({ actor, scope, use: (repository) => repository(db, scope), audit: (event) => appendAudit(tx, ctx, event) });
+    return work({ actor, scope, use: (repository) => repository(db, scope), audit: (event) => record(ctx, event) });
   });
 }
 
@@ -105,12 +133,12 @@ const EVERYTHING: Scope = { areas: ['/'], departments: [], partyOrgs: [] };
  */
 export async function asSystem<T>(ctx: RequestContext, work: (unit: SystemUnit) => Promise<T>): Promise<T> {
   if (ctx.actor !== null || ctx.requestId !== null) throw new Error('asSystem is for work no person started');
-  return databaseOf(ctx).db.transaction().execute((tx) => {
+  return audited(ctx, (tx, record) => {
     const db = restricted(tx);
     return work({
       scope: EVERYTHING,
       use: (repository) => repository(db, EVERYTHING),
-      audit: (event) => appendAudit(tx, ctx, { ...event, actorOverride: { id: null, name: 'system' } }),
+      audit: (event) => record(ctx, { ...event, actorOverride: { id: null, name: 'system' } }),
     });
   });
 }
@@ -136,9 +164,9 @@ export async function asGuest<T>(ctx: RequestContext, guest: Guest, work: (unit:
   const scope: Scope = { areas: [...guest.areaPaths], departments: [], partyOrgs: [] };
   const actor: Actor = { id: 0, username: 'guest', displayName: guest.name, roles: [], permissions: new Set(guest.permissions), mustChangePassword: false, sessionId: null };
   const guestCtx = withActor(ctx, actor, scope);
-  return databaseOf(ctx).db.transaction().execute((tx) => {
+  return audited(ctx, (tx, record) => {
     const db = restricted(tx);
-    return work({ actor, scope, use: (repository) => repository(db, scope), audit: (event) => appendAudit(tx, guestCtx, { ...event, actorOverride: { id: null, name: guest.name } }) });
+    return work({ actor, scope, use: (repository) => repository(db, scope), audit: (event) => record(guestCtx, { ...event, actorOverride: { id: null, name: guest.name } }) });
   });
 }
 
@@ -147,7 +175,7 @@ export async function asGuest<T>(ctx: RequestContext, guest: Guest, work: (unit:
  * only (see cross-scope.repository.ts), never a scoped one.
  */
 export async function beforeSignIn<T>(ctx: RequestContext, work: (db: Db, audit: (event: AuditEvent) => Promise<void>) => Promise<T>): Promise<T> {
-  return databaseOf(ctx).db.transaction().execute((tx) => work(restricted(tx), (event) => appendAudit(tx, ctx, event)));
+  return audited(ctx, (tx, record) => work(restricted(tx), (event) => record(ctx, event)));
 }
 
 /**
@@ -156,7 +184,7 @@ export async function beforeSignIn<T>(ctx: RequestContext, work: (db: Db, audit:
  */
 export async function recordRefusal(ctx: RequestContext, event: AuditEvent): Promise<void> {
   if (!ctx.actor) return;
-  await databaseOf(ctx).db.transaction().execute((tx) => appendAudit(tx, ctx, event));
+  await audited(ctx, (_tx, record) => record(ctx, event));
 }
 
 /**

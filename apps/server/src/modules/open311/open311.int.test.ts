@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, useTestApp, type Session } from '../../../test/harness.ts';
+import { verifyAuditChain } from '../../platform/audit.ts';
 import { DEMO_OPEN311_KEY } from './index.ts';
 
 const ctx = useTestApp();
@@ -154,6 +155,19 @@ describe('Open311 GeoReport v2: service requests', () => {
     expect(JSON.parse(again.body)[0].service_request_id).toBe(JSON.parse(first.body)[0].service_request_id);
     const custom = await sql<{ custom_fields: unknown }>`SELECT custom_fields FROM cases WHERE case_no = ${JSON.parse(first.body)[0].service_request_id as string}`.execute(ctx.t.database.db);
     expect(custom.rows[0]!.custom_fields).toEqual({ area_m2: 12, stage: '在建' });
+  });
+
+  it('files requests arriving at once each as one case with one audit row, and the audit chain stays whole', async () => {
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => post('/open311/v2/requests.json', hazard({ description: `同时上报 ${i}` }))));
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    const numbers = answers.map((a) => (JSON.parse(a.body) as { service_request_id: string }[])[0]!.service_request_id);
+    expect(new Set(numbers).size).toBe(12);
+    const filed = await sql<{ case_no: string; rows: number; actor: string }>`
+      SELECT c.case_no, count(l.id)::int AS rows, max(l.actor_name) AS actor
+        FROM cases c LEFT JOIN audit_log l ON l.entity = 'case' AND l.entity_id = c.id::text
+       WHERE c.case_no IN (${sql.join(numbers)}) GROUP BY c.case_no`.execute(ctx.t.database.db);
+    expect(filed.rows.map((r) => [r.rows, r.actor])).toEqual(Array(12).fill([1, 'Open311: 演示应用']));
+    expect(await verifyAuditChain(ctx.t.database.db, ctx.t.deps.config.auditKey)).toMatchObject({ ok: true, problems: [] });
   });
 
   it('refuses a bad service, a missing or unroutable location and bad attributes, saying why', async () => {
