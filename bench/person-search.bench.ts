@@ -16,6 +16,7 @@
  * also runs the embedded engine (in memory) with N persons. Timings are reported, never asserted.
  */
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -49,6 +50,8 @@ const POPULATION: Record<string, string> = { 户籍人口: 'registered', 流动�
 const RESIDENCE: Record<string, string> = { 人户同在: 'together', 户在人不在: 'registered_absent', 人在户不在: 'present_unregistered' };
 const COLUMNS = ['area_id', 'name', 'name_pinyin', 'name_initials', 'id_enc', 'id_bidx', 'id_masked', 'birth_date', 'sex', 'phone_enc', 'phone_bidx', 'phone_masked', 'population_type', 'residence_status', 'relation_to_head', 'registration_region', 'ethnicity', 'education', 'occupation', 'current_address', 'registration_address'];
 
+/** The machine's load average (1 / 5 / 15 min) with the time, as `uptime` says it. */
+const loadNow = () => `${new Date().toISOString().slice(11, 16)} UTC load ${loadavg().map((l) => l.toFixed(2)).join(' / ')}`;
 const f = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -249,6 +252,7 @@ async function run(label: string, database: Database, rows: number, reuse = fals
   const table: string[] = [];
   const measure = async (who: { cookie: string }, whoLabel: string, samples: typeof everyone) => {
     for (const s of samples.slice(0, 20)) await time(who, s.id, true); // warm-up
+    console.log(`${label}, ${whoLabel}: searches start, ${loadNow()}`);
     const byId: number[] = [], byPhone: number[] = [], byName: number[] = [], bySurname: number[] = [], byAddress: number[] = [];
     for (const s of samples) {
       byId.push(await time(who, s.id, true));
@@ -282,6 +286,7 @@ async function run(label: string, database: Database, rows: number, reuse = fals
     await sql`SELECT 1`.execute(database.db);
     one.push(performance.now() - t1);
   }
+  console.log(`${label}: searches and floors done, ${loadNow()}`);
   table.push(`| ${label} | floor: bare \`SELECT id FROM persons WHERE id_bidx = $1\` / \`SELECT 1\` | ${everyone.length} | ${stats(bare)} / ${stats(one)} | | | | |`);
 
   // The plans of the hot queries.

@@ -250,8 +250,16 @@ function importRepository(db: Db, scope: Scope) {
   };
 }
 
+/**
+ * The areas `check` resolved, by the unit (transaction) it ran in: in the apply the engine calls `check` and then
+ * `applyBatch` in the same unit with the rows check let through, so the batch's areas are read once, not twice.
+ */
+const resolvedInUnit = new WeakMap<Unit, Map<number, number>>();
+
 /** The area each row goes to: its own code, else the job's area; refused unless a grid, building or unit in scope. */
 async function resolveAreas(unit: Unit, rows: readonly ParsedRow<PersonImportRow>[], job: ImportJobInfo) {
+  const known = resolvedInUnit.get(unit);
+  if (known && rows.every((r) => known.has(r.rowNumber))) return { resolved: known, problems: [] };
   const repo = unit.use(importRepository);
   const codes = [...new Set(rows.map((r) => r.row.areaCode).filter((c): c is string => c !== null))];
   const found = new Map((await repo.areasByCode(codes)).map((a) => [a.code, a]));
@@ -265,6 +273,7 @@ async function resolveAreas(unit: Unit, rows: readonly ParsedRow<PersonImportRow
     else if (!(PLACE_LEVELS.has(area.level) || area.level === 'community') || area.status !== 'active') problems.push({ rowNumber: r.rowNumber, issues: [{ field: 'areaCode', reason: r.row.areaCode ? `编码 ${r.row.areaCode} 不是在用的社区、网格、楼栋或单元` : '请在文件中填写所在网格编码，或导入到一个社区（待网格员认领）或网格' }] });
     else resolved.set(r.rowNumber, area.id);
   }
+  resolvedInUnit.set(unit, resolved);
   return { resolved, problems };
 }
 
