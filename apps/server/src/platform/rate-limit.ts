@@ -57,6 +57,8 @@ export async function publicRateLimit(scoped: FastifyInstance, config: AppConfig
     // Both limiters share the plugin's store: their keys carry their own prefix.
     writes: check(scoped.createRateLimit({ max: writesPerHour, timeWindow: 3_600_000, keyGenerator: (req) => `public-write:${clientNetwork(req.ip)}` })),
     reads: check(scoped.createRateLimit({ max: readsPerMinute, timeWindow: 60_000, keyGenerator: (req) => `public-read:${clientNetwork(req.ip)}` })),
+    // A map view asks for a dozen tiles at once and more at each zoom: ten reads' worth a minute.
+    tiles: check(scoped.createRateLimit({ max: readsPerMinute * 10, timeWindow: 60_000, keyGenerator: (req) => `public-tile:${clientNetwork(req.ip)}` })),
   };
 }
 

@@ -74,6 +74,7 @@ function probes(): Record<string, Entry> {
     'GET /api/system/jobs': { exempt: 'scheduled jobs: system state, no record of any area (system.jobs only)' },
     'GET /api/health': { exempt: 'public: liveness' },
     'GET /api/meta': { exempt: 'public: login page facts' },
+    'GET /api/public/tiles/areas/{z}/{x}/{y}': { exempt: 'public: every outline with its name, code and level only (divisions and grids are public; no counts, no records of people) — area-geo.int.test.ts' },
     'POST /api/auth/login': { exempt: 'public: signs in; covered by the auth tests' },
     'POST /api/auth/logout': { exempt: "acts on the caller's own session only" },
     'GET /api/auth/me': { exempt: "the caller's own account only" },

@@ -4,13 +4,16 @@
  */
 import { defineModule } from '../../platform/module.ts';
 import { registerAreaGeoRoutes } from './geography/area-geo.routes.ts';
+import { registerPublicTileRoutes } from './geography/area-public-tiles.routes.ts';
 import { registerAreaImportRoutes } from './import/area-import.routes.ts';
 import { registerAreaProposalRoutes } from './proposal/area-proposal.routes.ts';
 import { registerAreaRoutes } from './tree/area.routes.ts';
 
 /** Every area route: the tree and places, geography and adjustments, grid proposals, imports. */
-export const areaModule = defineModule('area', (app) => {
+export const areaModule = defineModule('area', async (app, { deps }) => {
   registerAreaGeoRoutes(app);
+  // The outlines the public report page draws (no account).
+  await registerPublicTileRoutes(app, deps.config);
   registerAreaProposalRoutes(app);
   registerAreaRoutes(app);
   registerAreaImportRoutes(app);

@@ -149,11 +149,21 @@ export interface MapStyleOptions {
   tileUrl: string;
   baseMapUrl: string | null;
   range: HouseholdRange;
+  /**
+   * 'public': the outlines of the public map (publicAreaTileUrl) — no household counts, so grids are
+   * filled plainly instead of by the household balance, and no tiles are asked for below its lowest zoom.
+   */
+  audience?: 'staff' | 'public';
 }
 
-export function buildMapStyle({ tileUrl, baseMapUrl, range }: MapStyleOptions): StyleSpecification {
+/** The public map's outlines (no account): names and levels only, from zoom 6. */
+export function publicAreaTileUrl(origin: string): string {
+  return `${origin}/api/public/tiles/areas/{z}/{x}/{y}.mvt`;
+}
+
+export function buildMapStyle({ tileUrl, baseMapUrl, range, audience = 'staff' }: MapStyleOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {
-    [SOURCES.areas]: { type: 'vector', tiles: [tileUrl], minzoom: 0, maxzoom: 16 },
+    [SOURCES.areas]: { type: 'vector', tiles: [tileUrl], minzoom: audience === 'public' ? 6 : 0, maxzoom: 16 },
     [SOURCES.selection]: { type: 'geojson', data: EMPTY },
     [SOURCES.issues]: { type: 'geojson', data: EMPTY },
     [SOURCES.preview]: { type: 'geojson', data: EMPTY },
@@ -182,7 +192,7 @@ export function buildMapStyle({ tileUrl, baseMapUrl, range }: MapStyleOptions): 
       source: SOURCES.areas,
       'source-layer': 'areas',
       filter: ['==', ['get', 'level'], 'grid'],
-      paint: { 'fill-color': balanceFillExpression(range), 'fill-opacity': GRID_FILL_OPACITY.normal },
+      paint: { 'fill-color': audience === 'public' ? BALANCE_COLORS.in : balanceFillExpression(range), 'fill-opacity': GRID_FILL_OPACITY.normal },
     },
     {
       id: LAYERS.multiFill,

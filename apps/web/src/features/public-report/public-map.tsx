@@ -3,14 +3,15 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
 import { useMeta } from '../auth/auth.api';
-import { areaTileUrl, buildMapStyle } from '../map/map-style';
+import { buildMapStyle, publicAreaTileUrl } from '../map/map-style';
 
 setWorkerUrl(workerUrl);
 
 /**
  * The place of a resident's report: a tap sets the point (WGS84, as the map draws). The style is the
- * console's own, built in code with no external resources: the grid outlines appear for a signed-in
- * account, the configured base map (REDGRID_BASEMAP_URL) for everyone; "use my location" fills it too.
+ * console's own, built in code with no external resources: the public outlines of the divisions and
+ * grids with their names (no account needed), the configured base map (REDGRID_BASEMAP_URL) under them;
+ * "use my location" fills the point too.
  */
 export function PublicMap({ value, onPick }: { value: { lng: number; lat: number } | null; onPick: (at: { lng: number; lat: number }) => void }) {
   const containerRef = useRef<HTMLDivElement>(null);
@@ -28,7 +29,7 @@ export function PublicMap({ value, onPick }: { value: { lng: number; lat: number
     try {
       instance = new MapLibreMap({
         container,
-        style: buildMapStyle({ tileUrl: areaTileUrl(window.location.origin, 0), baseMapUrl: meta.data?.baseMapUrl ?? null, range: { min: 300, max: 500 } }),
+        style: buildMapStyle({ tileUrl: publicAreaTileUrl(window.location.origin), baseMapUrl: meta.data?.baseMapUrl ?? null, range: { min: 300, max: 500 }, audience: 'public' }),
         center: value ? [value.lng, value.lat] : [119.99, 31.76],
         zoom: value ? 16 : 13,
         maxZoom: 19,

@@ -345,3 +345,32 @@ describe('vector tiles', () => {
     expect((await t.app.inject({ url: '/api/tiles/areas/3/9/1.mvt', headers: admin.headers })).statusCode).toBe(400);
   });
 });
+
+describe('public tiles (the resident report page, no account)', () => {
+  it('serves every outline with its name, code and level only — no household counts — and refuses a whole-country zoom', async () => {
+    const [grid] = await gridsOf('320412001001');
+    if (!grid) throw new Error('no grid');
+    const [lng, lat] = await pointIn(grid.code);
+    const n = 2 ** 14;
+    const x = Math.floor(((lng + 180) / 360) * n);
+    const rad = (lat * Math.PI) / 180;
+    const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+    const res = await t.app.inject({ url: `/api/public/tiles/areas/14/${x}/${y}.mvt` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
+    expect(res.headers['cache-control']).toBe('public, max-age=300');
+    const layer = new VectorTile(new PbfReader(res.rawPayload)).layers.areas;
+    if (!layer) throw new Error('no areas layer');
+    const features = Array.from({ length: layer.length }, (_, i) => layer.feature(i));
+    const mine = features.find((f) => f.properties.code === grid.code);
+    expect(mine?.properties).toEqual({ id: grid.id, code: grid.code, name: grid.name, level: 'grid' });
+    expect(features.some((f) => 'households' in f.properties || 'min' in f.properties)).toBe(false);
+    // The same tile for staff still carries the counts their balance colours need.
+    const staff = new VectorTile(new PbfReader((await t.app.inject({ url: `/api/tiles/areas/14/${x}/${y}.mvt`, headers: admin.headers })).rawPayload)).layers.areas;
+    expect(staff && Array.from({ length: staff.length }, (_, i) => staff.feature(i)).find((f) => f.properties.code === grid.code)?.properties).toHaveProperty('households');
+
+    expect((await t.app.inject({ url: '/api/public/tiles/areas/3/6/3.mvt' })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: `/api/public/tiles/areas/14/${n}/${y}.mvt` })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: `/api/public/tiles/areas/14/${x}/${y}.png` })).statusCode).toBe(400);
+  });
+});

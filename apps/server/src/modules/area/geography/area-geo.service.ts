@@ -2,12 +2,12 @@ import { COVERAGE_MIN_AREA_M2, type AnalysisStart, type AreaBrief, type BalanceR
 import type { RequestContext } from '../../../platform/context.ts';
 import { AppError, notFound } from '../../../platform/errors.ts';
 import { listAncestorNames } from '../../../platform/cross-scope.repository.ts';
-import { read } from '../../../platform/unit-of-work.ts';
+import { lookUpBeforeSignIn, read } from '../../../platform/unit-of-work.ts';
 import { convertGeometry, detectSwappedLatLng, isInChinaBounds, toWgs84, type ConvertibleGeometry } from '../../geo/index.ts';
 import { areaRepository } from '../tree/area.repository.ts';
 import { areaGeoRepository } from './area-geo.repository.ts';
 import { areaReportRepository } from './area-report.repository.ts';
-import { areaTileRepository } from './area-tiles.repository.ts';
+import { areaTileRepository, publicAreaTile } from './area-tiles.repository.ts';
 
 /** A point from a client, checked and brought to WGS84; swapped axes are named, not guessed. */
 export function pointToWgs84(lng: number, lat: number, crs: CrsName, field = 'lng'): [number, number] {
@@ -142,10 +142,27 @@ export async function balanceReport(ctx: RequestContext, areaId: number, overrid
 
 export async function vectorTile(ctx: RequestContext, z: number, x: number, y: number): Promise<Uint8Array> {
   return read(ctx, 'area.read', async ({ use }) => {
-    const max = 2 ** z;
-    if (x >= max || y >= max) throw new AppError('validation_failed', `缩放级别 ${z} 的瓦片坐标须小于 ${max}`, { fields: { x: [`须小于 ${max}`], y: [`须小于 ${max}`] } });
+    checkTile(z, x, y);
     return use(areaTileRepository).tile(z, x, y, ctx.config.gridHouseholds);
   });
+}
+
+function checkTile(z: number, x: number, y: number): void {
+  const max = 2 ** z;
+  if (x >= max || y >= max) throw new AppError('validation_failed', `缩放级别 ${z} 的瓦片坐标须小于 ${max}`, { fields: { x: [`须小于 ${max}`], y: [`须小于 ${max}`] } });
+}
+
+/** The lowest zoom the public map draws: a province's outlines at most, never the whole country per tile. */
+export const PUBLIC_TILE_MIN_ZOOM = 6;
+
+/**
+ * A tile for the public map (a resident reporting without an account): every current outline with its
+ * name, code and level — where the divisions and grids are, nothing about who lives in them.
+ */
+export async function publicVectorTile(ctx: RequestContext, z: number, x: number, y: number): Promise<Uint8Array> {
+  checkTile(z, x, y);
+  if (z < PUBLIC_TILE_MIN_ZOOM) throw new AppError('validation_failed', `公开地图的缩放级别不小于 ${PUBLIC_TILE_MIN_ZOOM}`, { fields: { z: [`不小于 ${PUBLIC_TILE_MIN_ZOOM}`] } });
+  return lookUpBeforeSignIn(ctx, (db) => publicAreaTile(db, z, x, y));
 }
 
 /** 7 decimals (about 1 cm), as stored: converted coordinates need no more. */

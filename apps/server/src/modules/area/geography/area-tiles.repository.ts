@@ -32,7 +32,7 @@ interface TileRow {
  * quantises; the protobuf is written here with @maplibre/vt-pbf because the embedded engine's
  * PostGIS is built without protobuf-c (ST_AsMVT fails there), so one code path serves both engines.
  */
-async function areaTile(db: Db, scope: Scope, z: number, x: number, y: number, range: { min: number; max: number } = { min: 300, max: 500 }): Promise<Uint8Array> {
+async function areaTile(db: Db, scope: Scope, z: number, x: number, y: number, range: { min: number; max: number } = { min: 300, max: 500 }, audience: 'staff' | 'public' = 'staff'): Promise<Uint8Array> {
   // Tile space: x right, y down, 0..EXTENT, with a margin so polygons do not show seams at tile edges.
   // ST_AsMVTGeom would do this, but the embedded engine's PostGIS lacks it too (built without
   // protobuf-c); the same plain PostGIS functions run on both engines. Exterior rings are made
@@ -66,7 +66,8 @@ async function areaTile(db: Db, scope: Scope, z: number, x: number, y: number, r
       id: r.id,
       type: 3 as const,
       geometry: rings,
-      tags: { id: r.id, code: r.code, name: r.name, level: r.level, gridType: r.gridType ?? '', households: r.households ?? 0, min: r.min, max: r.max },
+      // The public map shows where a place is and what it is called; households and targets are staff's.
+      tags: audience === 'public' ? { id: r.id, code: r.code, name: r.name, level: r.level } : { id: r.id, code: r.code, name: r.name, level: r.level, gridType: r.gridType ?? '', households: r.households ?? 0, min: r.min, max: r.max },
     }];
   });
   // The wrapper reads features as geojson-vt leaves them: type 3 = polygon, geometry = rings in tile units.
@@ -78,4 +79,12 @@ export function areaTileRepository(db: Db, scope: Scope) {
   return {
     tile: (z: number, x: number, y: number, range?: { min: number; max: number }) => areaTile(db, scope, z, x, y, range),
   };
+}
+
+/** Every area, for the public map: the page a resident reports from (no account) shows the outlines and names. */
+const EVERY_AREA: Scope = { areas: ['/'], departments: [], partyOrgs: [] };
+
+/** A tile of every current outline with public tags only (id, code, name, level): divisions and grids are public. */
+export function publicAreaTile(db: Db, z: number, x: number, y: number): Promise<Uint8Array> {
+  return areaTile(db, EVERY_AREA, z, x, y, undefined, 'public');
 }
