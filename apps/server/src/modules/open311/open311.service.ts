@@ -317,6 +317,8 @@ export async function open311Post(ctx: RequestContext, p: PostedRequest, idempot
         description: text,
         address: address || null,
         location: { lng, lat, crs: 'wgs84', source: 'gps' },
+        // Located once, here, to confine the guest unit to that grid: fileCase does not locate it again.
+        locatedGrid: grid,
         customFields: { ...attributes.values, ...(mediaUrl ? { media_url: mediaUrl } : {}) },
         reporter: { userId: null, sealed, anonymous: sealed === null },
         external: idempotencyKey ? { source: `open311:${key.client.id}`, number: idempotencyKey, dueAt: null, confidential: false, replyRequired: false } : undefined,
