@@ -202,6 +202,19 @@ describe('a case from the grid to a department and back to the reporter', () => 
     const whistled = await sql<{ id: number }>`SELECT id::int AS id FROM cases WHERE department_id IS NOT NULL`.execute(ctx.t.database.db);
     expect(theirs.body.items.map((c) => c.id).sort()).toEqual(whistled.rows.map((r) => r.id).sort());
   });
+
+  it('finds a case by its number (typed in any case) or by words of its title, only within the reader\'s scope', async () => {
+    const filed = await report(worker, { title: '消防通道被占用（编号查找）' });
+    expect(filed.status).toBe(201);
+    type Page = { items: { id: number; caseNo: string }[] };
+    const byNumber = await call<Page>(secretary, 'GET', `/api/cases?view=area&q=${filed.body.caseNo.toLowerCase()}`);
+    expect(byNumber.body.items.map((c) => c.id)).toEqual([filed.body.id]);
+    const byTitle = await call<Page>(secretary, 'GET', `/api/cases?view=area&q=${encodeURIComponent('编号查找')}`);
+    expect(byTitle.body.items.map((c) => c.id)).toEqual([filed.body.id]);
+    // Another community's worker: the number names nothing they may read.
+    const outside = await call<Page>(otherWorker, 'GET', `/api/cases?view=area&q=${filed.body.caseNo}`);
+    expect(outside.body.items).toEqual([]);
+  });
 });
 
 describe('the KPI page', () => {
