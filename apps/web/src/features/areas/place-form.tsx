@@ -8,6 +8,7 @@ import { schemaRule } from '../../shared/forms/form-rules';
 import { useSubmitError } from '../../shared/forms/use-submit-error';
 import { gridTotalAfter, householdsWarning } from './area-upkeep';
 import { useCreatePlace } from './areas.api';
+import { currentDevicePosition, type DeviceProblem } from '../../shared/device/device-position';
 
 // The picker carries MapLibre: it loads only when someone opens it.
 const PointPicker = lazy(() => import('../map/point-picker').then((m) => ({ default: m.PointPicker })));
@@ -143,23 +144,18 @@ export function PlacePositionFields({ form, gridId, range }: { form: FormInstanc
   const values = Form.useWatch([], form) as Partial<PositionValues> | undefined;
 
   const useMyPosition = () => {
-    if (!navigator.geolocation) {
-      void message.error(t('areas.place.noGeolocation'));
-      return;
-    }
     setLocating(true);
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
+    currentDevicePosition().then(
+      ({ center: [lng, lat] }) => {
         setLocating(false);
         // The browser's position is WGS84, whatever map the phone shows.
-        form.setFieldsValue({ lng: round7(position.coords.longitude), lat: round7(position.coords.latitude), crs: 'wgs84' });
+        form.setFieldsValue({ lng: round7(lng), lat: round7(lat), crs: 'wgs84' });
         form.setFields([{ name: 'lng', errors: [] }]);
       },
-      (error) => {
+      (problem: DeviceProblem) => {
         setLocating(false);
-        void message.error(t(error.code === error.PERMISSION_DENIED ? 'areas.place.geoDenied' : 'areas.place.geoFailed'));
+        void message.error(t(`device.${problem}`));
       },
-      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
     );
   };
 

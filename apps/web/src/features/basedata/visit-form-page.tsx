@@ -13,6 +13,7 @@ import { useHousehold, useRecordVisit } from './basedata.api';
 import { Muted } from './basedata-ui';
 import { positiveId } from './query-params';
 import { clearDraft, emptyDraft, isFlagField, loadDraft, PROPOSAL_FIELDS, saveDraft, toProposals, type DraftProposal, type VisitDraft } from './visit-draft';
+import { currentDevicePosition, type DeviceProblem } from '../../shared/device/device-position';
 
 const storage = (): Storage | undefined => {
   try {
@@ -71,23 +72,18 @@ function VisitForm({ householdId }: { householdId: number }) {
   };
 
   const locate = () => {
-    if (!('geolocation' in navigator)) {
-      setLocationError(t('basedata.visit.locationUnsupported'));
-      return;
-    }
     setLocating(true);
     setLocationError(null);
-    navigator.geolocation.getCurrentPosition(
-      (pos) => {
+    currentDevicePosition().then(
+      ({ center: [lng, lat], accuracy }) => {
         setLocating(false);
         // The browser answers WGS84, which the server checks against the grid's boundary.
-        update({ ...draft, location: { lng: pos.coords.longitude, lat: pos.coords.latitude, accuracy: Math.round(pos.coords.accuracy) } });
+        update({ ...draft, location: { lng, lat, accuracy: Math.round(accuracy) } });
       },
-      (error) => {
+      (problem: DeviceProblem) => {
         setLocating(false);
-        setLocationError(t('basedata.visit.locationFailed', { reason: error.message || String(error.code) }));
+        setLocationError(t(`device.${problem}`));
       },
-      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
     );
   };
 

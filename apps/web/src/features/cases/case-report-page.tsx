@@ -12,6 +12,7 @@ import { clearCaseDraft, emptyCaseDraft, hasContent, loadCaseDraft, saveCaseDraf
 import { uploadCasePhoto, useDuplicatesNear, useFollowCase, useReportCase, useReportCatalogue } from './cases.api';
 import { StateTag } from './case-ui';
 import { PhotoPicker, type PickedPhoto } from './photo-picker';
+import { currentDevicePosition, type DeviceProblem } from '../../shared/device/device-position';
 
 const storage = (): Storage | undefined => {
   try {
@@ -174,24 +175,19 @@ export function CaseReportPage() {
   };
 
   const locate = () => {
-    if (!('geolocation' in navigator)) {
-      setLocationError(t('cases.form.locationUnsupported'));
-      return;
-    }
     setLocating(true);
     setLocationError(null);
-    navigator.geolocation.getCurrentPosition(
-      (pos) => {
+    currentDevicePosition().then(
+      ({ center: [lng, lat], accuracy }) => {
         setLocating(false);
         setUseGrid(false);
         // The browser answers WGS84; the server converts and finds the grid the point lies in.
-        update({ ...draft, location: { lng: pos.coords.longitude, lat: pos.coords.latitude, accuracy: Math.round(pos.coords.accuracy) } });
+        update({ ...draft, location: { lng, lat, accuracy: Math.round(accuracy) } });
       },
-      (error) => {
+      (problem: DeviceProblem) => {
         setLocating(false);
-        setLocationError(t('cases.form.locationFailed', { reason: error.message || String(error.code) }));
+        setLocationError(t(`device.${problem}`));
       },
-      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
     );
   };
 

@@ -53,7 +53,7 @@ export function LocatePanel({ result, asked, pending, error, onLocate, onSelect,
       <Button icon={<EnvironmentOutlined />} block loading={devicePending} onClick={onLocateDevice} data-testid="map-locate-device" style={{ marginBottom: 8 }}>
         {t('map.locate.useMyLocation')}
       </Button>
-      {deviceProblem ? <Alert type="warning" showIcon title={t(`map.locate.device.${deviceProblem}`)} style={{ marginBottom: 8 }} data-testid="map-locate-device-problem" /> : null}
+      {deviceProblem ? <Alert type="warning" showIcon title={t(`device.${deviceProblem}`)} style={{ marginBottom: 8 }} data-testid="map-locate-device-problem" /> : null}
       <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 12 }}>
         {t('map.locate.holdHint')}
       </Typography.Paragraph>

@@ -54,12 +54,6 @@ export const mapZhCN = {
     useMyLocation: '使用我的位置',
     holdHint: '手机上也可以在地图上长按一点来定位该点。',
     accuracy: '定位精度约 {{meters}} 米（地图上的蓝色圆圈）',
-    device: {
-      unsupported: '此浏览器不能定位，请输入坐标或在地图上点选',
-      denied: '没有定位权限：请在浏览器设置中允许本站使用位置',
-      unavailable: '暂时取不到位置（室内或信号弱），请稍后重试',
-      timeout: '定位超时，请稍后重试',
-    },
     submit: '定位',
     parse: {
       empty: '请输入坐标',
@@ -249,12 +243,6 @@ export const mapEnUS: typeof mapZhCN = {
     useMyLocation: 'Use my location',
     holdHint: 'On a phone you can also touch and hold a point on the map to locate it.',
     accuracy: 'Accurate to about {{meters}} m (the blue circle on the map)',
-    device: {
-      unsupported: 'This browser cannot locate itself; type coordinates or tap the map',
-      denied: 'No permission to locate: allow this site to use your location in the browser settings',
-      unavailable: 'No position for now (indoors or weak signal); try again shortly',
-      timeout: 'Locating took too long; try again',
-    },
     submit: 'Locate',
     parse: {
       empty: 'Enter coordinates',

@@ -1,34 +1,14 @@
 import { useCallback, useState } from 'react';
 import { bboxOf, circlePolygon, unionBbox, type Bbox, type LngLat } from './geometry';
+import { currentDevicePosition, type DevicePosition, type DeviceProblem } from '../../shared/device/device-position';
 import { fetchBoundaries, useLocate, type LocateInput } from './map.api';
+
+export type { DevicePosition, DeviceProblem } from '../../shared/device/device-position';
 
 export type LocateAsk = LocateInput & { swapped: boolean };
 
-/** Where the device says it is: WGS84, with the radius (metres) it is sure of. */
-export interface DevicePosition {
-  center: LngLat;
-  accuracy: number;
-}
-
 /** Beyond this radius (m) the camera fits the whole accuracy circle instead of zooming to the point. */
 const WIDE_ACCURACY_M = 150;
-
-export type DeviceProblem = 'unsupported' | 'denied' | 'unavailable' | 'timeout';
-
-/** The browser's position, asked once; the promise fails with the reason in our terms. */
-export function currentDevicePosition(geolocation: Geolocation | undefined = globalThis.navigator?.geolocation): Promise<DevicePosition> {
-  return new Promise((resolve, reject: (problem: DeviceProblem) => void) => {
-    if (!geolocation) {
-      reject('unsupported');
-      return;
-    }
-    geolocation.getCurrentPosition(
-      (p) => resolve({ center: [p.coords.longitude, p.coords.latitude], accuracy: p.coords.accuracy }),
-      (e) => reject(e.code === e.PERMISSION_DENIED ? 'denied' : e.code === e.TIMEOUT ? 'timeout' : 'unavailable'),
-      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
-    );
-  });
-}
 
 /**
  * 定位: asks the server which grid holds a point, then selects that grid and centres the point;

@@ -9,6 +9,7 @@ import { PhotoPicker, type PickedPhoto } from '../cases/photo-picker';
 import { fileReport, uploadReportPhoto, usePublicAffairs } from './public-report.api';
 import { PublicShell } from './public-shell';
 import { clearReportDraft, hasContent, loadReportDraft, newReportDraft, saveReportDraft, type ReportDraft } from './report-draft';
+import { currentDevicePosition, type DeviceProblem } from '../../shared/device/device-position';
 
 // MapLibre (about 1 MB) loads with the map, not with the form.
 const PublicMap = lazy(() => import('./public-map').then((m) => ({ default: m.PublicMap })));
@@ -45,18 +46,16 @@ export function ReportPage() {
   }, [affairs.data]);
 
   const locate = () => {
-    if (!navigator.geolocation) return void message.warning(t('publicReport.locationDenied'));
     setLocating(true);
-    navigator.geolocation.getCurrentPosition(
-      (p) => {
+    currentDevicePosition().then(
+      ({ center: [lng, lat] }) => {
         setLocating(false);
-        change({ location: { lng: p.coords.longitude, lat: p.coords.latitude, source: 'gps' } });
+        change({ location: { lng, lat, source: 'gps' } });
       },
-      () => {
+      (problem: DeviceProblem) => {
         setLocating(false);
-        void message.warning(t('publicReport.locationDenied'));
+        void message.warning(problem === 'denied' ? t('publicReport.locationDenied') : t(`device.${problem}`));
       },
-      { enableHighAccuracy: true, timeout: 15_000 },
     );
   };
 

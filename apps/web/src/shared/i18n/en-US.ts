@@ -10,6 +10,13 @@ export const commonEnUS: CommonMessages = {
     loading: 'Loading…',
     language: 'Language',
   },
+  /** Why the device gave no position (shared/device/device-position.ts). */
+  device: {
+    unsupported: 'This browser cannot locate itself; pick the place on the map or type it',
+    denied: 'No permission to locate: allow this site to use your location in the browser settings',
+    unavailable: 'No position for now (indoors or weak signal); try again shortly',
+    timeout: 'Locating took too long; try again',
+  },
   nav: {
     affairs: 'Grid affairs',
     cases: 'Cases',

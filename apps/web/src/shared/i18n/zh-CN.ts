@@ -14,6 +14,13 @@ export const commonZhCN = {
     loading: '加载中…',
     language: '语言',
   },
+  /** Why the device gave no position (shared/device/device-position.ts). */
+  device: {
+    unsupported: '此浏览器不能定位，请在地图上点选位置或手动填写',
+    denied: '没有定位权限：请在浏览器设置中允许本站使用位置',
+    unavailable: '暂时取不到位置（室内或信号弱），请稍后重试',
+    timeout: '定位超时，请稍后重试',
+  },
   nav: {
     affairs: '网事清单',
     cases: '事件办理',
