@@ -35,6 +35,7 @@ import { migrate } from '../apps/server/src/db/migrate.ts';
 import { namePinyin, PERSON_IMPORT_FIELDS, sealPersons } from '../apps/server/src/modules/basedata/index.ts';
 import { importRunners } from '../apps/server/src/modules/exchange/index.ts';
 import { FieldCipher } from '../apps/server/src/platform/crypto.ts';
+import { heapBoundStats } from '../apps/server/src/platform/heap-bound.ts';
 import { hashPassword } from '../apps/server/src/platform/password.ts';
 import { csvLine, syntheticResidents } from '../apps/server/src/cli/synthetic-residents.ts';
 
@@ -191,6 +192,8 @@ async function run(label: string, database: Database, file: string): Promise<str
   await app.close();
   const idleHeap = process.memoryUsage();
   const heapLine = (u: NodeJS.MemoryUsage) => `rss ${mb(u.rss)} = main heap ${mb(u.heapTotal)} (used ${mb(u.heapUsed)}) + external ${mb(u.external)} + other ${mb(u.rss - u.heapTotal - u.external)}`;
+  const collected = heapBoundStats();
+  console.log(`${label}: full collections after batches (heap-bound.ts, main thread): ${collected.collections}, ${f(collected.ms)} ms in all`);
   console.log(`${label}: memory at each phase's peak — upload: ${heapLine(atPeak[0]!)}; dry run: ${heapLine(atPeak[1]!)}; apply: ${heapLine(atPeak[2]!)}; after: ${heapLine(idleHeap)}`);
   console.log(`${label}: upload ${f(t1 - t0)} ms, dry run ${f(t2 - t1)} ms (${checked.counts.good} good, ${checked.counts.bad} bad), apply ${f(t3 - t2)} ms (${applied.counts.created} created), ${persons} persons, ${households} households, peak RSS ${mb(peak)} (before the upload ${mb(idleRss)}; upload / dry run / apply ${phasePeaks.map(mb).join(' / ')})`);
 

@@ -40,6 +40,13 @@ function collector(): (() => void) | null {
 
 /** What the last full collection left live in this thread (0 before the first). */
 let liveAfterLast = 0;
+/** Collections run here and the time they took, for benchmarks (this thread only). */
+const stats = { collections: 0, ms: 0 };
+
+/** How many full collections `boundHeap` ran in this thread and how long they took. */
+export function heapBoundStats(): { collections: number; ms: number } {
+  return { ...stats };
+}
 
 /**
  * One call after each batch of bulk work: a full collection if the heap in use is over
@@ -50,7 +57,10 @@ export function boundHeap(floorMb = 128, headroomMb = 64): boolean {
   if (used < Math.max(floorMb * MB, liveAfterLast + headroomMb * MB)) return false;
   const gc = collector();
   if (!gc) return false;
+  const started = performance.now();
   gc();
+  stats.collections += 1;
+  stats.ms += performance.now() - started;
   liveAfterLast = getHeapStatistics().used_heap_size;
   return true;
 }
