@@ -42,10 +42,11 @@ export const REPORT_LIMIT_WORK_HOURS = 2;
 
 /**
  * How many closed cases the average handling time is taken over, about: all of a period's when they are no
- * more, else a uniform sample of this size (by case id). Each is timed on the working-time clock here, so the
- * sample bounds the page's time at any scale; 3,000 put the average within a few percent of the full one.
+ * more, else a uniform sample of this size (by case id). Each is timed on the working-time clock here (~17 µs a
+ * case), so the sample bounds the page's time at any scale; a sample of 1,000 puts the average within a few
+ * percent of the full one (its standard error is 1/√1000 ≈ 3 % of the spread of handling times).
  */
-const KPI_TIMED_CASES = 3_000;
+const KPI_TIMED_CASES = 1_000;
 const BEIJING_MS = 8 * 3600_000;
 
 function kpiRepo(unit: Unit) {
