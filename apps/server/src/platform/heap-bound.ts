@@ -14,7 +14,8 @@ import { runInNewContext } from 'node:vm';
  *
  * How: after each batch, `boundHeap()` runs a full collection when the heap in use is more than
  * `headroomMb` over what the last collection left live (and at least `floorMb`). With ~90 MB live
- * that is one collection (tens of ms) per 64 MB of garbage — a few per 100,000 rows.
+ * that is one collection per 64 MB of garbage: 11 for 100,000 persons, 2.6 s of a 62 s import at load 6
+ * (~4 %; the thread stops while it runs).
  *
  * The collection function is V8's `gc`, taken from a fresh context with `--expose-gc` switched on only
  * for that moment (it is off again before anything else runs; no global `gc` appears). If V8 refuses,
