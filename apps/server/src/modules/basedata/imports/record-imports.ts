@@ -4,6 +4,7 @@ import type { Scope } from '../../../platform/context.ts';
 import { organisationCodesTaken } from '../../../platform/cross-scope.repository.ts';
 import type { FieldCipher } from '../../../platform/crypto.ts';
 import { ownedInsert, scopedFrom, scopedUpdate, type Db } from '../../../platform/data-access.ts';
+import { boundHeap } from '../../../platform/heap-bound.ts';
 import { parseIdentityNumber } from '../../../platform/identity-number.ts';
 import { maskIdentityNumber, maskPhone } from '../../../platform/masking.ts';
 import { parsePhone } from '../../../platform/phone-number.ts';
@@ -201,6 +202,8 @@ export function houseImportKind(cipher: FieldCipher, clock: () => Date): ImportK
     templateRows: [{ areaCode: '32041200100100100001', floor: '5', room: '501', floorArea: '89.5', use: '住宅', occupancy: '自住', ownerName: '张三', ownerId: '', ownerPhone: '', propertyCertNo: '', builtYear: '2008', dangerous: '否', address: '' }],
     parse: (cells) => parseHouseRow(cells, clock()),
     async check(unit, rows, job) {
+      // Once a batch, in the dry run and the apply: the batches before are garbage (platform/heap-bound.ts).
+      boundHeap();
       return (await resolveCodes(unit, rows, job)).problems;
     },
     async applyBatch(unit: WriteUnit, rows, job) {
@@ -348,6 +351,7 @@ export function organisationImportKind(cipher: FieldCipher, clock: () => Date): 
     templateRows: [{ name: '示例商贸有限公司', creditCode: '91320412MA1XXXXXXX', areaCode: '320412001001001', kind: '企业', address: '', legalRepName: '', legalRepPhone: '', keyUnit: '否', employees: '12', industry: '批发和零售业' }],
     parse: (cells) => parseOrganisationRow(cells),
     async check(unit, rows: readonly ParsedRow<OrganisationImportRow>[], job: ImportJobInfo) {
+      boundHeap();
       return [...(await resolveCodes(unit, rows, job, { waitAtCommunity: true })).problems, ...(await codesElsewhere(unit, rows))];
     },
     async applyBatch(unit: WriteUnit, rows, job) {
