@@ -7,7 +7,7 @@ import { useDescribeError } from '../../shared/api/use-describe-error';
 import { useLanguage } from '../../shared/i18n/use-language';
 import { AreaTreeSelect } from '../areas/area-tree-select';
 import { newClientKey } from './case-draft';
-import { uploadCasePhoto, useCaseAction } from './cases.api';
+import { uploadCasePhoto, useCaseAction, useReportCatalogue } from './cases.api';
 import { PhotoPicker, type PickedPhoto } from './photo-picker';
 
 type Field = 'reason' | 'result' | 'note' | 'noteOptional' | 'grade' | 'workDays' | 'rating' | 'comment' | 'level' | 'departmentKind' | 'intoCaseId' | 'itemCode' | 'gridId' | 'photos';
@@ -200,8 +200,8 @@ export function CaseActionDialog({ detail, loose, action, onClose, onConflict }:
           </Form.Item>
         ) : null}
         {fields.includes('itemCode') ? (
-          <Form.Item name="itemCode" label={t('cases.action.itemCode')} rules={[{ max: 20 }]}>
-            <Input maxLength={20} />
+          <Form.Item name="itemCode" label={t('cases.action.itemCode')}>
+            <ItemSelect placeholder={t('cases.form.itemPlaceholder')} />
           </Form.Item>
         ) : null}
         {fields.includes('gridId') ? (
@@ -251,4 +251,11 @@ export function CaseActionDialog({ detail, loose, action, onClose, onConflict }:
       </Form>
     </Modal>
   );
+}
+
+/** The active items of the catalogue, searched by name or code (改派/改类: the server checks the new grid's catalogue). */
+function ItemSelect({ value, onChange, placeholder }: { value?: string; onChange?: (code: string | undefined) => void; placeholder: string }) {
+  const catalogue = useReportCatalogue();
+  const options = (catalogue.data?.items ?? []).filter((i) => i.active).map((i) => ({ value: i.code, label: `${i.name}（${i.code}）` }));
+  return <Select showSearch allowClear optionFilterProp="label" loading={catalogue.isLoading} options={options} value={value} onChange={onChange} placeholder={placeholder} data-testid="case-action-item" />;
 }
