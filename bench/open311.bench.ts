@@ -4,9 +4,12 @@
  * catalogue, gridAtPoint, a guest unit, fileCase (grid, item, working clock, case number, the case, its
  * first timeline event, the audit row). Points are spread over the demo district's 295 grids. The
  * baseline, measured in the same run against the same server: GET /api/health (HTTP + Fastify and a
- * database ping), and POSTs refused for a bad api_key (the HTTP and parsing part of a POST).
+ * database ping), and POSTs refused for a bad api_key (the HTTP and parsing part of a POST). The three
+ * run in turns (`--rounds`, each a slice of `--seconds`), so a shared machine's changing load falls on all
+ * of them alike. On PostgreSQL it also counts the statements of a POST and samples what the server's
+ * sessions do meanwhile (running, waiting for a lock, for the WAL, for the server's next statement).
  *
- *   node --import tsx bench/open311.bench.ts [--pg postgres://postgres@127.0.0.1:5432] [--seconds 20] [--connections 32] [--skip-embedded]
+ *   node --import tsx bench/open311.bench.ts [--pg postgres://postgres@127.0.0.1:5432] [--seconds 20] [--rounds 3] [--connections 32] [--skip-embedded] [--db NAME] [--pool 16]
  *   npm run bench -- open311 -- --pg postgres://postgres@127.0.0.1:5432
  *
  * PostgreSQL: a database `open311_bench` (`--db NAME`) is created and dropped (`--keep-db` keeps it).
@@ -26,9 +29,10 @@ import { FieldCipher } from '../apps/server/src/platform/crypto.ts';
 import { seedDemo } from '../apps/server/src/seed/demo.ts';
 
 const { values } = parseArgs({
-  options: { pg: { type: 'string' }, seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' }, 'skip-embedded': { type: 'boolean', default: false }, 'keep-db': { type: 'boolean', default: false }, db: { type: 'string', default: 'open311_bench' }, port: { type: 'string', default: '3145' } },
+  options: { pg: { type: 'string' }, seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' }, 'skip-embedded': { type: 'boolean', default: false }, 'keep-db': { type: 'boolean', default: false }, db: { type: 'string', default: 'open311_bench' }, port: { type: 'string', default: '3145' }, rounds: { type: 'string', default: '3' }, pool: { type: 'string', default: '16' } },
 });
 const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
 const CONNECTIONS = Number(values.connections);
 
 interface Load {
@@ -63,17 +67,32 @@ async function loop() {
 }
 const started = Date.now();
 Promise.all(Array.from({ length: connections }, loop)).then(() => {
-  const elapsed = (Date.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : 0;
-  parentPort.postMessage({ requests: ok + failed, ok, failed, perSecond: ok / elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99), firstError });
+  parentPort.postMessage({ ok, failed, seconds: (Date.now() - started) / 1000, latencies, firstError });
 });
 `;
 
-function load(opts: { url: string; method: 'GET' | 'POST'; bodies?: string[]; headers?: Record<string, string>; seconds: number; expect: number }): Promise<Load> {
+interface Slice {
+  ok: number;
+  failed: number;
+  seconds: number;
+  latencies: number[];
+  firstError: string | null;
+}
+
+/** Slices of one kind of request, run in turn with the other kinds, summed into one row. */
+function summed(slices: readonly Slice[]): Load {
+  const ok = slices.reduce((n, x) => n + x.ok, 0);
+  const failed = slices.reduce((n, x) => n + x.failed, 0);
+  const seconds = slices.reduce((n, x) => n + x.seconds, 0);
+  const latencies = slices.flatMap((x) => x.latencies).sort((a, b) => a - b);
+  const q = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! : 0);
+  return { requests: ok + failed, ok, failed, perSecond: ok / seconds, p50: q(0.5), p95: q(0.95), p99: q(0.99), firstError: slices.find((x) => x.firstError)?.firstError ?? null };
+}
+
+function load(opts: { url: string; method: 'GET' | 'POST'; bodies?: string[]; headers?: Record<string, string>; seconds: number; expect: number }): Promise<Slice> {
   return new Promise((resolve, reject) => {
     const w = new Worker(CLIENT, { eval: true, workerData: { ...opts, connections: CONNECTIONS } });
-    w.once('message', (m: Load) => {
+    w.once('message', (m: Slice) => {
       resolve(m);
       void w.terminate();
     });
@@ -108,7 +127,54 @@ async function countStatements(url: string, bodies: string[], headers: Record<st
   for (const [text, times] of counted) console.log(`    ${(times / n).toFixed(1)} × ${text}`);
 }
 
-async function run(label: string, database: Database): Promise<string[]> {
+/**
+ * What the server's PostgreSQL sessions are doing while POSTs run, sampled every 20 ms from a connection of
+ * its own: on the CPU, waiting for a lock (the audit chain's head, a case number), waiting for the WAL
+ * (commits), or inside a transaction waiting for the server to send its next statement.
+ */
+async function backendSampler(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const totals = new Map<string, number>();
+  let samples = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let inFlight: Promise<void> | null = null;
+  const sample = async () => {
+    const { rows } = await client.query<{ what: string; n: string }>(`
+      SELECT CASE WHEN state = 'idle in transaction' THEN 'in a transaction, waiting for the server'
+                  WHEN state <> 'active' THEN 'idle'
+                  WHEN wait_event_type = 'Lock' THEN 'waiting for a lock (' || wait_event || ')'
+                  WHEN wait_event IN ('WALWrite', 'WALSync', 'WALInitSync', 'WALInitWrite') OR wait_event_type = 'LWLock' AND wait_event LIKE 'WAL%' THEN 'waiting for the WAL (commit)'
+                  WHEN wait_event_type = 'Client' THEN 'reading the next message'
+                  WHEN wait_event_type IS NULL THEN 'running'
+                  ELSE 'other wait (' || wait_event_type || ')' END AS what, count(*) AS n
+        FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+       GROUP BY 1`);
+    samples += 1;
+    for (const r of rows) totals.set(r.what, (totals.get(r.what) ?? 0) + Number(r.n));
+  };
+  return {
+    start: () => {
+      timer = setInterval(() => {
+        inFlight ??= sample()
+          .catch(() => undefined)
+          .finally(() => (inFlight = null));
+      }, 20);
+    },
+    stop: () => {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+    async report(): Promise<string> {
+      await inFlight;
+      await client.end();
+      const lines = [...totals].sort((a, b) => b[1] - a[1]).map(([what, n]) => `    ${(n / samples).toFixed(2)} ${what}`);
+      return `  PostgreSQL sessions during the POSTs (mean of ${samples} samples):\n${lines.join('\n')}`;
+    },
+  };
+}
+
+async function run(label: string, database: Database, sampleUrl?: string): Promise<string[]> {
   console.log(`${label}: migrating and seeding the demo district …`);
   await migrate(database);
   const config = testConfig({ scheduler: false, databaseUrl: null });
@@ -133,9 +199,19 @@ async function run(label: string, database: Database): Promise<string[]> {
     // Warm-up: the catalogue cache, the working clock, the JIT.
     await load({ url: `${address}/open311/v2/requests.json`, method: 'POST', bodies, headers: form, seconds: 3, expect: 200 });
     if (database.kind === 'postgres') await countStatements(`${address}/open311/v2/requests.json`, bodies, form);
-    const health = await load({ url: `${address}/api/health`, method: 'GET', seconds: SECONDS, expect: 200 });
-    const bad = await load({ url: `${address}/open311/v2/requests.json`, method: 'POST', bodies: refused, headers: form, seconds: SECONDS, expect: 403 });
-    const posts = await load({ url: `${address}/open311/v2/requests.json`, method: 'POST', bodies, headers: form, seconds: SECONDS, expect: 200 });
+    // In turn, a slice of each at a time, so a change in the machine's load falls on all three alike.
+    const slices: { health: Slice[]; bad: Slice[]; posts: Slice[] } = { health: [], bad: [], posts: [] };
+    const slice = SECONDS / ROUNDS;
+    const sampler = sampleUrl ? await backendSampler(sampleUrl) : null;
+    for (let round = 0; round < ROUNDS; round += 1) {
+      slices.health.push(await load({ url: `${address}/api/health`, method: 'GET', seconds: slice, expect: 200 }));
+      slices.bad.push(await load({ url: `${address}/open311/v2/requests.json`, method: 'POST', bodies: refused, headers: form, seconds: slice, expect: 403 }));
+      sampler?.start();
+      slices.posts.push(await load({ url: `${address}/open311/v2/requests.json`, method: 'POST', bodies, headers: form, seconds: slice, expect: 200 }));
+      sampler?.stop();
+    }
+    if (sampler) console.log(await sampler.report());
+    const [health, bad, posts] = [summed(slices.health), summed(slices.bad), summed(slices.posts)];
     const filed = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM cases WHERE channel = 'open311'`.execute(database.db)).rows[0]!.n);
     const row = (name: string, l: Load) =>
       `| ${label} | ${name} | ${l.ok.toLocaleString('en')} | ${l.failed} | **${l.perSecond.toFixed(0)}** | ${l.p50.toFixed(1)} / ${l.p95.toFixed(1)} / ${l.p99.toFixed(1)} |`;
@@ -170,14 +246,14 @@ if (pgBase) {
   await adminClient.query(`CREATE DATABASE "${name}"`);
   const target = new URL(pgBase);
   target.pathname = `/${name}`;
-  const database = await openPostgres(target.toString(), 16);
+  const database = await openPostgres(target.toString(), Number(values.pool));
   try {
-    lines.push(...(await run('PostgreSQL', database)));
+    lines.push(...(await run('PostgreSQL', database, target.toString())));
   } finally {
     await database.close();
     if (!values['keep-db']) await adminClient.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await adminClient.end();
   }
 }
-console.log(`\nOpen311 POST benchmark — ${new Date().toISOString().slice(0, 10)}, ${CONNECTIONS} connections, ${SECONDS} s each\n`);
+console.log(`\nOpen311 POST benchmark — ${new Date().toISOString().slice(0, 10)}, ${CONNECTIONS} connections, ${SECONDS} s each in ${ROUNDS} turns\n`);
 console.log(lines.join('\n'));
