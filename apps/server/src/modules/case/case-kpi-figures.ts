@@ -37,9 +37,19 @@ const notLate = sql<boolean>`NOT coalesce((e.payload->>'late')::boolean, false)`
  * marks `late` when the discovery time it was given lies beyond the reporting limit on the working clock;
  * a report made where it was found is on time.
  */
-function reportedOnTime(scope: Scope): Predicate {
-  return sql<boolean>`(c.channel IN ${channelList(PATROL_CHANNELS)} AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.action = 'report' AND coalesce((e.payload->>'late')::boolean, false) AND ${ownedBy(scope, 'case_events as e')}))`;
+function reportedOnTime(scope: Scope, pruned = false): Predicate {
+  const none = sql<boolean>`NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.action = 'report' AND coalesce((e.payload->>'late')::boolean, false) AND ${ownedBy(scope, 'case_events as e')})`;
+  return sql<boolean>`(c.channel IN ${channelList(PATROL_CHANNELS)} AND ${pruned ? sql<boolean>`(${factMissing(256)} OR ${none})` : none})`;
 }
+
+/**
+ * The case's timeline has no row of a fact at all (`kpi_facts`, 0034: all its rows, whatever the reader's
+ * scope), so no row the reader sees has it either: a test that spares the correlated subquery for most cases,
+ * never changing the answer. Bits as in case_kpi_event_bits.
+ */
+const factMissing = (bit: number) => sql<boolean>`(c.kpi_facts & ${sql.lit(bit)}) = 0`;
+/** The predicate, tried only when some row of the case's timeline has the fact. */
+const withFact = (bit: number, predicate: Predicate) => sql<boolean>`(NOT ${factMissing(bit)} AND ${predicate})`;
 
 /**
  * 漏报 (missed report, 数字城管 supervisor evaluation): a problem in the grid that another channel — a resident,
@@ -48,8 +58,10 @@ function reportedOnTime(scope: Scope): Predicate {
  * case (the surviving case counts once), and a case into which the grid's own earlier patrol report was
  * merged (the patrol found it first).
  */
-export function missedPredicate(scope: Scope): Predicate {
-  return sql<boolean>`(c.channel IN ${channelList(OTHER_CHANNELS)} AND c.state NOT IN ('rejected', 'merged') AND NOT EXISTS (SELECT 1 FROM cases w WHERE w.merged_into = c.id AND w.channel IN ${channelList(PATROL_CHANNELS)} AND w.reported_at <= c.reported_at AND ${ownedBy(scope, 'cases as w')}))`;
+export function missedPredicate(scope: Scope, pruned = false): Predicate {
+  const none = sql<boolean>`NOT EXISTS (SELECT 1 FROM cases w WHERE w.merged_into = c.id AND w.channel IN ${channelList(PATROL_CHANNELS)} AND w.reported_at <= c.reported_at AND ${ownedBy(scope, 'cases as w')})`;
+  // kpi_patrol_merged (0034): some patrol report was merged into the case, seen by this reader or not.
+  return sql<boolean>`(c.channel IN ${channelList(OTHER_CHANNELS)} AND c.state NOT IN ('rejected', 'merged') AND ${pruned ? sql<boolean>`(NOT c.kpi_patrol_merged OR ${none})` : none})`;
 }
 
 /** The case closed (fixed or not) with its closing step on time. */
@@ -177,18 +189,18 @@ export function areaFigures(scope: Scope): Record<CaseAreaFigure, Predicate> {
  */
 export function departmentFigures(scope: Scope, d: Expression<number>): Record<CaseDepartmentFigure, Predicate> {
   const held = sql<boolean>`e.holder_department_id = ${d}`;
-  const dispatched = hasEvent(scope, ['dispatch'], held);
+  const dispatched = withFact(8, hasEvent(scope, ['dispatch'], held));
   return {
     dispatched,
     // A return's row holds the level it went back to; the case's department is still the one returning it.
     returned: hasEvent(scope, ['return'], sql<boolean>`e.department_id = ${d}`),
     handled: hasEvent(scope, ['handle'], held),
-    handledOnTime: hasEvent(scope, ['handle'], sql<boolean>`${held} AND ${notLate}`),
+    handledOnTime: withFact(16, hasEvent(scope, ['handle'], sql<boolean>`${held} AND ${notLate}`)),
     closed: sql<boolean>`(c.state IN ('closed', 'closed_unfixed') AND c.department_id = ${d} AND ${dispatched})`,
     closedOnTime: sql<boolean>`(${closedOnTime(scope)} AND c.department_id = ${d} AND ${dispatched})`,
-    reworked: hasEvent(scope, ['verify_fail'], held),
-    extended: hasEvent(scope, ['approve_extension'], held),
-    overdue: hasEvent(scope, ['overdue_alert'], sql<boolean>`${held} AND e.payload->>'level' = 'red'`),
+    reworked: withFact(32, hasEvent(scope, ['verify_fail'], held)),
+    extended: withFact(64, hasEvent(scope, ['approve_extension'], held)),
+    overdue: withFact(128, hasEvent(scope, ['overdue_alert'], sql<boolean>`${held} AND e.payload->>'level' = 'red'`)),
     yellowCards: hasEvent(scope, ['supervise'], sql<boolean>`${held} AND e.payload->>'grade' = 'yellow'`),
     redCards: hasEvent(scope, ['supervise'], sql<boolean>`${held} AND e.payload->>'grade' = 'red'`),
     open: sql<boolean>`(c.state IN ${OPEN} AND c.holder_department_id = ${d})`,
@@ -204,11 +216,11 @@ export function personFigures(scope: Scope, p: Expression<number>, patrol: boole
   const by = sql<boolean>`e.actor_id = ${p}`;
   return {
     reported: sql<boolean>`c.reporter_user_id = ${p}`,
-    reportedOnTime: sql<boolean>`(c.reporter_user_id = ${p} AND ${reportedOnTime(scope)})`,
-    missed: patrol ? sql<boolean>`(${missedPredicate(scope)} AND ${patrolledBy(scope, p)})` : sql<boolean>`false`,
+    reportedOnTime: sql<boolean>`(c.reporter_user_id = ${p} AND ${reportedOnTime(scope, true)})`,
+    missed: patrol ? sql<boolean>`(${missedPredicate(scope, true)} AND ${patrolledBy(scope, p)})` : sql<boolean>`false`,
     selfHandled: hasEvent(scope, ['self_close'], by),
     handled: hasEvent(scope, ['handle', 'self_close'], by),
-    handledOnTime: hasEvent(scope, ['handle', 'self_close'], sql<boolean>`${by} AND ${notLate}`),
+    handledOnTime: withFact(16, hasEvent(scope, ['handle', 'self_close'], sql<boolean>`${by} AND ${notLate}`)),
   };
 }
 

@@ -133,7 +133,7 @@ export function caseKpiRepository(db: Db, scope: Scope) {
       // Patrol workers are paired with the cases they missed only: the rest of their figures are their own rows.
       const pairsPatrol = patrol
         ? sql`UNION SELECT c.id, ra.user_id FROM cases c JOIN areas g ON g.id = c.grid_id JOIN role_assignments ra ON ra.role IN ${patrolRoles} JOIN areas pa ON pa.id = ra.area_id AND g.path LIKE pa.path || '%'
-               WHERE ${ownedBy(scope, 'role_assignments as ra')} AND ${ownedBy(scope, 'cases as c')} AND ${base(p)} AND ${missedPredicate(scope)}`
+               WHERE ${ownedBy(scope, 'role_assignments as ra')} AND ${ownedBy(scope, 'cases as c')} AND ${base(p)} AND ${missedPredicate(scope, true)}`
         : sql``;
       const rows = await sql<Record<string, unknown>>`
         WITH pairs AS (
