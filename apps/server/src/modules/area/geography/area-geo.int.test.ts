@@ -36,6 +36,13 @@ async function gridsOf(communityCode: string) {
   return rows;
 }
 
+/** The web-mercator tile (x, y) at zoom z that holds a WGS84 point. */
+function tileAt([lng, lat]: [number, number], z: number): { x: number; y: number } {
+  const n = 2 ** z;
+  const rad = (lat * Math.PI) / 180;
+  return { x: Math.floor(((lng + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n) };
+}
+
 const get = (url: string, s: Session = admin) => t.app.inject({ url, headers: s.headers });
 
 describe('locate', () => {
@@ -318,11 +325,7 @@ describe('vector tiles', () => {
   it('serves a Mapbox vector tile with the grids at zoom 12', async () => {
     const [grid] = await gridsOf('320412001001');
     if (!grid) throw new Error('no grid');
-    const [lng, lat] = await pointIn(grid.code);
-    const n = 2 ** 12;
-    const x = Math.floor(((lng + 180) / 360) * n);
-    const rad = (lat * Math.PI) / 180;
-    const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+    const { x, y } = tileAt(await pointIn(grid.code), 12);
     const res = await t.app.inject({ url: `/api/tiles/areas/12/${x}/${y}.mvt`, headers: admin.headers });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
@@ -350,11 +353,8 @@ describe('public tiles (the resident report page, no account)', () => {
   it('serves every outline with its name, code and level only — no household counts — and refuses a whole-country zoom', async () => {
     const [grid] = await gridsOf('320412001001');
     if (!grid) throw new Error('no grid');
-    const [lng, lat] = await pointIn(grid.code);
     const n = 2 ** 14;
-    const x = Math.floor(((lng + 180) / 360) * n);
-    const rad = (lat * Math.PI) / 180;
-    const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+    const { x, y } = tileAt(await pointIn(grid.code), 14);
     const res = await t.app.inject({ url: `/api/public/tiles/areas/14/${x}/${y}.mvt` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
