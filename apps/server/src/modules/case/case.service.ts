@@ -61,7 +61,7 @@ function gridPlace(chain: readonly { id: number; name: string; level: string; pa
   return { id: grid.id, path: grid.path, name: grid.name, levels, grade: grid.grade ?? gradeInForce(above) };
 }
 
-/** The chain of an area that is a grid (undefined when there is none, or it is not a grid). */
+/** The chain of an area, the area itself last (undefined when there is no such area); callers check its level. */
 async function gridChain(unit: Unit, gridId: number) {
   const chain = await unit.use((db) => areaChainOf(db, gridId));
   const grid = chain[chain.length - 1];
