@@ -166,19 +166,7 @@ function normalise(value: unknown): unknown {
  * values (a later change to the objects passed does not reach the row). Its id, time and hash are
  * given when it is appended.
  */
-export interface PendingAudit {
-  actorId: number | null;
-  actorName: string | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  areaId: number | null;
-  ip: string | null;
-  requestId: string | null;
-  before: unknown;
-  after: unknown;
-  clock: () => Date;
-}
+export type PendingAudit = Omit<ChainFields, 'id' | 'at' | 'prevHash' | 'alg'> & { clock: () => Date };
 
 /** Records an event for a later `appendAuditRows` in the same transaction. */
 export function pendingAudit(ctx: RequestContext, event: AuditEvent): PendingAudit {

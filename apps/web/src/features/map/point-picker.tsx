@@ -1,4 +1,4 @@
-import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type MapMouseEvent } from 'maplibre-gl';
+import { Marker, setWorkerUrl, type Map as MapLibreMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { Typography } from 'antd';
@@ -9,6 +9,7 @@ import { bboxOf, type LngLat } from './geometry';
 import { useBoundaries } from './map.api';
 import { setData } from './map-features';
 import { areaTileUrl, buildMapStyle, SOURCES, type HouseholdRange } from './map-style';
+import { createPickerMap } from './picker-map';
 
 setWorkerUrl(workerUrl);
 
@@ -31,27 +32,13 @@ export function PointPicker({ areaId, range, value, onPick }: { areaId: number; 
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    let instance: MapLibreMap;
-    try {
-      instance = new MapLibreMap({
-        container,
-        style: buildMapStyle({ tileUrl: areaTileUrl(window.location.origin, 0), baseMapUrl: meta.data?.baseMapUrl ?? null, range }),
-        center: [119.97, 31.78],
-        zoom: 12,
-        maxZoom: 19,
-        attributionControl: false,
-        dragRotate: false,
-        pitchWithRotate: false,
-        touchPitch: false,
-      });
-    } catch (error) {
-      console.error('The point picker cannot start (WebGL unavailable?)', error);
-      return;
-    }
-    instance.addControl(new NavigationControl({ showCompass: false }), 'top-right');
-    instance.getCanvas().style.cursor = 'crosshair';
-    instance.on('click', (e: MapMouseEvent) => onPickRef.current([e.lngLat.lng, e.lngLat.lat]));
-    instance.on('load', () => setMap(instance));
+    const instance = createPickerMap(
+      container,
+      { style: buildMapStyle({ tileUrl: areaTileUrl(window.location.origin, 0), baseMapUrl: meta.data?.baseMapUrl ?? null, range }), center: [119.97, 31.78], zoom: 12 },
+      (at) => onPickRef.current(at),
+      setMap,
+    );
+    if (!instance) return;
     return () => {
       setMap(null);
       instance.remove();

@@ -1,9 +1,10 @@
-import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type MapMouseEvent } from 'maplibre-gl';
+import { Marker, setWorkerUrl, type Map as MapLibreMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
 import { useMeta } from '../auth/auth.api';
 import { buildMapStyle, publicAreaTileUrl } from '../map/map-style';
+import { createPickerMap } from '../map/picker-map';
 
 setWorkerUrl(workerUrl);
 
@@ -25,27 +26,17 @@ export function PublicMap({ value, onPick }: { value: { lng: number; lat: number
   useEffect(() => {
     const container = containerRef.current;
     if (!container || meta.isLoading) return;
-    let instance: MapLibreMap;
-    try {
-      instance = new MapLibreMap({
-        container,
+    const instance = createPickerMap(
+      container,
+      {
         style: buildMapStyle({ tileUrl: publicAreaTileUrl(window.location.origin), baseMapUrl: meta.data?.baseMapUrl ?? null, range: { min: 300, max: 500 }, audience: 'public' }),
         center: value ? [value.lng, value.lat] : [119.99, 31.76],
         zoom: value ? 16 : 13,
-        maxZoom: 19,
-        attributionControl: false,
-        dragRotate: false,
-        pitchWithRotate: false,
-        touchPitch: false,
-      });
-    } catch (error) {
-      console.error('The map cannot start (WebGL unavailable?)', error);
-      return;
-    }
-    instance.addControl(new NavigationControl({ showCompass: false }), 'top-right');
-    instance.getCanvas().style.cursor = 'crosshair';
-    instance.on('click', (e: MapMouseEvent) => onPickRef.current({ lng: e.lngLat.lng, lat: e.lngLat.lat }));
-    instance.on('load', () => setMap(instance));
+      },
+      ([lng, lat]) => onPickRef.current({ lng, lat }),
+      setMap,
+    );
+    if (!instance) return;
     return () => {
       setMap(null);
       instance.remove();
